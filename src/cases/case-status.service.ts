@@ -1,0 +1,109 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ChecklistResult, ElementName } from '../checklist';
+import { ELEMENT_LABELS } from '../checklist';
+import { type TakedownConfig, takedownConfig } from '../core/config';
+import { redactPersonalData } from '../core/privacy/redact';
+import { linkAction } from '../takedowns/link-action';
+import { CaseStatus } from './case.entity';
+
+/** How many links the status page lists; the counts cover them all. */
+const LINKS_SHOWN = 500;
+
+export interface CaseStatusView {
+  reference: string;
+  status: CaseStatus;
+  kind: string;
+  receivedAt: Date;
+  nextStep: string;
+  checklist: { element: ElementName; title: string; present: boolean; evidence: string[]; howToSupply: string }[];
+  missing: ElementName[];
+  links: { url: string; classification: string; provider: string | null; role: string; status: string; action: string }[];
+  linkCount: number;
+  linkCounts: Record<string, number>;
+  referrals: { provider: string; links: number; channel: { email?: string; webForm?: string } }[];
+  searchMatches: { slug: string; title: string; url: string }[];
+}
+
+/**
+ * What the sender sees through the status link. The link may be forwarded, so personal data in the evidence is
+ * redacted; the sender's own notice is not shown again in full.
+ */
+@Injectable()
+export class CaseStatusService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(takedownConfig.KEY) private readonly takedown: TakedownConfig,
+  ) {}
+
+  async byToken(token: string): Promise<CaseStatusView> {
+    if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundException('No case has this status link.');
+    const [kase] = (await this.dataSource.query(
+      `SELECT id, reference, status, kind, checklist, search_matches, created_at FROM cases WHERE status_token = $1`,
+      [token],
+    )) as {
+      id: string;
+      reference: string;
+      status: CaseStatus;
+      kind: string;
+      checklist: ChecklistResult;
+      search_matches: CaseStatusView['searchMatches'];
+      created_at: Date;
+    }[];
+    if (!kase) throw new NotFoundException('No case has this status link.');
+    const [links, counts, referrals] = await Promise.all([
+      this.dataSource.query(
+        `SELECT url, classification, provider, role, status FROM reported_links WHERE case_id = $1 ORDER BY position LIMIT $2`,
+        [kase.id, LINKS_SHOWN],
+      ) as Promise<{ url: string; classification: 'internal'; provider: string | null; role: 'infringing'; status: string }[]>,
+      this.dataSource.query(`SELECT status, count(*)::int AS n FROM reported_links WHERE case_id = $1 GROUP BY status`, [
+        kase.id,
+      ]) as Promise<{ status: string; n: number }[]>,
+      this.dataSource.query(`SELECT provider, link_count, channel FROM referrals WHERE case_id = $1 ORDER BY provider`, [
+        kase.id,
+      ]) as Promise<{ provider: string; link_count: number; channel: { email?: string; webForm?: string } }[]>,
+    ]);
+    const linkCounts = Object.fromEntries(counts.map((c) => [c.status, c.n]));
+    return {
+      reference: kase.reference,
+      status: kase.status,
+      kind: kase.kind,
+      receivedAt: kase.created_at,
+      nextStep: nextStep(kase.status, kase.checklist),
+      checklist: (Object.entries(kase.checklist.elements) as [ElementName, { present: boolean; evidence: string[] }][]).map(
+        ([element, r]) => ({
+          element,
+          title: ELEMENT_LABELS[element].title,
+          howToSupply: ELEMENT_LABELS[element].howToSupply,
+          present: r.present,
+          evidence: r.evidence.map(redactPersonalData),
+        }),
+      ),
+      missing: kase.checklist.missing,
+      links: links.map((l) => ({ ...l, action: linkAction(l, kase.checklist, this.takedown.requireApproval) })),
+      linkCount: Object.values(linkCounts).reduce((a, b) => a + b, 0),
+      linkCounts,
+      referrals: referrals.map((r) => ({ provider: r.provider, links: r.link_count, channel: r.channel })),
+      searchMatches: kase.search_matches ?? [],
+    };
+  }
+}
+
+function nextStep(status: CaseStatus, checklist: ChecklistResult): string {
+  switch (status) {
+    case CaseStatus.Received:
+      return 'Your notice is complete. We are matching its links against our site; takedowns follow shortly.';
+    case CaseStatus.NeedsInfo:
+      return `Your notice is missing ${checklist.missing.length} required element(s), listed below. Reply to our letter or file a corrected notice; nothing is removed until the notice is complete.`;
+    case CaseStatus.InReview:
+      return 'Our legal staff are reviewing this case. You will hear from us by email.';
+    case CaseStatus.Actioned:
+      return 'We have acted on this notice: our own links are removed, and links on other services are referred to those services, as listed below.';
+    case CaseStatus.Closed:
+      return 'This case is closed.';
+    case CaseStatus.Rejected:
+      return 'This notice was rejected. Our letter explains why.';
+    case CaseStatus.Withdrawn:
+      return 'This notice was withdrawn.';
+  }
+}

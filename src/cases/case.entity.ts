@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ChecklistResult, NoticeKind } from '../checklist';
+
+/**
+ * received → (needs_info | in_review | actioned) → closed, with rejected and withdrawn as ends.
+ * needs_info: the notice is deficient and the sender has been asked for the missing elements.
+ */
+export enum CaseStatus {
+  Received = 'received',
+  NeedsInfo = 'needs_info',
+  InReview = 'in_review',
+  Actioned = 'actioned',
+  Closed = 'closed',
+  Rejected = 'rejected',
+  Withdrawn = 'withdrawn',
+}
+
+@Entity('cases')
+export class Case {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  /** Human reference such as DMCA-2026-000042, from a database sequence. */
+  @Index({ unique: true }) @Column('text') reference!: string;
+  @Column({ type: 'enum', enum: CaseStatus, enumName: 'case_status' }) status!: CaseStatus;
+  @Column('text') kind!: NoticeKind;
+  /** Secret part of the public status link; random, never derived from the reference. */
+  @Index({ unique: true }) @Column('text') statusToken!: string;
+  /** The checklist over the case's whole record (latest revision). */
+  @Column('jsonb') checklist!: ChecklistResult;
+  @Column('text', { array: true, default: () => "'{}'" }) searchTerms!: string[];
+  /** Catalog pages whose titles match the search terms: copies the notice may have missed. */
+  @Column('jsonb', { default: () => "'[]'" }) searchMatches!: { slug: string; title: string; url: string }[];
+  /** Set once the router has created the case's takedowns, referrals and letters. */
+  @Column('timestamptz', { nullable: true }) routedAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,22 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Case } from './case.entity';
+
+export enum PartyRole {
+  Complainant = 'complainant',
+  Owner = 'owner',
+  Uploader = 'uploader',
+}
+
+/** A person or company in a case. Personal data: shown redacted to anyone but staff. */
+@Entity('parties')
+export class Party {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Index() @Column('uuid') caseId!: string;
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'case_id' }) case?: Case;
+  @Column({ type: 'enum', enum: PartyRole, enumName: 'party_role' }) role!: PartyRole;
+  @Column('text', { nullable: true }) name!: string | null;
+  @Column('text', { nullable: true }) company!: string | null;
+  @Index() @Column('text', { nullable: true }) email!: string | null;
+  @Column('text', { nullable: true }) phone!: string | null;
+  @Column('text', { nullable: true }) address!: string | null;
+}

@@ -1,0 +1,33 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { LinkClassification, LinkRole } from '../links';
+import { Notice } from '../notices/notice.entity';
+import { Case } from './case.entity';
+
+export enum LinkStatus {
+  Pending = 'pending',
+  Approved = 'approved',
+  TakenDown = 'taken_down',
+  Referred = 'referred',
+  Rejected = 'rejected',
+  Restored = 'restored',
+  NotFound = 'not_found',
+  Ignored = 'ignored',
+}
+
+@Entity('reported_links')
+@Index(['caseId', 'url'], { unique: true })
+export class ReportedLink {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') caseId!: string;
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'case_id' }) case?: Case;
+  @Index() @Column('uuid') noticeId!: string;
+  @ManyToOne(() => Notice, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'notice_id' }) notice?: Notice;
+  /** Normalised URL; for an invalid link, the text as written. */
+  @Column('text') url!: string;
+  @Column('text') raw!: string;
+  @Column('text') classification!: LinkClassification;
+  @Index() @Column('text', { nullable: true }) provider!: string | null;
+  @Column('text') role!: LinkRole;
+  @Column({ type: 'enum', enum: LinkStatus, enumName: 'link_status', default: LinkStatus.Pending }) status!: LinkStatus;
+  @Column('int') position!: number;
+}

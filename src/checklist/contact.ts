@@ -1,0 +1,102 @@
+import { answerLines, answerSpan, answeredPrompts, isPromptLine } from './form';
+import { facts } from './spans';
+import { NoticeText, Span, isRedactedLine, lineIndexAt } from './text';
+
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}\b/g;
+const LABELLED =
+  /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|contact(?:\s+(?:info(?:rmation)?|details))?)\s*(?:number|no\.?)?\s*(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
+const PHRASES = [
+  /\b(?:reach|contact(?:ed)?|call|e-?mail|write\s+to)\s+(?:me|us)\s+(?:at|via|by|on|through|using)\b/gi,
+  /\bmay\s+be\s+(?:contacted|reached)\b/gi,
+  /\bcontact\s+(?:our|my)\s+[^.\n]{0,40}\bat\b/gi,
+  /\b(?:my|our)\s+(?:mobile\s+|cell\s+|office\s+)?(?:phone|telephone)\s+(?:number\s+)?is\b/gi,
+  /\b(?:my|our)\s+(?:e-?mail|mailing|postal|physical|business)\s+address\s+is\b/gi,
+  /\b(?:my|our)\s+contact\s+(?:information|info|details)\b/gi,
+  /\bway\s+to\s+(?:contact|reach)\s+me\b/gi,
+  /\bdirect\s+(?:any\s+)?(?:inquiries|questions|correspondence)\b[^.\n]{0,60}\bto\s*:/gi,
+  /\bcontact\s+information\s+(?:listed\s+)?below\b/gi,
+  /\bI\s+live\s+(?:in|at)\b/gi,
+  /^\s*attn\.?\s+\S/gim,
+];
+const STREET =
+  /\b\d{1,6}[A-Za-z]?(?:-\d{1,5})?\s+(?:[A-Z][\w.'-]{0,30}\s+){0,4}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Boulevard|Blvd|Lane|Ln|Parkway|Pkwy|Pde|Parade|Way|Place|Pl|Court|Ct|Highway|Hwy|Square|Sq|Terrace)\b\.?/g;
+const SUITE = /\b(?:Suite|Ste\.|P\.?\s?O\.?\s+Box)\s+#?\d/g;
+const EUROPEAN_STREET = /\b[A-Z][a-zäöüß]{2,30}(?:strasse|straße|straat|str\.|weg|gasse|platz|laan|vej|gade)\s+\d{1,4}\b/g;
+const CITY_ZIP = /\b[A-Z][A-Za-z.]{1,30}(?:\s+[A-Z][A-Za-z.]{1,30}){0,2},?\s+(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|\d{5}\s+[A-Z]{2})\b/g;
+const POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|[A-Z]{1,2}-\d{4,5}\s+[A-Z][a-zäöü]+)\b/g;
+const PHONE = /(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b/g;
+const COUNTRY =
+  /\b(?:USA|U\.S\.A\.|United\s+States|Canada|United\s+Kingdom|UK|England|Germany|France|Netherlands|Belgium|Denmark|Sweden|Norway|Finland|Switzerland|Austria|Italy|Spain|Portugal|Ireland|Poland|Russia|Ukraine|India|China|Japan|Korea|Taiwan|Singapore|Australia|New\s+Zealand|Brazil|Mexico|Israel|Turkey|Cyprus|Slovenia|Czech\s+Republic|Hong\s+Kong)\b/;
+const CONTACT_PROMPT = /telephone\s+number|physical\s+address|contact\s+(?:information|info|details)|e-?mail\s+address|may\s+contact\s+you/i;
+const INFRINGER = /infring(?:er|ing\s+(?:content|party|user))|alleged|offending|administrator\s+of/i;
+const ABOUT_GITHUB = /github\.com\b|noreply/i;
+
+/** Answers to "the alleged infringer's contact information": contact details there are not the sender's. */
+function infringerZones(doc: NoticeText): Span[] {
+  const zones: Span[] = [];
+  doc.lines.forEach((line, index) => {
+    if (!INFRINGER.test(line.text) || !/contact|address|information|administrator/i.test(line.text)) return;
+    if (!isPromptLine(line) && !/:\s*$/.test(line.text)) return;
+    const span = answerSpan(answerLines(doc, index));
+    if (span) zones.push({ start: line.start, end: span.end });
+  });
+  return zones;
+}
+
+function redactedBlocks(doc: NoticeText): Span[] {
+  const spans: Span[] = [];
+  let run: number[] = [];
+  const flush = (): void => {
+    if (run.length >= 3) spans.push({ start: doc.lines[run[0]].start, end: doc.lines[run[run.length - 1]].end });
+    run = [];
+  };
+  doc.lines.forEach((line, index) => {
+    if (line.blank) return;
+    if (isRedactedLine(line.text)) run.push(index);
+    else flush();
+  });
+  flush();
+  return spans;
+}
+
+/** "3." or "4." alone on a line with only redactions under it: the contact item of the statutory list. */
+function redactedListItems(doc: NoticeText): Span[] {
+  const spans: Span[] = [];
+  doc.lines.forEach((line, index) => {
+    if (!/^\s*[3-5][.)]\s*$/.test(line.text)) return;
+    const next = doc.lines.slice(index + 1, index + 4).find((l) => !l.blank);
+    if (next && isRedactedLine(next.text)) spans.push({ start: line.start, end: next.end });
+  });
+  return spans;
+}
+
+function countryLines(doc: NoticeText): Span[] {
+  return doc.lines
+    .filter((l) => l.text.trim().length <= 60 && COUNTRY.test(l.text) && /\d|,|\[private\]/i.test(l.text) && !/https?:/.test(l.text))
+    .map((l) => ({ start: l.start, end: l.end }));
+}
+
+export function contactSpans(doc: NoticeText): Span[] {
+  const zones = infringerZones(doc);
+  const outsideZones = (s: Span): boolean => !zones.some((z) => s.start >= z.start && s.start < z.end);
+  const emails = facts(doc, EMAIL).filter((s) => !ABOUT_GITHUB.test(doc.text.slice(s.start, s.end)));
+  const phones = facts(doc, PHONE).filter((s) => !/(?:isbn|reg(?:istration)?|no\.?|#)\s*[:.]?\s*$/i.test(doc.text.slice(Math.max(0, s.start - 20), s.start)));
+  const prompts = answeredPrompts(doc, CONTACT_PROMPT)
+    .filter(({ prompt }) => !INFRINGER.test(prompt.text))
+    .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
+  const spans = [
+    ...emails,
+    ...phones,
+    ...facts(doc, LABELLED).filter((s) => !doc.text.slice(s.start, s.end).includes('\n') || !isPromptLine(doc.lines[lineIndexAt(doc, s.end - 1)])),
+    ...PHRASES.flatMap((re) => facts(doc, re)),
+    ...facts(doc, STREET),
+    ...facts(doc, SUITE),
+    ...facts(doc, EUROPEAN_STREET),
+    ...facts(doc, CITY_ZIP),
+    ...facts(doc, POSTCODE),
+    ...countryLines(doc),
+    ...redactedBlocks(doc),
+    ...redactedListItems(doc),
+  ].filter(outsideZones);
+  return [...spans, ...prompts];
+}

@@ -1,0 +1,112 @@
+import { answerLines, answerSpan, isPromptLine, isSubstantiveAnswer } from './form';
+import { facts } from './spans';
+import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
+
+const VALEDICTION =
+  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:best|kind|warm|kindest|warmest)?\s*regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*[,.!:]?\s*$/i;
+const SIGN_PROMPT = /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature\s*:?\s*$|^(?:\d{1,2}[.)]\s*)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
+const LABELLED = [
+  /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
+  /\b(?:signed|signature|e-?signature)\s*(?:by)?\s*:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
+  /\b(?:my\s+)?(?:electronic|digital)\s+signature\s+(?:follows|is\s+set\s+out|appears|below)/gi,
+  /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n\s*(?:\[[^\]\n]{1,20}\])/gi,
+  /\blinked\s+image\s+is\s+a\s+representation\s+of\s+my\s+(?:physical\s+)?signature\b/gi,
+];
+const NAME = /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s*(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
+const CLOSING_LINE_MAX = 70;
+// Name, title or company lines; a line with digits, "@" or a "Label:" is contact detail, not a signature.
+const SIGNATURE_BLOCK_LINE = /^(?:(?!.*\d{3})[^@:]{1,50}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})$/;
+
+function isNameLine(text: string): boolean {
+  const t = text.trim().replace(/^(?:=>|答：|答:)\s*/, '');
+  return NAME.test(t) && !/^(?:thank|regards|sincerely|dear|hello|hi)\b/i.test(t);
+}
+
+/** A valediction followed by a name (or a redaction where the name stood) within the next few lines. */
+function closings(doc: NoticeText): Span[] {
+  const spans: Span[] = [];
+  doc.lines.forEach((line, index) => {
+    if (!VALEDICTION.test(line.text)) return;
+    const next = nextNonBlank(doc, index, 4);
+    if (next && isNameLine(next.text)) spans.push({ start: line.start, end: next.end });
+  });
+  return spans;
+}
+
+function answeredSignPrompts(doc: NoticeText): Span[] {
+  const spans: Span[] = [];
+  doc.lines.forEach((line, index) => {
+    if (!SIGN_PROMPT.test(line.text)) return;
+    if (!isPromptLine(line) && !/[:.]\s*$/.test(line.text)) return;
+    const answer = answerLines(doc, index).slice(0, 3);
+    if (!isSubstantiveAnswer(answer) || answer[0].text.trim().length < 2) return;
+    const span = answerSpan(answer);
+    if (span) spans.push({ start: line.start, end: span.end });
+  });
+  return spans;
+}
+
+/**
+ * The letter's last lines: a short block at the very end whose first line is a redaction or a "/[private]/"
+ * where the signer's name stood ("[private]\nManaging Director"). Only redactions count here; a typed company
+ * name alone at the end does not sign.
+ */
+function trailingBlock(doc: NoticeText): Span[] {
+  const block: Line[] = [];
+  let before: Line | undefined;
+  for (let i = doc.lines.length - 1; i >= 0 && block.length < 6; i--) {
+    const line = doc.lines[i];
+    if (line.blank) continue;
+    if (line.text.trim().length > CLOSING_LINE_MAX || isPromptLine(line)) {
+      // Redactions under a form's question answer that question (phone, address), they do not sign.
+      if (isPromptLine(line) || /:\s*$/.test(line.text)) return [];
+      before = line;
+      break;
+    }
+    block.unshift(line);
+  }
+  const first = block.findIndex((l, i) => {
+    if (!isRedactedLine(l.text) && !REDACTED.test(l.text.trim().slice(0, 12))) return false;
+    // After an address, phone or "Label:" line, a lone redaction is more contact detail, not the signer.
+    const previous = i > 0 ? block[i - 1] : before;
+    const lone = isRedactedLine(l.text);
+    if (lone && previous && !SIGNATURE_BLOCK_LINE.test(previous.text.trim()) && previous.text.trim().length <= CLOSING_LINE_MAX) return false;
+    if (lone && underPrompt(doc, l)) return false;
+    return block.length - i <= 4 && block.slice(i).every((b) => SIGNATURE_BLOCK_LINE.test(b.text.trim()));
+  });
+  if (first < 0) return [];
+  return [{ start: block[first].start, end: block[block.length - 1].end }];
+}
+
+/** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
+function listItem(doc: NoticeText): Span[] {
+  return doc.lines
+    .filter((l) => /^\s*(?:1|6)[.)]\s*\[[^\]\n]{1,20}\]\s*$/.test(l.text))
+    .map((l) => ({ start: l.start, end: l.end }));
+}
+
+export function signatureSpans(doc: NoticeText): Span[] {
+  return [
+    ...LABELLED.flatMap((re) => facts(doc, re)),
+    ...closings(doc),
+    ...answeredSignPrompts(doc),
+    ...trailingBlock(doc),
+    ...listItem(doc),
+  ];
+}
+
+/** Whether a line sits in the answer to a form prompt (a few short lines under it). */
+function underPrompt(doc: NoticeText, line: Line): boolean {
+  const index = doc.lines.indexOf(line);
+  for (let i = index - 1; i >= 0 && i >= index - 12; i--) {
+    const l = doc.lines[i];
+    if (isPromptLine(l)) return true;
+    if (l.text.trim().length > CLOSING_LINE_MAX) return false;
+  }
+  return false;
+}
+
+function nextNonBlank(doc: NoticeText, index: number, within: number): Line | undefined {
+  for (let i = index + 1; i < doc.lines.length && i <= index + within + 1; i++) if (!doc.lines[i].blank) return doc.lines[i];
+  return undefined;
+}

@@ -1,0 +1,34 @@
+import { isSendersStatement } from './form';
+import { NoticeText, Span, evidenceOf, matchAll } from './text';
+
+const SENTENCE_MAX = 240;
+
+/** Extends a span to the end of its sentence (bounded), so evidence reads as the statement itself. */
+export function toSentenceEnd(doc: NoticeText, span: Span): Span {
+  const tail = doc.text.slice(span.end, span.end + SENTENCE_MAX);
+  const stop = /[.!?](?=\s|$)|\n\s*\n/.exec(tail);
+  return { start: span.start, end: span.end + (stop ? stop.index + (stop[0].trim() ? 1 : 0) : tail.length) };
+}
+
+/** Matches of `re` that are the sender's own statement, extended to their sentence end. */
+export function statements(doc: NoticeText, re: RegExp, accept?: (span: Span) => boolean): Span[] {
+  return matchAll(doc.text, re)
+    .filter((span) => (accept ? accept(span) : true))
+    .filter((span) => isSendersStatement(doc, span))
+    .map((span) => toSentenceEnd(doc, span));
+}
+
+/** Plain matches: facts such as an address or a label, which no form quotes as a question. */
+export function facts(doc: NoticeText, re: RegExp): Span[] {
+  return matchAll(doc.text, re);
+}
+
+export function evidenceList(doc: NoticeText, spans: Span[], limit = 3): string[] {
+  const out: string[] = [];
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    const e = evidenceOf(doc, span);
+    if (e && !out.some((o) => o.includes(e) || e.includes(o))) out.push(e);
+    if (out.length >= limit) break;
+  }
+  return out;
+}

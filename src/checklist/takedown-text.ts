@@ -1,0 +1,125 @@
+import { answerSpan, answeredPrompts, isPromptLine } from './form';
+import { facts, statements } from './spans';
+import { NoticeText, Span, lineIndexAt } from './text';
+
+const AUTHORITY = [
+  /\b(?:I|we)(?:\s*\([^)\n]{1,60}\))?(?:\s+[A-Z][\w-]{1,30})?(?:,\s*[^,\n]{1,40},)?\s+(?:am|are|'m)\s+(?:also\s+)?(?:the\s+|an?\s+)?(?:sole\s+|exclusive\s+|legal\s+|original\s+|rightful\s+|registered\s+)?(?:copyright\s+|rights\s+|exclusive\s+rights?\s+)?(?:owner|holder|author|creator|licensor|proprietor)s?\b/gi,
+  /\b(?:am|are|is|'m)\s+(?:an?\s+|the\s+)?(?:duly\s+|legally\s+)?authori[sz]ed\s+(?:agent\s+|representative\s+)?(?:to\s+(?:act|represent|submit|file)|for|of|on)\b/gi,
+  /\bagent\s+authori[sz]ed\b/gi,
+  /\b(?:I|we)\s+(?:am|are)\s+(?:an?\s+|the\s+)?authori[sz]ed\s+(?:agent|representative)\b/gi,
+  /\b(?:writing|write|act(?:ing)?|submit(?:ting)?|writ\w*)\s+(?:to\s+you\s+)?on\s+behalf\s+of\b/gi,
+  /\b(?:I|we)\s+represent\b/gi,
+  /\brepresent(?:ing|s)?\s+(?:the\s+)?(?:copyright\s+)?(?:owner|rights?\s*holder)/gi,
+  /\b(?:as|is)\s+(?:an?\s+)?agent\s+(?:for|of)\b/gi,
+  /\b(?:outside|legal|in-house)\s+counsel\b/gi,
+  /\b(?:my|our)\s+(?:own\s+)?(?:copyrighted|copyright(?:ed)?|proprietary|intellectual\s+property|IP)\b/g,
+  /\b(?:My|Our)\s+(?:own\s+)?(?:copyrighted|copyright(?:ed)?|proprietary|intellectual\s+property)\b/g,
+  /\b(?:is|are)\s+the\s+(?:sole\s+|exclusive\s+|registered\s+)?(?:copyright\s+|rights\s+)?(?:owner|holder|licensor)s?\b/gi,
+  /\b(?:copyright\s+(?:owner|holder)|rights\s+holder)s?\s*(?:is|:)\s*\S/gi,
+  /\bowns?\s+(?:the\s+)?(?:copyright|source|rights|all\s+rights|exclusive)/gi,
+  /\b(?:I|we)\s+(?:legally\s+|solely\s+)?own\b/gi,
+  /\bas\s+(?:the\s+)?(?:owner|author|creator|copyright\s+holder)\b/gi,
+  /\band\s+(?:the\s+)?copyright\s+(?:owner|holder)\b/gi,
+  /\bassigned\s+to\s+(?:me|us)\b/gi,
+  /\bsuccessor\s+(?:in\s+interest\s+)?to\b/gi,
+  /\b(?:I\s+am|as)\s+(?:the\s+)?\[private\](?:\s+and\s+\[private\])?\s+(?:of|for|at)\b/gi,
+];
+const AUTHORITY_QUESTION = /(?:are\s+you|is\s+the\s+sender)\s+the\s+copyright\s+(?:owner|holder)|authori[sz]ed\s+to\s+act\s+on\s+the\s+copyright\s+owner/i;
+const YES = /^\W{0,4}(?:\S{1,3}\s*)?(?:yes|y|correct|true|authori[sz]ed|i\s+am|we\s+are|it'?s\s+me)\b/i;
+
+const GOOD_FAITH = /\bgood[\s-]{1,3}faith\b/gi;
+const ABOUT_ACCURACY = /^\s*(?:&\s*)?\w{0,10}\s*(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
+const UNAUTHORISED = /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use/i;
+const PERJURY = /\bpenalt(?:y|ies)\s+of\s+perjury\b/gi;
+
+const WORK = [
+  /\b(?:the\s+)?(?:original|copyrighted|infringed|protected|copyright)\s+(?:copyrighted\s+)?(?:work|material)s?(?:\s+(?:at\s+issue|in\s+question|concerned))?(?:\s+(?:is|are|was|were|can\s+be\s+found|includes?|consists?)\s|\s*:\s*\S)/gi,
+  /\bcopyrighted\s+(?:[A-Z][\w-]{0,30}\s+){1,3}(?:document|work|book|software|code|game|image|photo|font|song|video|article|material|program)s?\b/g,
+  /\bowns\s+(?:the\s+)?(?:[\w-]{1,30}\s+){0,2}?(?:code|software|work|book|game|font|rights|copyright)\b/gi,
+  /\b(?:program|software|application|app|game|book|font|plugin|product|tool|library|work|song|film|album)\s+(?:called|named|entitled|titled)\b/gi,
+  /\bwork\s+(?:that\s+has\s+been|being)\s+infringed\s*:\s*\S/gi,
+  /\bcopyrighted\s+(?:material|work)s?\s+being\s+infringed\s*:\s*\S/gi,
+  /\b(?:my|our|its|his|her|their|company's|owner's)\s+(?:own\s+)?(?:[\w-]{1,30}\s+){0,3}?(?:copyrighted|copyright|proprietary|original|confidential|licensed|premium|paid|unpublished)\s+(?:[\w-]{1,30}\s+){0,3}?(?:work|code|codes|software|source|game|book|font|typeface|material|content|asset|application|app|plugin|images?|photos?|music|song|theme|template|data|repo|repository|project|product|files?|codebase|website|design)s?\b/gi,
+  /\b(?:unauthori[sz]ed|literal|exact|cloned|pirated|illegal|leaked)\s+cop(?:y|ies)\s+of\b/gi,
+  /\b(?:copyright\s+)?reg(?:istration|\.)\s*(?:nos?\.?|numbers?|#)\s*[:.]?\s*[A-Z]{0,3}\s?\d/gi,
+  /\bcopyright\s*#\s*[A-Z]{0,3}\d/gi,
+  /\bISBN(?:-1[03])?\s*:?\s*[\d-]{10}/gi,
+  /\b(?:owner|author|creator|developer|holder|licensor)\s+of\s+(?:the\s+)?(?:[\w"'-]{1,30}\s+){0,4}?(?:plugin|software|game|app|application|library|font|typeface|book|theme|template|asset|code|project|website|source)\b/gi,
+  /\b(?:is|was)\s+an?\s+(?:[\w-]{1,30}[\s,]+){0,5}?(?:database|software|game|app|application|library|font|typeface|book|theme|template|plugin|asset|product|program|platform|suite|repo|repository|tool|project)\b/gi,
+  /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:related\s+to|of|from|including|owned)\b/gi,
+  /\b(?:owned|created|developed|written|authored|published|designed)\s+(?:by|at)\s+(?:the\s+)?(?:[A-Z]|me\b|us\b|\[private\])/g,
+  /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
+  /\b(?:my|our)\s+(?:[\w'-]{1,30}\s+){0,2}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|plugin|product|website|codebase|images?|photos?|IP)\b/g,
+];
+const WORK_PROMPT = /description\s+of\s+the\s+original|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
+const EXCLUDED_HOST = /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|githubassets\.com|lumendatabase\.org|npmjs\.com)\b/i;
+const URL = /\bhttps?:\/\/[^\s<>"'\])]{3,2000}/gi;
+
+// A profile identifies a user, not material; licence and terms pages are cited, not infringing.
+const GITHUB_PROFILE = /^https?:\/\/(?:www\.)?github\.com(?:\/[\w.-]+)?\/?$/i;
+const NOT_INFRINGING_URL = /licen[cs]e|terms|policy|legal|dmca/i;
+const ORIGINAL_CONTEXT = /(?:original|official|private\s+repo|work\s+(?:that\s+has\s+been\s+)?infringed|taken\s+(?:directly\s+)?from|copied\s+from|from\s+(?:my|our))[^\n]{0,60}$/i;
+/** An answer that actually identifies material: a URL, a path or a file name. */
+const IDENTIFIES = /https?:\/\/|[\w-]+\/[\w.-]+|\b[\w-]+\.[a-z]{1,5}\b/i;
+const INFRINGING_CONTEXT = /infring|remove|take\s*down|taken\s+down|disable|unauthori[sz]ed|pirat|cop(?:y|ies)\s+(?:of|at)|stolen|leaked/i;
+const INFRINGING_PROMPT = /files?\s+should\s+be\s+taken\s+down|specific\s+file\s+urls?|identify\s+the\s+material|material\s+that\s+you\s+allege|entire\s+repository\s+is\s+infringing/i;
+const GITHUB_HOST = /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|npmjs\.com)\b/i;
+
+export function authoritySpans(doc: NoticeText): Span[] {
+  const answered = answeredPrompts(doc, AUTHORITY_QUESTION)
+    .filter(({ answer }) => YES.test(answer[0].text))
+    .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
+  return [...answered, ...AUTHORITY.flatMap((re) => statements(doc, re, (s) => !onPrompt(doc, s)))];
+}
+
+export function goodFaithSpans(doc: NoticeText): Span[] {
+  return statements(doc, GOOD_FAITH, (s) => {
+    const clause = doc.text.slice(s.end, s.end + 400).split(/[.!?](?:\s|$)|\n\s*\n/)[0] ?? '';
+    return UNAUTHORISED.test(clause) && !ABOUT_ACCURACY.test(clause);
+  });
+}
+
+export function perjurySpans(doc: NoticeText): Span[] {
+  return statements(doc, PERJURY);
+}
+
+export function workSpans(doc: NoticeText): Span[] {
+  const answered = answeredPrompts(doc, WORK_PROMPT).map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
+  const urls = facts(doc, URL).filter((s) => !EXCLUDED_HOST.test(doc.text.slice(s.start, s.end)) && !isInfringerOrHelpLink(doc, s));
+  return [...answered, ...WORK.flatMap((re) => facts(doc, re)).filter((s) => !onPrompt(doc, s)), ...urls];
+}
+
+export function infringingSpans(doc: NoticeText): Span[] {
+  const answered = answeredPrompts(doc, INFRINGING_PROMPT)
+    .filter(({ prompt, answer }) => !/contact/i.test(prompt.text) && answer.some((l) => IDENTIFIES.test(l.text)))
+    .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
+  const urls = facts(doc, URL).filter((s) => {
+    const url = doc.text.slice(s.start, s.end);
+    if (isGithubOwnLink(url) || GITHUB_PROFILE.test(url) || NOT_INFRINGING_URL.test(url) || ORIGINAL_CONTEXT.test(lineBefore(doc, s))) return false;
+    const onLine = doc.text.slice(Math.max(doc.lines[lineIndexAt(doc, s.start)].start, s.start - 80), s.start);
+    return GITHUB_HOST.test(url) || (!EXCLUDED_HOST.test(url) && INFRINGING_CONTEXT.test(onLine));
+  });
+  return [...answered, ...urls];
+}
+
+/** Up to 80 characters before the URL: on its line, or the line above when the URL starts its line. */
+function lineBefore(doc: NoticeText, span: Span): string {
+  const index = lineIndexAt(doc, span.start);
+  const onLine = doc.text.slice(doc.lines[index].start, span.start);
+  if (onLine.trim() !== '') return onLine.slice(-80);
+  const above = doc.lines.slice(Math.max(0, index - 3), index).filter((l) => !l.blank).pop();
+  return above ? above.text.slice(-80) : '';
+}
+
+function onPrompt(doc: NoticeText, span: Span): boolean {
+  return isPromptLine(doc.lines[lineIndexAt(doc, span.start)]);
+}
+
+function isGithubOwnLink(url: string): boolean {
+  return /^https?:\/\/(?:(?:docs|help|support|guides)\.github\.com|github\.com\/(?:github\/(?:dmca|site-policy)|site\/|contact|articles))/i.test(url);
+}
+
+function isInfringerOrHelpLink(doc: NoticeText, span: Span): boolean {
+  const line = doc.lines[lineIndexAt(doc, span.start)].text;
+  return /(?:website|web|site)\s*:/i.test(line) && !/original|work/i.test(line);
+}

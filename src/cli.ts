@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { checkNotice } from './checklist';
+import { AppEnv } from './core/config/app.config';
+import { DatabaseEnv } from './core/config/database-env';
+import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
+import { dataSourceOptions } from './core/database/data-source-options';
+import { ensureDatabase } from './core/database/ensure-database';
+import { loadProviderRegistry, sortLinks } from './links';
+import { CatalogImportService } from './site/catalog-import.service';
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  check-notice [--site-domain D]... FILE...   Check notices; one JSON line per file. Needs no database.
+  import-catalog FILE [--format csv|json]     Load software pages and downloads into the catalog.
+  migrate                                     Create the database if missing and run pending migrations.
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'check-notice':
+      return checkNotices(args);
+    case 'import-catalog':
+      return importCatalog(args);
+    case 'migrate':
+      return migrate();
+    case undefined:
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+function checkNotices(args: string[]): void {
+  const domains: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--site-domain') {
+      const d = args[++i];
+      if (!d) throw new UsageError('--site-domain needs a domain.');
+      domains.push(d.toLowerCase());
+    } else files.push(args[i]);
+  }
+  if (files.length === 0) throw new UsageError('check-notice needs at least one FILE.');
+  const siteDomains = domains.length > 0 ? domains : splitList(validateEnv(AppEnv).SITE_DOMAINS.toLowerCase());
+  const registry = loadProviderRegistry();
+  let failed = false;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      process.stderr.write(`${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+      failed = true;
+      continue;
+    }
+    const result = checkNotice({ text });
+    const links = sortLinks({ text }, { siteDomains, registry }).map(({ url, classification, provider, role }) => ({
+      url,
+      classification,
+      provider,
+      role,
+    }));
+    process.stdout.write(`${JSON.stringify({ file, kind: result.kind, elements: result.elements, links })}\n`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+async function withDatabase<T>(fn: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = new DataSource(dataSourceOptions(validateEnv(DatabaseEnv).DATABASE_URL, 2));
+  await ds.initialize();
+  try {
+    return await fn(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function importCatalog(args: string[]): Promise<void> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) throw new UsageError('import-catalog needs a FILE.');
+  const formatArg = args[args.indexOf('--format') + 1];
+  const format = args.includes('--format') ? formatArg : path.extname(file).slice(1).toLowerCase();
+  if (format !== 'csv' && format !== 'json') throw new UsageError('Give a .csv or .json file, or --format csv|json.');
+  const content = readFileSync(file, 'utf8');
+  const summary = await withDatabase(async (ds) => {
+    const importer = new CatalogImportService(ds);
+    return importer.import(importer.parse(content, format));
+  });
+  process.stdout.write(`Imported ${summary.pages} pages and ${summary.links} download links from ${file}\n`);
+}
+
+async function migrate(): Promise<void> {
+  const url = validateEnv(DatabaseEnv).DATABASE_URL;
+  if (await ensureDatabase(url)) process.stdout.write(`Created database ${new URL(url).pathname.slice(1)}\n`);
+  const ran = await withDatabase((ds) => ds.runMigrations({ transaction: 'each' }));
+  process.stdout.write(ran.length ? `Ran ${ran.map((m) => m.name).join(', ')}\n` : 'Database is up to date\n');
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
+  else if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = process.exitCode || 1;
+});

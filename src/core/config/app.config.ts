@@ -1,0 +1,37 @@
+import { registerAs } from '@nestjs/config';
+import { IsEmail, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { splitList, validateEnv } from './validate-env';
+
+const DOMAIN_LIST = /^\s*[a-z0-9.-]+\.[a-z]{2,}\s*(,\s*[a-z0-9.-]+\.[a-z]{2,}\s*)*$/i;
+
+export class AppEnv {
+  @IsInt() @Min(1) @Max(65535) PORT = 3000;
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_URL = 'http://localhost:3000';
+  @IsString() @MinLength(1) SITE_NAME = 'Example Software';
+  @Matches(DOMAIN_LIST, { message: 'SITE_DOMAINS must be a comma-separated list of domain names' })
+  SITE_DOMAINS = 'example.com';
+  @IsString() @MinLength(1) AGENT_NAME = 'Designated DMCA Agent';
+  @IsEmail() AGENT_EMAIL = 'dmca@example.com';
+  @IsString() AGENT_ADDRESS = '';
+  @IsString() @MinLength(16, { message: 'APP_SECRET must be at least 16 characters' })
+  APP_SECRET = 'dev-only-secret-change-me';
+  @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
+  /** Notices per minute one address may post through the public form. */
+  @IsInt() @Min(1) FORM_RATE_LIMIT = 10;
+}
+
+export const appConfig = registerAs('app', () => {
+  const env = validateEnv(AppEnv);
+  return {
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
+    siteName: env.SITE_NAME,
+    siteDomains: splitList(env.SITE_DOMAINS.toLowerCase()),
+    agent: { name: env.AGENT_NAME, email: env.AGENT_EMAIL, address: env.AGENT_ADDRESS },
+    secret: env.APP_SECRET,
+    logLevel: env.LOG_LEVEL as 'debug' | 'log' | 'warn' | 'error',
+    formRateLimitPerMinute: env.FORM_RATE_LIMIT,
+  };
+});
+export type AppConfig = ReturnType<typeof appConfig>;

@@ -1,0 +1,8 @@
+import { IsInt, Matches, Max, Min } from 'class-validator';
+
+/** Kept apart from database.config.ts so that the TypeORM CLI can read it without Nest. */
+export class DatabaseEnv {
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/takedown';
+  @IsInt() @Min(1) @Max(100) DATABASE_POOL_SIZE = 10;
+}

@@ -1,0 +1,9 @@
+import { registerAs } from '@nestjs/config';
+import { DatabaseEnv } from './database-env';
+import { validateEnv } from './validate-env';
+
+export const databaseConfig = registerAs('database', () => {
+  const env = validateEnv(DatabaseEnv);
+  return { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+});
+export type DatabaseConfig = ReturnType<typeof databaseConfig>;

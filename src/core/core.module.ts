@@ -1,0 +1,26 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { appConfig, databaseConfig, type DatabaseConfig, intakeConfig, redisConfig, takedownConfig } from './config';
+import { dataSourceOptions } from './database/data-source-options';
+import { OutboxService } from './queue/outbox.service';
+import { TemplateRenderer } from './templates/template-renderer';
+
+/** What every process needs: validated settings, Postgres, templates and the outbox writer. */
+@Global()
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig],
+    }),
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (db: DatabaseConfig) => dataSourceOptions(db.url, db.poolSize),
+    }),
+  ],
+  providers: [OutboxService, TemplateRenderer],
+  exports: [OutboxService, TemplateRenderer],
+})
+export class CoreModule {}

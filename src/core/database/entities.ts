@@ -1,0 +1,27 @@
+import { AuditEvent } from '../../cases/audit-event.entity';
+import { Case } from '../../cases/case.entity';
+import { Party } from '../../cases/party.entity';
+import { ReportedLink } from '../../cases/reported-link.entity';
+import { Letter } from '../../letters/letter.entity';
+import { IdempotencyKey } from '../../notices/idempotency-key.entity';
+import { Notice } from '../../notices/notice.entity';
+import { DownloadLink } from '../../site/download-link.entity';
+import { SoftwarePage } from '../../site/software-page.entity';
+import { Referral } from '../../takedowns/referral.entity';
+import { Takedown } from '../../takedowns/takedown.entity';
+import { OutboxMessage } from '../queue/outbox-message.entity';
+
+export const ENTITIES = [
+  Case,
+  Notice,
+  IdempotencyKey,
+  Party,
+  ReportedLink,
+  AuditEvent,
+  Takedown,
+  Referral,
+  Letter,
+  OutboxMessage,
+  SoftwarePage,
+  DownloadLink,
+];

@@ -1,0 +1,96 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { JOB_RETRY, QueueName } from './jobs';
+
+interface OutboxRow {
+  id: string;
+  queue: QueueName;
+  name: string;
+  data: Record<string, unknown>;
+  job_id: string;
+}
+
+const BATCH = 500;
+const IDLE_DELAY_MS = 250;
+const ERROR_DELAY_MS = 2_000;
+
+/**
+ * Moves outbox rows to BullMQ. Several relays may run (one per worker): rows are claimed with
+ * SKIP LOCKED, and a row sent twice after a crash makes no second job because job ids are deterministic.
+ * While Redis is down the rows wait; nothing is lost.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelayService.name);
+  private readonly queues: Record<QueueName, Queue>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Cases) cases: Queue,
+    @InjectQueue(QueueName.Takedowns) takedowns: Queue,
+  ) {
+    this.queues = { [QueueName.Cases]: cases, [QueueName.Takedowns]: takedowns };
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Relays one batch: how many rows went to BullMQ, and the error that stopped it, if one did. */
+  async relayOnce(): Promise<{ sent: number; error?: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, queue, name, data, job_id FROM outbox
+         WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH],
+      );
+      const sent: string[] = [];
+      let error: string | undefined;
+      for (const row of rows) {
+        try {
+          await this.queues[row.queue].add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id });
+          sent.push(row.id);
+        } catch (e) {
+          error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+          await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, error]);
+          break;
+        }
+      }
+      if (sent.length > 0) {
+        await manager.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
+      }
+      return { sent: sent.length, error };
+    });
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick();
+    }, delay);
+  }
+
+  private async tick(): Promise<void> {
+    let delay = IDLE_DELAY_MS;
+    try {
+      const { sent, error } = await this.relayOnce();
+      if (error) throw new Error(error);
+      if (sent === BATCH) delay = 0;
+    } catch (error) {
+      this.logger.warn(`Outbox relay waiting: ${error instanceof Error ? error.message : String(error)}`);
+      delay = ERROR_DELAY_MS;
+    }
+    this.schedule(delay);
+  }
+}

@@ -1,0 +1,34 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Case } from '../cases/case.entity';
+
+export enum LetterKind {
+  Receipt = 'receipt',
+  Deficiency = 'deficiency',
+  Referral = 'referral',
+  TakedownDone = 'takedown_done',
+  Uploader = 'uploader',
+}
+
+export enum LetterStatus {
+  /** Rendered and recorded; sending is the mail worker's. */
+  Queued = 'queued',
+  Sent = 'sent',
+  Failed = 'failed',
+}
+
+@Entity('letters')
+export class Letter {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Index() @Column('uuid') caseId!: string;
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'case_id' }) case?: Case;
+  @Column({ type: 'enum', enum: LetterKind, enumName: 'letter_kind' }) kind!: LetterKind;
+  /** Makes recording idempotent: one letter per case, kind and occasion. */
+  @Index({ unique: true }) @Column('text') dedupeKey!: string;
+  @Column('text', { nullable: true }) recipient!: string | null;
+  @Column('text') subject!: string;
+  @Column('text') text!: string;
+  @Column('text') html!: string;
+  @Column({ type: 'enum', enum: LetterStatus, enumName: 'letter_status', default: LetterStatus.Queued }) status!: LetterStatus;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @Column('timestamptz', { nullable: true }) sentAt!: Date | null;
+}

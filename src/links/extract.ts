@@ -1,0 +1,138 @@
+import { parse as parseDomain } from 'tldts';
+
+/** One URL found in a text: `raw` as written (wrapped lines joined), offsets into `cleanText(text)`. */
+export interface UrlOccurrence {
+  raw: string;
+  start: number;
+  end: number;
+}
+
+/** CRLF/CR to LF and exotic spaces (NBSP, zero-width, ideographic, BOM) to plain spaces. */
+export function cleanText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/g, ' ');
+}
+
+// A URL body stops at whitespace, <>"`, brackets, braces, pipes, backslashes and CJK / full-width punctuation.
+const BODY = '[^\\s<>"`\\[\\]{}|\\\\^\\u3000-\\u303f\\uff00-\\uffef]';
+const SCHEME_URL = `(?:https?|ftp)://(?:\\[[0-9a-f:.]+\\])?${BODY}*`;
+// A scheme-less host: not inside a word, path, e-mail address or another host; TLD checked with tldts after.
+const BARE_URL =
+  `(?<![\\w.@/:%+\\-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,24}(?![\\w\\-])` +
+  `(?::\\d{2,5})?(?:[/?#]${BODY}*)?`;
+const URL_RE = new RegExp(`${SCHEME_URL}|${BARE_URL}`, 'gi');
+const BODY_AT_RE = new RegExp(`${BODY}+`, 'y');
+
+const TRAILING = new Set([...'.,;:!?\'"*']);
+const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+function count(s: string, ch: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s[i] === ch) n++;
+  return n;
+}
+
+/** Drops trailing sentence punctuation, keeping a closing bracket that balances one inside the URL. */
+function trimTrailing(url: string): string {
+  let u = url;
+  while (u.length) {
+    const c = u[u.length - 1];
+    if (TRAILING.has(c) || c === '>') u = u.slice(0, -1);
+    else if (CLOSERS[c] && count(u, CLOSERS[c]) < count(u, c)) u = u.slice(0, -1);
+    else break;
+  }
+  return u;
+}
+
+// "https://x/contacts.tplcontains an absolute reference": a file name run into the next word for want of a space.
+const RUN_ON =
+  /(\.(?:html?|php|aspx?|jsp|pdf|zip|rar|7z|tar|gz|tpl|js|css|json|xml|txt|docx?|xlsx?|pptx?|png|jpe?g|gif|svg|ico|mp[34]|mkv|avi|exe|apk|dll|jar|java|cs|py|rb|cpp|h))(?:contains|containing|is|are|was|were|has|have|and|which|that)$/i;
+function splitRunOnWord(url: string): string {
+  return url.replace(RUN_ON, '$1');
+}
+
+function bodyAt(text: string, pos: number): string {
+  BODY_AT_RE.lastIndex = pos;
+  const m = BODY_AT_RE.exec(text);
+  return m ? m[0] : '';
+}
+
+const bareHostOk = new Map<string, boolean>();
+function isPlausibleBare(candidate: string): boolean {
+  const host = /^[^/?#:]+/.exec(candidate)![0].toLowerCase();
+  const hasPath = /^[^/?#]+[/?#]./.test(candidate);
+  // Bare names need a www. or a path, to avoid "e.g. Node.js", "README.md", "Codeschool.com and ..."
+  if (!hasPath && !host.startsWith('www.')) return false;
+  let ok = bareHostOk.get(host);
+  if (ok === undefined) {
+    const p = parseDomain(host, { extractHostname: false, allowPrivateDomains: false });
+    ok = Boolean(p.isIcann && p.domain);
+    if (bareHostOk.size > 10_000) bareHostOk.clear();
+    bareHostOk.set(host, ok);
+  }
+  return ok;
+}
+
+const MIN_WRAPPED_LINE = 60;
+const MAX_JOINS = 4;
+
+/**
+ * Joins a URL that runs to the end of its line with a continuation on the next line: inside <...> until the
+ * closing '>', otherwise only when the line is long (hard-wrapped) and the next line starts, unindented, with
+ * something that can only be more path.
+ */
+function joinWrapped(text: string, start: number, end: number, url: string): { url: string; end: number } {
+  const angle = text[start - 1] === '<';
+  let joins = 0;
+  while (joins < MAX_JOINS) {
+    let eol = end;
+    while (eol < text.length && (text[eol] === ' ' || text[eol] === '\t')) eol++;
+    if (text[eol] !== '\n') break;
+    const next = eol + 1;
+    const token = bodyAt(text, next);
+    if (!/[a-z0-9]/i.test(token) || /^(?:https?|ftp):\/\/|^www\./i.test(token)) break;
+    if (!angle) {
+      const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+      if (text.slice(lineStart, end).trim().length < MIN_WRAPPED_LINE) break;
+      if (/[.,;:!?)]$/.test(url)) break;
+      const continues = token.includes('/') || /^[-_./?&=#%~]/.test(token) || /[/\-_=?&]$/.test(url);
+      if (!continues) break;
+    }
+    url += token;
+    end = next + token.length;
+    joins++;
+    if (angle && text[end] === '>') break;
+  }
+  return { url, end };
+}
+
+/** All URL occurrences in `clean` (already passed through `cleanText`), in order, repeats included. */
+export function findUrls(clean: string): UrlOccurrence[] {
+  const out: UrlOccurrence[] = [];
+  URL_RE.lastIndex = 0;
+  for (let m = URL_RE.exec(clean); m; m = URL_RE.exec(clean)) {
+    const start = m.index;
+    let end = start + m[0].length;
+    // GitHub's redactions: "https://github.com/[private]/x" is not a URL anyone can act on.
+    if (clean[end] === '[') continue;
+    const scheme = /^[a-z]+:\/\//i.test(m[0]);
+    if (!scheme && !isPlausibleBare(m[0])) continue;
+    let url = m[0];
+    ({ url, end } = joinWrapped(clean, start, end, url));
+    if (clean[end] === '[') continue;
+    URL_RE.lastIndex = Math.max(URL_RE.lastIndex, end);
+    const trimmed = splitRunOnWord(trimTrailing(url));
+    if (scheme && !/^[a-z]+:\/\/[^/?#]/i.test(trimmed)) continue;
+    out.push({ raw: trimmed, start, end: end - (url.length - trimmed.length) });
+  }
+  return out;
+}
+
+/**
+ * URLs in free text as written: with or without scheme, in <...>, Markdown links, quotes; lines of a hard-wrapped
+ * URL joined; trailing punctuation trimmed (a balanced ')' kept). Unique, in order of first appearance.
+ */
+export function extractUrls(text: string): string[] {
+  const seen = new Set<string>();
+  for (const o of findUrls(cleanText(text))) seen.add(o.raw);
+  return [...seen];
+}

@@ -1,0 +1,132 @@
+import { createProviderRegistry } from './provider-registry';
+import { MAX_URL_LENGTH, classifyUrl, normalizeUrl, type LinkClassification } from './index';
+
+const registry = createProviderRegistry([
+  { id: 'mega', name: 'MEGA', domains: ['mega.nz'], copyright: { email: 'copyright@mega.nz' }, verified: false },
+  { id: 'gdrive', name: 'Google Drive', domains: ['drive.google.com'], copyright: { webForm: 'https://x.test/f' }, verified: false },
+]);
+const opts = { siteDomains: ['example.com', 'example-downloads.net'], registry };
+
+describe('classifyUrl', () => {
+  const cases: Array<[string, LinkClassification, (string | null)?]> = [
+    ['https://example.com/a', 'internal'],
+    ['HTTPS://EXAMPLE.COM', 'internal'],
+    ['hTtP://Www.Example.Com/Path?Q=1', 'internal'],
+    ['https://WWW.EXAMPLE.COM./x', 'internal'],
+    ['https://cdn.files.example-downloads.net/f.zip', 'internal'],
+    ['https://example.com:8443/x', 'internal'],
+    ['example.com/path', 'internal'],
+    ['//example.com/x', 'internal'],
+    ['https://exa\tmple.com/x', 'internal'], // WHATWG drops tabs and newlines inside a URL
+    ['https://example.com/a\nb', 'internal'],
+    ['https://%65xample.com/', 'internal'], // percent-encoded host decodes to example.com
+    // hostile look-alikes
+    ['https://example.com.evil.net/', 'external_other'],
+    ['https://evil.net/example.com', 'external_other'],
+    ['https://example.com@evil.net/', 'external_other'],
+    ['https://user:pw@example.com.evil.net/', 'external_other'],
+    ['https://evil.net\\@example.com', 'external_other'], // backslash is a path separator for http(s)
+    ['https://example.com%2eevil.net/', 'external_other'],
+    ['https://xn--exmple-cua.com/', 'external_other'],
+    ['https://exаmple.com/', 'external_other'], // Cyrillic "а"
+    ['https://еxample.com/', 'external_other'], // Cyrillic "е"
+    ['https://notexample.com/', 'external_other'],
+    ['https://example.co/', 'external_other'],
+    ['https://example.com-evil.net/', 'external_other'],
+    ['https://evil.net?u=https://example.com', 'external_other'],
+    // disks
+    ['https://mega.nz/file/abc#key', 'external_disk', 'mega'],
+    ['https://MEGA.NZ/folder/x', 'external_disk', 'mega'],
+    ['https://drive.google.com/file/d/1/view', 'external_disk', 'gdrive'],
+    ['https://www.google.com/search?q=x', 'external_other'],
+    ['https://mega.nz.evil.net/x', 'external_other'],
+    // IPs
+    ['http://8.8.8.8/x', 'external_other'],
+    ['http://[2606:4700:4700::1111]/', 'external_other'],
+    ['http://127.0.0.1/', 'invalid'],
+    ['http://0x7f.1/', 'invalid'],
+    ['http://2130706433/', 'invalid'],
+    ['http://017700000001/', 'invalid'],
+    ['http://10.0.0.1/', 'invalid'],
+    ['http://172.20.1.1/', 'invalid'],
+    ['http://192.168.1.1:8080/', 'invalid'],
+    ['http://169.254.169.254/latest/meta-data', 'invalid'],
+    ['http://0.0.0.0/', 'invalid'],
+    ['http://100.64.0.1/', 'invalid'],
+    ['http://[::1]/', 'invalid'],
+    ['http://[::]/', 'invalid'],
+    ['http://[fe80::1]/', 'invalid'],
+    ['http://[fd00::1]/', 'invalid'],
+    ['http://[::ffff:10.0.0.1]/', 'invalid'],
+    ['http://[::ffff:127.0.0.1]/', 'invalid'],
+    ['http://[::ffff:8.8.8.8]/', 'external_other'],
+    // hosts without a public suffix
+    ['http://localhost/', 'invalid'],
+    ['http://localhost:3000/x', 'invalid'],
+    ['http://intranet/x', 'invalid'],
+    ['https://github.c/x', 'invalid'],
+    ['https://example.local/', 'invalid'],
+    // schemes and junk
+    ['javascript:alert(1)', 'invalid'],
+    ['JavaScript:alert(1)', 'invalid'],
+    ['data:text/html,<script>alert(1)</script>', 'invalid'],
+    ['vbscript:msgbox(1)', 'invalid'],
+    ['ftp://example.com/file', 'invalid'],
+    ['mailto:a@example.com', 'invalid'],
+    ['file:///etc/passwd', 'invalid'],
+    ['https://', 'invalid'],
+    ['http://exa mple.com/', 'invalid'],
+    ['', 'invalid'],
+    [`https://example.com/${'a'.repeat(MAX_URL_LENGTH)}`, 'invalid'],
+  ];
+  it.each(cases)('%s → %s', (raw, classification, provider = null) => {
+    const got = classifyUrl(raw, opts);
+    expect(got.classification).toBe(classification);
+    expect(got.provider).toBe(provider);
+    if (classification === 'invalid') {
+      expect(got.reason).toBeTruthy();
+      expect(got.url).toBe(raw.trim());
+    }
+  });
+
+  it('gives the reason for an invalid link', () => {
+    expect(classifyUrl('javascript:alert(1)', opts).reason).toMatch(/scheme "javascript:"/);
+    expect(classifyUrl('http://10.1.2.3/', opts).reason).toMatch(/private/);
+    expect(classifyUrl('http://intranet/', opts).reason).toMatch(/public suffix/);
+    expect(classifyUrl(`https://example.com/${'a'.repeat(3000)}`, opts).reason).toMatch(/longer than/);
+  });
+
+  it('accepts site domains written loosely', () => {
+    const loose = { siteDomains: [' Example.COM. '], registry };
+    expect(classifyUrl('https://www.example.com/', loose).classification).toBe('internal');
+  });
+
+  it('classifies 10,000 URLs quickly', () => {
+    const urls = Array.from({ length: 10_000 }, (_, i) => `https://host${i % 500}.example${i % 7}.org/p/${i}`);
+    const t0 = performance.now();
+    for (const u of urls) classifyUrl(u, opts);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('normalizeUrl', () => {
+  const cases: Array<[string, string]> = [
+    ['HTTPS://WWW.Example.COM:443/Path/?Q=A#frag', 'https://www.example.com/Path/?Q=A'],
+    ['http://example.com:80', 'http://example.com/'],
+    ['http://example.com:8080/x', 'http://example.com:8080/x'],
+    ['www.example.com/x', 'http://www.example.com/x'],
+    ['example.com:8080/x', 'http://example.com:8080/x'],
+    ['https://example.com./x', 'https://example.com/x'],
+    ['https://bücher.example/x', 'https://xn--bcher-kva.example/x'],
+    ['https://example.com/a b', 'https://example.com/a%20b'],
+    ['https://www.assetstore.unity3d.com/#!/content/57591', 'https://www.assetstore.unity3d.com/#!/content/57591'],
+    ['  https://example.com/x  ', 'https://example.com/x'],
+  ];
+  it.each(cases)('%s → %s', (raw, url) => {
+    expect(normalizeUrl(raw)).toEqual({ ok: true, url });
+  });
+
+  it.each(['javascript:alert(1)', 'mailto:x@example.com', 'http://', 'http://[::1'])('rejects %s', (raw) => {
+    expect(normalizeUrl(raw).ok).toBe(false);
+  });
+});

@@ -1,0 +1,313 @@
+import { classifyUrl, normalizeUrl, type ClassifiedLink, type ClassifyOptions } from './link-classifier';
+import { cleanText, findUrls, type UrlOccurrence } from './extract';
+
+export type LinkRole = 'infringing' | 'original' | 'reference';
+
+export interface SortedLink extends ClassifiedLink {
+  role: LinkRole;
+  /** The URL as first written (in the structured field or the text). */
+  raw: string;
+  /** What decided the role, for the staff UI ("section: infringing material", "cue: original"...). */
+  roleReason?: string;
+}
+
+export interface SortLinksInput {
+  text?: string;
+  infringingUrls?: string[];
+  workUrl?: string;
+}
+
+export interface SortLinksOptions extends ClassifyOptions {
+  /** Extra URL prefixes (host + path, no scheme) that are always references, added to DEFAULT_REFERENCE_URLS. */
+  referenceUrls?: string[];
+}
+
+/**
+ * URL prefixes (host + optional path, no scheme) that are never the material to take down: help and policy pages,
+ * the copyright office, licence texts, public notice archives.
+ */
+export const DEFAULT_REFERENCE_URLS: readonly string[] = [
+  'docs.github.com',
+  'help.github.com',
+  'github.com/github/dmca',
+  'github.com/contact',
+  'github.com/site',
+  'copyright.gov',
+  'www.copyright.gov',
+  'opensource.org',
+  'creativecommons.org',
+  'www.gnu.org/licenses',
+  'gnu.org/licenses',
+  'choosealicense.com',
+  'spdx.org',
+  'lumendatabase.org',
+  'www.lumendatabase.org',
+  'chillingeffects.org',
+  'www.law.cornell.edu',
+  'uscode.house.gov',
+];
+
+type Cue = { role: LinkRole; why: string; weak?: boolean } | null;
+
+// ---- section headings --------------------------------------------------------------------------------------
+
+const REF_HEAD =
+  /contact|\bnotify\b|(?<!web |url |internet )\baddress\b|social media|profile|publisher information|telephone|phone|physical address|\bsign(?:ature|ed)?\b|full (?:legal )?name|licen[cs]e|best solution|guide to|technological measure|circumvention|\bremedy\b|affected user/i;
+const INF_HEAD =
+  /infring\w* (?:material|content|url|link|file|repo|cop|work|page|item|site)|(?:is|are) infringing|allege[ds]?(?:ly)? (?:to be )?infringing|taken? down|be (?:removed|deleted|disabled)|\bremov|\bfork|specific files?|identify the material|material (?:that|which) (?:you allege )?(?:is |are )?infring|location of (?:the )?infring|reported (?:content|url|material)/i;
+const ORIG_HEAD =
+  /original|\bwork\b[^?.]{0,40}\binfringed\b|copyrighted (?:work|material)|infringed work|(?:has|have) (?:allegedly )?been infringed|being infringed|work (?:you believe|which)|describe the work|identify the (?:copyrighted )?work/i;
+
+function headingRole(h: string): Cue {
+  if (REF_HEAD.test(h)) return { role: 'reference', why: 'section: contact/licence/statements' };
+  if (INF_HEAD.test(h)) return { role: 'infringing', why: 'section: infringing material' };
+  if (ORIG_HEAD.test(h)) return { role: 'original', why: 'section: original work' };
+  return null;
+}
+
+const VALEDICTION =
+  /^(?:sincerely|regards|best regards|kind regards|warm regards|best|yours (?:truly|faithfully|sincerely)|thanks|thank you|many thanks|cheers|respectfully|signed|--|—)[,.!]?$/i;
+// Template instructions quoted in a letter ("Identify the material that ...", "Provide the address ...").
+const INSTRUCTION = /^(?:\d{1,2}[.)]\s*)?(?:please )?(?:provide|identify|describe|list|explain|include|state)\b/i;
+const STATEMENT = /good faith belief|penalty of perjury|fair use/i;
+const HAS_URL = /(?:https?|ftp):\/\/|\bwww\./i;
+
+interface Line {
+  start: number;
+  end: number;
+  text: string;
+  /** Heading text when the line is (or starts with) a heading. */
+  heading?: string;
+  /** Section role in force for URLs on this line (after applying this line's heading). */
+  section: Cue;
+}
+
+function splitLines(clean: string): Line[] {
+  const lines: Line[] = [];
+  let section: Cue = null;
+  let pos = 0;
+  const all = clean.split('\n');
+  for (let i = 0; i < all.length; i++) {
+    const text = all[i];
+    const t = text.trim().replace(/^(?:#+|>)\s*/, '');
+    let heading: string | undefined;
+    const emph = /^(\*\*|__|\*|_)(?=\S)(.+?)\1(?!\w)/.exec(t);
+    if (emph) heading = emph[2];
+    else if (/^(\*\*?|__)(?=\S)/.test(t) && !t.slice(2).includes(t.startsWith('**') ? '**' : t[0])) {
+      // A bold question wrapped over several lines: the heading runs to the line that closes it.
+      const mark = /^(\*\*?|__)/.exec(t)![1];
+      const parts = [t.slice(mark.length)];
+      let j = i + 1;
+      while (j < all.length && j <= i + 8 && !all[j].includes(mark)) parts.push(all[j++].trim());
+      if (j < all.length && j <= i + 8) {
+        parts.push(all[j].slice(0, all[j].indexOf(mark)).trim());
+        heading = parts.join(' ');
+        const role = headingRole(heading);
+        if (role) section = role;
+        else if (STATEMENT.test(heading)) section = null;
+        for (let k = i; k < j; k++) {
+          lines.push({ start: pos, end: pos + all[k].length, text: all[k], heading: all[k].trim(), section });
+          pos += all[k].length + 1;
+        }
+        i = j - 1;
+        continue;
+      }
+    } else if (!HAS_URL.test(t) && t.length <= 300 && /[:?]\**$/.test(t)) heading = t;
+    else if (!HAS_URL.test(t) && t.length <= 100 && /^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+\S/i.test(t)) heading = t;
+    else if (!HAS_URL.test(t) && t.length <= 600 && INSTRUCTION.test(t)) heading = t;
+
+    if (heading) {
+      const role = headingRole(heading);
+      if (role) section = role;
+      else if (STATEMENT.test(heading)) section = null;
+    } else if (VALEDICTION.test(t)) {
+      section = { role: 'reference', why: 'section: signature' };
+    } else if (STATEMENT.test(t) && !HAS_URL.test(t)) {
+      section = null; // the statements end whatever list came before them
+
+    }
+    lines.push({ start: pos, end: pos + text.length, text, heading, section });
+    pos += text.length + 1;
+  }
+  return lines;
+}
+
+function lineIndexAt(lines: Line[], offset: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+// ---- local cues --------------------------------------------------------------------------------------------
+
+const ORIG_CUE =
+  /\boriginal\b|\bauthori[sz]ed (?:version|copy|content|product|site|store|seller|distribut)|legally published|proper owner|\bmy (?:own )?(?:company'?s )?(?:github )?(?:work|code|product|repo|repository|project|website|site|page|store|asset)s?\b|\bour (?:own |client'?s |company'?s )?(?:github )?(?:work|code|product|repo|repository|project|website|site|web site|page|store|homepage|asset)s?\b|\bmy copyright(?:ed)?\b|copyrighted (?:work|material|code)s? (?:is|are|can|located|found|available)|\bofficial (?:site|website|page|store|product)|\b(?:taken|copied|claimed|stolen|cloned|forked|downloaded|obtained|ripped|lifted)\b[^.\n]{0,60}\bfrom\b|\(\s*from\b|\bown (?:platform|site|website|store|shop)\b|\bsold (?:on|at|via)\b|available for purchase|can be (?:purchased|bought)|\bprivate repositor/gi;
+const REF_CUE =
+  /(?<!(?:our|my) )\bweb ?site:|\bweb:|\bhomepage:|\bsee (?:my|our|the) (?:github )?(?:comment|issue|commit)s?|as you can see|\bcontributors?\b|\bprofile\b|\bpublisher\b|\blicen[cs]e\b|\bterms\b|\bpolicy\b|\bpolicies\b|\bguide\b|more information|learn more|information about|\bproof\b|\bevidence\b|previous (?:notice|takedown|request)|earlier (?:notice|takedown)|\bdmca at\b|\bcontact\b|created by|authored by|submitted by me|the git user is me|\be-?mail\b|\bphone\b|\btel\b|already (?:reported|removed|taken down)|social media|\bplease see\b|\bsee also\b|\bfor reference\b/gi;
+// Weak: a third-party page "available at" is the work; a page on the site "available at" is usually the copy.
+const WEAK_ORIG_CUE =
+  /\bavailable (?:at|on|from|here)\b|\bcan be (?:found|viewed|seen|downloaded|purchased)\b|\bfound here\b|\blocated at\b/gi;
+const INF_CUE =
+  /\binfring(?:ing|es|e)\b|taken? down|\bremov(?:e|al|ed)\b|\bdelet(?:e|ed|ion)\b|\bdisabl(?:e|ed)\b|\bpirat(?:ed|e|ing)\b|\bunauthori[sz]ed\b|\bfor example\b|\billegal(?:ly)?\b/gi;
+
+/** The category of the cue nearest to the end of `window` (the text just before a URL). */
+function nearestCue(window: string): Cue {
+  let best: Cue = null;
+  let bestEnd = -1;
+  const scan = (re: RegExp, role: LinkRole, weak = false) => {
+    re.lastIndex = 0;
+    for (let m = re.exec(window); m; m = re.exec(window)) {
+      const end = m.index + m[0].length;
+      if (end >= bestEnd) {
+        bestEnd = end;
+        best = { role, why: `cue: "${m[0].toLowerCase()}"`, ...(weak ? { weak } : {}) };
+      }
+    }
+  };
+  // Later scans win ties: an "original" cue and a reference cue ending together ("our website:") read as original.
+  scan(WEAK_ORIG_CUE, 'original', true);
+  scan(INF_CUE, 'infringing');
+  scan(REF_CUE, 'reference');
+  scan(ORIG_CUE, 'original');
+  return best;
+}
+
+const WORDS = /\p{L}{2,}/u;
+
+function lastSentence(s: string): string {
+  const parts = s.split(/(?<=[.!?])\s+(?=\S)/);
+  return parts[parts.length - 1];
+}
+
+/** Text that introduces a URL which starts its line: the nearest earlier line that is not itself a list of URLs. */
+function introWindow(lines: Line[], li: number): string {
+  let blank = false;
+  for (let i = li - 1, seen = 0; i >= 0 && seen < 500; i--, seen++) {
+    const raw = lines[i].text.trim();
+    if (!raw) {
+      blank = true;
+      continue;
+    }
+    if (HAS_URL.test(raw)) continue; // an earlier item of the same list
+    const heading = lines[i].heading;
+    if (heading !== undefined && headingRole(heading) === null && !STATEMENT.test(heading)) {
+      // An uncategorised heading-like line ("We have identified this repo here:") still introduces the list.
+      return lastSentence(raw);
+    }
+    if (heading !== undefined) {
+      // A heading line sets the section; only text after an inline heading ("**Q?** answer:") is a local cue.
+      const rest = raw.slice(raw.indexOf(heading) + heading.length).replace(/^[*_\s]+/, '');
+      return WORDS.test(rest) ? lastSentence(rest) : '';
+    }
+    const intro = /:\**$/.test(raw) || /\b(?:below|following|here|these|this link)\b/i.test(raw);
+    if (intro || (!blank && !/[.!?]["')\]]*$/.test(raw))) return lastSentence(raw);
+    return '';
+  }
+  return '';
+}
+
+interface Occ extends UrlOccurrence {
+  cue: Cue;
+  section: Cue;
+}
+
+function analyseText(text: string): Occ[] {
+  const clean = cleanText(text);
+  const lines = splitLines(clean);
+  const occs = findUrls(clean);
+  const out: Occ[] = [];
+  occs.forEach((o, k) => {
+    const li = lineIndexAt(lines, o.start);
+    const line = lines[li];
+    const prev = k > 0 && occs[k - 1].end > line.start ? occs[k - 1] : undefined;
+    const from = prev ? prev.end : line.start;
+    let window = clean.slice(from, o.start);
+    if (line.heading && !prev) {
+      const h = window.indexOf(line.heading);
+      if (h >= 0) window = window.slice(h + line.heading.length);
+    }
+    let cue: Cue;
+    if (prev && /^\W*(?:to|into|onto)\W*$/i.test(window)) cue = { role: 'infringing', why: 'cue: copied "to"' };
+    else if (WORDS.test(window)) {
+      cue = nearestCue(lastSentence(window.slice(-300)));
+      // "X, and Y" in one sentence: Y shares X's cue; a new sentence starts afresh.
+      if (!cue && prev && !/[.!?]\s/.test(window)) cue = out[k - 1].cue;
+    }
+    else if (prev) cue = out[k - 1].cue;
+    else cue = nearestCue(introWindow(lines, li).slice(-300));
+    // "https://... (original)" / "(my work)" right after the URL.
+    const after = clean.slice(o.end, Math.min(clean.length, o.end + 40));
+    if (/^\s*\((?:the )?(?:original|my work|our work|official)\b/i.test(after)) cue = { role: 'original', why: 'cue: (original)' };
+    out.push({ ...o, cue, section: line.section });
+  });
+  return out;
+}
+
+// ---- decision ----------------------------------------------------------------------------------------------
+
+function stripScheme(u: string): string {
+  return u.replace(/^https?:\/\//i, '').toLowerCase();
+}
+
+function isKnownReference(url: string, extra: string[] | undefined): boolean {
+  const bare = stripScheme(url);
+  const match = (p: string) => bare === p || bare.startsWith(p.endsWith('/') ? p : `${p}/`) || bare.startsWith(`${p}?`);
+  return DEFAULT_REFERENCE_URLS.some(match) || (extra ?? []).some((p) => match(stripScheme(p).replace(/\/$/, '')));
+}
+
+function decideRole(link: ClassifiedLink, cue: Cue, section: Cue, opts: SortLinksOptions): { role: LinkRole; why: string } {
+  if (link.classification !== 'invalid' && isKnownReference(link.url, opts.referenceUrls)) {
+    return { role: 'reference', why: 'known reference page' };
+  }
+  if (link.classification === 'internal' && /^https?:\/\/[^/]+\/$/.test(link.url)) {
+    return { role: 'reference', why: "the site's home page" };
+  }
+  const ours = link.classification !== 'external_other';
+  if (cue && !(cue.weak && ours)) return cue;
+  if (section) {
+    // The original-work answer of a form often quotes the infringing copies on the site itself.
+    if (section.role === 'original' && ours) return { role: 'infringing', why: `${section.why} (on the site)` };
+    return section;
+  }
+  return ours
+    ? { role: 'infringing', why: 'default for links on the site, to disks or unparsable' }
+    : { role: 'reference', why: 'default for third-party links without context' };
+}
+
+const RANK: Record<LinkRole, number> = { original: 3, infringing: 2, reference: 1 };
+
+/**
+ * Every link of a notice with its classification and role: the structured infringing URLs (role infringing,
+ * invalid ones kept as written), the work URL (role original) and the URLs in the free text (role read from the
+ * surrounding sentence and section). De-duplicated on the normalised URL; when roles disagree, original beats
+ * infringing beats reference, so the complainant's own page is never taken down.
+ */
+export function sortLinks(input: SortLinksInput, opts: SortLinksOptions): SortedLink[] {
+  const byKey = new Map<string, SortedLink>();
+  const add = (raw: string, role: LinkRole, why: string) => {
+    const trimmed = raw.trim();
+    if (!trimmed) return;
+    const link = classifyUrl(trimmed, opts);
+    const norm = normalizeUrl(trimmed);
+    const key = norm.ok ? norm.url : `invalid:${trimmed}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { ...link, role, raw: trimmed, roleReason: why });
+    else if (RANK[role] > RANK[seen.role]) Object.assign(seen, { role, roleReason: why });
+  };
+
+  if (input.workUrl) add(input.workUrl, 'original', 'work URL field');
+  for (const u of input.infringingUrls ?? []) add(u, 'infringing', 'infringing URL field');
+  if (input.text) {
+    for (const o of analyseText(input.text)) {
+      const link = classifyUrl(o.raw, opts);
+      const { role, why } = decideRole(link, o.cue, o.section, opts);
+      add(o.raw, role, why);
+    }
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ChecklistResult, StructuredNotice } from '../checklist';
+import { Case } from '../cases/case.entity';
+
+export enum NoticeChannel {
+  Api = 'api',
+  Form = 'form',
+  Email = 'email',
+}
+
+@Entity('notices')
+export class Notice {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Index() @Column('uuid') caseId!: string;
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'case_id' }) case?: Case;
+  @Column({ type: 'enum', enum: NoticeChannel, enumName: 'notice_channel' }) channel!: NoticeChannel;
+  /** Free text exactly as received. */
+  @Column('text', { nullable: true }) rawText!: string | null;
+  /** Structured fields as received, personal data included (see parties for the normalised copy). */
+  @Column('jsonb', { nullable: true }) structured!: StructuredNotice | null;
+  @Column('jsonb') checklist!: ChecklistResult;
+  @Column('int') linkCount!: number;
+  @CreateDateColumn({ type: 'timestamptz' }) receivedAt!: Date;
+}

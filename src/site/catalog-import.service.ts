@@ -1,0 +1,137 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { normalizeUrl } from '../links';
+import { parseCsv } from './csv';
+
+export interface CatalogEntry {
+  slug: string;
+  title: string;
+  description?: string;
+  uploaderEmail?: string | null;
+  links: { id?: string; label?: string; url: string }[];
+}
+
+export interface ImportSummary {
+  pages: number;
+  links: number;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,199}$/i;
+
+/**
+ * Loads software pages and their downloads from JSON (an array of CatalogEntry) or CSV (one row per download:
+ * slug,title,description,uploader_email,link_id,link_label,link_url). Pages are matched by slug and downloads by
+ * link_id (the number in /d/:id) when given, so importing the same file twice changes nothing.
+ */
+@Injectable()
+export class CatalogImportService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  parse(content: string, format: 'csv' | 'json'): CatalogEntry[] {
+    const entries = format === 'json' ? (JSON.parse(content) as CatalogEntry[]) : entriesFromCsv(content);
+    if (!Array.isArray(entries)) throw new BadRequestException('A JSON catalog is an array of pages.');
+    entries.forEach((e, i) => {
+      if (!e || typeof e.slug !== 'string' || !SLUG.test(e.slug)) {
+        throw new BadRequestException(`Entry ${i + 1}: slug must be 1-200 letters, digits, ".", "_" or "-".`);
+      }
+      if (typeof e.title !== 'string' || !e.title.trim()) throw new BadRequestException(`Entry ${i + 1} (${e.slug}): title is required.`);
+      if (!Array.isArray(e.links)) throw new BadRequestException(`Entry ${i + 1} (${e.slug}): links must be an array.`);
+      e.links.forEach((l, j) => {
+        if (!l || typeof l.url !== 'string' || !normalizeUrl(l.url).ok) {
+          throw new BadRequestException(`Entry ${i + 1} (${e.slug}), link ${j + 1}: url must be an http(s) URL.`);
+        }
+        if (l.id !== undefined && !/^[1-9]\d{0,17}$/.test(String(l.id))) {
+          throw new BadRequestException(`Entry ${i + 1} (${e.slug}), link ${j + 1}: id must be a positive whole number.`);
+        }
+      });
+    });
+    return entries;
+  }
+
+  async import(entries: CatalogEntry[]): Promise<ImportSummary> {
+    return this.dataSource.transaction(async (manager) => {
+      const pages: { id: string; slug: string }[] = await manager.query(
+        `INSERT INTO software_pages (slug, title, description, uploader_email)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+         ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description,
+                                          uploader_email = EXCLUDED.uploader_email
+         RETURNING id, slug`,
+        [
+          entries.map((e) => e.slug),
+          entries.map((e) => e.title.trim()),
+          entries.map((e) => e.description ?? ''),
+          entries.map((e) => e.uploaderEmail ?? null),
+        ],
+      );
+      const pageId = new Map(pages.map((p) => [p.slug, p.id]));
+      const links = entries.flatMap((e) => e.links.map((l) => ({ ...l, pageId: pageId.get(e.slug)! })));
+      const normalized = links.map((l) => {
+        const n = normalizeUrl(l.url);
+        return n.ok ? n.url : l.url;
+      });
+      const withId = links.map((l, i) => ({ l, i })).filter(({ l }) => l.id);
+      const withoutId = links.map((l, i) => ({ l, i })).filter(({ l }) => !l.id);
+      if (withId.length > 0) {
+        await manager.query(
+          `INSERT INTO download_links (id, page_id, label, target_url, target_url_normalized)
+           SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+           ON CONFLICT (id) DO UPDATE SET page_id = EXCLUDED.page_id, label = EXCLUDED.label,
+             target_url = EXCLUDED.target_url, target_url_normalized = EXCLUDED.target_url_normalized`,
+          [
+            withId.map(({ l }) => l.id),
+            withId.map(({ l }) => l.pageId),
+            withId.map(({ l }) => l.label ?? ''),
+            withId.map(({ l }) => l.url),
+            withId.map(({ i }) => normalized[i]),
+          ],
+        );
+        // Ids we were given must not be handed out again to links imported without one.
+        await manager.query(
+          `SELECT setval(pg_get_serial_sequence('download_links', 'id'), (SELECT max(id) FROM download_links))`,
+        );
+      }
+      if (withoutId.length > 0) {
+        await manager.query(
+          `INSERT INTO download_links (page_id, label, target_url, target_url_normalized)
+           SELECT n.* FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS n(page_id, label, target_url, target_url_normalized)
+           WHERE NOT EXISTS (SELECT 1 FROM download_links d WHERE d.page_id = n.page_id AND d.target_url = n.target_url)`,
+          [
+            withoutId.map(({ l }) => l.pageId),
+            withoutId.map(({ l }) => l.label ?? ''),
+            withoutId.map(({ l }) => l.url),
+            withoutId.map(({ i }) => normalized[i]),
+          ],
+        );
+      }
+      return { pages: pages.length, links: links.length };
+    });
+  }
+}
+
+function entriesFromCsv(content: string): CatalogEntry[] {
+  const [header, ...rows] = parseCsv(content);
+  if (!header) return [];
+  const col = (name: string): number => {
+    const i = header.findIndex((h) => h.trim().toLowerCase() === name);
+    if (i < 0 && ['slug', 'title', 'link_url'].includes(name)) {
+      throw new BadRequestException(`The CSV header needs a "${name}" column.`);
+    }
+    return i;
+  };
+  const [slug, title, description, uploader, linkId, label, url] = [
+    'slug', 'title', 'description', 'uploader_email', 'link_id', 'link_label', 'link_url',
+  ].map(col);
+  const bySlug = new Map<string, CatalogEntry>();
+  for (const r of rows) {
+    if (r.every((cell) => cell.trim() === '')) continue;
+    const get = (i: number): string | undefined => (i >= 0 ? r[i]?.trim() || undefined : undefined);
+    const key = get(slug) ?? '';
+    let entry = bySlug.get(key);
+    if (!entry) {
+      entry = { slug: key, title: get(title) ?? '', description: get(description), uploaderEmail: get(uploader) ?? null, links: [] };
+      bySlug.set(key, entry);
+    }
+    entry.links.push({ id: get(linkId), label: get(label), url: get(url) ?? '' });
+  }
+  return [...bySlug.values()];
+}

@@ -1,0 +1,13 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A software page of the built-in catalog, at /software/:slug. */
+@Entity('software_pages')
+export class SoftwarePage {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Index({ unique: true }) @Column('text') slug!: string;
+  @Column('text') title!: string;
+  @Column('text', { default: '' }) description!: string;
+  /** Who published the page, for the notice to the uploader. Personal data. */
+  @Column('text', { nullable: true }) uploaderEmail!: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,198 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ChecklistResult, ElementName } from '../checklist';
+import { ELEMENT_LABELS } from '../checklist';
+import { audit } from '../cases/audit';
+import { CaseStatus } from '../cases/case.entity';
+import { complainantAddress } from '../cases/complainant-address';
+import { LinkStatus } from '../cases/reported-link.entity';
+import { type TakedownConfig, takedownConfig } from '../core/config';
+import { JobName, QueueName } from '../core/queue/jobs';
+import { OutboxService } from '../core/queue/outbox.service';
+import { LetterKind } from '../letters/letter.entity';
+import { LettersService } from '../letters/letters.service';
+import { PROVIDER_REGISTRY } from '../links/links.constants';
+import type { LinkClassification, ProviderRegistry } from '../links';
+import { SITE_ADAPTER, type SiteAdapter, type SiteLink } from '../site/site-adapter';
+import { TakedownReason, TakedownStatus } from './takedown.entity';
+
+interface CaseRow {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  kind: string;
+  status_token: string;
+  checklist: ChecklistResult;
+  search_terms: string[];
+  routed_at: Date | null;
+}
+
+interface LinkRow {
+  id: string;
+  url: string;
+  classification: LinkClassification;
+  provider: string | null;
+}
+
+const SEARCH_MATCH_LIMIT = 50;
+/** A deficiency letter is owed only when these let us find and answer the sender (512(c)(3)(B)(ii)). */
+const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', 'contact'];
+
+/**
+ * Turns a recorded case into its follow-up work: takedowns for our own links, referrals per storage provider,
+ * takedowns of our outbound links to reported files (512(d)), and the letters. Runs once per case; a retry finds
+ * routed_at set and does nothing.
+ */
+@Injectable()
+export class CaseRouterService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly letters: LettersService,
+    @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
+  ) {}
+
+  async route(caseId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const [kase] = (await m.query(
+        `SELECT id, reference, status, kind, status_token, checklist, search_terms, routed_at
+         FROM cases WHERE id = $1 FOR UPDATE`,
+        [caseId],
+      )) as CaseRow[];
+      if (!kase || kase.routed_at) return;
+      const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
+      const recipient = await complainantAddress(m, kase.id);
+      const matches = await this.site.searchPages(kase.search_terms, SEARCH_MATCH_LIMIT);
+
+      let status = kase.status;
+      if (kase.kind === 'takedown' && kase.checklist.complete) {
+        status = await this.routeComplete(m, kase, recipient);
+      } else if (kase.kind === 'takedown' && DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)) {
+        await this.letters.record(m, letterCase, LetterKind.Deficiency, '1', recipient, {
+          missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
+        });
+        await audit(m, kase.id, 'worker', 'letter.deficiency_recorded', { missing: kase.checklist.missing });
+      }
+      await this.letters.record(m, letterCase, LetterKind.Receipt, '1', recipient, {
+        kind: kase.kind,
+        complete: kase.checklist.complete,
+        missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
+      });
+      await m.query(`UPDATE cases SET routed_at = now(), status = $2, search_matches = $3 WHERE id = $1`, [
+        kase.id,
+        status,
+        JSON.stringify(matches),
+      ]);
+      await audit(m, kase.id, 'worker', 'case.routed', { status, searchMatches: matches.length });
+    });
+  }
+
+  private async routeComplete(m: EntityManager, kase: CaseRow, recipient: string | null): Promise<CaseStatus> {
+    const links = (await m.query(
+      `SELECT id, url, classification, provider FROM reported_links
+       WHERE case_id = $1 AND status = 'pending' AND role = 'infringing'`,
+      [kase.id],
+    )) as LinkRow[];
+    const internal = links.filter((l) => l.classification === 'internal');
+    const disk = links.filter((l) => l.classification === 'external_disk');
+
+    const ours = await this.site.findInternal(internal.map((l) => l.url));
+    const outbound = await this.site.findOutbound(disk.map((l) => l.url));
+    const created = await this.createTakedowns(m, links, [
+      ...ours.map((s) => ({ s, reason: TakedownReason.Reported })),
+      ...outbound.map((s) => ({ s, reason: TakedownReason.OutboundLink })),
+    ]);
+
+    const found = new Set(ours.map((s) => s.url));
+    const missing = internal.filter((l) => !found.has(l.url)).map((l) => l.id);
+    const scheduled = internal.filter((l) => found.has(l.url)).map((l) => l.id);
+    await this.setLinkStatus(m, missing, LinkStatus.NotFound);
+    if (!this.config.requireApproval) await this.setLinkStatus(m, scheduled, LinkStatus.Approved);
+
+    await this.refer(m, kase, disk, recipient);
+    await audit(m, kase.id, 'worker', 'takedowns.scheduled', {
+      takedowns: created,
+      internalNotFound: missing.length,
+      outboundLinks: outbound.length,
+      awaitingApproval: this.config.requireApproval,
+    });
+    if (created > 0 && !this.config.requireApproval && this.config.delaySeconds === 0) {
+      await this.outbox.enqueue(m, [
+        { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: { caseId: kase.id } },
+      ]);
+    }
+    return this.config.requireApproval ? CaseStatus.InReview : CaseStatus.Actioned;
+  }
+
+  private async createTakedowns(
+    m: EntityManager,
+    links: LinkRow[],
+    targets: { s: SiteLink; reason: TakedownReason }[],
+  ): Promise<number> {
+    const linkId = new Map(links.map((l) => [l.url, l.id]));
+    const rows = targets.filter(({ s }) => linkId.has(s.url));
+    if (rows.length === 0) return 0;
+    const hold = this.config.requireApproval;
+    const inserted: unknown[] = await m.query(
+      `INSERT INTO takedowns (case_id, reported_link_id, site_ref, reason, status, due_at)
+       SELECT (SELECT case_id FROM reported_links WHERE id = t.link_id), t.link_id, t.ref, t.reason, $4::takedown_status,
+              CASE WHEN $4::takedown_status = 'pending' THEN now() + make_interval(secs => $5::int) END
+       FROM unnest($1::uuid[], $2::text[], $3::takedown_reason[]) AS t(link_id, ref, reason)
+       ON CONFLICT (reported_link_id, site_ref) DO NOTHING RETURNING id`,
+      [
+        rows.map(({ s }) => linkId.get(s.url)),
+        rows.map(({ s }) => s.ref),
+        rows.map(({ reason }) => reason),
+        hold ? TakedownStatus.AwaitingApproval : TakedownStatus.Pending,
+        this.config.delaySeconds,
+      ],
+    );
+    return inserted.length;
+  }
+
+  private async refer(m: EntityManager, kase: CaseRow, disk: LinkRow[], recipient: string | null): Promise<void> {
+    const byProvider = new Map<string, LinkRow[]>();
+    for (const l of disk) {
+      if (!l.provider) continue;
+      byProvider.set(l.provider, [...(byProvider.get(l.provider) ?? []), l]);
+    }
+    if (byProvider.size === 0) return;
+    const groups = [...byProvider.entries()].map(([id, rows]) => {
+      const provider = this.registry.byId(id);
+      return {
+        id,
+        name: provider?.name ?? id,
+        channel: provider?.copyright ?? {},
+        links: rows.map((r) => r.url),
+      };
+    });
+    await m.query(
+      `INSERT INTO referrals (case_id, provider, link_count, channel)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::jsonb[]) ON CONFLICT (case_id, provider) DO NOTHING`,
+      [kase.id, groups.map((g) => g.id), groups.map((g) => g.links.length), groups.map((g) => JSON.stringify(g.channel))],
+    );
+    await this.setLinkStatus(
+      m,
+      disk.filter((l) => l.provider).map((l) => l.id),
+      LinkStatus.Referred,
+    );
+    await this.letters.record(
+      m,
+      { id: kase.id, reference: kase.reference, statusToken: kase.status_token },
+      LetterKind.Referral,
+      '1',
+      recipient,
+      { providers: groups },
+    );
+    await audit(m, kase.id, 'worker', 'referrals.recorded', {
+      providers: groups.map((g) => ({ provider: g.id, links: g.links.length })),
+    });
+  }
+
+  private async setLinkStatus(m: EntityManager, ids: string[], status: LinkStatus): Promise<void> {
+    if (ids.length === 0) return;
+    await m.query(`UPDATE reported_links SET status = $2 WHERE id = ANY($1::uuid[])`, [ids, status]);
+  }
+}

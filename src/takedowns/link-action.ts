@@ -1,0 +1,16 @@
+import type { ChecklistResult } from '../checklist';
+import type { LinkClassification, LinkRole } from '../links';
+import type { LinkAction } from '../notices/dto/notice-response.dto';
+
+/** What the pipeline does with one reported link. Pure, so the API answer and the router agree. */
+export function linkAction(
+  link: { classification: LinkClassification; role: LinkRole },
+  checklist: Pick<ChecklistResult, 'kind' | 'complete'>,
+  requireApproval: boolean,
+): LinkAction {
+  if (link.role !== 'infringing' || checklist.kind !== 'takedown') return 'none';
+  if (link.classification !== 'internal' && link.classification !== 'external_disk') return 'none';
+  if (!checklist.complete) return 'held_until_complete';
+  if (link.classification === 'external_disk') return 'referral';
+  return requireApproval ? 'takedown_after_approval' : 'takedown';
+}

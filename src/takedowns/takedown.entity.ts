@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Case } from '../cases/case.entity';
+import { ReportedLink } from '../cases/reported-link.entity';
+
+export enum TakedownStatus {
+  /** Waiting for staff approval (TAKEDOWN_REQUIRE_APPROVAL); no due time yet. */
+  AwaitingApproval = 'awaiting_approval',
+  Pending = 'pending',
+  Done = 'done',
+  NotFound = 'not_found',
+  Failed = 'failed',
+}
+
+export enum TakedownReason {
+  /** The reported URL is one of ours. */
+  Reported = 'reported',
+  /** The reported URL is a file elsewhere that one of our pages links to (17 U.S.C. 512(d)). */
+  OutboundLink = 'outbound_link',
+}
+
+@Entity('takedowns')
+@Index(['reportedLinkId', 'siteRef'], { unique: true })
+@Index('takedowns_due', ['dueAt'], { where: "status = 'pending'" })
+export class Takedown {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Index() @Column('uuid') caseId!: string;
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'case_id' }) case?: Case;
+  @Column('uuid') reportedLinkId!: string;
+  @ManyToOne(() => ReportedLink, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'reported_link_id' }) reportedLink?: ReportedLink;
+  /** The site adapter's handle for what is removed (a catalog link, or the URL for the webhook adapter). */
+  @Column('text') siteRef!: string;
+  @Column({ type: 'enum', enum: TakedownReason, enumName: 'takedown_reason' }) reason!: TakedownReason;
+  @Column({ type: 'enum', enum: TakedownStatus, enumName: 'takedown_status' }) status!: TakedownStatus;
+  @Column('timestamptz', { nullable: true }) dueAt!: Date | null;
+  @Column('int', { default: 0 }) attempts!: number;
+  @Column('text', { nullable: true }) lastError!: string | null;
+  @Column('timestamptz', { nullable: true }) doneAt!: Date | null;
+  /** When the adapter confirmed that the link no longer serves the file. */
+  @Column('timestamptz', { nullable: true }) verifiedAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+}

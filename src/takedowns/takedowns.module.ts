@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { QueueModule } from '../core/queue/queue.module';
+import { LettersModule } from '../letters/letters.module';
+import { SiteModule } from '../site/site.module';
+import { CaseRouterService } from './case-router.service';
+import { CasesProcessor } from './cases.processor';
+import { SweepSchedulerService } from './sweep-scheduler.service';
+import { TakedownSweepService } from './takedown-sweep.service';
+import { TakedownsProcessor } from './takedowns.processor';
+
+/** The worker side: routing cases, sweeping due takedowns, and the schedule that drives the sweep. */
+@Module({
+  imports: [QueueModule, LettersModule, SiteModule],
+  providers: [CaseRouterService, TakedownSweepService, CasesProcessor, TakedownsProcessor, SweepSchedulerService],
+  exports: [CaseRouterService, TakedownSweepService],
+})
+export class TakedownsModule {}

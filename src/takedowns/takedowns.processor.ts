@@ -1,0 +1,24 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
+import { JobItem, JobName, QueueName } from '../core/queue/jobs';
+import { TakedownSweepService } from './takedown-sweep.service';
+
+type TakedownsJob = Extract<JobItem, { queue: QueueName.Takedowns }>;
+
+@Processor(QueueName.Takedowns, { concurrency: 2 })
+export class TakedownsProcessor extends WorkerHost {
+  constructor(private readonly sweep: TakedownSweepService) {
+    super();
+  }
+
+  async process(job: Job): Promise<void> {
+    const item = { name: job.name, data: job.data } as TakedownsJob;
+    switch (item.name) {
+      case JobName.SweepDueTakedowns:
+        await this.sweep.sweep();
+        return;
+      default:
+        throw new UnrecoverableError(`Unknown job ${job.name} on queue ${QueueName.Takedowns}`);
+    }
+  }
+}

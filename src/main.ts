@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { type AppConfig, appConfig, assertConfig } from './core/config';
 import { configureHttpApp } from './http-app';
 
 async function bootstrap(): Promise<void> {
   assertConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), { bodyParser: false, rawBody: true });
   configureHttpApp(app);
   const { port } = app.get<AppConfig>(appConfig.KEY);
   await app.listen(port);

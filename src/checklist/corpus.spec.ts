@@ -107,6 +107,13 @@ describe('corpus agreement', () => {
     expect(failures).toEqual([]);
   });
 
+  it('quotes evidence verbatim from the notice', () => {
+    const notVerbatim = labels.flatMap((l) =>
+      Object.values(results.get(l.file)?.elements ?? {}).flatMap((r) => r.evidence.filter((e) => !textOf(l).includes(e)).map((e) => `${l.file}: ${e}`)),
+    );
+    expect(notVerbatim).toEqual([]);
+  });
+
   it('reads an element absent once its evidence is cut out (absence variants)', () => {
     const tallies = new Map<ElementName, Tally>();
     const skipped = new Map<ElementName, number>();

@@ -53,7 +53,8 @@ export class IntakeService {
       { text: request.text, infringingUrls: request.structured?.infringingUrls, workUrl: request.structured?.work?.url },
       { siteDomains: this.app.siteDomains, registry: this.registry },
     );
-    this.enforceLimits(links.length, 0);
+    // The work's own URL is not counted against the limit: only what the sender reports.
+    this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
 
     return this.dataSource.transaction(async (manager) => {
       if (request.idempotency) {

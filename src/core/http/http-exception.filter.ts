@@ -24,20 +24,22 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; message: string | string[] } {
+    // Nest wraps body-parser's errors in an HttpException whose cause is the original.
+    const parserError = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError | undefined;
+    if (parserError?.type === 'entity.too.large') {
+      return {
+        status: 413,
+        message: `The request body is over the limit of ${parserError.limit} bytes. Send fewer URLs per notice.`,
+      };
+    }
+    if (parserError?.type === 'entity.parse.failed') {
+      return { status: 400, message: `The body is not valid JSON: ${parserError.message}` };
+    }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      const message = typeof body === 'object' && body && 'message' in body ? (body as { message: string | string[] }).message : exception.message;
+      const message =
+        typeof body === 'object' && body && 'message' in body ? (body as { message: string | string[] }).message : exception.message;
       return { status: exception.getStatus(), message };
-    }
-    const e = exception as BodyParserError;
-    if (e?.type === 'entity.too.large') {
-      return { status: 413, message: `The request body is over the limit of ${e.limit} bytes. Send fewer URLs per notice.` };
-    }
-    if (e?.type === 'entity.parse.failed') {
-      return { status: 400, message: `The body is not valid JSON: ${e.message}` };
-    }
-    if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return { status: e.status, message: e.message ?? 'Bad request' };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { status: 500, message: 'Internal server error' };

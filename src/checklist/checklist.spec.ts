@@ -1,0 +1,253 @@
+import { COUNTER_NOTICE_ELEMENTS, ELEMENT_LABELS, ElementName, StructuredNotice, TAKEDOWN_ELEMENTS, checkNotice, isValidEmail } from './index';
+
+const COMPLETE: StructuredNotice = {
+  complainant: { name: 'Jane Doe', email: 'jane@example.com', role: 'owner' },
+  work: { description: 'My novel "The Long Road"' },
+  infringingUrls: ['https://site.example/books/long-road.pdf'],
+  searchTerms: ['long road pdf'],
+  goodFaith: true,
+  perjury: true,
+  signature: 'Jane Doe',
+};
+
+const GOOD_FAITH = 'I have a good faith belief that use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law.';
+const PERJURY = 'I swear, under penalty of perjury, that the information in this notification is accurate and that I am the copyright owner, or am authorized to act on behalf of the owner.';
+const LETTER = [
+  'To whom it may concern,',
+  '',
+  'I am the author of the novel "The Long Road", published at https://author.example/long-road.',
+  'An unauthorized copy is posted at https://site.example/books/long-road.pdf and it appears when searching for "long road pdf".',
+  '',
+  'You can reach me at jane@example.com or by phone at +1 555 123 4567.',
+  '',
+  GOOD_FAITH,
+  '',
+  PERJURY,
+  '',
+  'Sincerely,',
+  '',
+  'Jane Doe',
+].join('\n');
+
+const present = (text: string, element: ElementName): boolean | undefined => checkNotice({ text, kindHint: 'takedown' }).elements[element]?.present;
+
+describe('isValidEmail', () => {
+  it.each(['a@b.co', 'jane.doe+dmca@example.com', 'x@mail.example.org', "o'brien@example.ie"])('accepts %s', (email) => {
+    expect(isValidEmail(email)).toBe(true);
+  });
+  it.each(['a@b', 'a b@c.com', '@c.com', 'a@.com', 'a@c.c', 'a@c.123', 'a@@c.com', 'a@c..com', '.a@c.com', 'a.@c.com', 'a@-c.com', '', 'plainaddress', 'a@c.com '])(
+    'rejects %j',
+    (email) => {
+      expect(isValidEmail(email)).toBe(false);
+    },
+  );
+});
+
+describe('structured notices', () => {
+  it('is complete when every field is supplied', () => {
+    const result = checkNotice({ structured: COMPLETE });
+    expect(result).toMatchObject({ kind: 'takedown', missing: [], complete: true });
+    expect(Object.keys(result.elements)).toEqual([...TAKEDOWN_ELEMENTS]);
+    expect(result.elements.contact?.evidence).toEqual(['field complainant.email: jane@example.com']);
+  });
+
+  const without: [ElementName, StructuredNotice][] = [
+    ['contact', { ...COMPLETE, complainant: { ...COMPLETE.complainant, email: undefined } }],
+    ['work', { ...COMPLETE, work: { description: '  ' } }],
+    ['infringing_material', { ...COMPLETE, infringingUrls: [] }],
+    ['search_term', { ...COMPLETE, searchTerms: ['', '   '] }],
+    ['good_faith', { ...COMPLETE, goodFaith: false }],
+    ['signature', { ...COMPLETE, signature: 'J' }],
+  ];
+  it.each(without)('reports %s missing', (element, structured) => {
+    const result = checkNotice({ structured });
+    expect(result.missing).toEqual([element]);
+    expect(result.complete).toBe(false);
+  });
+
+  it('reports perjury missing, and authority with it when the role does not supply it', () => {
+    expect(checkNotice({ structured: { ...COMPLETE, perjury: false } }).missing).toEqual(['perjury']);
+    const agent = { ...COMPLETE, perjury: false, complainant: { ...COMPLETE.complainant, role: 'agent' as const } };
+    expect(checkNotice({ structured: agent }).missing).toEqual(['authority', 'perjury']);
+    expect(checkNotice({ structured: { ...agent, complainant: { ...agent.complainant, ownerName: 'Acme Ltd' } } }).missing).toEqual(['perjury']);
+  });
+
+  it.each(['a@b', 'a b@c.com', '@c.com', 'jane@example'])('does not take the invalid email %j as contact', (email) => {
+    const result = checkNotice({ structured: { ...COMPLETE, complainant: { ...COMPLETE.complainant, email } } });
+    expect(result.missing).toEqual(['contact']);
+  });
+
+  it('lists missing elements in list order', () => {
+    const result = checkNotice({ structured: { infringingUrls: ['https://site.example/x'] } });
+    expect(result.missing).toEqual(['authority', 'contact', 'work', 'search_term', 'good_faith', 'perjury', 'signature']);
+  });
+
+  it('combines structured fields with free text, keeping evidence from both', () => {
+    const result = checkNotice({ structured: { infringingUrls: ['https://site.example/x'], signature: 'Jane Doe' }, text: LETTER });
+    expect(result.complete).toBe(true);
+    expect(result.elements.signature?.evidence[0]).toBe('field signature: Jane Doe');
+    expect(result.elements.signature?.evidence.length).toBeGreaterThan(1);
+  });
+});
+
+describe('free text', () => {
+  it('finds every element in a plain letter, with verbatim evidence', () => {
+    const result = checkNotice({ text: LETTER });
+    expect(result).toMatchObject({ kind: 'takedown', missing: [], complete: true });
+    for (const element of TAKEDOWN_ELEMENTS) {
+      for (const e of result.elements[element]?.evidence ?? []) expect(LETTER.includes(e)).toBe(true);
+    }
+  });
+
+  const variants: [string, string][] = [
+    ['CRLF line ends', LETTER.replace(/\n/g, '\r\n')],
+    ['non-breaking spaces', LETTER.replace(/ /g, '\u00a0')],
+    ['Markdown bold, headings, quotes and bullets', LETTER.split('\n').map((l, i) => (l === '' ? l : ['> ', '## ', '- ', '* ', ''][i % 5] + (i % 2 ? `**${l}**` : l))).join('\n')],
+    ['hard-wrapped lines', LETTER.replace(/(.{40,60}?) /g, '$1\n')],
+  ];
+  it.each(variants)('copes with %s', (_name, text) => {
+    const result = checkNotice({ text });
+    expect(result.missing).toEqual([]);
+    for (const element of TAKEDOWN_ELEMENTS) {
+      for (const e of result.elements[element]?.evidence ?? []) expect(text.includes(e)).toBe(true);
+    }
+  });
+
+  const body = LETTER.slice(0, LETTER.indexOf('Sincerely,'));
+  it.each([
+    ['/s/ Name', `${body}/s/ Jane Doe`, true],
+    ['Signed:', `${body}Signed: Jane Doe`, true],
+    ['Regards and a redaction', `${body}Regards,\n\n[private]`, true],
+    ['a redaction alone closing the letter', `${body}[private]\nManaging Director`, true],
+    ['signature prompt answered', `${body}**Please type your full legal name below to sign this request:**\n\nJane Doe`, true],
+    ['signature prompt answered [private]', `${body}**Please type your full legal name below to sign this request:**\n[private]`, true],
+    ['signature prompt unanswered', `${body}**Please type your full legal name below to sign this request:**\n`, false],
+    ['valediction with nothing after it', `${body}Truthfully,\n`, false],
+    ['no closing at all', body, false],
+  ])('signature: %s', (_name, text, expected) => {
+    expect(present(text, 'signature')).toBe(expected);
+  });
+
+  it.each([
+    ['email', 'Email: jane@example.com', true],
+    ['redacted phone', 'Phone: [private]', true],
+    ['address block', 'Acme Ltd\n200 South Wacker Drive, Suite 2900\nChicago, IL 60606', true],
+    ['form answer', '**So that we can get back to you, please provide either your telephone number or physical address:**\n[private]', true],
+    ['a bare name', 'Jane Doe', false],
+    ["the infringer's email only", "**Do you have the alleged infringer's contact information? If so, please provide it:**\nbad@infringer.example", false],
+  ])('contact: %s', (_name, snippet, expected) => {
+    expect(present(`${GOOD_FAITH}\n\n${snippet}\n\n${PERJURY}`, 'contact')).toBe(expected);
+  });
+
+  it.each([
+    ['Search terms: X, Y', 'Search terms: long road, long road pdf', true],
+    ['Search term(s):', 'Search term(s): long road', true],
+    ['appears when searching', 'It appears when searching for "long road pdf".', true],
+    ['searching your site', 'I found it by searching your site for long road epub.', true],
+    ['none given', 'It is on your site.', false],
+    ['empty label', 'Search terms:\n', false],
+  ])('search term: %s', (_name, snippet, expected) => {
+    expect(present(snippet, 'search_term')).toBe(expected);
+  });
+
+  it.each([
+    ['I am the copyright owner', 'I am the copyright owner of this book.', true],
+    ['agent for a named owner', 'I am authorized to act on behalf of Acme Ltd, the copyright owner.', true],
+    ['we represent', 'We represent Acme Ltd in intellectual property matters.', true],
+    ['form answer yes', "**Are you the copyright owner or authorized to act on the copyright owner's behalf?**\nYes", true],
+    ['form answer no', "**Are you the copyright owner or authorized to act on the copyright owner's behalf?**\nNo", false],
+    ['nothing about authority', 'Please remove this file.', false],
+  ])('authority: %s', (_name, text, expected) => {
+    expect(present(text, 'authority')).toBe(expected);
+  });
+});
+
+describe('traps: quoted statements are not the sender’s statements', () => {
+  it.each([
+    ['GitHub questionnaire question, no answer', `**Do you have a good faith belief that use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law?**\n\n`, false],
+    ['GitHub questionnaire question, [no]', `Do you have a good faith belief that use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law?\n\n[no]`, false],
+    ['GitHub questionnaire question, Yes', `Do you have a good faith belief that use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law?\n\nYes`, true],
+    ['quoted instruction', `Please include the following statement: '${GOOD_FAITH}'`, false],
+    ['instruction on the line above', `Your notice must include this statement:\n"${GOOD_FAITH}"`, false],
+    ['instruction then the answer', `Type (or copy and paste) the following statement: "${GOOD_FAITH}"\n\n=> ${GOOD_FAITH}`, true],
+    ['bold affirmed form statement', `**${GOOD_FAITH}**`, true],
+    ['good faith about accuracy only', 'Under penalty of perjury, I have a good faith belief that the information in this notice is accurate and infringed.', false],
+  ])('good faith: %s', (_name, text, expected) => {
+    expect(present(text, 'good_faith')).toBe(expected);
+  });
+
+  it.each([
+    ['question without answer', '**Do you swear, under penalty of perjury, that the information in this notification is accurate?**\n\n', false],
+    ['quoted instruction', `Please include the following statement: "${PERJURY}"`, false],
+    ['the statement', PERJURY, true],
+  ])('perjury: %s', (_name, text, expected) => {
+    expect(present(text, 'perjury')).toBe(expected);
+  });
+});
+
+describe('kind', () => {
+  const counter = [
+    'This is my counter notice.',
+    '1. The removed material was at https://github.com/me/project',
+    '2. I swear, under penalty of perjury, that I have a good-faith belief that the material was removed or disabled as a result of a mistake or misidentification of the material to be removed or disabled.',
+    '3. I consent to the jurisdiction of Federal District Court for the judicial district in which my address is located, and I will accept service of process from the person who provided the notification.',
+    '4. Name: Jane Doe, Address: [private], Phone: [private]',
+    '',
+    '/s/ Jane Doe',
+  ].join('\n');
+
+  it.each([
+    ['a takedown letter', LETTER, 'takedown'],
+    ['a counter-notice', counter, 'counter_notice'],
+    ['a retraction', 'Hello, we hereby retract our DMCA takedown notice for https://github.com/x/y and apologise for the error.\n\nRegards,\n[private]', 'retraction'],
+    ['a withdrawal', 'I would like to withdraw my previous notice; we no longer request removal.', 'retraction'],
+    ['a question', 'Hi, how do I file a notice with you?', 'other'],
+    ['empty text', '', 'other'],
+  ] as const)('recognises %s', (_name, text, kind) => {
+    expect(checkNotice({ text }).kind).toBe(kind);
+  });
+
+  it('checks the counter-notice elements of a counter-notice', () => {
+    const result = checkNotice({ text: counter });
+    expect(Object.keys(result.elements)).toEqual([...COUNTER_NOTICE_ELEMENTS]);
+    expect(result).toMatchObject({ missing: [], complete: true });
+    const unsigned = checkNotice({ text: counter.replace('/s/ Jane Doe', '') });
+    expect(unsigned.missing).toEqual(['signature']);
+  });
+
+  it('takes structured takedown fields as a takedown unless the hint says otherwise', () => {
+    expect(checkNotice({ structured: { goodFaith: true }, text: 'Hello' }).kind).toBe('takedown');
+    expect(checkNotice({ structured: { infringingUrls: ['https://x.example'] }, kindHint: 'retraction' }).kind).toBe('retraction');
+  });
+
+  it('has no elements and is never complete for retractions and others', () => {
+    for (const kindHint of ['retraction', 'other'] as const) {
+      expect(checkNotice({ structured: COMPLETE, kindHint })).toEqual({ kind: kindHint, elements: {}, missing: [], complete: false });
+    }
+  });
+});
+
+describe('ELEMENT_LABELS', () => {
+  it('has a title and how-to-supply text for every element', () => {
+    const names = new Set<ElementName>([...TAKEDOWN_ELEMENTS, ...COUNTER_NOTICE_ELEMENTS]);
+    expect(Object.keys(ELEMENT_LABELS).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      expect(ELEMENT_LABELS[name].title.length).toBeGreaterThan(20);
+      expect(ELEMENT_LABELS[name].howToSupply.length).toBeGreaterThan(20);
+    }
+    expect(ELEMENT_LABELS.perjury.title).toMatch(/accurate.*penalty of perjury.*authori[sz]ed to act on behalf of the owner/);
+  });
+});
+
+describe('performance', () => {
+  it('checks a 200 KB notice in well under 50 ms', () => {
+    const big = `${LETTER}\n\n${'https://site.example/a/b/c some words here, and (more) "quoted" text: [private] 12345\n'.repeat(2500)}`.slice(0, 200_000);
+    const hostile = `${'a'.repeat(100_000)}${' good faith '.repeat(5_000)}${'Do you '.repeat(5_000)}`;
+    checkNotice({ text: big }); // warm up the regex engine
+    for (const text of [big, hostile]) {
+      const started = performance.now();
+      checkNotice({ text });
+      expect(performance.now() - started).toBeLessThan(50);
+    }
+  });
+});

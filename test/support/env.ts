@@ -1,0 +1,22 @@
+/** Settings every end-to-end test starts from; a test may override them before it boots an app. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/takedown_test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const SITE_DOMAIN = 'example.com';
+
+export function applyTestEnv(overrides: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: TEST_REDIS_URL,
+    SITE_DOMAINS: `${SITE_DOMAIN},example-downloads.net`,
+    SITE_NAME: 'Example Software',
+    PUBLIC_URL: 'http://localhost:3000',
+    AGENT_NAME: 'Example DMCA Agent',
+    AGENT_EMAIL: 'dmca@example.com',
+    TAKEDOWN_DELAY_SECONDS: '0',
+    TAKEDOWN_REQUIRE_APPROVAL: 'false',
+    SWEEP_EVERY_SECONDS: '2',
+    FORM_RATE_LIMIT: '1000',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  });
+}

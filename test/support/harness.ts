@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { AppModule } from '../../src/app.module';
+import { QueueName } from '../../src/core/queue/jobs';
+import { redisOptionsFromUrl } from '../../src/core/queue/redis-options';
+import { configureHttpApp } from '../../src/http-app';
+import { WorkerModule } from '../../src/worker.module';
+import { applyTestEnv, TEST_DATABASE_URL } from './env';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Boots the real HTTP app on a free port against the test database. */
+export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
+  applyTestEnv(env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
+    bodyParser: false,
+    rawBody: true,
+    logger: ['error'],
+  });
+  configureHttpApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** Boots a real worker: outbox relay, BullMQ processors and the sweep schedule. */
+export async function startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
+  applyTestEnv(env);
+  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
+  await worker.init();
+  return worker;
+}
+
+/** A queue prefix of its own, so that a test file's jobs never meet another's. */
+export function uniquePrefix(): string {
+  return `test-${randomBytes(4).toString('hex')}`;
+}
+
+export async function db(): Promise<Client> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  return client;
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the outbox is relayed and the queues under `prefix` have nothing waiting, delayed or running. */
+export async function drain(client: Client, redisUrl: string, prefix: string, timeoutMs = 20_000): Promise<void> {
+  const queues = Object.values(QueueName).map(
+    (name) => new Queue(name, { prefix, connection: redisOptionsFromUrl(redisUrl) }),
+  );
+  try {
+    await waitFor(
+      'the outbox and queues to drain',
+      async () => {
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`);
+        if (rows[0].n > 0) return false;
+        for (const q of queues) {
+          const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+          if (Object.values(c).some((n) => n > 0)) return false;
+          // The sweep's scheduler always keeps its next run delayed: only retries count as work.
+          const delayed = await q.getDelayed();
+          if (delayed.some((job) => !job.repeatJobKey)) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+    );
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+  }
+}
+
+/** A unique number for catalog ids and URLs, so that tests never share rows. */
+export function uniqueId(): number {
+  return 1_000_000 + Math.floor(Math.random() * 8_000_000_000);
+}

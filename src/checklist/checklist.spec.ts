@@ -90,6 +90,40 @@ describe('structured notices', () => {
   });
 });
 
+describe('evidence size', () => {
+  it('quotes the first 5 structured URLs and counts the rest in one summary entry', () => {
+    const urls = Array.from({ length: 10_000 }, (_, i) => `https://site.example/d/${i}`);
+    const result = checkNotice({ structured: { ...COMPLETE, infringingUrls: [...urls, '  '] } });
+    expect(result.elements.infringing_material).toEqual({
+      present: true,
+      evidence: [...urls.slice(0, 5).map((u) => `field infringingUrls: ${u}`), 'field infringingUrls: … and 9995 more URLs (10000 in all)'],
+    });
+    expect(JSON.stringify(result).length).toBeLessThan(2_000);
+  });
+
+  it('quotes every URL when there are at most 5, and caps search terms the same way', () => {
+    const urls = Array.from({ length: 5 }, (_, i) => `https://site.example/d/${i}`);
+    expect(checkNotice({ structured: { infringingUrls: urls } }).elements.infringing_material?.evidence).toEqual(urls.map((u) => `field infringingUrls: ${u}`));
+    const terms = ['a', 'b', 'c', 'd', 'e', 'f'];
+    expect(checkNotice({ structured: { ...COMPLETE, searchTerms: terms } }).elements.search_term?.evidence).toEqual([
+      ...terms.slice(0, 5).map((t) => `field searchTerms: ${t}`),
+      'field searchTerms: … and 1 more search term (6 in all)',
+    ]);
+  });
+
+  it('cuts a huge quoted answer to a verbatim prefix', () => {
+    const urls = Array.from({ length: 10_000 }, (_, i) => `https://site.example/d/${i}`);
+    const text = `**Identify the material that you allege is infringing:**\n\n${urls.join(' ')}\n`;
+    const evidence = checkNotice({ text, kindHint: 'takedown' }).elements.infringing_material?.evidence ?? [];
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const e of evidence) {
+      expect(e.length).toBeLessThanOrEqual(2_000);
+      expect(text.includes(e)).toBe(true);
+      expect(e.endsWith(' ')).toBe(false);
+    }
+  });
+});
+
 describe('free text', () => {
   it('finds every element in a plain letter, with verbatim evidence', () => {
     const result = checkNotice({ text: LETTER });

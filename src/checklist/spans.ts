@@ -23,10 +23,25 @@ export function facts(doc: NoticeText, re: RegExp): Span[] {
   return matchAll(doc.text, re);
 }
 
+/**
+ * Longest evidence quote. A form answer is quoted whole (up to 12 lines), and one line may hold thousands of URLs;
+ * a longer quote is cut to a verbatim prefix ending at a word boundary. (The longest in the corpus is ~1,500.)
+ */
+export const EVIDENCE_MAX_CHARS = 2000;
+
+/** `e` cut to at most EVIDENCE_MAX_CHARS, before a whitespace where there is one: still a verbatim substring. */
+export function capEvidence(e: string): string {
+  if (e.length <= EVIDENCE_MAX_CHARS) return e;
+  const head = e.slice(0, EVIDENCE_MAX_CHARS + 1);
+  const space = head.search(/\s\S*$/);
+  return (space > EVIDENCE_MAX_CHARS / 2 ? head.slice(0, space) : head.slice(0, EVIDENCE_MAX_CHARS)).trimEnd();
+}
+
+/** At most `limit` evidence quotes, in text order, none contained in another, each at most EVIDENCE_MAX_CHARS. */
 export function evidenceList(doc: NoticeText, spans: Span[], limit = 3): string[] {
   const out: string[] = [];
   for (const span of [...spans].sort((a, b) => a.start - b.start)) {
-    const e = evidenceOf(doc, span);
+    const e = capEvidence(evidenceOf(doc, span));
     if (e && !out.some((o) => o.includes(e) || e.includes(o))) out.push(e);
     if (out.length >= limit) break;
   }

@@ -17,6 +17,21 @@ export interface StructuredNotice {
 const filled = (s: string | undefined): s is string => typeof s === 'string' && s.trim() !== '';
 const field = (name: string, value: string | boolean): string => `field ${name}: ${String(value)}`;
 
+/** List fields quote this many entries as evidence; the rest are counted in one summary entry. */
+export const LIST_EVIDENCE_MAX = 5;
+
+/**
+ * Evidence for a list field: the first LIST_EVIDENCE_MAX entries, then one summary entry (it starts with "…" after
+ * the field name) counting the rest. A notice may list 10,000 URLs; the checklist need not copy them all.
+ */
+function listField(name: string, values: string[] | undefined, noun: string): string[] {
+  const list = (values ?? []).filter(filled);
+  const out = list.slice(0, LIST_EVIDENCE_MAX).map((v) => field(name, v));
+  const more = list.length - out.length;
+  if (more > 0) out.push(field(name, `… and ${more} more ${noun}${more === 1 ? '' : 's'} (${list.length} in all)`));
+  return out;
+}
+
 /** Evidence each element draws from structured fields; an element with no entry is not supplied by them. */
 export function structuredEvidence(n: StructuredNotice): Partial<Record<ElementName, string[]>> {
   const c = n.complainant ?? {};
@@ -39,8 +54,8 @@ export function structuredEvidence(n: StructuredNotice): Partial<Record<ElementN
     ...(filled(n.work?.description) ? [field('work.description', n.work.description)] : []),
     ...(filled(n.work?.url) ? [field('work.url', n.work.url)] : []),
   ]);
-  add('infringing_material', (n.infringingUrls ?? []).filter(filled).map((u) => field('infringingUrls', u)));
-  add('search_term', (n.searchTerms ?? []).filter(filled).map((t) => field('searchTerms', t)));
+  add('infringing_material', listField('infringingUrls', n.infringingUrls, 'URL'));
+  add('search_term', listField('searchTerms', n.searchTerms, 'search term'));
   if (n.goodFaith === true) add('good_faith', [field('goodFaith', true)]);
   if (n.perjury === true) add('perjury', [field('perjury', true)]);
   const signature = n.signature?.trim();

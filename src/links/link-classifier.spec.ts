@@ -1,5 +1,6 @@
 import { createProviderRegistry } from './provider-registry';
 import { MAX_URL_LENGTH, classifyUrl, normalizeUrl, type LinkClassification } from './index';
+import { normalizeUrlParts } from './link-classifier';
 
 const registry = createProviderRegistry([
   { id: 'mega', name: 'MEGA', domains: ['mega.nz'], copyright: { email: 'copyright@mega.nz' }, verified: false },
@@ -128,5 +129,20 @@ describe('normalizeUrl', () => {
 
   it.each(['javascript:alert(1)', 'mailto:x@example.com', 'http://', 'http://[::1'])('rejects %s', (raw) => {
     expect(normalizeUrl(raw).ok).toBe(false);
+  });
+
+  it.each([
+    ['http://example.com/#', 'http://example.com/'],
+    ['http://example.com/x?#', 'http://example.com/x?'],
+    ['http://example.com/#/', 'http://example.com/#/'],
+    ['\u00a0\ufeffhttp://example.com/\u0000', 'http://example.com/'],
+  ])('%j → %s', (raw, url) => {
+    expect(normalizeUrl(raw)).toEqual({ ok: true, url });
+  });
+
+  it('normalizeUrlParts also gives the parsed host', () => {
+    expect(normalizeUrlParts('HTTPS://WWW.Example.COM.:443/x#y')).toEqual({ ok: true, url: 'https://www.example.com/x', hostname: 'www.example.com' });
+    expect(normalizeUrlParts('https://bücher.example/')).toEqual({ ok: true, url: 'https://xn--bcher-kva.example/', hostname: 'xn--bcher-kva.example' });
+    expect(normalizeUrlParts('ftp://x.org').ok).toBe(false);
   });
 });

@@ -36,7 +36,23 @@ const SCHEME_RE = /^([a-z][a-z0-9+.-]*):/i;
  * Only http and https are accepted.
  */
 export function normalizeUrl(raw: string): NormalizeResult {
-  let text = raw.replace(/^[\s\u0000-\u001f\u00a0\ufeff]+|[\s\u0000-\u001f\u00a0\ufeff]+$/g, '');
+  const n = normalizeUrlParts(raw);
+  return n.ok ? { ok: true, url: n.url } : n;
+}
+
+/** `normalizeUrl` plus the parsed host (lower-case punycode, no trailing dot), so callers need not parse again. */
+export type NormalizedParts = { ok: true; url: string; hostname: string } | { ok: false; reason: string };
+
+const EDGE_SPACE_RE = /^[\s\u0000-\u001f\u00a0\ufeff]+|[\s\u0000-\u001f\u00a0\ufeff]+$/g;
+const HTTP_SCHEME_RE = /^https?$/i;
+const PAGE_HASH_RE = /^#!?\//;
+
+/** Internal: `normalizeUrl` that also returns the host it parsed. Not part of the module's public API. */
+export function normalizeUrlParts(raw: string): NormalizedParts {
+  // Most URLs start and end with a printable ASCII character: nothing to strip, skip the regex.
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  let text = first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f ? raw : raw.replace(EDGE_SPACE_RE, '');
   if (!text) return { ok: false, reason: 'empty' };
   if (text.length > MAX_URL_LENGTH) return { ok: false, reason: `longer than ${MAX_URL_LENGTH} characters` };
 
@@ -44,7 +60,7 @@ export function normalizeUrl(raw: string): NormalizeResult {
   // "example.com:8080/x" looks like scheme "example.com"; a real scheme has no dot in it.
   if (text.startsWith('//')) text = `http:${text}`;
   else if (!scheme || scheme[1].includes('.')) text = `http://${text}`;
-  else if (!/^https?$/i.test(scheme[1])) return { ok: false, reason: `unsupported scheme "${scheme[1].toLowerCase()}:"` };
+  else if (!HTTP_SCHEME_RE.test(scheme[1])) return { ok: false, reason: `unsupported scheme "${scheme[1].toLowerCase()}:"` };
 
   let url: URL;
   try {
@@ -55,14 +71,22 @@ export function normalizeUrl(raw: string): NormalizeResult {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, reason: `unsupported scheme "${url.protocol}"` };
   }
-  if (!url.hostname) return { ok: false, reason: 'no host' };
-  if (url.hostname.endsWith('.')) url.hostname = url.hostname.replace(/\.+$/, '');
-  if (!url.hostname) return { ok: false, reason: 'no host' };
+  let hostname = url.hostname;
+  if (!hostname) return { ok: false, reason: 'no host' };
+  if (hostname.endsWith('.')) {
+    url.hostname = hostname.replace(/\.+$/, '');
+    hostname = url.hostname;
+  }
+  if (!hostname) return { ok: false, reason: 'no host' };
   // Fragments are dropped, except hash-bang / hash routes ("#!/content/57591", "#/results/1") that name a page.
-  if (!/^#!?\//.test(url.hash) && !url.hash.startsWith('#!')) url.hash = '';
+  // (Only a "#" in the text can start a fragment; an empty one, "x/#", is dropped too.)
+  if (text.includes('#')) {
+    const hash = url.hash;
+    if (!PAGE_HASH_RE.test(hash) && !hash.startsWith('#!')) url.hash = '';
+  }
   const out = url.href;
   if (out.length > MAX_URL_LENGTH) return { ok: false, reason: `longer than ${MAX_URL_LENGTH} characters` };
-  return { ok: true, url: out };
+  return { ok: true, url: out, hostname };
 }
 
 // ---- IP literals -------------------------------------------------------------------------------------------
@@ -171,11 +195,19 @@ export function isSiteHost(host: string, siteDomains: string[]): boolean {
  * without a public suffix.
  */
 export function classifyUrl(raw: string, opts: ClassifyOptions): ClassifiedLink {
-  const norm = normalizeUrl(raw);
+  return classifyNormalized(raw, normalizeUrlParts(raw), opts);
+}
+
+/**
+ * Internal: `classifyUrl` for a URL already normalised with `normalizeUrlParts(raw)`, so a caller that also needs
+ * the normalised form (e.g. as a de-duplication key) parses it once. Not part of the module's public API.
+ */
+export function classifyNormalized(raw: string, norm: NormalizedParts, opts: ClassifyOptions): ClassifiedLink {
   if (!norm.ok) return { url: raw.trim(), classification: 'invalid', provider: null, reason: norm.reason };
-  const host = new URL(norm.url).hostname;
+  const host = norm.hostname;
   const verdict = judgeHost(host);
   if (verdict.kind === 'invalid') {
+    // An unusable host: keep the text as written, not the normalised form.
     return { url: raw.trim(), classification: 'invalid', provider: null, reason: verdict.reason };
   }
   if (verdict.kind === 'name' && isSiteHost(host, opts.siteDomains)) {

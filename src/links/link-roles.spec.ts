@@ -91,4 +91,14 @@ describe('sortLinks roles from context', () => {
     ]);
     expect(links[1].raw).toBe('https://example.com/a');
   });
+
+  it('keeps an invalid host as written and de-duplicates it on the normalised form', () => {
+    const links = sortLinks({ infringingUrls: ['http://LOCALHOST./a', 'http://localhost/a', 'https://example.com/x', 'https://EXAMPLE.com/x#f'] }, opts);
+    expect(links.map((l) => [l.url, l.raw, l.classification])).toEqual([
+      ['http://LOCALHOST./a', 'http://LOCALHOST./a', 'invalid'],
+      ['https://example.com/x', 'https://example.com/x', 'internal'],
+    ]);
+    expect(links[0].reason).toMatch(/no public suffix/);
+    expect('reason' in links[1]).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { classifyUrl, normalizeUrl, type ClassifiedLink, type ClassifyOptions } from './link-classifier';
+import { classifyNormalized, normalizeUrlParts, type ClassifiedLink, type ClassifyOptions, type NormalizedParts } from './link-classifier';
 import { cleanText, findUrls, type UrlOccurrence } from './extract';
 
 export type LinkRole = 'infringing' | 'original' | 'reference';
@@ -184,30 +184,54 @@ function lastSentence(s: string): string {
   return parts[parts.length - 1];
 }
 
-/** Text that introduces a URL which starts its line: the nearest earlier line that is not itself a list of URLs. */
-function introWindow(lines: Line[], li: number): string {
-  let blank = false;
-  for (let i = li - 1, seen = 0; i >= 0 && seen < 500; i--, seen++) {
-    const raw = lines[i].text.trim();
-    if (!raw) {
-      blank = true;
-      continue;
-    }
-    if (HAS_URL.test(raw)) continue; // an earlier item of the same list
-    const heading = lines[i].heading;
-    if (heading !== undefined && headingRole(heading) === null && !STATEMENT.test(heading)) {
-      // An uncategorised heading-like line ("We have identified this repo here:") still introduces the list.
-      return lastSentence(raw);
-    }
-    if (heading !== undefined) {
-      // A heading line sets the section; only text after an inline heading ("**Q?** answer:") is a local cue.
-      const rest = raw.slice(raw.indexOf(heading) + heading.length).replace(/^[*_\s]+/, '');
-      return WORDS.test(rest) ? lastSentence(rest) : '';
-    }
-    const intro = /:\**$/.test(raw) || /\b(?:below|following|here|these|this link)\b/i.test(raw);
-    if (intro || (!blank && !/[.!?]["')\]]*$/.test(raw))) return lastSentence(raw);
-    return '';
+/** How far back (in lines) `introWindow` looks for the text introducing a list of URLs. */
+const INTRO_LOOKBACK = 500;
+
+/**
+ * Per text, for each line: the nearest earlier line that is neither blank nor holds a URL (the only kind of line
+ * `introWindow` stops at) and the nearest earlier blank line. Computed once, so a list of 10,000 URLs does not
+ * walk back over its own earlier items for every one of them.
+ */
+interface IntroIndex {
+  trimmed: string[];
+  prevText: Int32Array;
+  prevBlank: Int32Array;
+}
+
+function introIndex(lines: Line[]): IntroIndex {
+  const trimmed = lines.map((l) => l.text.trim());
+  const prevText = new Int32Array(lines.length);
+  const prevBlank = new Int32Array(lines.length);
+  let text = -1;
+  let blank = -1;
+  for (let i = 0; i < lines.length; i++) {
+    prevText[i] = text;
+    prevBlank[i] = blank;
+    if (!trimmed[i]) blank = i;
+    else if (!HAS_URL.test(trimmed[i])) text = i;
   }
+  return { trimmed, prevText, prevBlank };
+}
+
+/** Text that introduces a URL which starts its line: the nearest earlier line that is not itself a list of URLs. */
+function introWindow(lines: Line[], li: number, index: IntroIndex): string {
+  // Earlier blank lines and earlier items of the same list (lines with a URL) are passed over.
+  const i = index.prevText[li];
+  if (i < 0 || i < li - INTRO_LOOKBACK) return '';
+  const blank = index.prevBlank[li] > i;
+  const raw = index.trimmed[i];
+  const heading = lines[i].heading;
+  if (heading !== undefined && headingRole(heading) === null && !STATEMENT.test(heading)) {
+    // An uncategorised heading-like line ("We have identified this repo here:") still introduces the list.
+    return lastSentence(raw);
+  }
+  if (heading !== undefined) {
+    // A heading line sets the section; only text after an inline heading ("**Q?** answer:") is a local cue.
+    const rest = raw.slice(raw.indexOf(heading) + heading.length).replace(/^[*_\s]+/, '');
+    return WORDS.test(rest) ? lastSentence(rest) : '';
+  }
+  const intro = /:\**$/.test(raw) || /\b(?:below|following|here|these|this link)\b/i.test(raw);
+  if (intro || (!blank && !/[.!?]["')\]]*$/.test(raw))) return lastSentence(raw);
   return '';
 }
 
@@ -221,6 +245,7 @@ function analyseText(text: string): Occ[] {
   const lines = splitLines(clean);
   const occs = findUrls(clean);
   const out: Occ[] = [];
+  let intro: IntroIndex | undefined;
   occs.forEach((o, k) => {
     const li = lineIndexAt(lines, o.start);
     const line = lines[li];
@@ -239,7 +264,7 @@ function analyseText(text: string): Occ[] {
       if (!cue && prev && !/[.!?]\s/.test(window)) cue = out[k - 1].cue;
     }
     else if (prev) cue = out[k - 1].cue;
-    else cue = nearestCue(introWindow(lines, li).slice(-300));
+    else cue = nearestCue(introWindow(lines, li, (intro ??= introIndex(lines))).slice(-300));
     // "https://... (original)" / "(my work)" right after the URL.
     const after = clean.slice(o.end, Math.min(clean.length, o.end + 40));
     if (/^\s*\((?:the )?(?:original|my work|our work|official)\b/i.test(after)) cue = { role: 'original', why: 'cue: (original)' };
@@ -254,14 +279,19 @@ function stripScheme(u: string): string {
   return u.replace(/^https?:\/\//i, '').toLowerCase();
 }
 
-function isKnownReference(url: string, extra: string[] | undefined): boolean {
-  const bare = stripScheme(url);
-  const match = (p: string) => bare === p || bare.startsWith(p.endsWith('/') ? p : `${p}/`) || bare.startsWith(`${p}?`);
-  return DEFAULT_REFERENCE_URLS.some(match) || (extra ?? []).some((p) => match(stripScheme(p).replace(/\/$/, '')));
+/** The extra reference prefixes in the form `isKnownReference` compares them (prepared once per `sortLinks`). */
+function prepareReferences(extra: string[] | undefined): string[] {
+  return (extra ?? []).map((p) => stripScheme(p).replace(/\/$/, ''));
 }
 
-function decideRole(link: ClassifiedLink, cue: Cue, section: Cue, opts: SortLinksOptions): { role: LinkRole; why: string } {
-  if (link.classification !== 'invalid' && isKnownReference(link.url, opts.referenceUrls)) {
+function isKnownReference(url: string, extra: readonly string[]): boolean {
+  const bare = stripScheme(url);
+  const match = (p: string) => bare === p || bare.startsWith(p.endsWith('/') ? p : `${p}/`) || bare.startsWith(`${p}?`);
+  return DEFAULT_REFERENCE_URLS.some(match) || extra.some(match);
+}
+
+function decideRole(link: ClassifiedLink, cue: Cue, section: Cue, referenceUrls: readonly string[]): { role: LinkRole; why: string } {
+  if (link.classification !== 'invalid' && isKnownReference(link.url, referenceUrls)) {
     return { role: 'reference', why: 'known reference page' };
   }
   if (link.classification === 'internal' && /^https?:\/\/[^/]+\/$/.test(link.url)) {
@@ -289,24 +319,40 @@ const RANK: Record<LinkRole, number> = { original: 3, infringing: 2, reference: 
  */
 export function sortLinks(input: SortLinksInput, opts: SortLinksOptions): SortedLink[] {
   const byKey = new Map<string, SortedLink>();
+  /** `trimmed` is the URL as written, trimmed and non-empty; `norm` and `link` its normalised form and class. */
+  const put = (trimmed: string, norm: NormalizedParts, link: ClassifiedLink, role: LinkRole, why: string) => {
+    const key = norm.ok ? norm.url : `invalid:${trimmed}`;
+    const seen = byKey.get(key);
+    if (!seen) {
+      // An explicit literal (same key order as before), not a spread: this runs once per URL, up to 10,000 times.
+      const sorted: SortedLink =
+        link.reason === undefined
+          ? { url: link.url, classification: link.classification, provider: link.provider, role, raw: trimmed, roleReason: why }
+          : { url: link.url, classification: link.classification, provider: link.provider, reason: link.reason, role, raw: trimmed, roleReason: why };
+      byKey.set(key, sorted);
+    } else if (RANK[role] > RANK[seen.role]) {
+      seen.role = role;
+      seen.roleReason = why;
+    }
+  };
   const add = (raw: string, role: LinkRole, why: string) => {
     const trimmed = raw.trim();
     if (!trimmed) return;
-    const link = classifyUrl(trimmed, opts);
-    const norm = normalizeUrl(trimmed);
-    const key = norm.ok ? norm.url : `invalid:${trimmed}`;
-    const seen = byKey.get(key);
-    if (!seen) byKey.set(key, { ...link, role, raw: trimmed, roleReason: why });
-    else if (RANK[role] > RANK[seen.role]) Object.assign(seen, { role, roleReason: why });
+    const norm = normalizeUrlParts(trimmed);
+    put(trimmed, norm, classifyNormalized(trimmed, norm, opts), role, why);
   };
 
   if (input.workUrl) add(input.workUrl, 'original', 'work URL field');
   for (const u of input.infringingUrls ?? []) add(u, 'infringing', 'infringing URL field');
   if (input.text) {
+    const referenceUrls = prepareReferences(opts.referenceUrls);
     for (const o of analyseText(input.text)) {
-      const link = classifyUrl(o.raw, opts);
-      const { role, why } = decideRole(link, o.cue, o.section, opts);
-      add(o.raw, role, why);
+      const trimmed = o.raw.trim();
+      if (!trimmed) continue;
+      const norm = normalizeUrlParts(trimmed);
+      const link = classifyNormalized(trimmed, norm, opts);
+      const { role, why } = decideRole(link, o.cue, o.section, referenceUrls);
+      put(trimmed, norm, link, role, why);
     }
   }
   return [...byKey.values()];

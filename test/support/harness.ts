@@ -35,7 +35,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
 /** Boots a real worker: outbox relay, BullMQ processors and the sweep schedule. */
 export async function startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
   applyTestEnv(env);
-  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
+  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
   await worker.init();
   return worker;
 }

@@ -15,6 +15,12 @@ interface OutboxRow {
 const BATCH = 500;
 const IDLE_DELAY_MS = 250;
 const ERROR_DELAY_MS = 2_000;
+/**
+ * BullMQ waits for its connection before sending; while Redis is away that wait is open-ended, and the rows stay
+ * locked. A relay that gives up after this long keeps its transaction short. Should the add still land later, the
+ * row's next relay makes no second job: the job id is the same.
+ */
+const ADD_TIMEOUT_MS = 3_000;
 
 /**
  * Moves outbox rows to BullMQ. Several relays may run (one per worker): rows are claimed with
@@ -59,7 +65,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       let error: string | undefined;
       for (const row of rows) {
         try {
-          await this.queues[row.queue].add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id });
+          await withTimeout(this.queues[row.queue].add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id }), ADD_TIMEOUT_MS);
           sent.push(row.id);
         } catch (e) {
           error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
@@ -93,4 +99,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
     this.schedule(delay);
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

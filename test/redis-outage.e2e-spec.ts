@@ -1,0 +1,67 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Client } from 'pg';
+import { completeNotice, createCatalogPage, postJson } from './support/factories';
+import { db, type RunningApi, startApi, startWorker, uniquePrefix, waitFor } from './support/harness';
+import { ThrowawayRedis } from './support/redis-server';
+
+jest.setTimeout(90_000);
+
+describe('while Redis is down', () => {
+  let redis: ThrowawayRedis;
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let client: Client;
+
+  beforeAll(async () => {
+    client = await db();
+    redis = await ThrowawayRedis.start();
+    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix() };
+    api = await startApi(env);
+    worker = await startWorker(env);
+  });
+
+  afterAll(async () => {
+    await redis?.start().catch(() => undefined);
+    await worker?.close();
+    await api?.close();
+    await redis?.stop();
+    await client?.end();
+  });
+
+  const takedownStatus = async (caseId: string): Promise<string | undefined> =>
+    (await client.query(`SELECT status FROM takedowns WHERE case_id = $1`, [caseId])).rows[0]?.status;
+
+  it('notices are still accepted, and their jobs run once Redis is back', async () => {
+    const page = await createCatalogPage(client);
+    const url = `https://example.com/d/${page.downloads[0].id}`;
+
+    // Start from an empty outbox, so that our row is the one the relay tries.
+    await waitFor('older outbox rows to be relayed', async () => {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`);
+      return rows[0].n === 0;
+    });
+    await redis.stop();
+    const res = await postJson(api.url, '/api/v1/notices', completeNotice([url]));
+    expect(res.status).toBe(201);
+
+    // The work is durable in the outbox: the relay tries, fails, and keeps the row.
+    const waiting = await waitFor('the relay to try and fail', async () => {
+      const { rows } = await client.query(`SELECT dispatched_at, attempts, last_error FROM outbox WHERE job_id = $1`, [
+        `route-case.${res.body.caseId}`,
+      ]);
+      return rows[0]?.attempts > 0 ? rows[0] : undefined;
+    });
+    expect(waiting.dispatched_at).toBeNull();
+    expect(waiting.last_error).toBeTruthy();
+    expect(await takedownStatus(res.body.caseId)).toBeUndefined();
+    expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(302);
+
+    await redis.start();
+    await waitFor('the takedown to run after Redis came back', async () => (await takedownStatus(res.body.caseId)) === 'done', 45_000);
+    expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(451);
+    const done = await client.query(`SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND action = 'takedowns.done'`, [
+      res.body.caseId,
+    ]);
+    expect(done.rows[0].n).toBe(1);
+  });
+});

@@ -18,28 +18,50 @@ const USAGE = `Usage: npm run cli -- <command>
   migrate                                     Create the database if missing and run pending migrations.
 `;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-async function main(argv: string[]): Promise<void> {
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const stdio: CliOutput = {
+  out: (line) => process.stdout.write(line),
+  err: (line) => process.stderr.write(line),
+};
+
+/** Runs one command; resolves to the process exit code. */
+export async function runCli(argv: string[], io: CliOutput = stdio): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`);
+    else if (error instanceof ConfigError) io.err(`${error.message}\n`);
+    else io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function dispatch(argv: string[], io: CliOutput): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'check-notice':
-      return checkNotices(args);
+      return checkNotices(args, io);
     case 'import-catalog':
-      return importCatalog(args);
+      return importCatalog(args, io);
     case 'migrate':
-      return migrate();
+      return migrate(io);
     case undefined:
     case '--help':
     case 'help':
-      process.stdout.write(USAGE);
-      return;
+      io.out(USAGE);
+      return 0;
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
 }
 
-function checkNotices(args: string[]): void {
+function checkNotices(args: string[], io: CliOutput): number {
   const domains: string[] = [];
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -58,20 +80,16 @@ function checkNotices(args: string[]): void {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      process.stderr.write(`${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.err(`${file}: ${error instanceof Error ? error.message : String(error)}\n`);
       failed = true;
       continue;
     }
-    const result = checkNotice({ text });
-    const links = sortLinks({ text }, { siteDomains, registry }).map(({ url, classification, provider, role }) => ({
-      url,
-      classification,
-      provider,
-      role,
-    }));
-    process.stdout.write(`${JSON.stringify({ file, kind: result.kind, elements: result.elements, links })}\n`);
+    const sorted = sortLinks({ text }, { siteDomains, registry });
+    const result = checkNotice({ text, textLinks: sorted });
+    const links = sorted.map(({ url, classification, provider, role }) => ({ url, classification, provider, role }));
+    io.out(`${JSON.stringify({ file, kind: result.kind, elements: result.elements, links })}\n`);
   }
-  if (failed) process.exitCode = 1;
+  return failed ? 1 : 0;
 }
 
 async function withDatabase<T>(fn: (ds: DataSource) => Promise<T>): Promise<T> {
@@ -84,7 +102,7 @@ async function withDatabase<T>(fn: (ds: DataSource) => Promise<T>): Promise<T> {
   }
 }
 
-async function importCatalog(args: string[]): Promise<void> {
+async function importCatalog(args: string[], io: CliOutput): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) throw new UsageError('import-catalog needs a FILE.');
   const formatArg = args[args.indexOf('--format') + 1];
@@ -95,19 +113,20 @@ async function importCatalog(args: string[]): Promise<void> {
     const importer = new CatalogImportService(ds);
     return importer.import(importer.parse(content, format));
   });
-  process.stdout.write(`Imported ${summary.pages} pages and ${summary.links} download links from ${file}\n`);
+  io.out(`Imported ${summary.pages} pages and ${summary.links} download links from ${file}\n`);
+  return 0;
 }
 
-async function migrate(): Promise<void> {
+async function migrate(io: CliOutput): Promise<number> {
   const url = validateEnv(DatabaseEnv).DATABASE_URL;
-  if (await ensureDatabase(url)) process.stdout.write(`Created database ${new URL(url).pathname.slice(1)}\n`);
+  if (await ensureDatabase(url)) io.out(`Created database ${new URL(url).pathname.slice(1)}\n`);
   const ran = await withDatabase((ds) => ds.runMigrations({ transaction: 'each' }));
-  process.stdout.write(ran.length ? `Ran ${ran.map((m) => m.name).join(', ')}\n` : 'Database is up to date\n');
+  io.out(ran.length ? `Ran ${ran.map((m) => m.name).join(', ')}\n` : 'Database is up to date\n');
+  return 0;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
-  else if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = process.exitCode || 1;
-});
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

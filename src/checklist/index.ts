@@ -25,6 +25,12 @@ export interface ChecklistInput {
   structured?: StructuredNotice;
   text?: string;
   kindHint?: NoticeKind;
+  /**
+   * The links the link sorter found in the text, when the caller has sorted them. A link it judged infringing and
+   * actionable (on the site, or a file at a storage provider) identifies the material even where the wording around
+   * it is too plain for the text detectors ("It is copied at https://...").
+   */
+  textLinks?: readonly { raw: string; role: string; classification: string }[];
 }
 
 export interface ChecklistResult {
@@ -68,8 +74,22 @@ export function checkNotice(input: ChecklistInput): ChecklistResult {
   for (const name of list) {
     const detector = (kind === 'counter_notice' ? COUNTER_DETECTORS[name] : undefined) ?? TEXT_DETECTORS[name];
     const evidence = [...(fromFields[name] ?? []), ...(doc ? evidenceList(doc, detector(doc)) : [])];
+    if (name === 'infringing_material' && evidence.length === 0) evidence.push(...sortedLinkEvidence(input, doc));
     elements[name] = { present: evidence.length > 0, evidence };
   }
   const missing = list.filter((name) => !elements[name]?.present);
   return { kind, elements, missing, complete: list.length > 0 && missing.length === 0 };
+}
+
+const MAX_LINK_EVIDENCE = 3;
+
+/** Verbatim URLs from the text that the link sorter found infringing and actionable. */
+function sortedLinkEvidence(input: ChecklistInput, doc: NoticeText | undefined): string[] {
+  if (!doc || !input.text) return [];
+  const text = input.text;
+  return (input.textLinks ?? [])
+    .filter((l) => l.role === 'infringing' && (l.classification === 'internal' || l.classification === 'external_disk'))
+    .map((l) => l.raw)
+    .filter((raw) => raw.length > 0 && text.includes(raw))
+    .slice(0, MAX_LINK_EVIDENCE);
 }

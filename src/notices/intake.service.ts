@@ -48,11 +48,11 @@ export class IntakeService {
 
   async receive(request: IntakeRequest): Promise<IntakeResult> {
     this.enforceLimits(request.structured?.infringingUrls?.length ?? 0, request.text?.length ?? 0);
-    const checklist = checkNotice({ structured: request.structured, text: request.text });
     const links = sortLinks(
       { text: request.text, infringingUrls: request.structured?.infringingUrls, workUrl: request.structured?.work?.url },
       { siteDomains: this.app.siteDomains, registry: this.registry },
     );
+    const checklist = checkNotice({ structured: request.structured, text: request.text, textLinks: links });
     // The work's own URL is not counted against the limit: only what the sender reports.
     this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
 

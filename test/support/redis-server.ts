@@ -21,15 +21,15 @@ export class ThrowawayRedis {
   }
 
   async start(): Promise<void> {
+    if (this.process && this.process.exitCode === null) return;
     const child = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: 'ignore' },
     );
     this.process = child;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
-      child.stdout?.on('data', () => undefined);
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
       const poll = (): void => {
         const probe = connect(this.port, '127.0.0.1');

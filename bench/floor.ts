@@ -34,7 +34,12 @@ export function floorRows(body: BenchNoticeBody, checklist: ChecklistResult, lin
   const actionable = (l: SortedLink) => l.classification === 'internal' || l.classification === 'external_disk';
   const c = body.complainant;
   return {
-    status: checklist.kind !== 'takedown' ? CaseStatus.InReview : checklist.complete ? CaseStatus.Received : CaseStatus.NeedsInfo,
+    status:
+      checklist.kind !== 'takedown'
+        ? CaseStatus.InReview
+        : checklist.complete
+          ? CaseStatus.Received
+          : CaseStatus.NeedsInfo,
     kind: checklist.kind,
     checklistJson: JSON.stringify(checklist),
     structuredJson: JSON.stringify(body),

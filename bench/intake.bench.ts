@@ -31,7 +31,8 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 // Read by the app's config namespaces when its modules load, so set before the dynamic imports below.
 Object.assign(process.env, { DATABASE_URL, SITE_DOMAINS: SITE_DOMAINS.join(','), LOG_LEVEL: 'warn' });
 
-const TABLES = 'cases, notices, reported_links, parties, audit_events, outbox, idempotency_keys, takedowns, referrals, letters';
+const TABLES =
+  'cases, notices, reported_links, parties, audit_events, outbox, idempotency_keys, takedowns, referrals, letters';
 
 class BenchCheckError extends Error {}
 
@@ -52,7 +53,15 @@ async function migrate(url: string): Promise<void> {
 
 /** The case, its links and its outbox row are all there, and nothing else was written. */
 async function verifyCase(db: Client, caseId: string, pending: number, label: string): Promise<void> {
-  type Counts = { links: number; pending: number; outbox: number; notices: number; parties: number; audit: number; cases: number };
+  type Counts = {
+    links: number;
+    pending: number;
+    outbox: number;
+    notices: number;
+    parties: number;
+    audit: number;
+    cases: number;
+  };
   const { rows } = await db.query<Counts>(
     `SELECT (SELECT count(*)::int FROM reported_links WHERE case_id = $1) AS links,
             (SELECT count(*)::int FROM reported_links WHERE case_id = $1 AND status = 'pending') AS pending,
@@ -207,7 +216,9 @@ function report(m: Measured): object {
   const row = (name: string, s: Summary) =>
     `${name.padEnd(34)}${ms(s.median).padStart(9)}${ms(s.min).padStart(9)}${ms(s.max).padStart(9)}`;
 
-  console.log(`\nIntake of one notice with ${URLS.toLocaleString('en')} URLs: ${RUNS} runs each after ${WARMUP} warm-up, ms`);
+  console.log(
+    `\nIntake of one notice with ${URLS.toLocaleString('en')} URLs: ${RUNS} runs each after ${WARMUP} warm-up, ms`,
+  );
   console.log(`${''.padEnd(34)}${'median'.padStart(9)}${'min'.padStart(9)}${'max'.padStart(9)}`);
   console.log(row('ours: POST /api/v1/notices -> 201', m.ours));
   console.log(row('floor: raw pg, one transaction', m.floor));
@@ -215,8 +226,12 @@ function report(m: Measured): object {
   console.log(row('  of which checkNotice', m.checklistOnly));
   console.log('');
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  console.log(`ratio ours/floor (medians)          ${ratio.toFixed(2)}x   target <= ${TARGET_RATIO}x: ${verdict(withinRatio)}`);
-  console.log(`ours median                         ${ms(m.ours.median)} ms   target < ${TARGET_MS} ms: ${verdict(underTarget)}`);
+  console.log(
+    `ratio ours/floor (medians)          ${ratio.toFixed(2)}x   target <= ${TARGET_RATIO}x: ${verdict(withinRatio)}`,
+  );
+  console.log(
+    `ours median                         ${ms(m.ours.median)} ms   target < ${TARGET_MS} ms: ${verdict(underTarget)}`,
+  );
   console.log(`request body ${mb(m.requestBytes)}, response body ${mb(m.responseBytes)}`);
   console.log(`heap growth during one request (max) ${mb(m.peakHeapDeltaBytes)}`);
   console.log(`rss ${mb(m.rssBeforeBytes)} before the measured runs, peak ${mb(m.maxRssBytes)}`);

@@ -40,18 +40,36 @@ describe('npm run cli -- check-notice', () => {
     const io = capture();
     const code = await runCli(['check-notice', '--site-domain', 'mysite.org', file], io);
     expect(code).toBe(0);
-    const lines = io.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = io.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
     const [mine] = lines;
     expect(mine.file).toBe(file);
     expect(mine.kind).toBe('takedown');
-    for (const e of ['authority', 'contact', 'work', 'infringing_material', 'search_term', 'good_faith', 'perjury', 'signature']) {
+    for (const e of [
+      'authority',
+      'contact',
+      'work',
+      'infringing_material',
+      'search_term',
+      'good_faith',
+      'perjury',
+      'signature',
+    ]) {
       expect({ e, present: mine.elements[e].present }).toEqual({ e, present: true });
     }
     const byUrl = Object.fromEntries(mine.links.map((l: { url: string }) => [l.url, l]));
-    expect(byUrl['https://downloads.mysite.org/d/12']).toMatchObject({ classification: 'internal', role: 'infringing' });
+    expect(byUrl['https://downloads.mysite.org/d/12']).toMatchObject({
+      classification: 'internal',
+      role: 'infringing',
+    });
     expect(byUrl['https://mega.nz/file/AbC']).toMatchObject({ classification: 'external_disk', provider: 'mega' });
-    expect(byUrl['https://pan.baidu.com/s/1xyz']).toMatchObject({ classification: 'external_disk', provider: 'baidu-netdisk' });
+    expect(byUrl['https://pan.baidu.com/s/1xyz']).toMatchObject({
+      classification: 'external_disk',
+      provider: 'baidu-netdisk',
+    });
     expect(byUrl['https://foo-editor.com/']).toMatchObject({ role: 'original' });
   });
 
@@ -59,7 +77,10 @@ describe('npm run cli -- check-notice', () => {
     const io = capture();
     const files = ['2013-02-08-Railcraft.md', '2018-08-17-Odoo.md'].map((f) => path.join(CORPUS, f));
     expect(await runCli(['check-notice', '--site-domain', 'github.com', ...files], io)).toBe(0);
-    const [railcraft, odoo] = io.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [railcraft, odoo] = io.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(railcraft.file).toBe(files[0]);
     expect(odoo.file).toBe(files[1]);
     expect(railcraft.kind).toBe('takedown');

@@ -8,7 +8,10 @@ import { configureHttpApp } from './http-app';
 
 async function bootstrap(): Promise<void> {
   assertConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), { bodyParser: false, rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
+    bodyParser: false,
+    rawBody: true,
+  });
   configureHttpApp(app);
   const { port } = app.get<AppConfig>(appConfig.KEY);
   await app.listen(port);

@@ -46,8 +46,18 @@ describe('npm run cli -- import-catalog', () => {
       [`tool-${n}`],
     );
     expect(rows).toEqual([
-      { title: 'Tool, the "best" edition', id: String(n), label: 'Windows', target_url_normalized: `https://files.example-mirror.org/${n}.zip` },
-      { title: 'Tool, the "best" edition', id: String(n + 1), label: 'Mirror', target_url_normalized: `https://mega.nz/file/${n}` },
+      {
+        title: 'Tool, the "best" edition',
+        id: String(n),
+        label: 'Windows',
+        target_url_normalized: `https://files.example-mirror.org/${n}.zip`,
+      },
+      {
+        title: 'Tool, the "best" edition',
+        id: String(n + 1),
+        label: 'Mirror',
+        target_url_normalized: `https://mega.nz/file/${n}`,
+      },
     ]);
   });
 
@@ -55,7 +65,13 @@ describe('npm run cli -- import-catalog', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'catalog-'));
     const file = path.join(dir, 'catalog.json');
     const slug = `ok-${uniqueId()}`;
-    writeFileSync(file, JSON.stringify([{ slug, title: 'Fine', links: [] }, { slug: 'bad', title: 'Bad', links: [{ url: 'javascript:alert(1)' }] }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { slug, title: 'Fine', links: [] },
+        { slug: 'bad', title: 'Bad', links: [{ url: 'javascript:alert(1)' }] },
+      ]),
+    );
     const err: string[] = [];
     expect(await runCli(['import-catalog', file], { out: () => undefined, err: (l) => err.push(l) })).toBe(1);
     expect(err.join('')).toContain('Entry 2 (bad), link 1: url must be an http(s) URL');
@@ -73,7 +89,10 @@ describe('two workers sweeping at once', () => {
   beforeAll(async () => {
     client = await db();
     api = await startApi({ QUEUE_PREFIX: prefix });
-    workers = [await startWorker({ QUEUE_PREFIX: prefix, SWEEP_BATCH_SIZE: '20' }), await startWorker({ QUEUE_PREFIX: prefix, SWEEP_BATCH_SIZE: '20' })];
+    workers = [
+      await startWorker({ QUEUE_PREFIX: prefix, SWEEP_BATCH_SIZE: '20' }),
+      await startWorker({ QUEUE_PREFIX: prefix, SWEEP_BATCH_SIZE: '20' }),
+    ];
   });
 
   afterAll(async () => {
@@ -83,23 +102,37 @@ describe('two workers sweeping at once', () => {
   });
 
   it('remove every link exactly once', async () => {
-    const pages = await Promise.all(Array.from({ length: 10 }, () => createCatalogPage(client, { targets: Array.from({ length: 15 }, (_, i) => `https://files.example-mirror.org/${uniqueId()}-${i}.zip`) })));
+    const pages = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        createCatalogPage(client, {
+          targets: Array.from({ length: 15 }, (_, i) => `https://files.example-mirror.org/${uniqueId()}-${i}.zip`),
+        }),
+      ),
+    );
     const urls = pages.flatMap((p) => p.downloads.map((d) => `https://example.com/d/${d.id}`));
     const res = await postJson(api.url, '/api/v1/notices', completeNotice(urls));
     expect(res.status).toBe(201);
     await drain(client, TEST_REDIS_URL, prefix, 40_000);
-    await waitFor('all 150 takedowns', async () => {
-      const { rows } = await client.query(`SELECT count(*)::int AS n FROM takedowns WHERE case_id = $1 AND status = 'done'`, [res.body.caseId]);
-      return rows[0].n === 150;
-    }, 40_000);
+    await waitFor(
+      'all 150 takedowns',
+      async () => {
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS n FROM takedowns WHERE case_id = $1 AND status = 'done'`,
+          [res.body.caseId],
+        );
+        return rows[0].n === 150;
+      },
+      40_000,
+    );
     const { rows } = await client.query(
       `SELECT coalesce(sum((detail->>'done')::int), 0)::int AS done FROM audit_events WHERE case_id = $1 AND action = 'takedowns.done'`,
       [res.body.caseId],
     );
     expect(rows[0].done).toBe(150);
-    const live = await client.query(`SELECT count(*)::int AS n FROM download_links WHERE id = ANY($1::bigint[]) AND status = 'live'`, [
-      pages.flatMap((p) => p.downloads.map((d) => d.id)),
-    ]);
+    const live = await client.query(
+      `SELECT count(*)::int AS n FROM download_links WHERE id = ANY($1::bigint[]) AND status = 'live'`,
+      [pages.flatMap((p) => p.downloads.map((d) => d.id))],
+    );
     expect(live.rows[0].n).toBe(0);
   });
 });
@@ -125,8 +158,14 @@ describe('with TAKEDOWN_REQUIRE_APPROVAL', () => {
 
   it('holds takedowns for staff instead of removing links', async () => {
     const page = await createCatalogPage(client);
-    const res = await postJson(api.url, '/api/v1/notices', completeNotice([`https://example.com/d/${page.downloads[0].id}`]));
-    expect(res.body.links.find((l: { role: string }) => l.role === 'infringing').action).toBe('takedown_after_approval');
+    const res = await postJson(
+      api.url,
+      '/api/v1/notices',
+      completeNotice([`https://example.com/d/${page.downloads[0].id}`]),
+    );
+    expect(res.body.links.find((l: { role: string }) => l.role === 'infringing').action).toBe(
+      'takedown_after_approval',
+    );
     await drain(client, TEST_REDIS_URL, prefix);
     const kase = await waitFor('the case to be routed', async () => {
       const { rows } = await client.query(`SELECT status, routed_at FROM cases WHERE id = $1`, [res.body.caseId]);

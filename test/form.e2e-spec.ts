@@ -58,7 +58,9 @@ describe('public notice form', () => {
     for (const id of ['name', 'email', 'workDescription', 'infringingUrls', 'searchTerms', 'signature']) {
       expect(html).toContain(`<label for="${id}"`);
     }
-    expect(html).toContain('I have a good faith belief that use of the material in the manner complained of is not authorized');
+    expect(html).toContain(
+      'I have a good faith belief that use of the material in the manner complained of is not authorized',
+    );
     expect(html).toContain('under penalty of perjury, I am the owner, or authorized to act on behalf of the owner');
     expect(html).toMatch(/share the notice, including your name and contact details, with the person who uploaded/);
     expect(html).not.toContain('<script');
@@ -120,7 +122,11 @@ describe('public notice form', () => {
   it('refuses a post without the CSRF cookie and token', async () => {
     const { csrf } = await openForm(api);
     const before = (await client.query(`SELECT count(*)::int AS n FROM cases`)).rows[0].n;
-    const res = await submit(api, 'td_csrf=someone-elses-token-aaaaaaaaaaaaaaaaaaaaa', complete(csrf, 'https://example.com/d/9'));
+    const res = await submit(
+      api,
+      'td_csrf=someone-elses-token-aaaaaaaaaaaaaaaaaaaaa',
+      complete(csrf, 'https://example.com/d/9'),
+    );
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('Your session expired');
     expect((await client.query(`SELECT count(*)::int AS n FROM cases`)).rows[0].n).toBe(before);

@@ -30,7 +30,9 @@ describe('case pipeline, through the API and the worker', () => {
 
   it('takes down our own download, refers the disk links, and answers 451 afterwards', async () => {
     const mirror = `https://mega.nz/file/${uniqueId()}`;
-    const page = await createCatalogPage(client, { targets: [`https://files.example-mirror.org/${uniqueId()}.zip`, mirror] });
+    const page = await createCatalogPage(client, {
+      targets: [`https://files.example-mirror.org/${uniqueId()}.zip`, mirror],
+    });
     const [ours, outbound] = page.downloads;
     const drive = `https://drive.google.com/file/d/${uniqueId()}/view`;
 
@@ -38,24 +40,46 @@ describe('case pipeline, through the API and the worker', () => {
     expect(before.status).toBe(302);
     expect(before.headers.get('location')).toBe(ours.targetUrl);
 
-    const res = await postJson(api.url, '/api/v1/notices', completeNotice([`https://example.com/d/${ours.id}`, mirror, drive]));
+    const res = await postJson(
+      api.url,
+      '/api/v1/notices',
+      completeNotice([`https://example.com/d/${ours.id}`, mirror, drive]),
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ kind: 'takedown', status: 'received', missing: [] });
     expect(res.body.reference).toMatch(/^DMCA-\d{4}-\d{6}$/);
     expect(res.body.statusUrl).toMatch(/\/status\/[A-Za-z0-9_-]{32}$/);
-    for (const element of ['authority', 'contact', 'work', 'infringing_material', 'search_term', 'good_faith', 'perjury', 'signature']) {
+    for (const element of [
+      'authority',
+      'contact',
+      'work',
+      'infringing_material',
+      'search_term',
+      'good_faith',
+      'perjury',
+      'signature',
+    ]) {
       expect(res.body.checklist[element].present).toBe(true);
     }
     const byUrl = Object.fromEntries(res.body.links.map((l: { url: string }) => [l.url, l]));
-    expect(byUrl[`https://example.com/d/${ours.id}`]).toMatchObject({ classification: 'internal', role: 'infringing', action: 'takedown' });
+    expect(byUrl[`https://example.com/d/${ours.id}`]).toMatchObject({
+      classification: 'internal',
+      role: 'infringing',
+      action: 'takedown',
+    });
     expect(byUrl[mirror]).toMatchObject({ classification: 'external_disk', provider: 'mega', action: 'referral' });
-    expect(byUrl[drive]).toMatchObject({ classification: 'external_disk', provider: 'google-drive', action: 'referral' });
+    expect(byUrl[drive]).toMatchObject({
+      classification: 'external_disk',
+      provider: 'google-drive',
+      action: 'referral',
+    });
     expect(byUrl['https://acme-software.com/studio']).toMatchObject({ role: 'original', action: 'none' });
 
     await drain(client, TEST_REDIS_URL, prefix);
     const caseId = res.body.caseId;
-    await waitFor('the takedowns to be done', async () =>
-      (await count(`takedowns WHERE case_id = $1 AND status = 'done'`, [caseId])) === 2 || undefined,
+    await waitFor(
+      'the takedowns to be done',
+      async () => (await count(`takedowns WHERE case_id = $1 AND status = 'done'`, [caseId])) === 2 || undefined,
     );
 
     const after = await fetch(`${api.url}/d/${ours.id}`, { redirect: 'manual' });
@@ -72,19 +96,26 @@ describe('case pipeline, through the API and the worker', () => {
     expect(status[`https://example.com/d/${ours.id}`]).toBe('taken_down');
     expect(status[drive]).toBe('referred');
 
-    const referrals = await client.query(`SELECT provider, link_count FROM referrals WHERE case_id = $1 ORDER BY provider`, [caseId]);
+    const referrals = await client.query(
+      `SELECT provider, link_count FROM referrals WHERE case_id = $1 ORDER BY provider`,
+      [caseId],
+    );
     expect(referrals.rows).toEqual([
       { provider: 'google-drive', link_count: 1 },
       { provider: 'mega', link_count: 1 },
     ]);
-    const letters = await client.query(`SELECT kind, recipient, subject, text FROM letters WHERE case_id = $1`, [caseId]);
+    const letters = await client.query(`SELECT kind, recipient, subject, text FROM letters WHERE case_id = $1`, [
+      caseId,
+    ]);
     const referral = letters.rows.find((l) => l.kind === 'referral');
     expect(referral.recipient).toBe('jane@rights-holder.example.org');
     expect(referral.text).toContain('Google Drive');
     expect(referral.text).toContain(drive);
     expect(letters.rows.map((l) => l.kind).sort()).toEqual(['receipt', 'referral', 'takedown_done']);
 
-    const view = (await (await fetch(`${api.url}/api/v1/status/${res.body.statusUrl.split("/").pop()}`)).json()) as CaseStatusView;
+    const view = (await (
+      await fetch(`${api.url}/api/v1/status/${res.body.statusUrl.split('/').pop()}`)
+    ).json()) as CaseStatusView;
     expect(view).toMatchObject({ reference: res.body.reference, status: 'actioned' });
     expect(view.searchMatches).toEqual([]);
   });
@@ -103,13 +134,16 @@ describe('case pipeline, through the API and the worker', () => {
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('needs_info');
     expect(res.body.missing).toEqual(expect.arrayContaining(['good_faith', 'perjury', 'signature', 'search_term']));
-    expect(res.body.links.find((l: { url: string }) => l.url === `https://example.com/d/${id}`).action).toBe('held_until_complete');
+    expect(res.body.links.find((l: { url: string }) => l.url === `https://example.com/d/${id}`).action).toBe(
+      'held_until_complete',
+    );
 
     await drain(client, TEST_REDIS_URL, prefix);
     const letter = await waitFor('the deficiency letter', async () => {
-      const { rows } = await client.query(`SELECT recipient, subject, text, html FROM letters WHERE case_id = $1 AND kind = 'deficiency'`, [
-        res.body.caseId,
-      ]);
+      const { rows } = await client.query(
+        `SELECT recipient, subject, text, html FROM letters WHERE case_id = $1 AND kind = 'deficiency'`,
+        [res.body.caseId],
+      );
       return rows[0];
     });
     expect(letter.recipient).toBe('legal@pixelforge.io');
@@ -128,7 +162,9 @@ describe('case pipeline, through the API and the worker', () => {
     const res = await postJson(
       api.url,
       '/api/v1/notices',
-      completeNotice([`https://example.com/d/${uniqueId()}`], { searchTerms: [title.split(' ').slice(0, 3).join(' ')] }),
+      completeNotice([`https://example.com/d/${uniqueId()}`], {
+        searchTerms: [title.split(' ').slice(0, 3).join(' ')],
+      }),
     );
     await drain(client, TEST_REDIS_URL, prefix);
     const token = res.body.statusUrl.split('/').pop();
@@ -150,7 +186,9 @@ describe('case pipeline, through the API and the worker', () => {
     expect(second.body).toEqual(first.body);
     expect(await count(`notices WHERE case_id = $1`, [first.body.caseId])).toBe(1);
 
-    const other = await postJson(api.url, '/api/v1/notices', completeNotice(['https://example.com/d/1']), { 'Idempotency-Key': key });
+    const other = await postJson(api.url, '/api/v1/notices', completeNotice(['https://example.com/d/1']), {
+      'Idempotency-Key': key,
+    });
     expect(other.status).toBe(409);
     expect(other.body.message).toMatch(/different request body/);
   });
@@ -164,7 +202,11 @@ describe('case pipeline, through the API and the worker', () => {
     expect(await count(`reported_links WHERE case_id = $1 AND role = 'infringing'`, [res.body.caseId])).toBe(10_000);
 
     const before = await count('cases');
-    const tooMany = await postJson(api.url, '/api/v1/notices', completeNotice([...urls, 'https://example.com/d/10001']));
+    const tooMany = await postJson(
+      api.url,
+      '/api/v1/notices',
+      completeNotice([...urls, 'https://example.com/d/10001']),
+    );
     expect(tooMany.status).toBe(413);
     expect(tooMany.body.message).toContain('at most 10000 URLs');
     expect(await count('cases')).toBe(before);
@@ -176,9 +218,13 @@ describe('case pipeline, through the API and the worker', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toMatch(/not valid JSON/);
 
-    const badEmail = await postJson(api.url, '/api/v1/notices', completeNotice(['https://example.com/d/1'], {
-      complainant: { name: 'Jane Roe', email: 'jane at example', role: 'owner' },
-    }));
+    const badEmail = await postJson(
+      api.url,
+      '/api/v1/notices',
+      completeNotice(['https://example.com/d/1'], {
+        complainant: { name: 'Jane Roe', email: 'jane at example', role: 'owner' },
+      }),
+    );
     expect(badEmail.status).toBe(400);
     expect(badEmail.body.message).toEqual(expect.arrayContaining([expect.stringContaining('complainant.email')]));
 
@@ -200,7 +246,11 @@ describe('case pipeline, through the API and the worker', () => {
     const res = await postJson(
       api.url,
       '/api/v1/notices',
-      completeNotice(['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', `https://example.com/d/${uniqueId()}`]),
+      completeNotice([
+        'javascript:alert(document.cookie)',
+        'data:text/html,<script>alert(1)</script>',
+        `https://example.com/d/${uniqueId()}`,
+      ]),
     );
     expect(res.status).toBe(201);
     const invalid = res.body.links.filter((l: { classification: string }) => l.classification === 'invalid');

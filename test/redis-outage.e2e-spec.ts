@@ -57,11 +57,16 @@ describe('while Redis is down', () => {
     expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(302);
 
     await redis.start();
-    await waitFor('the takedown to run after Redis came back', async () => (await takedownStatus(res.body.caseId)) === 'done', 45_000);
+    await waitFor(
+      'the takedown to run after Redis came back',
+      async () => (await takedownStatus(res.body.caseId)) === 'done',
+      45_000,
+    );
     expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(451);
-    const done = await client.query(`SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND action = 'takedowns.done'`, [
-      res.body.caseId,
-    ]);
+    const done = await client.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND action = 'takedowns.done'`,
+      [res.body.caseId],
+    );
     expect(done.rows[0].n).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import type { ChecklistResult, ElementName } from '../checklist';
 import { ELEMENT_LABELS } from '../checklist';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { redactPersonalData } from '../core/privacy/redact';
+import type { LinkClassification, LinkRole } from '../links';
 import { linkAction } from '../takedowns/link-action';
 import { CaseStatus } from './case.entity';
 
@@ -18,7 +19,14 @@ export interface CaseStatusView {
   nextStep: string;
   checklist: { element: ElementName; title: string; present: boolean; evidence: string[]; howToSupply: string }[];
   missing: ElementName[];
-  links: { url: string; classification: string; provider: string | null; role: string; status: string; action: string }[];
+  links: {
+    url: string;
+    classification: string;
+    provider: string | null;
+    role: string;
+    status: string;
+    action: string;
+  }[];
   linkCount: number;
   linkCounts: Record<string, number>;
   referrals: { provider: string; links: number; channel: { email?: string; webForm?: string } }[];
@@ -38,30 +46,35 @@ export class CaseStatusService {
 
   async byToken(token: string): Promise<CaseStatusView> {
     if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundException('No case has this status link.');
-    const [kase] = (await this.dataSource.query(
-      `SELECT id, reference, status, kind, checklist, search_matches, created_at FROM cases WHERE status_token = $1`,
-      [token],
-    )) as {
-      id: string;
-      reference: string;
-      status: CaseStatus;
-      kind: string;
-      checklist: ChecklistResult;
-      search_matches: CaseStatusView['searchMatches'];
-      created_at: Date;
-    }[];
+    const [kase] = await this.dataSource.query<
+      {
+        id: string;
+        reference: string;
+        status: CaseStatus;
+        kind: string;
+        checklist: ChecklistResult;
+        search_matches: CaseStatusView['searchMatches'];
+        created_at: Date;
+      }[]
+    >(`SELECT id, reference, status, kind, checklist, search_matches, created_at FROM cases WHERE status_token = $1`, [
+      token,
+    ]);
     if (!kase) throw new NotFoundException('No case has this status link.');
     const [links, counts, referrals] = await Promise.all([
-      this.dataSource.query(
+      this.dataSource.query<
+        { url: string; classification: LinkClassification; provider: string | null; role: LinkRole; status: string }[]
+      >(
         `SELECT url, classification, provider, role, status FROM reported_links WHERE case_id = $1 ORDER BY position LIMIT $2`,
         [kase.id, LINKS_SHOWN],
-      ) as Promise<{ url: string; classification: 'internal'; provider: string | null; role: 'infringing'; status: string }[]>,
-      this.dataSource.query(`SELECT status, count(*)::int AS n FROM reported_links WHERE case_id = $1 GROUP BY status`, [
-        kase.id,
-      ]) as Promise<{ status: string; n: number }[]>,
-      this.dataSource.query(`SELECT provider, link_count, channel FROM referrals WHERE case_id = $1 ORDER BY provider`, [
-        kase.id,
-      ]) as Promise<{ provider: string; link_count: number; channel: { email?: string; webForm?: string } }[]>,
+      ),
+      this.dataSource.query<{ status: string; n: number }[]>(
+        `SELECT status, count(*)::int AS n FROM reported_links WHERE case_id = $1 GROUP BY status`,
+        [kase.id],
+      ),
+      this.dataSource.query<{ provider: string; link_count: number; channel: { email?: string; webForm?: string } }[]>(
+        `SELECT provider, link_count, channel FROM referrals WHERE case_id = $1 ORDER BY provider`,
+        [kase.id],
+      ),
     ]);
     const linkCounts = Object.fromEntries(counts.map((c) => [c.status, c.n]));
     return {
@@ -70,15 +83,15 @@ export class CaseStatusService {
       kind: kase.kind,
       receivedAt: kase.created_at,
       nextStep: nextStep(kase.status, kase.checklist),
-      checklist: (Object.entries(kase.checklist.elements) as [ElementName, { present: boolean; evidence: string[] }][]).map(
-        ([element, r]) => ({
-          element,
-          title: ELEMENT_LABELS[element].title,
-          howToSupply: ELEMENT_LABELS[element].howToSupply,
-          present: r.present,
-          evidence: r.evidence.map(redactPersonalData),
-        }),
-      ),
+      checklist: (
+        Object.entries(kase.checklist.elements) as [ElementName, { present: boolean; evidence: string[] }][]
+      ).map(([element, r]) => ({
+        element,
+        title: ELEMENT_LABELS[element].title,
+        howToSupply: ELEMENT_LABELS[element].howToSupply,
+        present: r.present,
+        evidence: r.evidence.map(redactPersonalData),
+      })),
       missing: kase.checklist.missing,
       links: links.map((l) => ({ ...l, action: linkAction(l, kase.checklist, this.takedown.requireApproval) })),
       linkCount: Object.values(linkCounts).reduce((a, b) => a + b, 0),

@@ -21,13 +21,17 @@ const PHRASES = [
 const STREET =
   /\b\d{1,6}[A-Za-z]?(?:-\d{1,5})?\s+(?:[A-Z][\w.'-]{0,30}\s+){0,4}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Boulevard|Blvd|Lane|Ln|Parkway|Pkwy|Pde|Parade|Way|Place|Pl|Court|Ct|Highway|Hwy|Square|Sq|Terrace)\b\.?/g;
 const SUITE = /\b(?:Suite|Ste\.|P\.?\s?O\.?\s+Box)\s+#?\d/g;
-const EUROPEAN_STREET = /\b[A-Z][a-zäöüß]{2,30}(?:strasse|straße|straat|str\.|weg|gasse|platz|laan|vej|gade)\s+\d{1,4}\b/g;
-const CITY_ZIP = /\b[A-Z][A-Za-z.]{1,30}(?:\s+[A-Z][A-Za-z.]{1,30}){0,2},?\s+(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|\d{5}\s+[A-Z]{2})\b/g;
+const EUROPEAN_STREET =
+  /\b[A-Z][a-zäöüß]{2,30}(?:strasse|straße|straat|str\.|weg|gasse|platz|laan|vej|gade)\s+\d{1,4}\b/g;
+const CITY_ZIP =
+  /\b[A-Z][A-Za-z.]{1,30}(?:\s+[A-Z][A-Za-z.]{1,30}){0,2},?\s+(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|\d{5}\s+[A-Z]{2})\b/g;
 const POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|[A-Z]{1,2}-\d{4,5}\s+[A-Z][a-zäöü]+)\b/g;
-const PHONE = /(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b/g;
+const PHONE =
+  /(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b/g;
 const COUNTRY =
   /\b(?:USA|U\.S\.A\.|United\s+States|Canada|United\s+Kingdom|UK|England|Germany|France|Netherlands|Belgium|Denmark|Sweden|Norway|Finland|Switzerland|Austria|Italy|Spain|Portugal|Ireland|Poland|Russia|Ukraine|India|China|Japan|Korea|Taiwan|Singapore|Australia|New\s+Zealand|Brazil|Mexico|Israel|Turkey|Cyprus|Slovenia|Czech\s+Republic|Hong\s+Kong)\b/;
-const CONTACT_PROMPT = /telephone\s+number|physical\s+address|contact\s+(?:information|info|details)|e-?mail\s+address|may\s+contact\s+you/i;
+const CONTACT_PROMPT =
+  /telephone\s+number|physical\s+address|contact\s+(?:information|info|details)|e-?mail\s+address|may\s+contact\s+you/i;
 const INFRINGER = /infring(?:er|ing\s+(?:content|party|user))|alleged|offending|administrator\s+of/i;
 const ABOUT_GITHUB = /github\.com\b|noreply/i;
 
@@ -72,7 +76,13 @@ function redactedListItems(doc: NoticeText): Span[] {
 
 function countryLines(doc: NoticeText): Span[] {
   return doc.lines
-    .filter((l) => l.text.trim().length <= 60 && COUNTRY.test(l.text) && /\d|,|\[private\]/i.test(l.text) && !/https?:/.test(l.text))
+    .filter(
+      (l) =>
+        l.text.trim().length <= 60 &&
+        COUNTRY.test(l.text) &&
+        /\d|,|\[private\]/i.test(l.text) &&
+        !/https?:/.test(l.text),
+    )
     .map((l) => ({ start: l.start, end: l.end }));
 }
 
@@ -80,14 +90,18 @@ export function contactSpans(doc: NoticeText): Span[] {
   const zones = infringerZones(doc);
   const outsideZones = (s: Span): boolean => !zones.some((z) => s.start >= z.start && s.start < z.end);
   const emails = facts(doc, EMAIL).filter((s) => !ABOUT_GITHUB.test(doc.text.slice(s.start, s.end)));
-  const phones = facts(doc, PHONE).filter((s) => !/(?:isbn|reg(?:istration)?|no\.?|#)\s*[:.]?\s*$/i.test(doc.text.slice(Math.max(0, s.start - 20), s.start)));
+  const phones = facts(doc, PHONE).filter(
+    (s) => !/(?:isbn|reg(?:istration)?|no\.?|#)\s*[:.]?\s*$/i.test(doc.text.slice(Math.max(0, s.start - 20), s.start)),
+  );
   const prompts = answeredPrompts(doc, CONTACT_PROMPT)
     .filter(({ prompt }) => !INFRINGER.test(prompt.text))
     .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
   const spans = [
     ...emails,
     ...phones,
-    ...facts(doc, LABELLED).filter((s) => !doc.text.slice(s.start, s.end).includes('\n') || !isPromptLine(doc.lines[lineIndexAt(doc, s.end - 1)])),
+    ...facts(doc, LABELLED).filter(
+      (s) => !doc.text.slice(s.start, s.end).includes('\n') || !isPromptLine(doc.lines[lineIndexAt(doc, s.end - 1)]),
+    ),
     ...PHRASES.flatMap((re) => facts(doc, re)),
     ...facts(doc, STREET),
     ...facts(doc, SUITE),

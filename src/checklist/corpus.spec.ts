@@ -28,7 +28,8 @@ const textOf = (l: Label): string => texts.get(l.file) ?? '';
 const STILL_PRESENT_MARKERS: Partial<Record<ElementName, RegExp>> = {
   perjury: /perjury/i,
   good_faith: /good[\s-]*faith/i,
-  authority: /copyright\s+(?:owner|holder)|authori[sz]ed\s+(?:to\s+act|agent|representative)|on\s+behalf\s+of|rights\s*holder|\bwe\s+represent|\bowns?\b|proprietary|our\s+(?:ip|copyright)/i,
+  authority:
+    /copyright\s+(?:owner|holder)|authori[sz]ed\s+(?:to\s+act|agent|representative)|on\s+behalf\s+of|rights\s*holder|\bwe\s+represent|\bowns?\b|proprietary|our\s+(?:ip|copyright)/i,
   contact: /e-?mail|phone|\btel\b|fax|address|contact\s+(?:me|us|info|details)|@/i,
 };
 const STILL_PRESENT_BY_HAND: Record<string, string> = {
@@ -36,10 +37,12 @@ const STILL_PRESENT_BY_HAND: Record<string, string> = {
   'notices/2018-08-30-Nintendo.md:signature': 'the answered "type your full legal name below to sign" prompt remains',
   'notices/2013-10-14-WHMCS.md:signature': 'a second closing, "Regards,\\n[private]", remains',
   'notices/2013-11-01-WHMCSLtd.md:signature': 'a second closing, "Regards,\\n[private]", remains',
-  'notices/2017-10-10-JaaneKyun.md:signature': '"Regards, MarkScan Internet Enforcement Team" still signs for the agency',
+  'notices/2017-10-10-JaaneKyun.md:signature':
+    '"Regards, MarkScan Internet Enforcement Team" still signs for the agency',
   'notices/2017-10-30-QIWI.md:signature': 'a lone "[private]" still closes the letter where a name stood',
   'notices/2020-06-15-MPA.md:signature': 'a second redacted closing line remains before Exhibit A',
-  'notices/2013-03-14-Electronic-Arts.md:contact': '"Redwood City, CA 94065" and "contact our IP enforcement group at" remain',
+  'notices/2013-03-14-Electronic-Arts.md:contact':
+    '"Redwood City, CA 94065" and "contact our IP enforcement group at" remain',
 };
 /** The work is described in free prose throughout most notices; cutting one description leaves others. */
 const NOT_ASSERTED_ABSENCE: ElementName[] = ['work'];
@@ -57,7 +60,8 @@ interface Tally {
 }
 const tally = (): Tally => ({ agree: 0, total: 0 });
 const rate = (t: Tally): number => (t.total === 0 ? 1 : t.agree / t.total);
-const row = (name: string, t: Tally): string => `${name.padEnd(34)} ${String(t.agree).padStart(4)}/${String(t.total).padEnd(4)} ${(rate(t) * 100).toFixed(1).padStart(6)}%`;
+const row = (name: string, t: Tally): string =>
+  `${name.padEnd(34)} ${String(t.agree).padStart(4)}/${String(t.total).padEnd(4)} ${(rate(t) * 100).toFixed(1).padStart(6)}%`;
 
 function cut(text: string, evidence: string[]): string {
   return evidence.reduce((t, e) => t.split(e).join('\n'), text);
@@ -109,7 +113,9 @@ describe('corpus agreement', () => {
 
   it('quotes evidence verbatim from the notice', () => {
     const notVerbatim = labels.flatMap((l) =>
-      Object.values(results.get(l.file)?.elements ?? {}).flatMap((r) => r.evidence.filter((e) => !textOf(l).includes(e)).map((e) => `${l.file}: ${e}`)),
+      Object.values(results.get(l.file)?.elements ?? {}).flatMap((r) =>
+        r.evidence.filter((e) => !textOf(l).includes(e)).map((e) => `${l.file}: ${e}`),
+      ),
     );
     expect(notVerbatim).toEqual([]);
   });
@@ -152,7 +158,11 @@ describe('corpus agreement', () => {
 
   describe('traps: a form question or an instruction quoting the statement is not the statement', () => {
     const withGoodFaith = takedowns.filter((l) => (l.elements.good_faith?.evidence.length ?? 0) > 0);
-    const withPerjury = takedowns.filter((l) => (l.elements.perjury?.evidence.length ?? 0) > 0 && !/perjury/i.test(cut(textOf(l), l.elements.perjury?.evidence ?? [])));
+    const withPerjury = takedowns.filter(
+      (l) =>
+        (l.elements.perjury?.evidence.length ?? 0) > 0 &&
+        !/perjury/i.test(cut(textOf(l), l.elements.perjury?.evidence ?? [])),
+    );
     const goodFaithCut = (l: Label): string => cut(textOf(l), l.elements.good_faith?.evidence ?? []);
     const clean = withGoodFaith.filter((l) => !/good[\s-]*faith/i.test(goodFaithCut(l)));
 
@@ -161,18 +171,30 @@ describe('corpus agreement', () => {
       ['answered [no]', '[no]'],
       ['answered No', 'No'],
     ])('good-faith question %s reads absent', (_name, answer) => {
-      const wrong = clean.filter((l) => checkNotice({ text: `${goodFaithCut(l)}\n\n${GOOD_FAITH_QUESTION}\n\n${answer}\n`, kindHint: 'takedown' }).elements.good_faith?.present);
+      const wrong = clean.filter(
+        (l) =>
+          checkNotice({ text: `${goodFaithCut(l)}\n\n${GOOD_FAITH_QUESTION}\n\n${answer}\n`, kindHint: 'takedown' })
+            .elements.good_faith?.present,
+      );
       expect(clean.length).toBeGreaterThan(50);
       expect(wrong.map((l) => l.file)).toEqual([]);
     });
 
     it('good-faith question answered "Yes" reads present', () => {
-      const wrong = clean.filter((l) => !checkNotice({ text: `${goodFaithCut(l)}\n\n${GOOD_FAITH_QUESTION}\n\nYes\n`, kindHint: 'takedown' }).elements.good_faith?.present);
+      const wrong = clean.filter(
+        (l) =>
+          !checkNotice({ text: `${goodFaithCut(l)}\n\n${GOOD_FAITH_QUESTION}\n\nYes\n`, kindHint: 'takedown' }).elements
+            .good_faith?.present,
+      );
       expect(wrong.map((l) => l.file)).toEqual([]);
     });
 
     it('a quoted instruction to include the good-faith statement reads absent', () => {
-      const wrong = clean.filter((l) => checkNotice({ text: `${GOOD_FAITH_INSTRUCTION}\n\n${goodFaithCut(l)}`, kindHint: 'takedown' }).elements.good_faith?.present);
+      const wrong = clean.filter(
+        (l) =>
+          checkNotice({ text: `${GOOD_FAITH_INSTRUCTION}\n\n${goodFaithCut(l)}`, kindHint: 'takedown' }).elements
+            .good_faith?.present,
+      );
       expect(wrong.map((l) => l.file)).toEqual([]);
     });
 

@@ -3,7 +3,8 @@ import { facts, statements } from './spans';
 import { NoticeText, Span } from './text';
 
 const MISTAKE_HEAD = /\b(?:good[\s-]{1,3}faith\s+(?:belie\w{0,4}|bel\w{0,6})|penalt(?:y|ies)\s+of\s+perjury)\b/gi;
-const MISTAKE = /mistake|misidentif|in\s+error|erroneous|wrongful|wrongly|(?:not|none\b[^.\n]{0,120})\s*infring|does\s+not\s+infringe/i;
+const MISTAKE =
+  /mistake|misidentif|in\s+error|erroneous|wrongful|wrongly|(?:not|none\b[^.\n]{0,120})\s*infring|does\s+not\s+infringe/i;
 const CONSENT = [
   /\bconsent\w{0,3}\s+(?:to|for)\s+(?:the\s+)?(?:jurisdiction|any\s+judicial\s+district)\b/gi,
   /\b(?:accept|agree\s+to\s+accept)\s+service\s+of\s+process\b/gi,
@@ -18,7 +19,9 @@ const REMOVED_PHRASES = [
 const LIVE_IN = /\bI\s+live\s+(?:in|at)\b/gi;
 
 export function mistakeSpans(doc: NoticeText): Span[] {
-  return statements(doc, MISTAKE_HEAD, (s) => MISTAKE.test(doc.text.slice(s.end, s.end + 600).split(/\n\s*\n\s*\n|\n\s*\d{1,2}[.)]\s/)[0] ?? ''));
+  return statements(doc, MISTAKE_HEAD, (s) =>
+    MISTAKE.test(doc.text.slice(s.end, s.end + 600).split(/\n\s*\n\s*\n|\n\s*\d{1,2}[.)]\s/)[0] ?? ''),
+  );
 }
 
 export function consentSpans(doc: NoticeText): Span[] {

@@ -1,10 +1,12 @@
 import { Line, NoticeText, Span, lineIndexAt } from './text';
 
 const MAX_ANSWER_LINES = 12;
-const QUESTION_HEAD = /(?:^|[.!?:]\s|\n)\s*(?:\d{1,2}[.)]\s*)?(?:do|does|did|are|is|have|has|can|will|would|could)\s+(?:you|the\s+sender|sender)\b[^.!?\n]{0,400}$/i;
+const QUESTION_HEAD =
+  /(?:^|[.!?:]\s|\n)\s*(?:\d{1,2}[.)]\s*)?(?:do|does|did|are|is|have|has|can|will|would|could)\s+(?:you|the\s+sender|sender)\b[^.!?\n]{0,400}$/i;
 const INSTRUCTION_HEAD =
   /(?:please\s+(?:include|add|insert|state|copy|paste|write|use|type)|(?:must|should)\s+(?:include|contain|state|read|say)|include\s+(?:the\s+)?following|following\s+(?:statement|sentence|text|language|wording)|(?:copy\s+and\s+paste|type)\b[^.\n]{0,40}statement|such\s+as|for\s+example|e\.g\.|template|sample\s+(?:notice|statement)|(?:notice|notification)s?\s+(?:must|should)|required\s+statement)(?:[^\n]{0,400}\n)?[^\n]{0,400}$/i;
-const AFFIRMATIVE = /^\W{0,4}(?:yes|y|true|correct|i\s+do|i\s+agree|agreed|i\s+confirm|confirm(?:ed)?|affirm(?:ed)?|x|✓|✔|checked|i\s+(?:swear|have|am|certify|state))\b/i;
+const AFFIRMATIVE =
+  /^\W{0,4}(?:yes|y|true|correct|i\s+do|i\s+agree|agreed|i\s+confirm|confirm(?:ed)?|affirm(?:ed)?|x|✓|✔|checked|i\s+(?:swear|have|am|certify|state))\b/i;
 
 /** A form prompt: new-style forms print prompts bold; older ones end them with "?" or ":". */
 export function isPromptLine(line: Line): boolean {
@@ -12,7 +14,9 @@ export function isPromptLine(line: Line): boolean {
   if (t === '') return false;
   if (line.bold) return true;
   if (/\?\s*$/.test(t) && t.length > 15) return true;
-  return /^(?:\d{1,2}[.)]\s*)?(?:please\s+)?(?:type|provide|identify|describe|so\s+that\s+we)\b.{0,300}[:.]\s*$/i.test(t);
+  return /^(?:\d{1,2}[.)]\s*)?(?:please\s+)?(?:type|provide|identify|describe|so\s+that\s+we)\b.{0,300}[:.]\s*$/i.test(
+    t,
+  );
 }
 
 /** The lines under a prompt, up to the next prompt. */
@@ -33,7 +37,10 @@ export function answerSpan(lines: Line[]): Span | undefined {
 
 /** An answer that actually says something: not empty, not "no", "n/a" or "[no]". */
 export function isSubstantiveAnswer(lines: Line[]): boolean {
-  const t = lines.map((l) => l.text).join(' ').trim();
+  const t = lines
+    .map((l) => l.text)
+    .join(' ')
+    .trim();
   return t !== '' && !/^\W{0,3}(?:no|n\/?a|none|-+)\W{0,3}$/i.test(t);
 }
 

@@ -67,7 +67,8 @@ export function checkNotice(input: ChecklistInput): ChecklistResult {
   const doc = input.text !== undefined && input.text.trim() !== '' ? normalise(input.text) : undefined;
   const structured = input.structured ?? {};
   const kind = input.kindHint ?? (looksLikeTakedown(structured) ? 'takedown' : doc ? detectKind(doc) : 'other');
-  const list: readonly ElementName[] = kind === 'takedown' ? TAKEDOWN_ELEMENTS : kind === 'counter_notice' ? COUNTER_NOTICE_ELEMENTS : [];
+  const list: readonly ElementName[] =
+    kind === 'takedown' ? TAKEDOWN_ELEMENTS : kind === 'counter_notice' ? COUNTER_NOTICE_ELEMENTS : [];
   const fromFields = structuredEvidence(structured);
 
   const elements: Partial<Record<ElementName, ElementResult>> = {};

@@ -9,7 +9,8 @@ const RETRACTION = [
   /\b(?:notice|request|claim|takedown|complaint)s?\b[^.\n]{0,40}\b(?:is|are)\s+(?:hereby\s+)?(?:retracted|withdrawn|rescinded|revoked)\b/i,
   /\bno\s+longer\s+(?:request|wish|want|seek|ask)\b/i,
 ];
-const COUNTER_MENTION = /counter[\s-]?(?:notice|notification)|\b512\s*\(g\)|\brestor(?:e|ation|ing)\b[^.\n]{0,60}\b(?:access|repository|repo|material|content)/i;
+const COUNTER_MENTION =
+  /counter[\s-]?(?:notice|notification)|\b512\s*\(g\)|\brestor(?:e|ation|ing)\b[^.\n]{0,60}\b(?:access|repository|repo|material|content)/i;
 const GITHUB_BOILERPLATE = /provided\s+information\s+on\s+how\s+to|guide-to-submitting-a-dmca-counter-notice/i;
 const TAKEDOWN_WORDS = /infring|take\s*down|copyright|dmca|pirat|unauthori[sz]ed/i;
 

@@ -9,5 +9,7 @@ const SEARCH_TERMS = [
 ];
 
 export function searchTermSpans(doc: NoticeText): Span[] {
-  return SEARCH_TERMS.flatMap((re) => [...doc.text.matchAll(re)].map((m) => ({ start: m.index, end: m.index + m[0].length })));
+  return SEARCH_TERMS.flatMap((re) =>
+    [...doc.text.matchAll(re)].map((m) => ({ start: m.index, end: m.index + m[0].length })),
+  );
 }

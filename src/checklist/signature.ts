@@ -4,7 +4,8 @@ import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 
 const VALEDICTION =
   /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:best|kind|warm|kindest|warmest)?\s*regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*[,.!:]?\s*$/i;
-const SIGN_PROMPT = /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature\s*:?\s*$|^(?:\d{1,2}[.)]\s*)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
+const SIGN_PROMPT =
+  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature\s*:?\s*$|^(?:\d{1,2}[.)]\s*)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
   /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
   /\b(?:signed|signature|e-?signature)\s*(?:by)?\s*:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
@@ -12,7 +13,8 @@ const LABELLED = [
   /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n\s*(?:\[[^\]\n]{1,20}\])/gi,
   /\blinked\s+image\s+is\s+a\s+representation\s+of\s+my\s+(?:physical\s+)?signature\b/gi,
 ];
-const NAME = /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s*(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
+const NAME =
+  /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s*(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
 const CLOSING_LINE_MAX = 70;
 // Name, title or company lines; a line with digits, "@" or a "Label:" is contact detail, not a signature.
 const SIGNATURE_BLOCK_LINE = /^(?:(?!.*\d{3})[^@:]{1,50}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})$/;
@@ -70,7 +72,13 @@ function trailingBlock(doc: NoticeText): Span[] {
     // After an address, phone or "Label:" line, a lone redaction is more contact detail, not the signer.
     const previous = i > 0 ? block[i - 1] : before;
     const lone = isRedactedLine(l.text);
-    if (lone && previous && !SIGNATURE_BLOCK_LINE.test(previous.text.trim()) && previous.text.trim().length <= CLOSING_LINE_MAX) return false;
+    if (
+      lone &&
+      previous &&
+      !SIGNATURE_BLOCK_LINE.test(previous.text.trim()) &&
+      previous.text.trim().length <= CLOSING_LINE_MAX
+    )
+      return false;
     if (lone && underPrompt(doc, l)) return false;
     return block.length - i <= 4 && block.slice(i).every((b) => SIGNATURE_BLOCK_LINE.test(b.text.trim()));
   });
@@ -107,6 +115,7 @@ function underPrompt(doc: NoticeText, line: Line): boolean {
 }
 
 function nextNonBlank(doc: NoticeText, index: number, within: number): Line | undefined {
-  for (let i = index + 1; i < doc.lines.length && i <= index + within + 1; i++) if (!doc.lines[i].blank) return doc.lines[i];
+  for (let i = index + 1; i < doc.lines.length && i <= index + within + 1; i++)
+    if (!doc.lines[i].blank) return doc.lines[i];
   return undefined;
 }

@@ -2,7 +2,15 @@ import { isValidEmail } from './email';
 import { ElementName } from './elements';
 
 export interface StructuredNotice {
-  complainant?: { name?: string; company?: string; email?: string; phone?: string; address?: string; role?: 'owner' | 'agent'; ownerName?: string };
+  complainant?: {
+    name?: string;
+    company?: string;
+    email?: string;
+    phone?: string;
+    address?: string;
+    role?: 'owner' | 'agent';
+    ownerName?: string;
+  };
   work?: { description?: string; url?: string };
   infringingUrls?: string[];
   searchTerms?: string[];
@@ -45,7 +53,8 @@ export function structuredEvidence(n: StructuredNotice): Partial<Record<ElementN
 
   const authority: string[] = [];
   if (c.role === 'owner') authority.push(field('complainant.role', 'owner'));
-  if (c.role === 'agent' && filled(c.ownerName)) authority.push(field('complainant.role', 'agent'), field('complainant.ownerName', c.ownerName));
+  if (c.role === 'agent' && filled(c.ownerName))
+    authority.push(field('complainant.role', 'agent'), field('complainant.ownerName', c.ownerName));
   // The perjury affirmation includes "I am the owner or authorised to act on behalf of the owner".
   if (n.perjury === true) authority.push(field('perjury', true));
   add('authority', authority);

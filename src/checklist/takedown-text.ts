@@ -24,12 +24,15 @@ const AUTHORITY = [
   /\bsuccessor\s+(?:in\s+interest\s+)?to\b/gi,
   /\b(?:I\s+am|as)\s+(?:the\s+)?\[private\](?:\s+and\s+\[private\])?\s+(?:of|for|at)\b/gi,
 ];
-const AUTHORITY_QUESTION = /(?:are\s+you|is\s+the\s+sender)\s+the\s+copyright\s+(?:owner|holder)|authori[sz]ed\s+to\s+act\s+on\s+the\s+copyright\s+owner/i;
+const AUTHORITY_QUESTION =
+  /(?:are\s+you|is\s+the\s+sender)\s+the\s+copyright\s+(?:owner|holder)|authori[sz]ed\s+to\s+act\s+on\s+the\s+copyright\s+owner/i;
 const YES = /^\W{0,4}(?:\S{1,3}\s*)?(?:yes|y|correct|true|authori[sz]ed|i\s+am|we\s+are|it'?s\s+me)\b/i;
 
 const GOOD_FAITH = /\bgood[\s-]{1,3}faith\b/gi;
-const ABOUT_ACCURACY = /^\s*(?:&\s*)?\w{0,10}\s*(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
-const UNAUTHORISED = /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use/i;
+const ABOUT_ACCURACY =
+  /^\s*(?:&\s*)?\w{0,10}\s*(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
+const UNAUTHORISED =
+  /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use/i;
 const PERJURY = /\bpenalt(?:y|ies)\s+of\s+perjury\b/gi;
 
 const WORK = [
@@ -51,18 +54,23 @@ const WORK = [
   /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
   /\b(?:my|our)\s+(?:[\w'-]{1,30}\s+){0,2}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|plugin|product|website|codebase|images?|photos?|IP)\b/g,
 ];
-const WORK_PROMPT = /description\s+of\s+the\s+original|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
-const EXCLUDED_HOST = /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|githubassets\.com|lumendatabase\.org|npmjs\.com)\b/i;
+const WORK_PROMPT =
+  /description\s+of\s+the\s+original|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
+const EXCLUDED_HOST =
+  /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|githubassets\.com|lumendatabase\.org|npmjs\.com)\b/i;
 const URL = /\bhttps?:\/\/[^\s<>"'\])]{3,2000}/gi;
 
 // A profile identifies a user, not material; licence and terms pages are cited, not infringing.
 const GITHUB_PROFILE = /^https?:\/\/(?:www\.)?github\.com(?:\/[\w.-]+)?\/?$/i;
 const NOT_INFRINGING_URL = /licen[cs]e|terms|policy|legal|dmca/i;
-const ORIGINAL_CONTEXT = /(?:original|official|private\s+repo|work\s+(?:that\s+has\s+been\s+)?infringed|taken\s+(?:directly\s+)?from|copied\s+from|from\s+(?:my|our))[^\n]{0,60}$/i;
+const ORIGINAL_CONTEXT =
+  /(?:original|official|private\s+repo|work\s+(?:that\s+has\s+been\s+)?infringed|taken\s+(?:directly\s+)?from|copied\s+from|from\s+(?:my|our))[^\n]{0,60}$/i;
 /** An answer that actually identifies material: a URL, a path or a file name. */
 const IDENTIFIES = /https?:\/\/|[\w-]+\/[\w.-]+|\b[\w-]+\.[a-z]{1,5}\b/i;
-const INFRINGING_CONTEXT = /infring|remove|take\s*down|taken\s+down|disable|unauthori[sz]ed|pirat|cop(?:y|ies)\s+(?:of|at)|stolen|leaked/i;
-const INFRINGING_PROMPT = /files?\s+should\s+be\s+taken\s+down|specific\s+file\s+urls?|identify\s+the\s+material|material\s+that\s+you\s+allege|entire\s+repository\s+is\s+infringing/i;
+const INFRINGING_CONTEXT =
+  /infring|remove|take\s*down|taken\s+down|disable|unauthori[sz]ed|pirat|cop(?:y|ies)\s+(?:of|at)|stolen|leaked/i;
+const INFRINGING_PROMPT =
+  /files?\s+should\s+be\s+taken\s+down|specific\s+file\s+urls?|identify\s+the\s+material|material\s+that\s+you\s+allege|entire\s+repository\s+is\s+infringing/i;
 const GITHUB_HOST = /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|npmjs\.com)\b/i;
 
 export function authoritySpans(doc: NoticeText): Span[] {
@@ -84,8 +92,13 @@ export function perjurySpans(doc: NoticeText): Span[] {
 }
 
 export function workSpans(doc: NoticeText): Span[] {
-  const answered = answeredPrompts(doc, WORK_PROMPT).map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
-  const urls = facts(doc, URL).filter((s) => !EXCLUDED_HOST.test(doc.text.slice(s.start, s.end)) && !isInfringerOrHelpLink(doc, s));
+  const answered = answeredPrompts(doc, WORK_PROMPT).map(({ prompt, answer }) => ({
+    start: prompt.start,
+    end: answerSpan(answer)?.end ?? prompt.end,
+  }));
+  const urls = facts(doc, URL).filter(
+    (s) => !EXCLUDED_HOST.test(doc.text.slice(s.start, s.end)) && !isInfringerOrHelpLink(doc, s),
+  );
   return [...answered, ...WORK.flatMap((re) => facts(doc, re)).filter((s) => !onPrompt(doc, s)), ...urls];
 }
 
@@ -95,7 +108,13 @@ export function infringingSpans(doc: NoticeText): Span[] {
     .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
   const urls = facts(doc, URL).filter((s) => {
     const url = doc.text.slice(s.start, s.end);
-    if (isGithubOwnLink(url) || GITHUB_PROFILE.test(url) || NOT_INFRINGING_URL.test(url) || ORIGINAL_CONTEXT.test(lineBefore(doc, s))) return false;
+    if (
+      isGithubOwnLink(url) ||
+      GITHUB_PROFILE.test(url) ||
+      NOT_INFRINGING_URL.test(url) ||
+      ORIGINAL_CONTEXT.test(lineBefore(doc, s))
+    )
+      return false;
     const onLine = doc.text.slice(Math.max(doc.lines[lineIndexAt(doc, s.start)].start, s.start - 80), s.start);
     return GITHUB_HOST.test(url) || (!EXCLUDED_HOST.test(url) && INFRINGING_CONTEXT.test(onLine));
   });
@@ -107,7 +126,10 @@ function lineBefore(doc: NoticeText, span: Span): string {
   const index = lineIndexAt(doc, span.start);
   const onLine = doc.text.slice(doc.lines[index].start, span.start);
   if (onLine.trim() !== '') return onLine.slice(-80);
-  const above = doc.lines.slice(Math.max(0, index - 3), index).filter((l) => !l.blank).pop();
+  const above = doc.lines
+    .slice(Math.max(0, index - 3), index)
+    .filter((l) => !l.blank)
+    .pop();
   return above ? above.text.slice(-80) : '';
 }
 
@@ -116,7 +138,9 @@ function onPrompt(doc: NoticeText, span: Span): boolean {
 }
 
 function isGithubOwnLink(url: string): boolean {
-  return /^https?:\/\/(?:(?:docs|help|support|guides)\.github\.com|github\.com\/(?:github\/(?:dmca|site-policy)|site\/|contact|articles))/i.test(url);
+  return /^https?:\/\/(?:(?:docs|help|support|guides)\.github\.com|github\.com\/(?:github\/(?:dmca|site-policy)|site\/|contact|articles))/i.test(
+    url,
+  );
 }
 
 function isInfringerOrHelpLink(doc: NoticeText, span: Span): boolean {

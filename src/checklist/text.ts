@@ -83,7 +83,13 @@ export function normalise(raw: string): NoticeText {
   const lines: Line[] = [];
   let at = 0;
   text.split('\n').forEach((lineText, index) => {
-    lines.push({ text: lineText, start: at, end: at + lineText.length, bold: bolds[index] ?? false, blank: lineText.trim() === '' });
+    lines.push({
+      text: lineText,
+      start: at,
+      end: at + lineText.length,
+      bold: bolds[index] ?? false,
+      blank: lineText.trim() === '',
+    });
     at += lineText.length + 1;
   });
   return { raw, text, map, lines };
@@ -124,5 +130,7 @@ export const REDACTED = /\[\s*(?:private|redacted|removed)\s*\]/i;
 export function isRedactedLine(text: string): boolean {
   const t = text.trim();
   if (/^(?:private|redacted)\.?$/i.test(t)) return true;
-  return REDACTED.test(t) && t.replace(/\[\s*(?:private|redacted|removed)\s*\]/gi, '').replace(/[\s/.,;:-]/g, '') === '';
+  return (
+    REDACTED.test(t) && t.replace(/\[\s*(?:private|redacted|removed)\s*\]/gi, '').replace(/[\s/.,;:-]/g, '') === ''
+  );
 }

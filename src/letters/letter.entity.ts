@@ -28,7 +28,8 @@ export class Letter {
   @Column('text') subject!: string;
   @Column('text') text!: string;
   @Column('text') html!: string;
-  @Column({ type: 'enum', enum: LetterStatus, enumName: 'letter_status', default: LetterStatus.Queued }) status!: LetterStatus;
+  @Column({ type: 'enum', enum: LetterStatus, enumName: 'letter_status', default: LetterStatus.Queued })
+  status!: LetterStatus;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { nullable: true }) sentAt!: Date | null;
 }

@@ -43,6 +43,7 @@ export function normalizeUrl(raw: string): NormalizeResult {
 /** `normalizeUrl` plus the parsed host (lower-case punycode, no trailing dot), so callers need not parse again. */
 export type NormalizedParts = { ok: true; url: string; hostname: string } | { ok: false; reason: string };
 
+// eslint-disable-next-line no-control-regex -- control characters at the edges are exactly what is trimmed
 const EDGE_SPACE_RE = /^[\s\u0000-\u001f\u00a0\ufeff]+|[\s\u0000-\u001f\u00a0\ufeff]+$/g;
 const HTTP_SCHEME_RE = /^https?$/i;
 const PAGE_HASH_RE = /^#!?\//;
@@ -60,7 +61,8 @@ export function normalizeUrlParts(raw: string): NormalizedParts {
   // "example.com:8080/x" looks like scheme "example.com"; a real scheme has no dot in it.
   if (text.startsWith('//')) text = `http:${text}`;
   else if (!scheme || scheme[1].includes('.')) text = `http://${text}`;
-  else if (!HTTP_SCHEME_RE.test(scheme[1])) return { ok: false, reason: `unsupported scheme "${scheme[1].toLowerCase()}:"` };
+  else if (!HTTP_SCHEME_RE.test(scheme[1]))
+    return { ok: false, reason: `unsupported scheme "${scheme[1].toLowerCase()}:"` };
 
   let url: URL;
   try {
@@ -101,7 +103,11 @@ function nonPublicIpv4(a: number, b: number, c: number): string | undefined {
   if (a === 169 && b === 254) return 'link-local IPv4 address';
   if (a === 100 && b >= 64 && b <= 127) return 'shared (carrier-grade NAT) IPv4 address';
   if (a === 192 && b === 0 && (c === 0 || c === 2)) return 'reserved IPv4 address';
-  if ((a === 198 && (b === 18 || b === 19)) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
+  if (
+    (a === 198 && (b === 18 || b === 19)) ||
+    (a === 198 && b === 51 && c === 100) ||
+    (a === 203 && b === 0 && c === 113)
+  ) {
     return 'reserved IPv4 address';
   }
   if (a >= 224) return 'multicast/reserved IPv4 address';

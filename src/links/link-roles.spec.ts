@@ -15,13 +15,21 @@ describe('sortLinks roles from context', () => {
     [
       'section headings',
       'Original work:\nhttps://author.org/book\n\nInfringing material:\nhttps://example.com/post/1\nhttps://mega.nz/file/x',
-      { 'https://author.org/book': 'original', 'https://example.com/post/1': 'infringing', 'https://mega.nz/file/x': 'infringing' },
+      {
+        'https://author.org/book': 'original',
+        'https://example.com/post/1': 'infringing',
+        'https://mega.nz/file/x': 'infringing',
+      },
     ],
     [
       'sentence cues',
       'The original work is at https://author.org/w. Our website: https://author.org/. ' +
         'The copy is at https://example.com/copy.',
-      { 'https://author.org/w': 'original', 'https://author.org/': 'original', 'https://example.com/copy': 'infringing' },
+      {
+        'https://author.org/w': 'original',
+        'https://author.org/': 'original',
+        'https://example.com/copy': 'infringing',
+      },
     ],
     [
       '"(from ...)" after an infringing item',
@@ -45,7 +53,11 @@ describe('sortLinks roles from context', () => {
         '**If the original work referenced above is available online, please provide a URL.**\n\nhttps://author.org/app\n\n' +
         '**Identify the full repository URL that is infringing:**\n\nhttps://example.com/x/app\n\n' +
         "**Do you have the alleged infringer's contact information? If so, please provide it.**\n\nhttps://example.com/x\n",
-      { 'https://example.com/x/app': 'infringing', 'https://author.org/app': 'original', 'https://example.com/x': 'reference' },
+      {
+        'https://example.com/x/app': 'infringing',
+        'https://author.org/app': 'original',
+        'https://example.com/x': 'reference',
+      },
     ],
     [
       'references: help pages, licences, footers, signatures',
@@ -93,7 +105,17 @@ describe('sortLinks roles from context', () => {
   });
 
   it('keeps an invalid host as written and de-duplicates it on the normalised form', () => {
-    const links = sortLinks({ infringingUrls: ['http://LOCALHOST./a', 'http://localhost/a', 'https://example.com/x', 'https://EXAMPLE.com/x#f'] }, opts);
+    const links = sortLinks(
+      {
+        infringingUrls: [
+          'http://LOCALHOST./a',
+          'http://localhost/a',
+          'https://example.com/x',
+          'https://EXAMPLE.com/x#f',
+        ],
+      },
+      opts,
+    );
     expect(links.map((l) => [l.url, l.raw, l.classification])).toEqual([
       ['http://LOCALHOST./a', 'http://LOCALHOST./a', 'invalid'],
       ['https://example.com/x', 'https://example.com/x', 'internal'],

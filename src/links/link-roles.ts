@@ -1,4 +1,10 @@
-import { classifyNormalized, normalizeUrlParts, type ClassifiedLink, type ClassifyOptions, type NormalizedParts } from './link-classifier';
+import {
+  classifyNormalized,
+  normalizeUrlParts,
+  type ClassifiedLink,
+  type ClassifyOptions,
+  type NormalizedParts,
+} from './link-classifier';
 import { cleanText, findUrls, type UrlOccurrence } from './extract';
 
 export type LinkRole = 'infringing' | 'original' | 'reference';
@@ -124,7 +130,6 @@ function splitLines(clean: string): Line[] {
       section = { role: 'reference', why: 'section: signature' };
     } else if (STATEMENT.test(t) && !HAS_URL.test(t)) {
       section = null; // the statements end whatever list came before them
-
     }
     lines.push({ start: pos, end: pos + text.length, text, heading, section });
     pos += text.length + 1;
@@ -262,12 +267,12 @@ function analyseText(text: string): Occ[] {
       cue = nearestCue(lastSentence(window.slice(-300)));
       // "X, and Y" in one sentence: Y shares X's cue; a new sentence starts afresh.
       if (!cue && prev && !/[.!?]\s/.test(window)) cue = out[k - 1].cue;
-    }
-    else if (prev) cue = out[k - 1].cue;
+    } else if (prev) cue = out[k - 1].cue;
     else cue = nearestCue(introWindow(lines, li, (intro ??= introIndex(lines))).slice(-300));
     // "https://... (original)" / "(my work)" right after the URL.
     const after = clean.slice(o.end, Math.min(clean.length, o.end + 40));
-    if (/^\s*\((?:the )?(?:original|my work|our work|official)\b/i.test(after)) cue = { role: 'original', why: 'cue: (original)' };
+    if (/^\s*\((?:the )?(?:original|my work|our work|official)\b/i.test(after))
+      cue = { role: 'original', why: 'cue: (original)' };
     out.push({ ...o, cue, section: line.section });
   });
   return out;
@@ -290,7 +295,12 @@ function isKnownReference(url: string, extra: readonly string[]): boolean {
   return DEFAULT_REFERENCE_URLS.some(match) || extra.some(match);
 }
 
-function decideRole(link: ClassifiedLink, cue: Cue, section: Cue, referenceUrls: readonly string[]): { role: LinkRole; why: string } {
+function decideRole(
+  link: ClassifiedLink,
+  cue: Cue,
+  section: Cue,
+  referenceUrls: readonly string[],
+): { role: LinkRole; why: string } {
   if (link.classification !== 'invalid' && isKnownReference(link.url, referenceUrls)) {
     return { role: 'reference', why: 'known reference page' };
   }
@@ -327,8 +337,23 @@ export function sortLinks(input: SortLinksInput, opts: SortLinksOptions): Sorted
       // An explicit literal (same key order as before), not a spread: this runs once per URL, up to 10,000 times.
       const sorted: SortedLink =
         link.reason === undefined
-          ? { url: link.url, classification: link.classification, provider: link.provider, role, raw: trimmed, roleReason: why }
-          : { url: link.url, classification: link.classification, provider: link.provider, reason: link.reason, role, raw: trimmed, roleReason: why };
+          ? {
+              url: link.url,
+              classification: link.classification,
+              provider: link.provider,
+              role,
+              raw: trimmed,
+              roleReason: why,
+            }
+          : {
+              url: link.url,
+              classification: link.classification,
+              provider: link.provider,
+              reason: link.reason,
+              role,
+              raw: trimmed,
+              roleReason: why,
+            };
       byKey.set(key, sorted);
     } else if (RANK[role] > RANK[seen.role]) {
       seen.role = role;

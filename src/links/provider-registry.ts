@@ -90,7 +90,8 @@ export function createProviderRegistry(data: unknown, source = 'provider registr
     const webForm = c.webForm?.trim();
     if (!email && !webForm) fail('needs at least one copyright channel (copyright.email or copyright.webForm)');
     if (email && !EMAIL_RE.test(email)) fail(`copyright.email ${JSON.stringify(email)} is not an address`);
-    if (webForm && !/^https?:\/\/\S+$/.test(webForm)) fail(`copyright.webForm ${JSON.stringify(webForm)} is not an http(s) URL`);
+    if (webForm && !/^https?:\/\/\S+$/.test(webForm))
+      fail(`copyright.webForm ${JSON.stringify(webForm)} is not an http(s) URL`);
     if (typeof p.verified !== 'boolean') fail('verified must be true or false');
     if (p.note !== undefined && typeof p.note !== 'string') fail('note must be a string');
 

@@ -16,7 +16,9 @@ describe('provider registry (providers.json)', () => {
   });
 
   it('loads the same file when given its path', () => {
-    expect(loadProviderRegistry(path.join(__dirname, 'providers.json')).providers).toHaveLength(registry.providers.length);
+    expect(loadProviderRegistry(path.join(__dirname, 'providers.json')).providers).toHaveLength(
+      registry.providers.length,
+    );
   });
 
   const samples: Array<[string, string]> = [

@@ -6,7 +6,14 @@ import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
 import { PartyRole } from '../cases/party.entity';
 import { LinkStatus } from '../cases/reported-link.entity';
-import { type AppConfig, appConfig, type IntakeConfig, intakeConfig, type TakedownConfig, takedownConfig } from '../core/config';
+import {
+  type AppConfig,
+  appConfig,
+  type IntakeConfig,
+  intakeConfig,
+  type TakedownConfig,
+  takedownConfig,
+} from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
@@ -49,7 +56,11 @@ export class IntakeService {
   async receive(request: IntakeRequest): Promise<IntakeResult> {
     this.enforceLimits(request.structured?.infringingUrls?.length ?? 0, request.text?.length ?? 0);
     const links = sortLinks(
-      { text: request.text, infringingUrls: request.structured?.infringingUrls, workUrl: request.structured?.work?.url },
+      {
+        text: request.text,
+        infringingUrls: request.structured?.infringingUrls,
+        workUrl: request.structured?.work?.url,
+      },
       { siteDomains: this.app.siteDomains, registry: this.registry },
     );
     const checklist = checkNotice({ structured: request.structured, text: request.text, textLinks: links });
@@ -99,9 +110,10 @@ export class IntakeService {
       [key, requestHash],
     );
     if (inserted.length > 0) return undefined;
-    const [row] = (await manager.query(`SELECT request_hash, response_body FROM idempotency_keys WHERE key = $1`, [
-      key,
-    ])) as { request_hash: string; response_body: NoticeResponseDto }[];
+    const [row] = await manager.query<{ request_hash: string; response_body: NoticeResponseDto }[]>(
+      `SELECT request_hash, response_body FROM idempotency_keys WHERE key = $1`,
+      [key],
+    );
     if (row.request_hash !== requestHash) {
       throw new IdempotencyConflictError(
         'This Idempotency-Key was already used with a different request body. Use a new key for a new notice.',
@@ -119,15 +131,15 @@ export class IntakeService {
     const status = initialStatus(checklist);
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];
-    const [created] = (await manager.query(
+    const [created] = await manager.query<{ id: string; reference: string }[]>(
       `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms)
        VALUES ('DMCA-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('case_reference_seq')::text, 6, '0'),
                $1, $2, $3, $4, $5)
        RETURNING id, reference`,
       [status, checklist.kind, token, JSON.stringify(checklist), searchTerms],
-    )) as { id: string; reference: string }[];
+    );
 
-    const [notice] = (await manager.query(
+    const [notice] = await manager.query<{ id: string }[]>(
       `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [
@@ -138,7 +150,7 @@ export class IntakeService {
         JSON.stringify(checklist),
         links.length,
       ],
-    )) as { id: string }[];
+    );
 
     await this.recordParties(manager, created.id, request.structured);
     await this.recordLinks(manager, created.id, notice.id, links);
@@ -148,7 +160,9 @@ export class IntakeService {
       missing: checklist.missing,
       links: links.length,
     });
-    await this.outbox.enqueue(manager, [{ queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId: created.id } }]);
+    await this.outbox.enqueue(manager, [
+      { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId: created.id } },
+    ]);
 
     return {
       caseId: created.id,
@@ -171,7 +185,9 @@ export class IntakeService {
   private async recordParties(manager: EntityManager, caseId: string, structured?: StructuredNotice): Promise<void> {
     const c = structured?.complainant;
     if (!c) return;
-    const rows: (string | null | undefined)[][] = [[PartyRole.Complainant, c.name, c.company, c.email, c.phone, c.address]];
+    const rows: (string | null | undefined)[][] = [
+      [PartyRole.Complainant, c.name, c.company, c.email, c.phone, c.address],
+    ];
     if (c.role === 'agent' && c.ownerName) rows.push([PartyRole.Owner, c.ownerName, null, null, null, null]);
     await manager.query(
       `INSERT INTO parties (case_id, role, name, company, email, phone, address)
@@ -181,7 +197,12 @@ export class IntakeService {
   }
 
   /** One statement for any number of links. */
-  private async recordLinks(manager: EntityManager, caseId: string, noticeId: string, links: SortedLink[]): Promise<void> {
+  private async recordLinks(
+    manager: EntityManager,
+    caseId: string,
+    noticeId: string,
+    links: SortedLink[],
+  ): Promise<void> {
     if (links.length === 0) return;
     await manager.query(
       `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position)

@@ -31,22 +31,46 @@ export class NoticeFormController {
   async submit(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const fields = readForm(body);
     if (!verifyCsrfToken(req, (body as Record<string, unknown> | undefined)?._csrf)) {
-      return this.render(req, res, 403, fields, {}, 'Your session expired or the form came from another site. Please submit it again.');
+      return this.render(
+        req,
+        res,
+        403,
+        fields,
+        {},
+        'Your session expired or the form came from another site. Please submit it again.',
+      );
     }
     const wait = this.limiter.hit(req.ip ?? 'unknown');
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      return this.render(req, res, 429, fields, {}, `Too many notices from your address. Please try again in ${wait} seconds.`);
+      return this.render(
+        req,
+        res,
+        429,
+        fields,
+        {},
+        `Too many notices from your address. Please try again in ${wait} seconds.`,
+      );
     }
     const errors = validateForm(fields, this.limits.maxUrls);
     if (Object.keys(errors).length > 0) {
       return this.render(req, res, 400, fields, errors, 'Please correct the fields marked below.');
     }
-    const { response } = await this.intake.receive({ channel: NoticeChannel.Form, structured: structuredFromForm(fields) });
+    const { response } = await this.intake.receive({
+      channel: NoticeChannel.Form,
+      structured: structuredFromForm(fields),
+    });
     res.redirect(303, new URL(response.statusUrl).pathname);
   }
 
-  private render(req: Request, res: Response, status: number, values: NoticeFormFields, errors: FormErrors, summary?: string): void {
+  private render(
+    req: Request,
+    res: Response,
+    status: number,
+    values: NoticeFormFields,
+    errors: FormErrors,
+    summary?: string,
+  ): void {
     res
       .status(status)
       .setHeader('Content-Type', 'text/html; charset=utf-8')

@@ -21,13 +21,35 @@ export interface NoticeFormFields {
 }
 
 export const FORM_FIELDS: (keyof NoticeFormFields)[] = [
-  'name', 'company', 'email', 'phone', 'address', 'role', 'ownerName', 'workDescription', 'workUrl',
-  'infringingUrls', 'searchTerms', 'goodFaith', 'perjury', 'signature', 'consent',
+  'name',
+  'company',
+  'email',
+  'phone',
+  'address',
+  'role',
+  'ownerName',
+  'workDescription',
+  'workUrl',
+  'infringingUrls',
+  'searchTerms',
+  'goodFaith',
+  'perjury',
+  'signature',
+  'consent',
 ];
 
 const LIMITS: Partial<Record<keyof NoticeFormFields, number>> = {
-  name: 300, company: 300, email: 320, phone: 100, address: 1000, ownerName: 300,
-  workDescription: 10_000, workUrl: 4096, infringingUrls: 2_000_000, searchTerms: 5_000, signature: 300,
+  name: 300,
+  company: 300,
+  email: 320,
+  phone: 100,
+  address: 1000,
+  ownerName: 300,
+  workDescription: 10_000,
+  workUrl: 4096,
+  infringingUrls: 2_000_000,
+  searchTerms: 5_000,
+  signature: 300,
 };
 
 export type FormErrors = Partial<Record<keyof NoticeFormFields, string>>;
@@ -57,15 +79,20 @@ export function validateForm(f: NoticeFormFields, maxUrls: number): FormErrors {
   else if (!isValidEmail(f.email)) errors.email = 'Enter a valid email address, such as legal@example.org.';
   if (f.role !== 'owner' && f.role !== 'agent') errors.role = 'Say whether you own the copyright or act for the owner.';
   if (f.role === 'agent' && !f.ownerName) errors.ownerName = 'Name the copyright owner you act for.';
-  if (!f.workDescription && !f.workUrl) errors.workDescription = 'Describe the copyrighted work, or give a link to the original.';
+  if (!f.workDescription && !f.workUrl)
+    errors.workDescription = 'Describe the copyrighted work, or give a link to the original.';
   const urls = lines(f.infringingUrls);
   if (urls.length === 0) errors.infringingUrls = 'List at least one link to the material on our site, one per line.';
-  else if (urls.length > maxUrls) errors.infringingUrls = `A notice may list at most ${maxUrls} links; split the rest into another notice.`;
-  if (terms(f.searchTerms).length === 0) errors.searchTerms = 'Give at least one search term under which the material appears on our site.';
+  else if (urls.length > maxUrls)
+    errors.infringingUrls = `A notice may list at most ${maxUrls} links; split the rest into another notice.`;
+  if (terms(f.searchTerms).length === 0)
+    errors.searchTerms = 'Give at least one search term under which the material appears on our site.';
   if (f.goodFaith !== 'yes') errors.goodFaith = 'You must affirm the good-faith statement to file a notice.';
-  if (f.perjury !== 'yes') errors.perjury = 'You must affirm the statement made under penalty of perjury to file a notice.';
+  if (f.perjury !== 'yes')
+    errors.perjury = 'You must affirm the statement made under penalty of perjury to file a notice.';
   if (!f.signature || f.signature.length < 2) errors.signature = 'Sign by typing your full legal name.';
-  if (f.consent !== 'yes') errors.consent = 'We cannot process a notice without your consent to the use of its personal data.';
+  if (f.consent !== 'yes')
+    errors.consent = 'We cannot process a notice without your consent to the use of its personal data.';
   return errors;
 }
 
@@ -90,9 +117,15 @@ export function structuredFromForm(f: NoticeFormFields): StructuredNotice {
 }
 
 function lines(s: string | undefined): string[] {
-  return (s ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return (s ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function terms(s: string | undefined): string[] {
-  return (s ?? '').split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
+  return (s ?? '')
+    .split(/[\n,]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
 }

@@ -34,7 +34,9 @@ export class NoticesController {
   ): Promise<NoticeResponseDto> {
     const structured = structuredFromDto(dto);
     if (!structured && !dto.text?.trim()) {
-      throw new BadRequestException('A notice needs structured fields, a "text" field with the notice as written, or both.');
+      throw new BadRequestException(
+        'A notice needs structured fields, a "text" field with the notice as written, or both.',
+      );
     }
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
@@ -45,7 +47,12 @@ export class NoticesController {
         structured,
         text: dto.text,
         idempotency: idempotencyKey
-          ? { key: idempotencyKey, requestHash: createHash('sha256').update(req.rawBody ?? '').digest('hex') }
+          ? {
+              key: idempotencyKey,
+              requestHash: createHash('sha256')
+                .update(req.rawBody ?? '')
+                .digest('hex'),
+            }
           : undefined,
       });
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');

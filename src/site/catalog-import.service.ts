@@ -34,14 +34,17 @@ export class CatalogImportService {
       if (!e || typeof e.slug !== 'string' || !SLUG.test(e.slug)) {
         throw new BadRequestException(`Entry ${i + 1}: slug must be 1-200 letters, digits, ".", "_" or "-".`);
       }
-      if (typeof e.title !== 'string' || !e.title.trim()) throw new BadRequestException(`Entry ${i + 1} (${e.slug}): title is required.`);
+      if (typeof e.title !== 'string' || !e.title.trim())
+        throw new BadRequestException(`Entry ${i + 1} (${e.slug}): title is required.`);
       if (!Array.isArray(e.links)) throw new BadRequestException(`Entry ${i + 1} (${e.slug}): links must be an array.`);
       e.links.forEach((l, j) => {
         if (!l || typeof l.url !== 'string' || !normalizeUrl(l.url).ok) {
           throw new BadRequestException(`Entry ${i + 1} (${e.slug}), link ${j + 1}: url must be an http(s) URL.`);
         }
         if (l.id !== undefined && !/^[1-9]\d{0,17}$/.test(String(l.id))) {
-          throw new BadRequestException(`Entry ${i + 1} (${e.slug}), link ${j + 1}: id must be a positive whole number.`);
+          throw new BadRequestException(
+            `Entry ${i + 1} (${e.slug}), link ${j + 1}: id must be a positive whole number.`,
+          );
         }
       });
     });
@@ -119,7 +122,13 @@ function entriesFromCsv(content: string): CatalogEntry[] {
     return i;
   };
   const [slug, title, description, uploader, linkId, label, url] = [
-    'slug', 'title', 'description', 'uploader_email', 'link_id', 'link_label', 'link_url',
+    'slug',
+    'title',
+    'description',
+    'uploader_email',
+    'link_id',
+    'link_label',
+    'link_url',
   ].map(col);
   const bySlug = new Map<string, CatalogEntry>();
   for (const r of rows) {
@@ -128,7 +137,13 @@ function entriesFromCsv(content: string): CatalogEntry[] {
     const key = get(slug) ?? '';
     let entry = bySlug.get(key);
     if (!entry) {
-      entry = { slug: key, title: get(title) ?? '', description: get(description), uploaderEmail: get(uploader) ?? null, links: [] };
+      entry = {
+        slug: key,
+        title: get(title) ?? '',
+        description: get(description),
+        uploaderEmail: get(uploader) ?? null,
+        links: [],
+      };
       bySlug.set(key, entry);
     }
     entry.links.push({ id: get(linkId), label: get(label), url: get(url) ?? '' });

@@ -23,11 +23,12 @@ export class CatalogAdapter implements SiteAdapter {
       index.set(target.key, [...(index.get(target.key) ?? []), url]);
     }
     if (byId.size === 0 && bySlug.size === 0) return [];
-    const rows: { id: string; slug: string; label: string; uploader_email: string | null }[] = await this.dataSource.query(
-      `SELECT l.id, p.slug, l.label, p.uploader_email FROM download_links l JOIN software_pages p ON p.id = l.page_id
+    const rows: { id: string; slug: string; label: string; uploader_email: string | null }[] =
+      await this.dataSource.query(
+        `SELECT l.id, p.slug, l.label, p.uploader_email FROM download_links l JOIN software_pages p ON p.id = l.page_id
        WHERE l.id = ANY($1::bigint[]) OR p.slug = ANY($2::text[])`,
-      [[...byId.keys()], [...bySlug.keys()]],
-    );
+        [[...byId.keys()], [...bySlug.keys()]],
+      );
     return rows.flatMap((r) =>
       [...(byId.get(r.id) ?? []), ...(bySlug.get(r.slug) ?? [])].map((url) => ({
         ref: REF + r.id,
@@ -88,7 +89,10 @@ export class CatalogAdapter implements SiteAdapter {
   }
 
   async searchPages(terms: string[], limit: number): Promise<SitePage[]> {
-    const patterns = terms.map((t) => t.trim()).filter(Boolean).map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const patterns = terms
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (patterns.length === 0) return [];
     const rows: { slug: string; title: string }[] = await this.dataSource.query(
       `SELECT slug, title FROM software_pages WHERE title ILIKE ANY($1::text[]) ORDER BY title LIMIT $2`,

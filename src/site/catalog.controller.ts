@@ -16,11 +16,13 @@ export class CatalogController {
   @Get('d/:id')
   async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!/^\d{1,18}$/.test(id)) throw new NotFoundException('No such download.');
-    const [link] = (await this.dataSource.query(
+    const [link] = await this.dataSource.query<
+      { target_url: string; status: string; taken_down_case: string | null; slug: string; title: string }[]
+    >(
       `SELECT l.target_url, l.status, l.taken_down_case, p.slug, p.title
        FROM download_links l JOIN software_pages p ON p.id = l.page_id WHERE l.id = $1`,
       [id],
-    )) as { target_url: string; status: string; taken_down_case: string | null; slug: string; title: string }[];
+    );
     if (!link) throw new NotFoundException('No such download.');
     if (link.status === 'live') {
       res.redirect(302, link.target_url);
@@ -44,15 +46,15 @@ export class CatalogController {
   @Get('software/:slug')
   @Header('Content-Type', 'text/html; charset=utf-8')
   async page(@Param('slug') slug: string): Promise<string> {
-    const [page] = (await this.dataSource.query(
+    const [page] = await this.dataSource.query<{ id: string; slug: string; title: string; description: string }[]>(
       `SELECT id, slug, title, description FROM software_pages WHERE slug = $1`,
       [slug],
-    )) as { id: string; slug: string; title: string; description: string }[];
+    );
     if (!page) throw new NotFoundException('No such page.');
-    const links = (await this.dataSource.query(
+    const links = await this.dataSource.query<{ id: string; label: string; status: string }[]>(
       `SELECT id, label, status FROM download_links WHERE page_id = $1 ORDER BY id`,
       [page.id],
-    )) as { id: string; label: string; status: string }[];
+    );
     return this.templates.page('software', {
       site: this.app,
       page,

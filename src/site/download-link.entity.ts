@@ -18,7 +18,12 @@ export class DownloadLink {
   @Column('text') targetUrl!: string;
   /** targetUrl normalised as reported links are, for matching notices against outbound links. */
   @Index() @Column('text') targetUrlNormalized!: string;
-  @Column({ type: 'enum', enum: DownloadLinkStatus, enumName: 'download_link_status', default: DownloadLinkStatus.Live })
+  @Column({
+    type: 'enum',
+    enum: DownloadLinkStatus,
+    enumName: 'download_link_status',
+    default: DownloadLinkStatus.Live,
+  })
   status!: DownloadLinkStatus;
   @Column('text', { nullable: true }) takenDownCase!: string | null;
   @Column('timestamptz', { nullable: true }) takenDownAt!: Date | null;

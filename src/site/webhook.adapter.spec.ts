@@ -40,9 +40,14 @@ function adapter(url: string): WebhookAdapter {
 
 describe('WebhookAdapter', () => {
   it('signs each call with an HMAC of the timestamp and body', async () => {
-    const { server, url, calls } = await cms(0, { results: { 'https://example.com/d/1': 'done', 'https://example.com/d/2': 'not_found' } });
+    const { server, url, calls } = await cms(0, {
+      results: { 'https://example.com/d/1': 'done', 'https://example.com/d/2': 'not_found' },
+    });
     try {
-      const outcome = await adapter(url).takeDown(['https://example.com/d/1', 'https://example.com/d/2'], 'DMCA-2026-000001');
+      const outcome = await adapter(url).takeDown(
+        ['https://example.com/d/1', 'https://example.com/d/2'],
+        'DMCA-2026-000001',
+      );
       expect([...outcome]).toEqual([
         ['https://example.com/d/1', 'done'],
         ['https://example.com/d/2', 'not_found'],

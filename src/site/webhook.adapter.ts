@@ -18,8 +18,8 @@ export class WebhookAdapter implements SiteAdapter {
   constructor(@Inject(takedownConfig.KEY) private readonly config: TakedownConfig) {}
 
   /** The CMS resolves our own URLs itself: each URL is its own ref. */
-  async findInternal(urls: string[]): Promise<SiteLink[]> {
-    return urls.map((url) => ({ ref: url, url }));
+  findInternal(urls: string[]): Promise<SiteLink[]> {
+    return Promise.resolve(urls.map((url) => ({ ref: url, url })));
   }
 
   async findOutbound(urls: string[]): Promise<SiteLink[]> {

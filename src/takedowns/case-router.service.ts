@@ -56,11 +56,11 @@ export class CaseRouterService {
 
   async route(caseId: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const [kase] = (await m.query(
+      const [kase] = await m.query<CaseRow[]>(
         `SELECT id, reference, status, kind, status_token, checklist, search_terms, routed_at
          FROM cases WHERE id = $1 FOR UPDATE`,
         [caseId],
-      )) as CaseRow[];
+      );
       if (!kase || kase.routed_at) return;
       const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
       const recipient = await complainantAddress(m, kase.id);
@@ -69,7 +69,10 @@ export class CaseRouterService {
       let status = kase.status;
       if (kase.kind === 'takedown' && kase.checklist.complete) {
         status = await this.routeComplete(m, kase, recipient);
-      } else if (kase.kind === 'takedown' && DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)) {
+      } else if (
+        kase.kind === 'takedown' &&
+        DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)
+      ) {
         await this.letters.record(m, letterCase, LetterKind.Deficiency, '1', recipient, {
           missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
         });
@@ -90,11 +93,11 @@ export class CaseRouterService {
   }
 
   private async routeComplete(m: EntityManager, kase: CaseRow, recipient: string | null): Promise<CaseStatus> {
-    const links = (await m.query(
+    const links = await m.query<LinkRow[]>(
       `SELECT id, url, classification, provider FROM reported_links
        WHERE case_id = $1 AND status = 'pending' AND role = 'infringing'`,
       [kase.id],
-    )) as LinkRow[];
+    );
     const internal = links.filter((l) => l.classification === 'internal');
     const disk = links.filter((l) => l.classification === 'external_disk');
 
@@ -171,7 +174,12 @@ export class CaseRouterService {
     await m.query(
       `INSERT INTO referrals (case_id, provider, link_count, channel)
        SELECT $1, * FROM unnest($2::text[], $3::int[], $4::jsonb[]) ON CONFLICT (case_id, provider) DO NOTHING`,
-      [kase.id, groups.map((g) => g.id), groups.map((g) => g.links.length), groups.map((g) => JSON.stringify(g.channel))],
+      [
+        kase.id,
+        groups.map((g) => g.id),
+        groups.map((g) => g.links.length),
+        groups.map((g) => JSON.stringify(g.channel)),
+      ],
     );
     await this.setLinkStatus(
       m,

@@ -12,7 +12,7 @@ export class CasesProcessor extends WorkerHost {
   }
 
   async process(job: Job): Promise<void> {
-    const item = { name: job.name, data: job.data } as CasesJob;
+    const item = { name: job.name, data: job.data as unknown } as CasesJob;
     switch (item.name) {
       case JobName.RouteCase:
         return this.router.route(item.data.caseId);

@@ -37,7 +37,9 @@ export class SweepSchedulerService implements OnApplicationBootstrap, OnApplicat
         { name: JobName.SweepDueTakedowns, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
       );
     } catch (error) {
-      this.logger.warn(`Could not register the sweep schedule yet: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Could not register the sweep schedule yet: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -61,13 +61,13 @@ export class TakedownSweepService {
   }
 
   private async sweepBatch(m: EntityManager): Promise<SweepResult | undefined> {
-    const rows = (await m.query(
+    const rows = await m.query<DueRow[]>(
       `SELECT t.id, t.case_id, c.reference, c.status_token, t.site_ref, t.reported_link_id, l.url, t.attempts
        FROM takedowns t JOIN cases c ON c.id = t.case_id JOIN reported_links l ON l.id = t.reported_link_id
        WHERE t.status = 'pending' AND t.due_at <= now()
        ORDER BY t.due_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
       [this.config.sweepBatchSize],
-    )) as DueRow[];
+    );
     if (rows.length === 0) return undefined;
 
     const result: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
@@ -111,7 +111,11 @@ export class TakedownSweepService {
     return result;
   }
 
-  private async recordFailure(m: EntityManager, group: DueRow[], error: unknown): Promise<{ failed: number; retrying: number }> {
+  private async recordFailure(
+    m: EntityManager,
+    group: DueRow[],
+    error: unknown,
+  ): Promise<{ failed: number; retrying: number }> {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     const giveUp = group.filter((r) => r.attempts + 1 >= MAX_TAKEDOWN_ATTEMPTS);
     const retry = group.filter((r) => r.attempts + 1 < MAX_TAKEDOWN_ATTEMPTS);
@@ -122,7 +126,11 @@ export class TakedownSweepService {
        WHERE id = ANY($1::uuid[])`,
       [group.map((r) => r.id), message, giveUp.map((r) => r.id), RETRY_BASE_SECONDS],
     );
-    await audit(m, group[0].case_id, 'worker', 'takedowns.failed', { error: message, giveUp: giveUp.length, retry: retry.length });
+    await audit(m, group[0].case_id, 'worker', 'takedowns.failed', {
+      error: message,
+      giveUp: giveUp.length,
+      retry: retry.length,
+    });
     this.logger.warn(`Takedown for ${group[0].reference} failed: ${message}`);
     return { failed: giveUp.length, retrying: retry.length };
   }

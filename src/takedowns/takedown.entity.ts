@@ -26,7 +26,9 @@ export class Takedown {
   @Index() @Column('uuid') caseId!: string;
   @ManyToOne(() => Case, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'case_id' }) case?: Case;
   @Column('uuid') reportedLinkId!: string;
-  @ManyToOne(() => ReportedLink, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'reported_link_id' }) reportedLink?: ReportedLink;
+  @ManyToOne(() => ReportedLink, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reported_link_id' })
+  reportedLink?: ReportedLink;
   /** The site adapter's handle for what is removed (a catalog link, or the URL for the webhook adapter). */
   @Column('text') siteRef!: string;
   @Column({ type: 'enum', enum: TakedownReason, enumName: 'takedown_reason' }) reason!: TakedownReason;

@@ -12,7 +12,7 @@ export class TakedownsProcessor extends WorkerHost {
   }
 
   async process(job: Job): Promise<void> {
-    const item = { name: job.name, data: job.data } as TakedownsJob;
+    const item = { name: job.name, data: job.data as unknown } as TakedownsJob;
     switch (item.name) {
       case JobName.SweepDueTakedowns:
         await this.sweep.sweep();

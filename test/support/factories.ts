@@ -24,7 +24,12 @@ export async function createCatalogPage(
   await client.query(
     `INSERT INTO download_links (id, page_id, label, target_url, target_url_normalized)
      SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $4::text[])`,
-    [downloads.map((d) => d.id), downloads.map(() => rows[0].id), downloads.map((_, i) => `Download ${i + 1}`), targets],
+    [
+      downloads.map((d) => d.id),
+      downloads.map(() => rows[0].id),
+      downloads.map((_, i) => `Download ${i + 1}`),
+      targets,
+    ],
   );
   return { slug, title, downloads };
 }
@@ -32,7 +37,12 @@ export async function createCatalogPage(
 /** A complete structured notice for the given URLs. */
 export function completeNotice(urls: string[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    complainant: { name: 'Jane Roe', email: 'jane@rights-holder.example.org', role: 'agent', ownerName: 'Acme Software Ltd' },
+    complainant: {
+      name: 'Jane Roe',
+      email: 'jane@rights-holder.example.org',
+      role: 'agent',
+      ownerName: 'Acme Software Ltd',
+    },
     work: { description: 'Acme Studio 5, a proprietary photo editor', url: 'https://acme-software.com/studio' },
     infringingUrls: urls,
     searchTerms: ['Acme Studio'],

@@ -35,7 +35,9 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
 /** Boots a real worker: outbox relay, BullMQ processors and the sweep schedule. */
 export async function startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
   applyTestEnv(env);
-  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
+  const worker = await NestFactory.createApplicationContext(WorkerModule, {
+    logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'],
+  });
   await worker.init();
   return worker;
 }
@@ -52,7 +54,11 @@ export async function db(): Promise<Client> {
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -62,7 +68,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -14,7 +14,8 @@ export class AppEnv {
   @IsString() @MinLength(1) AGENT_NAME = 'Designated DMCA Agent';
   @IsEmail() AGENT_EMAIL = 'dmca@example.com';
   @IsString() AGENT_ADDRESS = '';
-  @IsString() @MinLength(16, { message: 'APP_SECRET must be at least 16 characters' })
+  @IsString()
+  @MinLength(16, { message: 'APP_SECRET must be at least 16 characters' })
   APP_SECRET = 'dev-only-secret-change-me';
   @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
   /** Notices per minute one address may post through the public form. */

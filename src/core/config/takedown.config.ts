@@ -17,7 +17,9 @@ export class TakedownEnv {
 export const takedownConfig = registerAs('takedown', () => {
   const env = validateEnv(TakedownEnv);
   if (env.SITE_ADAPTER === 'webhook' && (!env.SITE_WEBHOOK_URL || !env.SITE_WEBHOOK_SECRET)) {
-    throw new ConfigError('Invalid configuration:\n  SITE_ADAPTER=webhook needs SITE_WEBHOOK_URL and SITE_WEBHOOK_SECRET');
+    throw new ConfigError(
+      'Invalid configuration:\n  SITE_ADAPTER=webhook needs SITE_WEBHOOK_URL and SITE_WEBHOOK_SECRET',
+    );
   }
   return {
     delaySeconds: env.TAKEDOWN_DELAY_SECONDS,

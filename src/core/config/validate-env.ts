@@ -10,10 +10,7 @@ export class ConfigError extends Error {
  * Reads one namespace of settings from the environment into a validated class.
  * Unset variables keep the class's defaults; blank ones count as unset.
  */
-export function validateEnv<T extends object>(
-  cls: new () => T,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function validateEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const defaults = new cls();
   const plain: Record<string, unknown> = {};
   for (const [key, fallback] of Object.entries(defaults)) {

@@ -25,7 +25,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; message: string | string[] } {
     // Nest wraps body-parser's errors in an HttpException whose cause is the original.
-    const parserError = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError | undefined;
+    const parserError = (exception instanceof HttpException ? exception.cause : exception) as
+      BodyParserError | undefined;
     if (parserError?.type === 'entity.too.large') {
       return {
         status: 413,
@@ -38,7 +39,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       const message =
-        typeof body === 'object' && body && 'message' in body ? (body as { message: string | string[] }).message : exception.message;
+        typeof body === 'object' && body && 'message' in body
+          ? (body as { message: string | string[] }).message
+          : exception.message;
       return { status: exception.getStatus(), message };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -65,11 +65,17 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       let error: string | undefined;
       for (const row of rows) {
         try {
-          await withTimeout(this.queues[row.queue].add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id }), ADD_TIMEOUT_MS);
+          await withTimeout(
+            this.queues[row.queue].add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id }),
+            ADD_TIMEOUT_MS,
+          );
           sent.push(row.id);
         } catch (e) {
           error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
-          await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, error]);
+          await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+            row.id,
+            error,
+          ]);
           break;
         }
       }

@@ -10,7 +10,12 @@ export class OutboxService {
     await manager.query(
       `INSERT INTO outbox (queue, name, data, job_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])`,
-      [items.map((i) => i.queue), items.map((i) => i.name), items.map((i) => JSON.stringify(i.data)), items.map(jobIdFor)],
+      [
+        items.map((i) => i.queue),
+        items.map((i) => i.name),
+        items.map((i) => JSON.stringify(i.data)),
+        items.map(jobIdFor),
+      ],
     );
   }
 }

@@ -22,7 +22,11 @@ export class TemplateRenderer {
       hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
       hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(String(sep)) : ''));
       hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
-      hb.registerHelper('date', (d: unknown) => (d instanceof Date ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : String(d ?? '')));
+      hb.registerHelper('date', (d: unknown) =>
+        d instanceof Date || typeof d === 'string'
+          ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+          : '',
+      );
     }
     const partials = path.join(this.dir, 'partials');
     if (existsSync(partials)) {

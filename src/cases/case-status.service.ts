@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ChecklistResult, ElementName } from '../checklist';
-import { ELEMENT_LABELS } from '../checklist';
+import { COUNTER_NOTICE_ELEMENTS, ELEMENT_LABELS, type ElementResult, TAKEDOWN_ELEMENTS } from '../checklist';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { redactPersonalData } from '../core/privacy/redact';
 import type { LinkClassification, LinkRole } from '../links';
@@ -83,9 +83,7 @@ export class CaseStatusService {
       kind: kase.kind,
       receivedAt: kase.created_at,
       nextStep: nextStep(kase.status, kase.checklist),
-      checklist: (
-        Object.entries(kase.checklist.elements) as [ElementName, { present: boolean; evidence: string[] }][]
-      ).map(([element, r]) => ({
+      checklist: inListOrder(kase.checklist).map(([element, r]) => ({
         element,
         title: ELEMENT_LABELS[element].title,
         howToSupply: ELEMENT_LABELS[element].howToSupply,
@@ -100,6 +98,16 @@ export class CaseStatusService {
       searchMatches: kase.search_matches ?? [],
     };
   }
+}
+
+/** The elements in the statute's order (jsonb keeps object keys in an order of its own). */
+function inListOrder(checklist: ChecklistResult): [ElementName, ElementResult][] {
+  const order: readonly ElementName[] =
+    checklist.kind === 'counter_notice' ? COUNTER_NOTICE_ELEMENTS : TAKEDOWN_ELEMENTS;
+  return order.flatMap((e) => {
+    const r = checklist.elements[e];
+    return r ? [[e, r] as [ElementName, ElementResult]] : [];
+  });
 }
 
 function nextStep(status: CaseStatus, checklist: ChecklistResult): string {

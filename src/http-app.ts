@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { BadRequestException, INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type IntakeConfig, intakeConfig } from './core/config';
+import { type AppConfig, appConfig, type IntakeConfig, intakeConfig } from './core/config';
 import { HttpExceptionFilter } from './core/http/http-exception.filter';
 import { securityHeaders } from './core/http/security-headers';
 import { projectRoot } from './core/paths';
@@ -9,12 +9,13 @@ import { projectRoot } from './core/paths';
 /** Body limits, validation and error shape for the HTTP app; shared by main.ts and the end-to-end tests. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   const limits = app.get<IntakeConfig>(intakeConfig.KEY);
+  const { trustProxy } = app.get<AppConfig>(appConfig.KEY);
   app.useBodyParser('json', { limit: limits.maxBodyBytes });
   app.useBodyParser('urlencoded', { limit: limits.maxBodyBytes, extended: false, parameterLimit: 100 });
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.useStaticAssets(path.join(projectRoot(), 'public'), { index: false, maxAge: '1h' });
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({

@@ -270,6 +270,8 @@ describe('case pipeline, through the API and the worker', () => {
     ]);
     const page = await (await fetch(res.body.statusUrl.replace('http://localhost:3000', api.url))).text();
     expect(page).not.toContain('<script>alert(1)');
-    expect(page).not.toMatch(/href="javascript:/);
+    expect(page).toContain('<td class="url">data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(page).toContain('<td class="url">javascript:alert(document.cookie)</td>');
+    expect(page).not.toContain('href="javascript:');
   });
 });

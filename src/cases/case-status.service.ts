@@ -8,6 +8,12 @@ import type { LinkClassification, LinkRole } from '../links';
 import { linkAction } from '../takedowns/link-action';
 import { CaseStatus } from './case.entity';
 
+/**
+ * Elements whose evidence is the sender's own identity (name, address, phone, signature): the status page says
+ * whether they are present and never quotes them.
+ */
+const PERSONAL_ELEMENTS = new Set<ElementName>(['contact', 'signature', 'authority']);
+
 /** How many links the status page lists; the counts cover them all. */
 const LINKS_SHOWN = 500;
 
@@ -88,7 +94,7 @@ export class CaseStatusService {
         title: ELEMENT_LABELS[element].title,
         howToSupply: ELEMENT_LABELS[element].howToSupply,
         present: r.present,
-        evidence: r.evidence.map(redactPersonalData),
+        evidence: PERSONAL_ELEMENTS.has(element) ? [] : r.evidence.map(redactPersonalData),
       })),
       missing: kase.checklist.missing,
       links: links.map((l) => ({ ...l, action: linkAction(l, kase.checklist, this.takedown.requireApproval) })),

@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkNotice, type ChecklistResult, type StructuredNotice } from '../checklist';
@@ -20,12 +20,15 @@ import { PROVIDER_REGISTRY } from '../links/links.constants';
 import { sortLinks, type ProviderRegistry, type SortedLink } from '../links';
 import { linkAction } from '../takedowns/link-action';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
+import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
 import { NoticeChannel } from './notice.entity';
 
 export interface IntakeRequest {
   channel: NoticeChannel;
   structured?: StructuredNotice;
   text?: string;
+  /** The privacy notice the sender agreed to, where the channel asks for consent (the form does). */
+  consent?: { privacyNotice: string };
   /** Idempotency-Key header and a hash of the body it came with. */
   idempotency?: { key: string; requestHash: string };
 }
@@ -35,8 +38,6 @@ export interface IntakeResult {
   /** True when an earlier request with the same Idempotency-Key already made this case. */
   replayed: boolean;
 }
-
-export class IdempotencyConflictError extends Error {}
 
 /**
  * The one way notices enter the system, whatever the channel: check, sort, and record the case with its
@@ -76,7 +77,7 @@ export class IntakeService {
       if (request.idempotency) {
         await manager.query(
           `UPDATE idempotency_keys SET case_id = $2, response_status = $3, response_body = $4 WHERE key = $1`,
-          [request.idempotency.key, response.caseId, HttpStatus.CREATED, JSON.stringify(response)],
+          [request.idempotency.key, response.caseId, 201, JSON.stringify(response)],
         );
       }
       return { response, replayed: false };
@@ -85,12 +86,12 @@ export class IntakeService {
 
   private enforceLimits(urlCount: number, textLength: number): void {
     if (urlCount > this.limits.maxUrls) {
-      throw new PayloadTooLargeException(
+      throw new NoticeTooLargeError(
         `A notice may list at most ${this.limits.maxUrls} URLs; this one has ${urlCount}. Split it into several notices.`,
       );
     }
     if (textLength > this.limits.maxTextChars) {
-      throw new PayloadTooLargeException(
+      throw new NoticeTooLargeError(
         `A notice's text may hold at most ${this.limits.maxTextChars} characters; this one has ${textLength}.`,
       );
     }
@@ -160,6 +161,9 @@ export class IntakeService {
       missing: checklist.missing,
       links: links.length,
     });
+    if (request.consent) {
+      await audit(manager, created.id, 'sender', 'consent.given', { privacyNotice: request.consent.privacyNotice });
+    }
     await this.outbox.enqueue(manager, [
       { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId: created.id } },
     ]);

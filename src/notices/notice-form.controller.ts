@@ -4,8 +4,10 @@ import { type AppConfig, appConfig, type IntakeConfig, intakeConfig } from '../c
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { RateLimiter } from '../core/http/rate-limiter';
 import { TemplateRenderer } from '../core/templates/template-renderer';
+import { NoticeTooLargeError } from './intake.errors';
 import { IntakeService } from './intake.service';
 import { NoticeChannel } from './notice.entity';
+import { PRIVACY_NOTICE_VERSION } from './privacy-notice';
 import { type FormErrors, type NoticeFormFields, readForm, structuredFromForm, validateForm } from './notice-form';
 
 /** The public, server-rendered notice form. Works without JavaScript. */
@@ -30,7 +32,7 @@ export class NoticeFormController {
   @Post()
   async submit(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const fields = readForm(body);
-    if (!verifyCsrfToken(req, (body as Record<string, unknown> | undefined)?._csrf)) {
+    if (!verifyCsrfToken(req, (body as Record<string, unknown> | undefined)?._csrf, this.app.secret)) {
       return this.render(
         req,
         res,
@@ -56,11 +58,17 @@ export class NoticeFormController {
     if (Object.keys(errors).length > 0) {
       return this.render(req, res, 400, fields, errors, 'Please correct the fields marked below.');
     }
-    const { response } = await this.intake.receive({
-      channel: NoticeChannel.Form,
-      structured: structuredFromForm(fields),
-    });
-    res.redirect(303, new URL(response.statusUrl).pathname);
+    try {
+      const { response } = await this.intake.receive({
+        channel: NoticeChannel.Form,
+        structured: structuredFromForm(fields),
+        consent: { privacyNotice: PRIVACY_NOTICE_VERSION },
+      });
+      res.redirect(303, new URL(response.statusUrl).pathname);
+    } catch (error) {
+      if (!(error instanceof NoticeTooLargeError)) throw error;
+      this.render(req, res, 413, fields, { infringingUrls: error.message }, 'Please correct the fields marked below.');
+    }
   }
 
   private render(
@@ -77,12 +85,13 @@ export class NoticeFormController {
       .send(
         this.templates.page('notice-form', {
           site: this.app,
-          csrf: issueCsrfToken(req, res),
+          csrf: issueCsrfToken(req, res, this.app.secret),
           values,
           errors,
           summary,
           maxUrls: this.limits.maxUrls,
           isAgent: values.role === 'agent',
+          privacyNoticeVersion: PRIVACY_NOTICE_VERSION,
         }),
       );
   }

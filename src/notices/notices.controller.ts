@@ -6,6 +6,7 @@ import {
   Headers,
   HttpCode,
   HttpStatus,
+  PayloadTooLargeException,
   Post,
   Req,
   Res,
@@ -14,7 +15,8 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { CreateNoticeDto } from './dto/create-notice.dto';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
-import { IdempotencyConflictError, IntakeService } from './intake.service';
+import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
+import { IntakeService } from './intake.service';
 import { NoticeChannel } from './notice.entity';
 import { structuredFromDto } from './structured-notice';
 
@@ -60,6 +62,7 @@ export class NoticesController {
       return response;
     } catch (error) {
       if (error instanceof IdempotencyConflictError) throw new ConflictException(error.message);
+      if (error instanceof NoticeTooLargeError) throw new PayloadTooLargeException(error.message);
       throw error;
     }
   }

@@ -38,8 +38,8 @@ export class CatalogImportService {
         throw new BadRequestException(`Entry ${i + 1} (${e.slug}): title is required.`);
       if (!Array.isArray(e.links)) throw new BadRequestException(`Entry ${i + 1} (${e.slug}): links must be an array.`);
       e.links.forEach((l, j) => {
-        if (!l || typeof l.url !== 'string' || !normalizeUrl(l.url).ok) {
-          throw new BadRequestException(`Entry ${i + 1} (${e.slug}), link ${j + 1}: url must be an http(s) URL.`);
+        if (!l || typeof l.url !== 'string' || !/^https?:\/\//i.test(l.url.trim()) || !normalizeUrl(l.url).ok) {
+          throw new BadRequestException(`Entry ${i + 1} (${e.slug}), link ${j + 1}: url must be an absolute http(s) URL.`);
         }
         if (l.id !== undefined && !/^[1-9]\d{0,17}$/.test(String(l.id))) {
           throw new BadRequestException(
@@ -68,10 +68,12 @@ export class CatalogImportService {
       );
       const pageId = new Map(pages.map((p) => [p.slug, p.id]));
       const links = entries.flatMap((e) => e.links.map((l) => ({ ...l, pageId: pageId.get(e.slug)! })));
+      // Matching uses the normalised form; the redirect keeps the fragment, where some hosts (MEGA) put the file key.
       const normalized = links.map((l) => {
         const n = normalizeUrl(l.url);
         return n.ok ? n.url : l.url;
       });
+      const targets = links.map((l) => new URL(l.url.trim()).href);
       const withId = links.map((l, i) => ({ l, i })).filter(({ l }) => l.id);
       const withoutId = links.map((l, i) => ({ l, i })).filter(({ l }) => !l.id);
       if (withId.length > 0) {
@@ -84,7 +86,7 @@ export class CatalogImportService {
             withId.map(({ l }) => l.id),
             withId.map(({ l }) => l.pageId),
             withId.map(({ l }) => l.label ?? ''),
-            withId.map(({ l }) => l.url),
+            withId.map(({ i }) => targets[i]),
             withId.map(({ i }) => normalized[i]),
           ],
         );
@@ -101,7 +103,7 @@ export class CatalogImportService {
           [
             withoutId.map(({ l }) => l.pageId),
             withoutId.map(({ l }) => l.label ?? ''),
-            withoutId.map(({ l }) => l.url),
+            withoutId.map(({ i }) => targets[i]),
             withoutId.map(({ i }) => normalized[i]),
           ],
         );

@@ -117,8 +117,12 @@ export function parseCatalogPath(url: string): { kind: 'download' | 'page'; key:
   const download = /^\/d\/(\d{1,18})\/?$/.exec(path);
   if (download) return { kind: 'download', key: download[1] };
   const page = /^\/software\/([^/]+)\/?$/.exec(path);
-  if (page) return { kind: 'page', key: decodeURIComponent(page[1]) };
-  return undefined;
+  if (!page) return undefined;
+  try {
+    return { kind: 'page', key: decodeURIComponent(page[1]) };
+  } catch {
+    return undefined; // a malformed escape names no page of ours
+  }
 }
 
 function idsOf(refs: string[]): string[] {

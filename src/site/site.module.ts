@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { CatalogAdapter } from './catalog.adapter';
 import { CatalogController } from './catalog.controller';
+import { CatalogService } from './catalog.service';
 import { CatalogImportService } from './catalog-import.service';
 import { SITE_ADAPTER } from './site-adapter';
 import { WebhookAdapter } from './webhook.adapter';
@@ -9,6 +10,7 @@ import { WebhookAdapter } from './webhook.adapter';
 @Module({
   controllers: [CatalogController],
   providers: [
+    CatalogService,
     CatalogAdapter,
     WebhookAdapter,
     CatalogImportService,

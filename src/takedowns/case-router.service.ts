@@ -34,6 +34,15 @@ interface LinkRow {
   provider: string | null;
 }
 
+interface RoutingPlan {
+  links: LinkRow[];
+  internal: LinkRow[];
+  disk: LinkRow[];
+  ours: SiteLink[];
+  outbound: SiteLink[];
+}
+
+const CASE_SELECT = `SELECT id, reference, status, kind, status_token, checklist, search_terms, routed_at FROM cases`;
 const SEARCH_MATCH_LIMIT = 50;
 /** A deficiency letter is owed only when these let us find and answer the sender (512(c)(3)(B)(ii)). */
 const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', 'contact'];
@@ -55,20 +64,22 @@ export class CaseRouterService {
   ) {}
 
   async route(caseId: string): Promise<void> {
+    const [first] = await this.dataSource.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1`, [caseId]);
+    if (!first || first.routed_at) return;
+    // The site adapter may be slow or remote (a CMS webhook): ask it before the transaction, not inside it.
+    const matches = await this.site.searchPages(first.search_terms, SEARCH_MATCH_LIMIT);
+    const plan = isActionable(first) ? await this.plan(first.id) : undefined;
+
     await this.dataSource.transaction(async (m) => {
-      const [kase] = await m.query<CaseRow[]>(
-        `SELECT id, reference, status, kind, status_token, checklist, search_terms, routed_at
-         FROM cases WHERE id = $1 FOR UPDATE`,
-        [caseId],
-      );
-      if (!kase || kase.routed_at) return;
+      const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
+      if (!kase || kase.routed_at) return; // another worker routed it meanwhile
       const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
       const recipient = await complainantAddress(m, kase.id);
-      const matches = await this.site.searchPages(kase.search_terms, SEARCH_MATCH_LIMIT);
 
       let status = kase.status;
-      if (kase.kind === 'takedown' && kase.checklist.complete) {
-        status = await this.routeComplete(m, kase, recipient);
+      let deficiencyLetter = false;
+      if (plan) {
+        status = await this.routeComplete(m, kase, plan, recipient);
       } else if (
         kase.kind === 'takedown' &&
         DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)
@@ -77,10 +88,12 @@ export class CaseRouterService {
           missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
         });
         await audit(m, kase.id, 'worker', 'letter.deficiency_recorded', { missing: kase.checklist.missing });
+        deficiencyLetter = true;
       }
       await this.letters.record(m, letterCase, LetterKind.Receipt, '1', recipient, {
         kind: kase.kind,
         complete: kase.checklist.complete,
+        deficiencyLetter,
         missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
       });
       await m.query(`UPDATE cases SET routed_at = now(), status = $2, search_matches = $3 WHERE id = $1`, [
@@ -92,17 +105,26 @@ export class CaseRouterService {
     });
   }
 
-  private async routeComplete(m: EntityManager, kase: CaseRow, recipient: string | null): Promise<CaseStatus> {
-    const links = await m.query<LinkRow[]>(
+  /** The case's actionable links and what the site has for them. */
+  private async plan(caseId: string): Promise<RoutingPlan> {
+    const links = await this.dataSource.query<LinkRow[]>(
       `SELECT id, url, classification, provider FROM reported_links
        WHERE case_id = $1 AND status = 'pending' AND role = 'infringing'`,
-      [kase.id],
+      [caseId],
     );
     const internal = links.filter((l) => l.classification === 'internal');
     const disk = links.filter((l) => l.classification === 'external_disk');
-
     const ours = await this.site.findInternal(internal.map((l) => l.url));
     const outbound = await this.site.findOutbound(disk.map((l) => l.url));
+    return { links, internal, disk, ours, outbound };
+  }
+
+  private async routeComplete(
+    m: EntityManager,
+    kase: CaseRow,
+    { links, internal, disk, ours, outbound }: RoutingPlan,
+    recipient: string | null,
+  ): Promise<CaseStatus> {
     const created = await this.createTakedowns(m, links, [
       ...ours.map((s) => ({ s, reason: TakedownReason.Reported })),
       ...outbound.map((s) => ({ s, reason: TakedownReason.OutboundLink })),
@@ -114,7 +136,7 @@ export class CaseRouterService {
     await this.setLinkStatus(m, missing, LinkStatus.NotFound);
     if (!this.config.requireApproval) await this.setLinkStatus(m, scheduled, LinkStatus.Approved);
 
-    await this.refer(m, kase, disk, recipient);
+    const referred = await this.refer(m, kase, disk, recipient);
     await audit(m, kase.id, 'worker', 'takedowns.scheduled', {
       takedowns: created,
       internalNotFound: missing.length,
@@ -126,6 +148,8 @@ export class CaseRouterService {
         { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: { caseId: kase.id } },
       ]);
     }
+    // Nothing of ours matched and nothing to refer: a person should look at it.
+    if (created === 0 && referred === 0) return CaseStatus.InReview;
     return this.config.requireApproval ? CaseStatus.InReview : CaseStatus.Actioned;
   }
 
@@ -155,13 +179,14 @@ export class CaseRouterService {
     return inserted.length;
   }
 
-  private async refer(m: EntityManager, kase: CaseRow, disk: LinkRow[], recipient: string | null): Promise<void> {
+  /** Returns how many providers the links were referred to. */
+  private async refer(m: EntityManager, kase: CaseRow, disk: LinkRow[], recipient: string | null): Promise<number> {
     const byProvider = new Map<string, LinkRow[]>();
     for (const l of disk) {
       if (!l.provider) continue;
       byProvider.set(l.provider, [...(byProvider.get(l.provider) ?? []), l]);
     }
-    if (byProvider.size === 0) return;
+    if (byProvider.size === 0) return 0;
     const groups = [...byProvider.entries()].map(([id, rows]) => {
       const provider = this.registry.byId(id);
       return {
@@ -197,10 +222,15 @@ export class CaseRouterService {
     await audit(m, kase.id, 'worker', 'referrals.recorded', {
       providers: groups.map((g) => ({ provider: g.id, links: g.links.length })),
     });
+    return groups.length;
   }
 
   private async setLinkStatus(m: EntityManager, ids: string[], status: LinkStatus): Promise<void> {
     if (ids.length === 0) return;
     await m.query(`UPDATE reported_links SET status = $2 WHERE id = ANY($1::uuid[])`, [ids, status]);
   }
+}
+
+function isActionable(kase: CaseRow): boolean {
+  return kase.kind === 'takedown' && kase.checklist.complete;
 }

@@ -11,8 +11,9 @@ export class CasesProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<void> {
-    const item = { name: job.name, data: job.data as unknown } as CasesJob;
+  async process(job: Job<CasesJob['data'], void, string>): Promise<void> {
+    // BullMQ types name and data apart; rejoin them into the union so the switch is exhaustive.
+    const item = { name: job.name, data: job.data } as CasesJob;
     switch (item.name) {
       case JobName.RouteCase:
         return this.router.route(item.data.caseId);

@@ -11,8 +11,9 @@ export class TakedownsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<void> {
-    const item = { name: job.name, data: job.data as unknown } as TakedownsJob;
+  async process(job: Job<TakedownsJob['data'], void, string>): Promise<void> {
+    // BullMQ types name and data apart; rejoin them into the union so the switch is exhaustive.
+    const item = { name: job.name, data: job.data } as TakedownsJob;
     switch (item.name) {
       case JobName.SweepDueTakedowns:
         await this.sweep.sweep();

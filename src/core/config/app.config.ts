@@ -18,6 +18,14 @@ export class AppEnv {
   @MinLength(16, { message: 'APP_SECRET must be at least 16 characters' })
   APP_SECRET = 'dev-only-secret-change-me';
   @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
+  /**
+   * Which proxies to believe about the client's address and scheme (Express "trust proxy"): loopback, a comma-separated
+   * list of addresses or subnets, a number of hops, or false. Rate limits and Secure cookies depend on it.
+   */
+  @Matches(/^(false|true|\d{1,2}|[0-9a-f:.,/ ]+|loopback|linklocal|uniquelocal)$/i, {
+    message: 'TRUST_PROXY must be false, a number of hops, loopback, or a list of addresses/subnets',
+  })
+  TRUST_PROXY = 'loopback';
   /** Notices per minute one address may post through the public form. */
   @IsInt() @Min(1) FORM_RATE_LIMIT = 10;
 }
@@ -33,6 +41,13 @@ export const appConfig = registerAs('app', () => {
     secret: env.APP_SECRET,
     logLevel: env.LOG_LEVEL as 'debug' | 'log' | 'warn' | 'error',
     formRateLimitPerMinute: env.FORM_RATE_LIMIT,
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
 });
 export type AppConfig = ReturnType<typeof appConfig>;
+
+function trustProxy(value: string): boolean | number | string {
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

@@ -1,0 +1,38 @@
+import { AppEnv } from './app.config';
+import { DatabaseEnv } from './database-env';
+import { IntakeEnv } from './intake.config';
+import { TakedownEnv } from './takedown.config';
+import { ConfigError, validateEnv } from './validate-env';
+
+describe('configuration', () => {
+  it('uses the local defaults when nothing is set', () => {
+    const app = validateEnv(AppEnv, {});
+    expect(app.PORT).toBe(3000);
+    expect(validateEnv(DatabaseEnv, {}).DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/takedown');
+  });
+
+  it('converts numbers and booleans by the default type', () => {
+    expect(validateEnv(AppEnv, { PORT: '8080' }).PORT).toBe(8080);
+    expect(validateEnv(TakedownEnv, { TAKEDOWN_REQUIRE_APPROVAL: 'yes' }).TAKEDOWN_REQUIRE_APPROVAL).toBe(true);
+    expect(validateEnv(IntakeEnv, { MAX_URLS_PER_NOTICE: ' 500 ' }).MAX_URLS_PER_NOTICE).toBe(500);
+  });
+
+  it.each([
+    [AppEnv, { PORT: 'eighty' }, 'PORT'],
+    [AppEnv, { PORT: '70000' }, 'PORT'],
+    [AppEnv, { SITE_DOMAINS: 'not a domain' }, 'SITE_DOMAINS'],
+    [AppEnv, { AGENT_EMAIL: 'dmca-at-example' }, 'AGENT_EMAIL'],
+    [AppEnv, { APP_SECRET: 'short' }, 'APP_SECRET'],
+    [AppEnv, { TRUST_PROXY: 'everyone!' }, 'TRUST_PROXY'],
+    [DatabaseEnv, { DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [TakedownEnv, { TAKEDOWN_REQUIRE_APPROVAL: 'maybe' }, 'TAKEDOWN_REQUIRE_APPROVAL'],
+    [TakedownEnv, { SITE_ADAPTER: 'ftp' }, 'SITE_ADAPTER'],
+    [IntakeEnv, { MAX_URLS_PER_NOTICE: '0' }, 'MAX_URLS_PER_NOTICE'],
+  ] as [new () => object, Record<string, string>, string][])(
+    'refuses a bad %p setting and names %s',
+    (cls, env, name) => {
+      expect(() => validateEnv(cls, env)).toThrow(ConfigError);
+      expect(() => validateEnv(cls, env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}=`));
+    },
+  );
+});

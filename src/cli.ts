@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { checkNotice } from './checklist';
@@ -9,12 +10,14 @@ import { ConfigError, splitList, validateEnv } from './core/config/validate-env'
 import { dataSourceOptions } from './core/database/data-source-options';
 import { ensureDatabase } from './core/database/ensure-database';
 import { loadProviderRegistry, sortLinks } from './links';
-import { CatalogImportService } from './site/catalog-import.service';
+import { CatalogImportError, CatalogImportService } from './site/catalog-import.service';
+import { approveTakedowns } from './takedowns/approve-takedowns';
 
 const USAGE = `Usage: npm run cli -- <command>
 
   check-notice [--site-domain D]... FILE...   Check notices; one JSON line per file. Needs no database.
   import-catalog FILE [--format csv|json]     Load software pages and downloads into the catalog.
+  approve-takedowns REFERENCE                 Release a case's takedowns held for approval.
   migrate                                     Create the database if missing and run pending migrations.
 `;
 
@@ -36,7 +39,7 @@ export async function runCli(argv: string[], io: CliOutput = stdio): Promise<num
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConfigError) io.err(`${error.message}\n`);
+    else if (error instanceof ConfigError || error instanceof CatalogImportError) io.err(`${error.message}\n`);
     else io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
@@ -49,6 +52,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return checkNotices(args, io);
     case 'import-catalog':
       return importCatalog(args, io);
+    case 'approve-takedowns':
+      return approve(args, io);
     case 'migrate':
       return migrate(io);
     case undefined:
@@ -114,6 +119,19 @@ async function importCatalog(args: string[], io: CliOutput): Promise<number> {
     return importer.import(importer.parse(content, format));
   });
   io.out(`Imported ${summary.pages} pages and ${summary.links} download links from ${file}\n`);
+  return 0;
+}
+
+async function approve(args: string[], io: CliOutput): Promise<number> {
+  const [reference] = args;
+  if (!reference || !/^DMCA-\d{4}-\d{6}$/.test(reference))
+    throw new UsageError('approve-takedowns needs a case reference such as DMCA-2026-000042.');
+  const { approved } = await withDatabase((ds) => approveTakedowns(ds, reference, `cli:${userInfo().username}`));
+  io.out(
+    approved
+      ? `Released ${approved} takedown(s) of ${reference}; the next sweep removes the links.\n`
+      : `${reference} has no takedowns awaiting approval.\n`,
+  );
   return 0;
 }
 

@@ -74,7 +74,7 @@ describe('npm run cli -- import-catalog', () => {
     );
     const err: string[] = [];
     expect(await runCli(['import-catalog', file], { out: () => undefined, err: (l) => err.push(l) })).toBe(1);
-    expect(err.join('')).toContain('Entry 2 (bad), link 1: url must be an http(s) URL');
+    expect(err.join('')).toBe('Entry 2 (bad), link 1: url must be an absolute http(s) URL.\n');
     expect((await client.query(`SELECT 1 FROM software_pages WHERE slug = $1`, [slug])).rowCount).toBe(0);
     expect(await runCli(['import-catalog', path.join(dir, 'catalog.txt')], silent)).toBe(1);
   });
@@ -145,7 +145,7 @@ describe('with TAKEDOWN_REQUIRE_APPROVAL', () => {
 
   beforeAll(async () => {
     client = await db();
-    const env = { QUEUE_PREFIX: prefix, TAKEDOWN_REQUIRE_APPROVAL: 'true' };
+    const env = { QUEUE_PREFIX: prefix, TAKEDOWN_REQUIRE_APPROVAL: 'true', SWEEP_EVERY_SECONDS: '1' };
     api = await startApi(env);
     worker = await startWorker(env);
   });
@@ -175,5 +175,17 @@ describe('with TAKEDOWN_REQUIRE_APPROVAL', () => {
     const t = await client.query(`SELECT status, due_at FROM takedowns WHERE case_id = $1`, [res.body.caseId]);
     expect(t.rows).toEqual([{ status: 'awaiting_approval', due_at: null }]);
     expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(302);
+
+    // Released from the command line, the next scheduled sweep removes the link.
+    const out: string[] = [];
+    expect(
+      await runCli(['approve-takedowns', res.body.reference], { out: (l) => out.push(l), err: (l) => out.push(l) }),
+    ).toBe(0);
+    expect(out.join('')).toContain('Released 1 takedown(s)');
+    await waitFor('the approved takedown', async () => {
+      const { rows } = await client.query(`SELECT status FROM takedowns WHERE case_id = $1`, [res.body.caseId]);
+      return rows[0].status === 'done';
+    });
+    expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(451);
   });
 });

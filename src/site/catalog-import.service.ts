@@ -1,7 +1,12 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { normalizeUrl } from '../links';
 import { parseCsv } from './csv';
+
+/** A catalog file that cannot be imported as it is; the message says which entry and what to fix. */
+export class CatalogImportError extends Error {
+  override readonly name = 'CatalogImportError';
+}
 
 export interface CatalogEntry {
   slug: string;
@@ -28,21 +33,23 @@ export class CatalogImportService {
   constructor(private readonly dataSource: DataSource) {}
 
   parse(content: string, format: 'csv' | 'json'): CatalogEntry[] {
-    const entries = format === 'json' ? (JSON.parse(content) as CatalogEntry[]) : entriesFromCsv(content);
-    if (!Array.isArray(entries)) throw new BadRequestException('A JSON catalog is an array of pages.');
+    const entries = format === 'json' ? parseJson(content) : entriesFromCsv(content);
+    if (!Array.isArray(entries)) throw new CatalogImportError('A JSON catalog is an array of pages.');
     entries.forEach((e, i) => {
       if (!e || typeof e.slug !== 'string' || !SLUG.test(e.slug)) {
-        throw new BadRequestException(`Entry ${i + 1}: slug must be 1-200 letters, digits, ".", "_" or "-".`);
+        throw new CatalogImportError(`Entry ${i + 1}: slug must be 1-200 letters, digits, ".", "_" or "-".`);
       }
       if (typeof e.title !== 'string' || !e.title.trim())
-        throw new BadRequestException(`Entry ${i + 1} (${e.slug}): title is required.`);
-      if (!Array.isArray(e.links)) throw new BadRequestException(`Entry ${i + 1} (${e.slug}): links must be an array.`);
+        throw new CatalogImportError(`Entry ${i + 1} (${e.slug}): title is required.`);
+      if (!Array.isArray(e.links)) throw new CatalogImportError(`Entry ${i + 1} (${e.slug}): links must be an array.`);
       e.links.forEach((l, j) => {
         if (!l || typeof l.url !== 'string' || !/^https?:\/\//i.test(l.url.trim()) || !normalizeUrl(l.url).ok) {
-          throw new BadRequestException(`Entry ${i + 1} (${e.slug}), link ${j + 1}: url must be an absolute http(s) URL.`);
+          throw new CatalogImportError(
+            `Entry ${i + 1} (${e.slug}), link ${j + 1}: url must be an absolute http(s) URL.`,
+          );
         }
         if (l.id !== undefined && !/^[1-9]\d{0,17}$/.test(String(l.id))) {
-          throw new BadRequestException(
+          throw new CatalogImportError(
             `Entry ${i + 1} (${e.slug}), link ${j + 1}: id must be a positive whole number.`,
           );
         }
@@ -119,7 +126,7 @@ function entriesFromCsv(content: string): CatalogEntry[] {
   const col = (name: string): number => {
     const i = header.findIndex((h) => h.trim().toLowerCase() === name);
     if (i < 0 && ['slug', 'title', 'link_url'].includes(name)) {
-      throw new BadRequestException(`The CSV header needs a "${name}" column.`);
+      throw new CatalogImportError(`The CSV header needs a "${name}" column.`);
     }
     return i;
   };
@@ -151,4 +158,14 @@ function entriesFromCsv(content: string): CatalogEntry[] {
     entry.links.push({ id: get(linkId), label: get(label), url: get(url) ?? '' });
   }
   return [...bySlug.values()];
+}
+
+function parseJson(content: string): CatalogEntry[] {
+  try {
+    return JSON.parse(content) as CatalogEntry[];
+  } catch (error) {
+    throw new CatalogImportError(
+      `The file is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

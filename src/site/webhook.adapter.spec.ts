@@ -10,7 +10,7 @@ interface Received {
 }
 
 /** A real HTTP server standing in for the CMS; it fails the first `failures` calls with 503. */
-async function cms(failures: number, answer: object): Promise<{ server: Server; url: string; calls: Received[] }> {
+async function cms(failures: number, answer: unknown): Promise<{ server: Server; url: string; calls: Received[] }> {
   const calls: Received[] = [];
   let left = failures;
   const server = createServer((req: IncomingMessage, res) => {
@@ -90,5 +90,111 @@ describe('WebhookAdapter', () => {
     await expect(adapter('http://127.0.0.1:9/never').findInternal(['https://example.com/d/1'])).resolves.toEqual([
       { ref: 'https://example.com/d/1', url: 'https://example.com/d/1' },
     ]);
+  });
+  describe('refuses answers that lack what the action needs', () => {
+    const refs = ['https://example.com/d/1', 'https://example.com/d/2'];
+
+    it.each([
+      ['no results object', {}, 'take_down: the CMS answer has no "results" object'],
+      ['results as an array', { results: ['done'] }, 'take_down: the CMS answer has no "results" object'],
+      [
+        'a ref left out',
+        { results: { 'https://example.com/d/1': 'done' } },
+        "no 'done' or 'not_found' result for 1 of 2 ref(s): https://example.com/d/2",
+      ],
+      [
+        'an unknown outcome',
+        { results: { 'https://example.com/d/1': 'done', 'https://example.com/d/2': 'maybe' } },
+        'for 1 of 2 ref(s): https://example.com/d/2',
+      ],
+    ])('take_down with %s', async (_, answer, message) => {
+      const { server, url } = await cms(0, answer);
+      try {
+        await expect(adapter(url).takeDown(refs, 'DMCA-2026-000001')).rejects.toThrow(message);
+      } finally {
+        server.close();
+      }
+    });
+
+    it.each([
+      ['no live array', {}],
+      ['live as an object', { live: { 'https://example.com/d/1': true } }],
+      ['live with a non-string', { live: ['https://example.com/d/1', 2] }],
+    ])('status with %s', async (_, answer) => {
+      const { server, url } = await cms(0, answer);
+      try {
+        await expect(adapter(url).stillLive(refs)).rejects.toThrow('status: the CMS answer has no "live" array');
+      } finally {
+        server.close();
+      }
+    });
+
+    it.each([
+      ['no links array', {}, 'find_outbound: the CMS answer has no "links" array'],
+      [
+        'a link without a url',
+        { links: [{ ref: 'page-1', url: 'https://mega.nz/file/a' }, { ref: 'page-2' }] },
+        'find_outbound: links[1] of the CMS answer is not { ref: string, url: string }',
+      ],
+    ])('find_outbound with %s', async (_, answer, message) => {
+      const { server, url } = await cms(0, answer);
+      try {
+        await expect(adapter(url).findOutbound(['https://mega.nz/file/a'])).rejects.toThrow(message);
+      } finally {
+        server.close();
+      }
+    });
+
+    it.each([
+      ['no pages array', {}, 'search: the CMS answer has no "pages" array'],
+      ['a page without a title', { pages: [{ slug: 'a', url: 'https://example.com/a' }] }, 'search: pages[0]'],
+    ])('search with %s', async (_, answer, message) => {
+      const { server, url } = await cms(0, answer);
+      try {
+        await expect(adapter(url).searchPages(['Acme'], 10)).rejects.toThrow(message);
+      } finally {
+        server.close();
+      }
+    });
+
+    it('an answer that is not a JSON object', async () => {
+      const { server, url, calls } = await cms(0, ['done']);
+      try {
+        await expect(adapter(url).stillLive(refs)).rejects.toThrow('status: the CMS answer is not a JSON object');
+        expect(calls).toHaveLength(3);
+      } finally {
+        server.close();
+      }
+    });
+  });
+
+  it('reads well-formed answers of every action', async () => {
+    const links = [{ ref: 'page-7', url: 'https://mega.nz/file/a', label: 'Mirror' }];
+    const pages = [{ slug: 'acme', title: 'Acme Studio', url: 'https://example.com/software/acme' }];
+    const { server, url } = await cms(0, { links, pages, live: ['https://example.com/d/1'] });
+    try {
+      const site = adapter(url);
+      await expect(site.findOutbound(['https://mega.nz/file/a'])).resolves.toEqual(links);
+      await expect(site.searchPages(['Acme'], 10)).resolves.toEqual(pages);
+      await expect(site.stillLive(['https://example.com/d/1', 'https://example.com/d/2'])).resolves.toEqual(
+        new Set(['https://example.com/d/1']),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('makes no call when there is nothing to ask', async () => {
+    const { server, url, calls } = await cms(0, {});
+    try {
+      const site = adapter(url);
+      await expect(site.takeDown([], 'DMCA-2026-000001')).resolves.toEqual(new Map());
+      await expect(site.stillLive([])).resolves.toEqual(new Set());
+      await expect(site.findOutbound([])).resolves.toEqual([]);
+      await expect(site.searchPages([], 10)).resolves.toEqual([]);
+      expect(calls).toHaveLength(0);
+    } finally {
+      server.close();
+    }
   });
 });

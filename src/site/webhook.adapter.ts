@@ -10,6 +10,8 @@ const TIMEOUT_MS = 10_000;
  * An external CMS reached by one signed HTTP call per action. The body is JSON; the headers
  * `X-Takedown-Timestamp` (unix seconds) and `X-Takedown-Signature: sha256=<hex>` carry an HMAC-SHA256 of
  * `<timestamp>.<body>` under SITE_WEBHOOK_SECRET. Failed calls are retried with backoff, then the job retries.
+ * An answer that lacks what the action needs is an error too, never read as success: a 200 `{}` to take_down
+ * must not mark links removed.
  */
 @Injectable()
 export class WebhookAdapter implements SiteAdapter {
@@ -22,32 +24,80 @@ export class WebhookAdapter implements SiteAdapter {
     return Promise.resolve(urls.map((url) => ({ ref: url, url })));
   }
 
+  /** Throws when the answer's `links` is not an array of `{ ref, url }` strings: a malformed entry is not skipped. */
   async findOutbound(urls: string[]): Promise<SiteLink[]> {
     if (urls.length === 0) return [];
-    const answer = await this.call<{ links?: SiteLink[] }>('find_outbound', { urls });
-    return answer.links ?? [];
+    const { links } = await this.call('find_outbound', { urls });
+    if (!Array.isArray(links)) throw new Error('find_outbound: the CMS answer has no "links" array');
+    return links.map((link, i) => {
+      if (!isObject(link) || typeof link.ref !== 'string' || typeof link.url !== 'string') {
+        throw new Error(`find_outbound: links[${i}] of the CMS answer is not { ref: string, url: string }`);
+      }
+      return {
+        ref: link.ref,
+        url: link.url,
+        ...(typeof link.label === 'string' ? { label: link.label } : {}),
+        ...(typeof link.pageUrl === 'string' ? { pageUrl: link.pageUrl } : {}),
+        ...(typeof link.uploaderEmail === 'string' ? { uploaderEmail: link.uploaderEmail } : {}),
+      };
+    });
   }
 
+  /** Throws unless the answer's `results` gives 'done' or 'not_found' for every ref, naming the refs it lacks. */
   async takeDown(refs: string[], caseReference: string): Promise<Map<string, TakedownOutcome>> {
-    const answer = await this.call<{ results?: Record<string, TakedownOutcome> }>('take_down', { refs, caseReference });
-    return new Map(refs.map((ref) => [ref, answer.results?.[ref] ?? 'done']));
+    if (refs.length === 0) return new Map();
+    const { results } = await this.call('take_down', { refs, caseReference });
+    if (!isObject(results)) throw new Error('take_down: the CMS answer has no "results" object');
+    const outcomes = new Map<string, TakedownOutcome>();
+    const missing: string[] = [];
+    for (const ref of refs) {
+      const value = Object.hasOwn(results, ref) ? results[ref] : undefined;
+      if (value === 'done' || value === 'not_found') outcomes.set(ref, value);
+      else missing.push(ref);
+    }
+    if (missing.length > 0) {
+      throw new Error(
+        `take_down: the CMS answer has no 'done' or 'not_found' result for ${missing.length} of ${refs.length} ref(s): ${listed(missing)}`,
+      );
+    }
+    return outcomes;
   }
 
+  /** Throws unless the answer's `live` is an array of strings. */
   async stillLive(refs: string[]): Promise<Set<string>> {
-    const answer = await this.call<{ live?: string[] }>('status', { refs });
-    return new Set(answer.live ?? []);
+    if (refs.length === 0) return new Set();
+    const { live } = await this.call('status', { refs });
+    if (!Array.isArray(live) || !live.every((ref) => typeof ref === 'string')) {
+      throw new Error('status: the CMS answer has no "live" array of refs');
+    }
+    return new Set(live);
   }
 
   async restore(refs: string[]): Promise<void> {
+    if (refs.length === 0) return;
     await this.call('restore', { refs });
   }
 
+  /** Throws unless the answer's `pages` is an array of `{ slug, title, url }` strings. */
   async searchPages(terms: string[], limit: number): Promise<SitePage[]> {
-    const answer = await this.call<{ pages?: SitePage[] }>('search', { terms, limit });
-    return answer.pages ?? [];
+    if (terms.length === 0) return [];
+    const { pages } = await this.call('search', { terms, limit });
+    if (!Array.isArray(pages)) throw new Error('search: the CMS answer has no "pages" array');
+    return pages.map((page, i) => {
+      if (
+        !isObject(page) ||
+        typeof page.slug !== 'string' ||
+        typeof page.title !== 'string' ||
+        typeof page.url !== 'string'
+      ) {
+        throw new Error(`search: pages[${i}] of the CMS answer is not { slug, title, url } strings`);
+      }
+      return { slug: page.slug, title: page.title, url: page.url };
+    });
   }
 
-  private async call<T>(action: string, payload: object): Promise<T> {
+  /** The CMS's answer as parsed JSON, unchecked: each action validates what it needs. */
+  private async call(action: string, payload: object): Promise<Record<string, unknown>> {
     const body = JSON.stringify({ action, ...payload });
     let lastError: unknown;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -65,7 +115,9 @@ export class WebhookAdapter implements SiteAdapter {
         });
         if (res.ok) {
           const text = await res.text();
-          return (text ? JSON.parse(text) : {}) as T;
+          const answer: unknown = text ? JSON.parse(text) : {};
+          if (!isObject(answer)) throw new Error(`${action}: the CMS answer is not a JSON object`);
+          return answer;
         }
         lastError = new Error(`${action}: CMS answered ${res.status}`);
         if (res.status >= 400 && res.status < 500 && res.status !== 429) break;
@@ -81,4 +133,13 @@ export class WebhookAdapter implements SiteAdapter {
 
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function listed(refs: string[]): string {
+  const shown = refs.slice(0, 5).join(', ');
+  return refs.length > 5 ? `${shown} and ${refs.length - 5} more` : shown;
 }

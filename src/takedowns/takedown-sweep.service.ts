@@ -6,21 +6,30 @@ import { type TakedownConfig, takedownConfig } from '../core/config';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { SITE_ADAPTER, type SiteAdapter, type TakedownOutcome } from '../site/site-adapter';
+import { TakedownReason } from './takedown.entity';
 
-interface DueRow {
+interface ClaimedRow {
   id: string;
   case_id: string;
   reference: string;
   status_token: string;
   site_ref: string;
   reported_link_id: string;
+  reason: TakedownReason;
   url: string;
   attempts: number;
+  /** claimed_until as Postgres wrote it, to the microsecond: the token that proves the rows are still ours. */
+  lease: string;
 }
 
 /** After this many failed tries a takedown is marked failed for staff to look at, not retried forever. */
 export const MAX_TAKEDOWN_ATTEMPTS = 6;
 const RETRY_BASE_SECONDS = 60;
+/**
+ * How long a claimed batch is ours. A worker that dies mid-batch holds its rows this long, then another worker
+ * takes them up (adapter actions are idempotent). A live worker hands back what it has not reached by half of it.
+ */
+export const SWEEP_LEASE_SECONDS = 5 * 60;
 
 export interface SweepResult {
   done: number;
@@ -30,8 +39,9 @@ export interface SweepResult {
 }
 
 /**
- * Removes the links whose takedowns have fallen due, a batch at a time. Rows are claimed with SKIP LOCKED, so
- * any number of workers may sweep at once without removing a link twice.
+ * Removes the links whose takedowns have fallen due, a batch at a time. A batch is claimed with a lease
+ * (claimed_until, SKIP LOCKED) in one short statement; the site is called outside any transaction; each case's
+ * results are recorded in a short transaction of their own. Any number of workers may sweep at once.
  */
 @Injectable()
 export class TakedownSweepService {
@@ -47,7 +57,7 @@ export class TakedownSweepService {
   async sweep(): Promise<SweepResult> {
     const total: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
     for (;;) {
-      const batch = await this.dataSource.transaction((m) => this.sweepBatch(m));
+      const batch = await this.sweepBatch();
       if (!batch) break;
       total.done += batch.done;
       total.notFound += batch.notFound;
@@ -60,82 +70,157 @@ export class TakedownSweepService {
     return total;
   }
 
-  private async sweepBatch(m: EntityManager): Promise<SweepResult | undefined> {
-    const rows = await m.query<DueRow[]>(
-      `SELECT t.id, t.case_id, c.reference, c.status_token, t.site_ref, t.reported_link_id, l.url, t.attempts
-       FROM takedowns t JOIN cases c ON c.id = t.case_id JOIN reported_links l ON l.id = t.reported_link_id
-       WHERE t.status = 'pending' AND t.due_at <= now()
-       ORDER BY t.due_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
-      [this.config.sweepBatchSize],
-    );
+  private async sweepBatch(): Promise<SweepResult | undefined> {
+    const handBackAt = Date.now() + (SWEEP_LEASE_SECONDS * 1000) / 2;
+    const rows = await this.claim();
     if (rows.length === 0) return undefined;
 
     const result: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
-    for (const group of groupBy(rows, (r) => r.case_id)) {
-      let outcomes: Map<string, TakedownOutcome>;
-      try {
-        outcomes = await this.site.takeDown(
-          group.map((r) => r.site_ref),
-          group[0].reference,
-        );
-      } catch (error) {
-        const counts = await this.recordFailure(m, group, error);
-        result.failed += counts.failed;
-        result.retrying += counts.retrying;
-        continue;
+    const groups = groupBy(rows, (r) => r.case_id);
+    for (const [i, group] of groups.entries()) {
+      if (Date.now() > handBackAt) {
+        // A slow site: let the next claim (ours or another worker's) take the rest under a fresh lease.
+        await this.release(groups.slice(i).flat());
+        break;
       }
-      const done = group.filter((r) => outcomes.get(r.site_ref) === 'done');
-      const notFound = group.filter((r) => outcomes.get(r.site_ref) !== 'done');
-      const live = await this.site.stillLive(done.map((r) => r.site_ref));
-      await m.query(
-        `UPDATE takedowns SET status = 'done', done_at = now(), attempts = attempts + 1,
-                verified_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE now() END
-         WHERE id = ANY($1::uuid[])`,
-        [done.map((r) => r.id), done.filter((r) => live.has(r.site_ref)).map((r) => r.id)],
-      );
-      await m.query(`UPDATE takedowns SET status = 'not_found', attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [
-        notFound.map((r) => r.id),
-      ]);
-      await m.query(`UPDATE reported_links SET status = 'taken_down' WHERE id = ANY($1::uuid[])`, [
-        done.map((r) => r.reported_link_id),
-      ]);
-      await audit(m, group[0].case_id, 'worker', 'takedowns.done', {
-        done: done.length,
-        notFound: notFound.length,
-        unverified: live.size,
-      });
-      if (done.length > 0) await this.recordDoneLetter(m, group[0], done);
-      result.done += done.length;
-      result.notFound += notFound.length;
+      const counts = await this.processGroup(group);
+      result.done += counts.done;
+      result.notFound += counts.notFound;
+      result.failed += counts.failed;
+      result.retrying += counts.retrying;
     }
     return result;
   }
 
+  /** Leases up to a batch of due takedowns; an expired lease counts as none. */
+  private claim(): Promise<ClaimedRow[]> {
+    // A CTE, because TypeORM answers a bare UPDATE ... RETURNING with [rows, count] rather than rows.
+    return this.dataSource.query<ClaimedRow[]>(
+      `WITH claimed AS (
+         UPDATE takedowns SET claimed_until = now() + make_interval(secs => $2)
+         WHERE id IN (
+           SELECT id FROM takedowns
+           WHERE status = 'pending' AND due_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+           ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, case_id, site_ref, reported_link_id, reason, attempts, claimed_until)
+       SELECT t.id, t.case_id, c.reference, c.status_token, t.site_ref, t.reported_link_id, t.reason, l.url,
+              t.attempts, t.claimed_until::text AS lease
+       FROM claimed t JOIN cases c ON c.id = t.case_id JOIN reported_links l ON l.id = t.reported_link_id`,
+      [this.config.sweepBatchSize, SWEEP_LEASE_SECONDS],
+    );
+  }
+
+  private async release(rows: ClaimedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE takedowns SET claimed_until = NULL WHERE id = ANY($1::uuid[]) AND claimed_until = $2::timestamptz`,
+      [rows.map((r) => r.id), rows[0].lease],
+    );
+  }
+
+  /** One case's takedowns: whatever goes wrong is recorded against them alone, and the other cases go on. */
+  private async processGroup(group: ClaimedRow[]): Promise<SweepResult> {
+    const counts: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
+    try {
+      const outcomes = await this.site.takeDown(
+        group.map((r) => r.site_ref),
+        group[0].reference,
+      );
+      const done = group.filter((r) => outcomes.get(r.site_ref) === 'done');
+      const live = await this.site.stillLive(done.map((r) => r.site_ref));
+      const recorded = await this.dataSource.transaction((m) => this.recordResults(m, group, outcomes, live));
+      return { ...counts, ...recorded };
+    } catch (error) {
+      try {
+        return { ...counts, ...(await this.dataSource.transaction((m) => this.recordFailure(m, group, error))) };
+      } catch (recordError) {
+        // Nothing recorded: the lease runs out and a later sweep tries these rows again.
+        this.logger.error(
+          `Could not record the failed takedown for ${group[0].reference}: ${messageOf(recordError)} (after ${messageOf(error)})`,
+        );
+        return { ...counts, retrying: group.length };
+      }
+    }
+  }
+
+  /** Locks the rows of the group still leased to us; a row whose lease ran out belongs to another sweep now. */
+  private async stillOurs(m: EntityManager, group: ClaimedRow[]): Promise<ClaimedRow[]> {
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT id FROM takedowns
+       WHERE id = ANY($1::uuid[]) AND status = 'pending' AND claimed_until = $2::timestamptz FOR UPDATE`,
+      [group.map((r) => r.id), group[0].lease],
+    );
+    const ids = new Set(rows.map((r) => r.id));
+    if (ids.size < group.length) {
+      this.logger.warn(`Lease lost on ${group.length - ids.size} takedown(s) of ${group[0].reference}`);
+    }
+    return group.filter((r) => ids.has(r.id));
+  }
+
+  private async recordResults(
+    m: EntityManager,
+    group: ClaimedRow[],
+    outcomes: Map<string, TakedownOutcome>,
+    live: Set<string>,
+  ): Promise<{ done: number; notFound: number }> {
+    const ours = await this.stillOurs(m, group);
+    if (ours.length === 0) return { done: 0, notFound: 0 };
+    const done = ours.filter((r) => outcomes.get(r.site_ref) === 'done');
+    const notFound = ours.filter((r) => outcomes.get(r.site_ref) !== 'done');
+    await m.query(
+      `UPDATE takedowns SET status = 'done', done_at = now(), attempts = attempts + 1, claimed_until = NULL,
+              verified_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE now() END
+       WHERE id = ANY($1::uuid[])`,
+      [done.map((r) => r.id), done.filter((r) => live.has(r.site_ref)).map((r) => r.id)],
+    );
+    await m.query(
+      `UPDATE takedowns SET status = 'not_found', attempts = attempts + 1, claimed_until = NULL
+       WHERE id = ANY($1::uuid[])`,
+      [notFound.map((r) => r.id)],
+    );
+    // An outbound-link takedown removes our link to a file elsewhere; that file stays up, so its referral stands.
+    const reported = done.filter((r) => r.reason === TakedownReason.Reported);
+    const outbound = done.filter((r) => r.reason === TakedownReason.OutboundLink);
+    await m.query(`UPDATE reported_links SET status = 'taken_down' WHERE id = ANY($1::uuid[])`, [
+      reported.map((r) => r.reported_link_id),
+    ]);
+    await audit(m, ours[0].case_id, 'worker', 'takedowns.done', {
+      done: done.length,
+      notFound: notFound.length,
+      unverified: done.filter((r) => live.has(r.site_ref)).length,
+      outboundLinksRemoved: outbound.length,
+    });
+    if (done.length > 0) await this.recordDoneLetter(m, ours[0], done);
+    return { done: done.length, notFound: notFound.length };
+  }
+
   private async recordFailure(
     m: EntityManager,
-    group: DueRow[],
+    group: ClaimedRow[],
     error: unknown,
   ): Promise<{ failed: number; retrying: number }> {
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-    const giveUp = group.filter((r) => r.attempts + 1 >= MAX_TAKEDOWN_ATTEMPTS);
-    const retry = group.filter((r) => r.attempts + 1 < MAX_TAKEDOWN_ATTEMPTS);
+    const message = messageOf(error).slice(0, 500);
+    this.logger.warn(`Takedown for ${group[0].reference} failed: ${message}`);
+    const ours = await this.stillOurs(m, group);
+    if (ours.length === 0) return { failed: 0, retrying: 0 };
+    const giveUp = ours.filter((r) => r.attempts + 1 >= MAX_TAKEDOWN_ATTEMPTS);
+    const retry = ours.filter((r) => r.attempts + 1 < MAX_TAKEDOWN_ATTEMPTS);
     await m.query(
-      `UPDATE takedowns SET attempts = attempts + 1, last_error = $2,
+      `UPDATE takedowns SET attempts = attempts + 1, last_error = $2, claimed_until = NULL,
               status = CASE WHEN id = ANY($3::uuid[]) THEN 'failed'::takedown_status ELSE status END,
               due_at = now() + make_interval(secs => $4 * power(2, attempts))
        WHERE id = ANY($1::uuid[])`,
-      [group.map((r) => r.id), message, giveUp.map((r) => r.id), RETRY_BASE_SECONDS],
+      [ours.map((r) => r.id), message, giveUp.map((r) => r.id), RETRY_BASE_SECONDS],
     );
-    await audit(m, group[0].case_id, 'worker', 'takedowns.failed', {
+    await audit(m, ours[0].case_id, 'worker', 'takedowns.failed', {
       error: message,
       giveUp: giveUp.length,
       retry: retry.length,
     });
-    this.logger.warn(`Takedown for ${group[0].reference} failed: ${message}`);
     return { failed: giveUp.length, retrying: retry.length };
   }
 
-  private async recordDoneLetter(m: EntityManager, first: DueRow, done: DueRow[]): Promise<void> {
+  private async recordDoneLetter(m: EntityManager, first: ClaimedRow, done: ClaimedRow[]): Promise<void> {
     await this.letters.record(
       m,
       { id: first.case_id, reference: first.reference, statusToken: first.status_token },
@@ -143,9 +228,18 @@ export class TakedownSweepService {
       // One letter per batch of removals: the first takedown id names the occasion.
       [...done.map((r) => r.id)].sort()[0],
       await complainantAddress(m, first.case_id),
-      { removed: [...new Set(done.map((r) => r.url))], at: new Date() },
+      {
+        removed: [...new Set(done.filter((r) => r.reason === TakedownReason.Reported).map((r) => r.url))],
+        // 512(d): the file stays at its provider; what we removed is our link to it.
+        outbound: [...new Set(done.filter((r) => r.reason === TakedownReason.OutboundLink).map((r) => r.url))],
+        at: new Date(),
+      },
     );
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): T[][] {

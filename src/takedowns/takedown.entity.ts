@@ -34,6 +34,8 @@ export class Takedown {
   @Column({ type: 'enum', enum: TakedownReason, enumName: 'takedown_reason' }) reason!: TakedownReason;
   @Column({ type: 'enum', enum: TakedownStatus, enumName: 'takedown_status' }) status!: TakedownStatus;
   @Column('timestamptz', { nullable: true }) dueAt!: Date | null;
+  /** A sweeping worker's lease: until then the row is being acted on. A crashed worker's lease simply expires. */
+  @Column('timestamptz', { nullable: true }) claimedUntil!: Date | null;
   @Column('int', { default: 0 }) attempts!: number;
   @Column('text', { nullable: true }) lastError!: string | null;
   @Column('timestamptz', { nullable: true }) doneAt!: Date | null;

@@ -3,7 +3,12 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SITE_DOMAIN = 'example.com';
 
+let overridden: string[] = [];
+
+/** Sets the base settings plus `overrides`; overrides from an earlier call do not linger into this one. */
 export function applyTestEnv(overrides: Record<string, string> = {}): void {
+  for (const key of overridden) delete process.env[key];
+  overridden = Object.keys(overrides);
   Object.assign(process.env, {
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: TEST_REDIS_URL,

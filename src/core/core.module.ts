@@ -1,7 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { appConfig, databaseConfig, type DatabaseConfig, intakeConfig, redisConfig, takedownConfig } from './config';
+import {
+  appConfig,
+  databaseConfig,
+  type DatabaseConfig,
+  intakeConfig,
+  mailConfig,
+  redisConfig,
+  takedownConfig,
+} from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { OutboxService } from './queue/outbox.service';
 import { TemplateRenderer } from './templates/template-renderer';
@@ -13,7 +21,7 @@ import { TemplateRenderer } from './templates/template-renderer';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig],
+      load: [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig],
     }),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],

@@ -30,6 +30,14 @@ export class Letter {
   @Column('text') html!: string;
   @Column({ type: 'enum', enum: LetterStatus, enumName: 'letter_status', default: LetterStatus.Queued })
   status!: LetterStatus;
+  /** Our Message-ID for the letter, fixed when it is recorded so that a resend is recognisably the same mail. */
+  @Index({ unique: true, where: 'message_id IS NOT NULL' }) @Column('text', { nullable: true }) messageId!:
+    string | null;
+  /** Threading: the Message-ID this letter answers, and the chain before it. */
+  @Column('text', { nullable: true }) inReplyTo!: string | null;
+  @Column('text', { array: true, default: () => "'{}'" }) references!: string[];
+  @Column('int', { default: 0 }) attempts!: number;
+  @Column('text', { nullable: true }) lastError!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { nullable: true }) sentAt!: Date | null;
 }

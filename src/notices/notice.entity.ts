@@ -20,5 +20,13 @@ export class Notice {
   @Column('jsonb', { nullable: true }) structured!: StructuredNotice | null;
   @Column('jsonb') checklist!: ChecklistResult;
   @Column('int') linkCount!: number;
+  /** For email: the stored raw message this notice was parsed from. */
+  @Column('uuid', { nullable: true }) inboundMessageId!: string | null;
+  /** The address it came from (From of an email, the form's or API's email field). */
+  @Column('text', { nullable: true }) senderEmail!: string | null;
+  /** SPF, DKIM and DMARC results of an email, as mailauth reported them. */
+  @Column('jsonb', { nullable: true }) auth!: Record<string, unknown> | null;
+  /** Reasons for a human to look before anything is done: dmarc_fail, sender_not_complainant, … */
+  @Column('text', { array: true, default: () => "'{}'" }) flags!: string[];
   @CreateDateColumn({ type: 'timestamptz' }) receivedAt!: Date;
 }

@@ -3,15 +3,17 @@ export * from './database.config';
 export * from './redis.config';
 export * from './takedown.config';
 export * from './intake.config';
+export * from './mail.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
 import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
+import { mailConfig } from './mail.config';
 import { redisConfig } from './redis.config';
 import { takedownConfig } from './takedown.config';
 
 /** Reads every namespace once, so that a bad setting stops the process before anything starts. */
 export function assertConfig(): void {
-  for (const load of [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig]) load();
+  for (const load of [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig]) load();
 }

@@ -2,6 +2,8 @@ import { AuditEvent } from '../../cases/audit-event.entity';
 import { Case } from '../../cases/case.entity';
 import { Party } from '../../cases/party.entity';
 import { ReportedLink } from '../../cases/reported-link.entity';
+import { EvidenceFile } from '../../email-intake/evidence-file.entity';
+import { InboundMessage } from '../../email-intake/inbound-message.entity';
 import { Letter } from '../../letters/letter.entity';
 import { IdempotencyKey } from '../../notices/idempotency-key.entity';
 import { Notice } from '../../notices/notice.entity';
@@ -24,4 +26,6 @@ export const ENTITIES = [
   OutboxMessage,
   SoftwarePage,
   DownloadLink,
+  InboundMessage,
+  EvidenceFile,
 ];

@@ -2,6 +2,10 @@
 export enum QueueName {
   Cases = 'cases',
   Takedowns = 'takedowns',
+  /** Outbound letters, one job per letter. */
+  Mail = 'mail',
+  /** Inbound email stored raw, parsed into notices by the worker. */
+  Inbound = 'inbound',
 }
 
 export enum JobName {
@@ -9,12 +13,18 @@ export enum JobName {
   RouteCase = 'route-case',
   /** Remove the links whose takedowns have fallen due. */
   SweepDueTakedowns = 'sweep-due-takedowns',
+  /** Send one recorded letter through SMTP, once. */
+  SendLetter = 'send-letter',
+  /** Parse one stored inbound message into a notice, a reply to a case, or quarantine. */
+  ParseInbound = 'parse-inbound',
 }
 
 export type JobItem =
   | { queue: QueueName.Cases; name: JobName.RouteCase; data: { caseId: string } }
   /** caseId: swept right after that case was routed; absent when the scheduler fires. */
-  | { queue: QueueName.Takedowns; name: JobName.SweepDueTakedowns; data: { caseId?: string } };
+  | { queue: QueueName.Takedowns; name: JobName.SweepDueTakedowns; data: { caseId?: string } }
+  | { queue: QueueName.Mail; name: JobName.SendLetter; data: { letterId: string } }
+  | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -25,6 +35,10 @@ export function jobIdFor(item: JobItem): string {
       return `route-case.${item.data.caseId}`;
     case JobName.SweepDueTakedowns:
       return `sweep-after.${item.data.caseId ?? 'none'}`;
+    case JobName.SendLetter:
+      return `send-letter.${item.data.letterId}`;
+    case JobName.ParseInbound:
+      return `parse-inbound.${item.data.inboundId}`;
   }
 }
 

@@ -39,8 +39,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Cases) cases: Queue,
     @InjectQueue(QueueName.Takedowns) takedowns: Queue,
+    @InjectQueue(QueueName.Mail) mail: Queue,
+    @InjectQueue(QueueName.Inbound) inbound: Queue,
   ) {
-    this.queues = { [QueueName.Cases]: cases, [QueueName.Takedowns]: takedowns };
+    this.queues = {
+      [QueueName.Cases]: cases,
+      [QueueName.Takedowns]: takedowns,
+      [QueueName.Mail]: mail,
+      [QueueName.Inbound]: inbound,
+    };
   }
 
   onApplicationBootstrap(): void {

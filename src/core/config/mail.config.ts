@@ -1,0 +1,66 @@
+import { registerAs } from '@nestjs/config';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { splitList, validateEnv } from './validate-env';
+
+export class MailEnv {
+  /** Where letters go out: smtp://user:pass@host:587, smtps://… for implicit TLS. */
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL = 'smtp://127.0.0.1:1025';
+  /** The From of every letter; replies to it should reach an intake address. */
+  @IsEmail() MAIL_FROM = 'dmca@example.com';
+  /** Addresses the SMTP listener accepts mail for (comma-separated); anything else gets 550. */
+  @Matches(/^[^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*$/, {
+    message: 'INBOUND_ADDRESSES must be a comma-separated list of email addresses',
+  })
+  INBOUND_ADDRESSES = 'dmca@example.com';
+  /** Port of the SMTP listener in the worker; 0 turns it off. */
+  @IsInt() @Min(0) @Max(65535) SMTP_LISTEN_PORT = 0;
+  @IsString() SMTP_LISTEN_HOST = '0.0.0.0';
+  /** Largest inbound message in bytes; larger is refused with 552. */
+  @IsInt() @Min(1024) INBOUND_MAX_BYTES = 25 * 1024 * 1024;
+  @IsInt() @Min(1) @Max(1000) SMTP_MAX_CONNECTIONS = 50;
+  /** PEM files for STARTTLS on the listener; both or neither. */
+  @IsOptional() @IsString() SMTP_TLS_KEY?: string = undefined;
+  @IsOptional() @IsString() SMTP_TLS_CERT?: string = undefined;
+  /** HMAC secret for POST /api/v1/inbound/email; unset turns the webhook off. */
+  @IsOptional() @IsString() @MinLength(16) INBOUND_WEBHOOK_SECRET?: string = undefined;
+  /** IMAP mailbox to poll; unset IMAP_HOST turns the poller off. */
+  @IsOptional() @IsString() IMAP_HOST?: string = undefined;
+  @IsInt() @Min(1) @Max(65535) IMAP_PORT = 993;
+  @IsString() IMAP_TLS = 'true';
+  @IsOptional() @IsString() IMAP_USER?: string = undefined;
+  @IsOptional() @IsString() IMAP_PASSWORD?: string = undefined;
+  @IsString() IMAP_FOLDER = 'INBOX';
+  @IsString() IMAP_PROCESSED_FOLDER = 'Processed';
+  @IsInt() @Min(5) IMAP_POLL_SECONDS = 60;
+}
+
+export const mailConfig = registerAs('mail', () => {
+  const env = validateEnv(MailEnv);
+  return {
+    smtpUrl: env.SMTP_URL,
+    from: env.MAIL_FROM,
+    inboundAddresses: splitList(env.INBOUND_ADDRESSES.toLowerCase()),
+    listener: {
+      port: env.SMTP_LISTEN_PORT,
+      host: env.SMTP_LISTEN_HOST,
+      maxBytes: env.INBOUND_MAX_BYTES,
+      maxConnections: env.SMTP_MAX_CONNECTIONS,
+      tls: env.SMTP_TLS_KEY && env.SMTP_TLS_CERT ? { key: env.SMTP_TLS_KEY, cert: env.SMTP_TLS_CERT } : undefined,
+    },
+    webhookSecret: env.INBOUND_WEBHOOK_SECRET,
+    imap: env.IMAP_HOST
+      ? {
+          host: env.IMAP_HOST,
+          port: env.IMAP_PORT,
+          secure: env.IMAP_TLS.toLowerCase() === 'true',
+          user: env.IMAP_USER ?? '',
+          password: env.IMAP_PASSWORD ?? '',
+          folder: env.IMAP_FOLDER,
+          processedFolder: env.IMAP_PROCESSED_FOLDER,
+          pollSeconds: env.IMAP_POLL_SECONDS,
+        }
+      : undefined,
+  };
+});
+export type MailConfig = ReturnType<typeof mailConfig>;

@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum InboundChannel {
+  Smtp = 'smtp',
+  Imap = 'imap',
+  Webhook = 'webhook',
+}
+
+export enum InboundStatus {
+  /** Kept raw, waiting for the worker to parse it. */
+  Stored = 'stored',
+  /** Became a notice (new case, or a revision of one). */
+  Parsed = 'parsed',
+  /** Could not be parsed, or tripped a limit: kept raw for staff, with the reason. */
+  Quarantined = 'quarantined',
+  /** Recognised as not a notice (auto-reply, bounce, our own letter) and deliberately not turned into a case. */
+  Ignored = 'ignored',
+  /** The same message (Message-ID and content) was already stored: kept, but not parsed again. */
+  Duplicate = 'duplicate',
+}
+
+/** One email exactly as received, stored before the sender is told it was accepted. */
+@Entity('inbound_messages')
+@Index('inbound_messages_dedupe', ['messageId', 'contentHash'])
+export class InboundMessage {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'enum', enum: InboundChannel, enumName: 'inbound_channel' }) channel!: InboundChannel;
+  @Column('bytea') raw!: Buffer;
+  @Column('int') sizeBytes!: number;
+  /** SHA-256 of the message's content (body and the headers that make it this message, not the Received trail). */
+  @Column('text') contentHash!: string;
+  @Column('text', { nullable: true }) messageId!: string | null;
+  @Column('text', { nullable: true }) envelopeFrom!: string | null;
+  @Column('text', { array: true, default: () => "'{}'" }) envelopeTo!: string[];
+  @Column({ type: 'enum', enum: InboundStatus, enumName: 'inbound_status', default: InboundStatus.Stored })
+  status!: InboundStatus;
+  @Column('text', { nullable: true }) reason!: string | null;
+  @Index() @Column('uuid', { nullable: true }) caseId!: string | null;
+  @Column('uuid', { nullable: true }) noticeId!: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) receivedAt!: Date;
+  @Column('timestamptz', { nullable: true }) processedAt!: Date | null;
+}

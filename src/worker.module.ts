@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from './core/core.module';
+import { EmailIntakeModule } from './email-intake/email-intake.module';
+import { MailModule } from './letters/mail.module';
 import { LinksModule } from './links/links.module';
 import { TakedownsModule } from './takedowns/takedowns.module';
 
 /** The worker: outbox relay, queue processors and the takedown schedule. Run as many as you like. */
-@Module({ imports: [CoreModule, LinksModule, TakedownsModule] })
+@Module({ imports: [CoreModule, LinksModule, TakedownsModule, MailModule, EmailIntakeModule] })
 export class WorkerModule {}

@@ -20,7 +20,8 @@ export enum JobName {
 }
 
 export type JobItem =
-  | { queue: QueueName.Cases; name: JobName.RouteCase; data: { caseId: string } }
+  /** revision: routes the case again after a reply revised its notice (absent for the first routing). */
+  | { queue: QueueName.Cases; name: JobName.RouteCase; data: { caseId: string; revision?: number } }
   /** caseId: swept right after that case was routed; absent when the scheduler fires. */
   | { queue: QueueName.Takedowns; name: JobName.SweepDueTakedowns; data: { caseId?: string } }
   | { queue: QueueName.Mail; name: JobName.SendLetter; data: { letterId: string } }
@@ -32,7 +33,9 @@ export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 export function jobIdFor(item: JobItem): string {
   switch (item.name) {
     case JobName.RouteCase:
-      return `route-case.${item.data.caseId}`;
+      return item.data.revision
+        ? `route-case.${item.data.caseId}.r${item.data.revision}`
+        : `route-case.${item.data.caseId}`;
     case JobName.SweepDueTakedowns:
       return `sweep-after.${item.data.caseId ?? 'none'}`;
     case JobName.SendLetter:

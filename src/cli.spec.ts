@@ -1,3 +1,4 @@
+import { TAKEDOWN_ELEMENTS } from './checklist';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -48,16 +49,7 @@ describe('npm run cli -- check-notice', () => {
     const [mine] = lines;
     expect(mine.file).toBe(file);
     expect(mine.kind).toBe('takedown');
-    for (const e of [
-      'authority',
-      'contact',
-      'work',
-      'infringing_material',
-      'search_term',
-      'good_faith',
-      'perjury',
-      'signature',
-    ]) {
+    for (const e of TAKEDOWN_ELEMENTS) {
       expect({ e, present: mine.elements[e].present }).toEqual({ e, present: true });
     }
     const byUrl = Object.fromEntries(mine.links.map((l: { url: string }) => [l.url, l]));

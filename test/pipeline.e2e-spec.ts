@@ -1,3 +1,4 @@
+import { TAKEDOWN_ELEMENTS } from '../src/checklist';
 import type { CaseStatusView } from '../src/cases/case-status.service';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
@@ -49,16 +50,7 @@ describe('case pipeline, through the API and the worker', () => {
     expect(res.body).toMatchObject({ kind: 'takedown', status: 'received', missing: [] });
     expect(res.body.reference).toMatch(/^DMCA-\d{4}-\d{6}$/);
     expect(res.body.statusUrl).toMatch(/\/status\/[A-Za-z0-9_-]{32}$/);
-    for (const element of [
-      'authority',
-      'contact',
-      'work',
-      'infringing_material',
-      'search_term',
-      'good_faith',
-      'perjury',
-      'signature',
-    ]) {
+    for (const element of TAKEDOWN_ELEMENTS) {
       expect(res.body.checklist[element].present).toBe(true);
     }
     const byUrl = Object.fromEntries(res.body.links.map((l: { url: string }) => [l.url, l]));

@@ -4,13 +4,20 @@ import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { checkNotice } from './checklist';
+import { appConfig, mailConfig, takedownConfig } from './core/config';
 import { AppEnv } from './core/config/app.config';
 import { DatabaseEnv } from './core/config/database-env';
 import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
 import { dataSourceOptions } from './core/database/data-source-options';
 import { ensureDatabase } from './core/database/ensure-database';
+import { OutboxService } from './core/queue/outbox.service';
+import { TemplateRenderer } from './core/templates/template-renderer';
+import { LetterPreviewError, previewLetter } from './letters/letter-preview';
+import { LettersService } from './letters/letters.service';
 import { loadProviderRegistry, sortLinks } from './links';
+import { CatalogAdapter } from './site/catalog.adapter';
 import { CatalogImportError, CatalogImportService } from './site/catalog-import.service';
+import { WebhookAdapter } from './site/webhook.adapter';
 import { approveTakedowns } from './takedowns/approve-takedowns';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -18,6 +25,8 @@ const USAGE = `Usage: npm run cli -- <command>
   check-notice [--site-domain D]... FILE...   Check notices; one JSON line per file. Needs no database.
   import-catalog FILE [--format csv|json]     Load software pages and downloads into the catalog.
   approve-takedowns REFERENCE                 Release a case's takedowns held for approval.
+  render-letter NAME --case REFERENCE [--html] Print a case's letter as the pipeline renders it (NAME: receipt,
+                                              deficiency, referral, takedown_done, uploader).
   migrate                                     Create the database if missing and run pending migrations.
 `;
 
@@ -39,7 +48,8 @@ export async function runCli(argv: string[], io: CliOutput = stdio): Promise<num
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConfigError || error instanceof CatalogImportError) io.err(`${error.message}\n`);
+    else if (error instanceof ConfigError || error instanceof CatalogImportError || error instanceof LetterPreviewError)
+      io.err(`${error.message}\n`);
     else io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
@@ -54,6 +64,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return importCatalog(args, io);
     case 'approve-takedowns':
       return approve(args, io);
+    case 'render-letter':
+      return renderLetter(args, io);
     case 'migrate':
       return migrate(io);
     case undefined:
@@ -132,6 +144,22 @@ async function approve(args: string[], io: CliOutput): Promise<number> {
       ? `Released ${approved} takedown(s) of ${reference}; the next sweep removes the links.\n`
       : `${reference} has no takedowns awaiting approval.\n`,
   );
+  return 0;
+}
+
+async function renderLetter(args: string[], io: CliOutput): Promise<number> {
+  const name = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--case');
+  const reference = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
+  if (!name || !reference) throw new UsageError('render-letter needs a letter NAME and --case REFERENCE.');
+  const app = appConfig();
+  const letters = new LettersService(new TemplateRenderer(), new OutboxService(), app, mailConfig());
+  const letter = await withDatabase((ds) => {
+    const takedown = takedownConfig();
+    const site = takedown.siteAdapter === 'webhook' ? new WebhookAdapter(takedown) : new CatalogAdapter(ds, app);
+    return previewLetter(ds, letters, { site, registry: loadProviderRegistry() }, reference, name);
+  });
+  io.out(`${letter.recipient ? `To: ${letter.recipient}\n` : ''}Subject: ${letter.subject}\n\n${letter.text}`);
+  if (args.includes('--html')) io.out(`\n----- HTML -----\n${letter.html}`);
   return 0;
 }
 

@@ -1,5 +1,24 @@
 import { Module } from '@nestjs/common';
+import { QueueModule } from '../core/queue/queue.module';
+import { IntakeService } from '../notices/intake.service';
+import { InboundParserService } from './inbound-parser.service';
+import { InboundProcessor } from './inbound.processor';
+import { InboundStoreService } from './inbound-store.service';
+import { MAIL_DNS_RESOLVER, SenderAuthService, systemResolver } from './sender-auth.service';
+import { SmtpListenerService } from './smtp-listener.service';
 
 /** The worker side of email intake: SMTP listener, IMAP poller, and parsing stored messages into notices. */
-@Module({})
+@Module({
+  imports: [QueueModule],
+  providers: [
+    // The intake service without the notices module's controllers, which belong to the HTTP app.
+    IntakeService,
+    InboundStoreService,
+    InboundParserService,
+    InboundProcessor,
+    SenderAuthService,
+    SmtpListenerService,
+    { provide: MAIL_DNS_RESOLVER, useValue: systemResolver },
+  ],
+})
 export class EmailIntakeModule {}

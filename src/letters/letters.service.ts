@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { type AppConfig, appConfig } from '../core/config';
+import { type AppConfig, appConfig, type MailConfig, mailConfig } from '../core/config';
+import { JobName, QueueName } from '../core/queue/jobs';
+import { OutboxService } from '../core/queue/outbox.service';
 import { TemplateRenderer } from '../core/templates/template-renderer';
-import { LetterKind } from './letter.entity';
+import { LetterKind, LetterStatus } from './letter.entity';
+import { letterMessageId, threadFor } from './threading';
 
 export interface LetterCase {
   id: string;
@@ -10,13 +14,47 @@ export interface LetterCase {
   statusToken: string;
 }
 
-/** Renders a letter from templates/mail and records it once per dedupe key; sending is the mail worker's job. */
+export interface RenderedLetter {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Threading for a letter that answers someone's email: their Message-ID and the References it carried. */
+export interface LetterReply {
+  inReplyTo?: string;
+  references?: string[];
+}
+
+/** Recorded for a letter with nobody to send it to: it is kept for staff, and never sent. */
+export const NO_RECIPIENT = 'No recipient address: the letter cannot be sent';
+
+/**
+ * Renders a letter from templates/mail and records it once per dedupe key, with its Message-ID, its place in
+ * the case's thread and, in the same transaction, its send job in the outbox. Sending is the mail worker's job.
+ */
 @Injectable()
 export class LettersService {
   constructor(
     private readonly templates: TemplateRenderer,
+    private readonly outbox: OutboxService,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(mailConfig.KEY) private readonly mail: MailConfig,
   ) {}
+
+  /** The letter as the pipeline renders it: `context` is what the letter adds to the site, agent and case. */
+  render(kase: LetterCase, kind: LetterKind, context: object): RenderedLetter {
+    return this.templates.letter(kind, {
+      site: { name: this.app.siteName, url: this.app.publicUrl },
+      agent: this.app.agent,
+      case: {
+        reference: kase.reference,
+        // The status link is the complainant's private link; the uploader is not given it.
+        statusUrl: kind === LetterKind.Uploader ? undefined : `${this.app.publicUrl}/status/${kase.statusToken}`,
+      },
+      ...context,
+    });
+  }
 
   /** Returns the letter's id, or undefined when a letter with this dedupe key was already recorded. */
   async record(
@@ -26,18 +64,48 @@ export class LettersService {
     occasion: string,
     recipient: string | null,
     context: object,
+    reply: LetterReply = {},
   ): Promise<string | undefined> {
-    const rendered = this.templates.letter(kind, {
-      site: { name: this.app.siteName, url: this.app.publicUrl },
-      agent: this.app.agent,
-      case: { reference: kase.reference, statusUrl: `${this.app.publicUrl}/status/${kase.statusToken}` },
-      ...context,
-    });
-    const rows: { id: string }[] = await manager.query(
-      `INSERT INTO letters (case_id, kind, dedupe_key, recipient, subject, text, html)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [kase.id, kind, `${kase.id}:${kind}:${occasion}`, recipient, rendered.subject, rendered.text, rendered.html],
+    const rendered = this.render(kase, kind, context);
+    const id = randomUUID();
+    // A thread per correspondent: the complainant's letters thread together, the uploader's apart from them.
+    const earlier = recipient
+      ? await manager.query<{ message_id: string }[]>(
+          `SELECT message_id FROM letters
+           WHERE case_id = $1 AND lower(recipient) = lower($2) AND message_id IS NOT NULL ORDER BY created_at, id`,
+          [kase.id, recipient],
+        )
+      : [];
+    const thread = threadFor(
+      earlier.map((r) => r.message_id),
+      reply,
     );
-    return rows[0]?.id;
+    // clock_timestamp(), not now(): letters recorded in one transaction keep their order in the thread.
+    const rows = await manager.query<{ id: string }[]>(
+      `INSERT INTO letters (id, case_id, kind, dedupe_key, recipient, subject, text, html, message_id, in_reply_to,
+                            "references", status, last_error, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, clock_timestamp())
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+      [
+        id,
+        kase.id,
+        kind,
+        `${kase.id}:${kind}:${occasion}`,
+        recipient,
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        letterMessageId(id, this.mail.from),
+        thread.inReplyTo,
+        thread.references,
+        recipient ? LetterStatus.Queued : LetterStatus.Failed,
+        recipient ? null : NO_RECIPIENT,
+      ],
+    );
+    if (rows.length === 0) return undefined;
+    if (recipient) {
+      await this.outbox.enqueue(manager, [{ queue: QueueName.Mail, name: JobName.SendLetter, data: { letterId: id } }]);
+    }
+    return id;
   }
 }

@@ -17,10 +17,13 @@ import {
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
-import { sortLinks, type ProviderRegistry, type SortedLink } from '../links';
+import { sortLinks, type ProviderRegistry, type SortedLink, type SortLinksInput } from '../links';
+import { complainantAddress } from '../cases/complainant-address';
+import { replyText } from '../email-intake/raw-message';
 import { linkAction } from '../takedowns/link-action';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
+import { HOLD_FLAGS, holds, NoticeFlag } from './notice-flags';
 import { NoticeChannel } from './notice.entity';
 
 export interface IntakeRequest {
@@ -31,6 +34,42 @@ export interface IntakeRequest {
   consent?: { privacyNotice: string };
   /** Idempotency-Key header and a hash of the body it came with. */
   idempotency?: { key: string; requestHash: string };
+  /** For email: the stored message, its sender and authentication, and reasons to hold it for a person. */
+  email?: EmailOrigin;
+}
+
+export interface EmailOrigin {
+  inboundMessageId: string;
+  senderEmail: string;
+  auth: object | null;
+  flags: string[];
+}
+
+/** A reply threaded into an existing case. */
+export interface RevisionRequest {
+  text: string;
+  email: EmailOrigin;
+}
+
+export interface RecordedNotice {
+  caseId: string;
+  noticeId: string;
+  status: string;
+  flags: string[];
+  /** For a revision: whether the case was sent to the router again. */
+  rerouted?: boolean;
+}
+
+interface CaseForRevision {
+  id: string;
+  status: CaseStatus;
+  checklist: ChecklistResult;
+}
+
+interface EarlierNotice {
+  raw_text: string | null;
+  structured: StructuredNotice | null;
+  flags: string[];
 }
 
 export interface IntakeResult {
@@ -55,25 +94,13 @@ export class IntakeService {
   ) {}
 
   async receive(request: IntakeRequest): Promise<IntakeResult> {
-    this.enforceLimits(request.structured?.infringingUrls?.length ?? 0, request.text?.length ?? 0);
-    const links = sortLinks(
-      {
-        text: request.text,
-        infringingUrls: request.structured?.infringingUrls,
-        workUrl: request.structured?.work?.url,
-      },
-      { siteDomains: this.app.siteDomains, registry: this.registry },
-    );
-    const checklist = checkNotice({ structured: request.structured, text: request.text, textLinks: links });
-    // The work's own URL is not counted against the limit: only what the sender reports.
-    this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
-
+    const { links, checklist } = this.prepare(request);
     return this.dataSource.transaction(async (manager) => {
       if (request.idempotency) {
         const earlier = await this.claimIdempotencyKey(manager, request.idempotency);
         if (earlier) return { response: earlier, replayed: true };
       }
-      const response = await this.record(manager, request, checklist, links);
+      const { response } = await this.record(manager, request, checklist, links);
       if (request.idempotency) {
         await manager.query(
           `UPDATE idempotency_keys SET case_id = $2, response_status = $3, response_body = $4 WHERE key = $1`,
@@ -82,6 +109,133 @@ export class IntakeService {
       }
       return { response, replayed: false };
     });
+  }
+
+  /**
+   * A new notice from email, recorded in the caller's transaction (which also marks the stored message parsed).
+   * Throws NoticeTooLargeError over the limits, as receive does.
+   */
+  async receiveEmail(manager: EntityManager, request: IntakeRequest & { email: EmailOrigin }): Promise<RecordedNotice> {
+    const { links, checklist } = this.prepare(request);
+    const { response, noticeId } = await this.record(manager, request, checklist, links);
+    return { caseId: response.caseId, noticeId, status: response.status, flags: request.email.flags };
+  }
+
+  /**
+   * A reply to one of a case's letters: kept as a revised notice of that case. The checklist runs again over the
+   * case's whole record (every notice's text, replies without what they quote, and structured fields), new links
+   * join the case, and when the case has just become complete, or gained links, it goes back to the router. A reply
+   * from an address that is not the complainant's is kept but flagged, and then nothing is done automatically.
+   */
+  async revise(manager: EntityManager, caseId: string, request: RevisionRequest): Promise<RecordedNotice> {
+    this.enforceLimits(0, request.text.length);
+    const links = this.sort({ text: request.text });
+    this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
+    const own = checkNotice({ text: replyText(request.text), textLinks: links });
+
+    const [kase] = await manager.query<CaseForRevision[]>(
+      `SELECT id, status, checklist FROM cases WHERE id = $1 FOR UPDATE`,
+      [caseId],
+    );
+    const earlier = await manager.query<EarlierNotice[]>(
+      `SELECT raw_text, structured, flags FROM notices WHERE case_id = $1 ORDER BY received_at, id`,
+      [caseId],
+    );
+    const flags = [...request.email.flags];
+    const known = await this.complainantEmails(manager, caseId);
+    if (!known.has(request.email.senderEmail.toLowerCase())) flags.push(NoticeFlag.SenderNotComplainant);
+
+    const [notice] = await manager.query<{ id: string }[]>(
+      `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
+                            inbound_message_id, sender_email, auth, flags)
+       VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        caseId,
+        NoticeChannel.Email,
+        request.text,
+        JSON.stringify(own),
+        links.length,
+        request.email.inboundMessageId,
+        request.email.senderEmail,
+        request.email.auth ? JSON.stringify(request.email.auth) : null,
+        flags,
+      ],
+    );
+    const added = await this.recordLinks(manager, caseId, notice.id, links);
+
+    // The first notice is read as sent; each reply without the letter it quotes.
+    const texts = [...earlier.map((n) => n.raw_text), request.text]
+      .map((t, i) => (t === null ? '' : i === 0 ? t : replyText(t)))
+      .filter((t) => t.trim() !== '');
+    const structured = mergeStructured(earlier.map((n) => n.structured));
+    const text = texts.join('\n\n');
+    const checklist = checkNotice({
+      structured,
+      text,
+      textLinks: this.sort({ text, infringingUrls: structured?.infringingUrls, workUrl: structured?.work?.url }),
+    });
+
+    const held = holds(flags) || earlier.some((n) => holds(n.flags));
+    const open = OPEN_STATUSES.includes(kase.status);
+    let status = kase.status;
+    if (open) status = held ? CaseStatus.InReview : initialStatus(checklist);
+    const actionable = checklist.kind === 'takedown' && checklist.complete;
+    const rerouted =
+      !held &&
+      actionable &&
+      (open || kase.status === CaseStatus.Actioned) &&
+      (!kase.checklist.complete || added.pending > 0);
+    await manager.query(
+      `UPDATE cases SET checklist = $2, kind = $3, status = $4, routed_at = CASE WHEN $5 THEN NULL ELSE routed_at END,
+                        updated_at = now()
+       WHERE id = $1`,
+      [caseId, JSON.stringify(checklist), checklist.kind, status, rerouted],
+    );
+    await audit(manager, caseId, 'sender', 'notice.revised', {
+      channel: NoticeChannel.Email,
+      missing: checklist.missing,
+      newLinks: added.inserted,
+      flags,
+      rerouted,
+    });
+    if (rerouted) {
+      await this.outbox.enqueue(manager, [
+        { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId, revision: earlier.length + 1 } },
+      ]);
+    }
+    return { caseId, noticeId: notice.id, status, flags, rerouted };
+  }
+
+  /** Who may revise a case: its complainant's addresses and the senders of its earlier, unflagged notices. */
+  private async complainantEmails(manager: EntityManager, caseId: string): Promise<Set<string>> {
+    const rows = await manager.query<{ email: string }[]>(
+      `SELECT lower(email) AS email FROM parties WHERE case_id = $1 AND role = 'complainant' AND email IS NOT NULL
+       UNION
+       SELECT lower(sender_email) FROM notices
+       WHERE case_id = $1 AND sender_email IS NOT NULL AND NOT (flags && $2::text[])`,
+      [caseId, HOLD_FLAGS],
+    );
+    const known = new Set(rows.map((r) => r.email));
+    const fallback = await complainantAddress(manager, caseId);
+    if (fallback) known.add(fallback.toLowerCase());
+    return known;
+  }
+
+  private prepare(request: IntakeRequest): { links: SortedLink[]; checklist: ChecklistResult } {
+    this.enforceLimits(request.structured?.infringingUrls?.length ?? 0, request.text?.length ?? 0);
+    const links = this.sort({
+      text: request.text,
+      infringingUrls: request.structured?.infringingUrls,
+      workUrl: request.structured?.work?.url,
+    });
+    const checklist = checkNotice({ structured: request.structured, text: request.text, textLinks: links });
+    // The work's own URL is not counted against the limit: only what the sender reports.
+    this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
+    return { links, checklist };
+  }
+
+  private sort(input: SortLinksInput): SortedLink[] {
+    return sortLinks(input, { siteDomains: this.app.siteDomains, registry: this.registry });
   }
 
   private enforceLimits(urlCount: number, textLength: number): void {
@@ -128,8 +282,9 @@ export class IntakeService {
     request: IntakeRequest,
     checklist: ChecklistResult,
     links: SortedLink[],
-  ): Promise<NoticeResponseDto> {
-    const status = initialStatus(checklist);
+  ): Promise<{ response: NoticeResponseDto; noticeId: string }> {
+    const flags = request.email?.flags ?? [];
+    const status = holds(flags) ? CaseStatus.InReview : initialStatus(checklist);
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];
     const [created] = await manager.query<{ id: string; reference: string }[]>(
@@ -141,8 +296,9 @@ export class IntakeService {
     );
 
     const [notice] = await manager.query<{ id: string }[]>(
-      `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
+                            inbound_message_id, sender_email, auth, flags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
       [
         created.id,
         request.channel,
@@ -150,6 +306,10 @@ export class IntakeService {
         request.structured ? JSON.stringify(request.structured) : null,
         JSON.stringify(checklist),
         links.length,
+        request.email?.inboundMessageId ?? null,
+        request.email?.senderEmail ?? request.structured?.complainant?.email ?? null,
+        request.email?.auth ? JSON.stringify(request.email.auth) : null,
+        flags,
       ],
     );
 
@@ -160,6 +320,7 @@ export class IntakeService {
       kind: checklist.kind,
       missing: checklist.missing,
       links: links.length,
+      ...(flags.length > 0 ? { flags } : {}),
     });
     if (request.consent) {
       await audit(manager, created.id, 'sender', 'consent.given', { privacyNotice: request.consent.privacyNotice });
@@ -168,7 +329,7 @@ export class IntakeService {
       { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId: created.id } },
     ]);
 
-    return {
+    const response: NoticeResponseDto = {
       caseId: created.id,
       reference: created.reference,
       status,
@@ -184,6 +345,7 @@ export class IntakeService {
         action: linkAction(l, checklist, this.takedown.requireApproval),
       })),
     };
+    return { response, noticeId: notice.id };
   }
 
   private async recordParties(manager: EntityManager, caseId: string, structured?: StructuredNotice): Promise<void> {
@@ -200,17 +362,21 @@ export class IntakeService {
     );
   }
 
-  /** One statement for any number of links. */
+  /**
+   * One statement for any number of links. A link the case already has (a reply repeating it) is left as it is.
+   * Returns how many were new, and how many of those wait for the router.
+   */
   private async recordLinks(
     manager: EntityManager,
     caseId: string,
     noticeId: string,
     links: SortedLink[],
-  ): Promise<void> {
-    if (links.length === 0) return;
-    await manager.query(
+  ): Promise<{ inserted: number; pending: number }> {
+    if (links.length === 0) return { inserted: 0, pending: 0 };
+    const rows = await manager.query<{ status: LinkStatus }[]>(
       `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position)
-       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])`,
+       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
+       ON CONFLICT (case_id, url) DO NOTHING RETURNING status`,
       [
         caseId,
         noticeId,
@@ -223,7 +389,25 @@ export class IntakeService {
         links.map((_, i) => i),
       ],
     );
+    return { inserted: rows.length, pending: rows.filter((r) => r.status === LinkStatus.Pending).length };
   }
+}
+
+/** Statuses in which a reply may still change what happens to the case. */
+const OPEN_STATUSES: readonly CaseStatus[] = [CaseStatus.Received, CaseStatus.NeedsInfo, CaseStatus.InReview];
+
+/** The case's structured record: later notices' fields over earlier ones, URL and search-term lists joined. */
+function mergeStructured(all: (StructuredNotice | null)[]): StructuredNotice | undefined {
+  const present = all.filter((s): s is StructuredNotice => s !== null);
+  if (present.length === 0) return undefined;
+  return present.reduce((acc, s) => ({
+    ...acc,
+    ...s,
+    complainant: acc.complainant || s.complainant ? { ...acc.complainant, ...s.complainant } : undefined,
+    work: acc.work || s.work ? { ...acc.work, ...s.work } : undefined,
+    infringingUrls: [...(acc.infringingUrls ?? []), ...(s.infringingUrls ?? [])],
+    searchTerms: [...(acc.searchTerms ?? []), ...(s.searchTerms ?? [])],
+  }));
 }
 
 function isActionable(link: SortedLink): boolean {

@@ -9,6 +9,7 @@ import { LinkStatus } from '../cases/reported-link.entity';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
+import { HOLD_FLAGS } from '../notices/notice-flags';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
@@ -49,8 +50,11 @@ const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', '
 
 /**
  * Turns a recorded case into its follow-up work: takedowns for our own links, referrals per storage provider,
- * takedowns of our outbound links to reported files (512(d)), and the letters. Runs once per case; a retry finds
- * routed_at set and does nothing.
+ * takedowns of our outbound links to reported files (512(d)), and the letters. Runs once per routing; a retry finds
+ * routed_at set and does nothing. A reply that revises the case clears routed_at and routes it again: the links of all
+ * its notices still pending are acted on, takedowns and referrals already made are kept (unique constraints), and
+ * the letters of this routing are keyed by the revision (the case's notice count), so a second receipt can follow.
+ * A case with a notice flagged for review (a DMARC failure, a reply from a stranger) is held for a person instead.
  */
 @Injectable()
 export class CaseRouterService {
@@ -68,29 +72,43 @@ export class CaseRouterService {
     if (!first || first.routed_at) return;
     // The site adapter may be slow or remote (a CMS webhook): ask it before the transaction, not inside it.
     const matches = await this.site.searchPages(first.search_terms, SEARCH_MATCH_LIMIT);
-    const plan = isActionable(first) ? await this.plan(first.id) : undefined;
+    const plan =
+      isActionable(first) && !(await this.heldFor(this.dataSource.manager, caseId)).length
+        ? await this.plan(first.id)
+        : undefined;
 
     await this.dataSource.transaction(async (m) => {
       const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
       if (!kase || kase.routed_at) return; // another worker routed it meanwhile
+      const held = await this.heldFor(m, kase.id);
+      if (held.length > 0) {
+        await m.query(`UPDATE cases SET routed_at = now(), status = $2, search_matches = $3 WHERE id = $1`, [
+          kase.id,
+          CaseStatus.InReview,
+          JSON.stringify(matches),
+        ]);
+        await audit(m, kase.id, 'worker', 'case.held_for_review', { flags: held });
+        return;
+      }
       const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
       const recipient = await complainantAddress(m, kase.id);
+      const occasion = await this.occasion(m, kase.id);
 
       let status = kase.status;
       let deficiencyLetter = false;
       if (plan) {
-        status = await this.routeComplete(m, kase, plan, recipient);
+        status = await this.routeComplete(m, kase, plan, recipient, occasion);
       } else if (
         kase.kind === 'takedown' &&
         DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)
       ) {
-        await this.letters.record(m, letterCase, LetterKind.Deficiency, '1', recipient, {
+        await this.letters.record(m, letterCase, LetterKind.Deficiency, occasion, recipient, {
           missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
         });
         await audit(m, kase.id, 'worker', 'letter.deficiency_recorded', { missing: kase.checklist.missing });
         deficiencyLetter = true;
       }
-      await this.letters.record(m, letterCase, LetterKind.Receipt, '1', recipient, {
+      await this.letters.record(m, letterCase, LetterKind.Receipt, occasion, recipient, {
         kind: kase.kind,
         complete: kase.checklist.complete,
         deficiencyLetter,
@@ -103,6 +121,24 @@ export class CaseRouterService {
       ]);
       await audit(m, kase.id, 'worker', 'case.routed', { status, searchMatches: matches.length });
     });
+  }
+
+  /** The review flags on the case's notices; a case with any is not acted on automatically. */
+  private async heldFor(m: EntityManager, caseId: string): Promise<string[]> {
+    const [row] = await m.query<{ flags: string[] | null }[]>(
+      `SELECT array_agg(DISTINCT f) AS flags FROM notices, unnest(flags) AS f WHERE case_id = $1 AND f = ANY($2::text[])`,
+      [caseId, HOLD_FLAGS],
+    );
+    return row?.flags ?? [];
+  }
+
+  /**
+   * The dedupe occasion of this routing's letters: '1' for the first, the notice count after a revision. The case
+   * row is locked, so a routing and a revision cannot interleave.
+   */
+  private async occasion(m: EntityManager, caseId: string): Promise<string> {
+    const [row] = await m.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM notices WHERE case_id = $1`, [caseId]);
+    return String(Math.max(1, row?.n ?? 1));
   }
 
   /** The case's actionable links and what the site has for them. */
@@ -124,6 +160,7 @@ export class CaseRouterService {
     kase: CaseRow,
     { links, internal, disk, ours, outbound }: RoutingPlan,
     recipient: string | null,
+    occasion: string,
   ): Promise<CaseStatus> {
     const created = await this.createTakedowns(m, links, [
       ...ours.map((s) => ({ s, reason: TakedownReason.Reported })),
@@ -136,7 +173,7 @@ export class CaseRouterService {
     await this.setLinkStatus(m, missing, LinkStatus.NotFound);
     if (!this.config.requireApproval) await this.setLinkStatus(m, scheduled, LinkStatus.Approved);
 
-    const referred = await this.refer(m, kase, disk, recipient);
+    const referred = await this.refer(m, kase, disk, recipient, occasion);
     await audit(m, kase.id, 'worker', 'takedowns.scheduled', {
       takedowns: created,
       internalNotFound: missing.length,
@@ -180,7 +217,13 @@ export class CaseRouterService {
   }
 
   /** Returns how many providers the links were referred to. */
-  private async refer(m: EntityManager, kase: CaseRow, disk: LinkRow[], recipient: string | null): Promise<number> {
+  private async refer(
+    m: EntityManager,
+    kase: CaseRow,
+    disk: LinkRow[],
+    recipient: string | null,
+    occasion: string,
+  ): Promise<number> {
     const byProvider = new Map<string, LinkRow[]>();
     for (const l of disk) {
       if (!l.provider) continue;
@@ -215,7 +258,7 @@ export class CaseRouterService {
       m,
       { id: kase.id, reference: kase.reference, statusToken: kase.status_token },
       LetterKind.Referral,
-      '1',
+      occasion,
       recipient,
       { providers: groups },
     );

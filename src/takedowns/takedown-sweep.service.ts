@@ -5,7 +5,8 @@ import { complainantAddress } from '../cases/complainant-address';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
-import { SITE_ADAPTER, type SiteAdapter, type TakedownOutcome } from '../site/site-adapter';
+import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
+import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } from '../site/site-adapter';
 import { TakedownReason } from './takedown.entity';
 
 interface ClaimedRow {
@@ -128,7 +129,8 @@ export class TakedownSweepService {
       );
       const done = group.filter((r) => outcomes.get(r.site_ref) === 'done');
       const live = await this.site.stillLive(done.map((r) => r.site_ref));
-      const recorded = await this.dataSource.transaction((m) => this.recordResults(m, group, outcomes, live));
+      const uploaded = await uploadedLinks(this.site, done.map(removedLink));
+      const recorded = await this.dataSource.transaction((m) => this.recordResults(m, group, outcomes, live, uploaded));
       return { ...counts, ...recorded };
     } catch (error) {
       try {
@@ -162,6 +164,7 @@ export class TakedownSweepService {
     group: ClaimedRow[],
     outcomes: Map<string, TakedownOutcome>,
     live: Set<string>,
+    uploaded: Map<string, SiteLink>,
   ): Promise<{ done: number; notFound: number }> {
     const ours = await this.stillOurs(m, group);
     if (ours.length === 0) return { done: 0, notFound: 0 };
@@ -191,6 +194,7 @@ export class TakedownSweepService {
       outboundLinksRemoved: outbound.length,
     });
     if (done.length > 0) await this.recordDoneLetter(m, ours[0], done);
+    await this.recordUploaderLetters(m, ours[0], done, uploaded);
     return { done: done.length, notFound: notFound.length };
   }
 
@@ -220,6 +224,28 @@ export class TakedownSweepService {
     return { failed: giveUp.length, retrying: retry.length };
   }
 
+  /**
+   * 512(g)(2)(A): the uploader is told promptly what was removed and how to file a counter-notice; one letter per
+   * case and address. It names the case but nothing of the complainant's contact details.
+   */
+  private async recordUploaderLetters(
+    m: EntityManager,
+    first: ClaimedRow,
+    done: ClaimedRow[],
+    uploaded: Map<string, SiteLink>,
+  ): Promise<void> {
+    for (const [email, removed] of removedByUploader(done.map(removedLink), uploaded)) {
+      await this.letters.record(
+        m,
+        { id: first.case_id, reference: first.reference, statusToken: first.status_token },
+        LetterKind.Uploader,
+        email,
+        email,
+        { removed, at: new Date() },
+      );
+    }
+  }
+
   private async recordDoneLetter(m: EntityManager, first: ClaimedRow, done: ClaimedRow[]): Promise<void> {
     await this.letters.record(
       m,
@@ -228,14 +254,13 @@ export class TakedownSweepService {
       // One letter per batch of removals: the first takedown id names the occasion.
       [...done.map((r) => r.id)].sort()[0],
       await complainantAddress(m, first.case_id),
-      {
-        removed: [...new Set(done.filter((r) => r.reason === TakedownReason.Reported).map((r) => r.url))],
-        // 512(d): the file stays at its provider; what we removed is our link to it.
-        outbound: [...new Set(done.filter((r) => r.reason === TakedownReason.OutboundLink).map((r) => r.url))],
-        at: new Date(),
-      },
+      takedownDoneContext(done.map(removedLink), new Date()),
     );
   }
+}
+
+function removedLink(r: ClaimedRow): RemovedLink {
+  return { siteRef: r.site_ref, url: r.url, outbound: r.reason === TakedownReason.OutboundLink };
 }
 
 function messageOf(error: unknown): string {

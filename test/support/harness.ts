@@ -12,6 +12,7 @@ import { redisOptionsFromUrl } from '../../src/core/queue/redis-options';
 import { configureHttpApp } from '../../src/http-app';
 import { WorkerModule } from '../../src/worker.module';
 import { applyTestEnv, TEST_DATABASE_URL } from './env';
+import { SmtpSink } from './smtp-sink';
 
 export interface RunningApi {
   url: string;
@@ -32,13 +33,25 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-/** Boots a real worker: outbox relay, BullMQ processors and the sweep schedule. */
+/**
+ * Boots a real worker: outbox relay, BullMQ processors and the sweep schedule. Unless the test names an SMTP_URL,
+ * its letters go to a sink of its own that closes with it: with no server at all, send jobs would sit in retry
+ * and drain() would wait for them.
+ */
 export async function startWorker(env: Record<string, string> = {}): Promise<INestApplicationContext> {
-  applyTestEnv(env);
+  const sink = env.SMTP_URL ? undefined : await new SmtpSink().start();
+  applyTestEnv(sink ? { SMTP_URL: sink.url, ...env } : env);
   const worker = await NestFactory.createApplicationContext(WorkerModule, {
     logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'],
   });
   await worker.init();
+  if (sink) {
+    const close = worker.close.bind(worker);
+    worker.close = async () => {
+      await close();
+      await sink.stop();
+    };
+  }
   return worker;
 }
 

@@ -1,0 +1,283 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import { DataSource, EntityManager } from 'typeorm';
+import { isValidEmail } from '../checklist';
+import { NoticeTooLargeError } from '../notices/intake.errors';
+import { type EmailOrigin, IntakeService, type RecordedNotice } from '../notices/intake.service';
+import { NoticeFlag } from '../notices/notice-flags';
+import { NoticeChannel } from '../notices/notice.entity';
+import { InboundStatus } from './inbound-message.entity';
+import { loopReason } from './mail-loop';
+import {
+  headerValue,
+  messageIdOf,
+  messageIds,
+  mimeProblem,
+  parseHeaders,
+  type RawHeader,
+  splitMessage,
+} from './raw-message';
+import { SenderAuthService } from './sender-auth.service';
+
+/**
+ * Parsing limits. The size is already bounded where the message came in (INBOUND_MAX_BYTES); these bound the work a
+ * message of that size can cause. Tripping one quarantines the message: it stays raw for staff, with the reason.
+ */
+export const PARSE_LIMITS = {
+  /** MIME parts in the whole tree, forwarded messages included. */
+  maxParts: 100,
+  /** Nesting of multiparts and forwarded messages. */
+  maxDepth: 8,
+  /** Wall-clock time for mailparser. */
+  timeoutMs: 20_000,
+  /** Forwarded messages (.eml, message/rfc822) read into the notice, and how deep inside each other. */
+  maxForwardDepth: 3,
+};
+
+const CASE_REFERENCE = /\bDMCA-\d{4}-\d{6}\b/g;
+const TEXT_ATTACHMENT = /\.(txt|text)$/i;
+const EML_ATTACHMENT = /\.eml$/i;
+
+interface InboundRow {
+  id: string;
+  raw: Buffer;
+  envelope_from: string | null;
+  status: InboundStatus;
+}
+
+interface EvidenceInput {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+class QuarantineError extends Error {}
+
+/**
+ * Turns one stored message into a notice (a new case, or a revision of the case whose letter it answers), or sets it
+ * aside: quarantined when it cannot or may not be parsed, ignored when it is machine mail (auto-replies, bounces,
+ * our own letters coming back). Nothing is ever dropped: the raw message stays in inbound_messages.
+ */
+@Injectable()
+export class InboundParserService {
+  private readonly logger = new Logger(InboundParserService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly intake: IntakeService,
+    private readonly senderAuth: SenderAuthService,
+  ) {}
+
+  async parse(inboundId: string): Promise<void> {
+    const [row] = await this.dataSource.query<InboundRow[]>(
+      `SELECT id, raw, envelope_from, status FROM inbound_messages WHERE id = $1`,
+      [inboundId],
+    );
+    if (!row || row.status !== InboundStatus.Stored) return; // a retry after the message was settled
+    const headers = parseHeaders(splitMessage(row.raw).head);
+
+    const problem = mimeProblem(row.raw, PARSE_LIMITS);
+    if (problem) return this.settle(row.id, InboundStatus.Quarantined, problem);
+    let mail: ParsedMail;
+    try {
+      mail = await withTimeout(parseMail(row.raw), PARSE_LIMITS.timeoutMs, 'parsing');
+    } catch (error) {
+      return this.settle(row.id, InboundStatus.Quarantined, `could not parse: ${message(error)}`);
+    }
+
+    const own = await this.ownLetter(headers);
+    if (own) return this.settle(row.id, InboundStatus.Ignored, own);
+    const caseId = await this.threadedCase(headers, mail.subject);
+    const loop = loopReason(headers, row.envelope_from, caseId !== undefined);
+    if (loop) return this.settle(row.id, InboundStatus.Ignored, loop);
+
+    const sender = mail.from?.value.find((a) => a.address && isValidEmail(a.address));
+    if (!sender?.address) return this.settle(row.id, InboundStatus.Quarantined, 'no usable From address');
+
+    let content: { text: string; evidence: EvidenceInput[] };
+    try {
+      content = await this.content(mail, 0);
+    } catch (error) {
+      if (error instanceof QuarantineError) return this.settle(row.id, InboundStatus.Quarantined, error.message);
+      throw error;
+    }
+
+    const auth = await this.senderAuth.check(
+      row.raw,
+      row.envelope_from,
+      headers.some((h) => h.name === 'received'),
+    );
+    const email: EmailOrigin = {
+      inboundMessageId: row.id,
+      senderEmail: sender.address.toLowerCase(),
+      auth,
+      flags: auth.dmarc === 'fail' ? [NoticeFlag.DmarcFail] : [],
+    };
+
+    try {
+      await this.dataSource.transaction(async (m) => {
+        const [locked] = await m.query<{ status: InboundStatus }[]>(
+          `SELECT status FROM inbound_messages WHERE id = $1 FOR UPDATE`,
+          [row.id],
+        );
+        if (locked?.status !== InboundStatus.Stored) return;
+        const recorded: RecordedNotice = caseId
+          ? await this.intake.revise(m, caseId, { text: content.text, email })
+          : await this.intake.receiveEmail(m, {
+              channel: NoticeChannel.Email,
+              text: content.text,
+              structured: { complainant: { name: sender.name || undefined, email: email.senderEmail } },
+              email,
+            });
+        await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
+        await m.query(
+          `UPDATE inbound_messages SET status = 'parsed', case_id = $2, notice_id = $3, processed_at = now(),
+                  reason = $4
+           WHERE id = $1`,
+          [
+            row.id,
+            recorded.caseId,
+            recorded.noticeId,
+            recorded.flags.length > 0 ? `flagged: ${recorded.flags.join(', ')}` : null,
+          ],
+        );
+      });
+    } catch (error) {
+      if (error instanceof NoticeTooLargeError) return this.settle(row.id, InboundStatus.Quarantined, error.message);
+      throw error;
+    }
+  }
+
+  /** One of our letters come back (a loop through a forwarder, or a misaddressed copy). */
+  private async ownLetter(headers: RawHeader[]): Promise<string | undefined> {
+    if (headers.some((h) => h.name === 'x-takedown-case')) return 'our own letter: X-Takedown-Case header';
+    const id = messageIdOf(headers);
+    if (!id) return undefined;
+    const rows = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM letters WHERE message_id = $1`, [id]);
+    return rows.length > 0 ? 'our own letter: its Message-ID is one of ours' : undefined;
+  }
+
+  /** The case whose letter this answers: In-Reply-To or References naming one of our letters, else a case reference in the subject. */
+  private async threadedCase(headers: RawHeader[], subject: string | undefined): Promise<string | undefined> {
+    const ids = [
+      ...messageIds(headerValue(headers, 'in-reply-to')),
+      ...messageIds(headerValue(headers, 'references')).reverse(),
+    ];
+    if (ids.length > 0) {
+      const [hit] = await this.dataSource.query<{ case_id: string }[]>(
+        `SELECT case_id FROM letters WHERE message_id = ANY($1::text[])
+         ORDER BY array_position($1::text[], message_id) LIMIT 1`,
+        [ids],
+      );
+      if (hit) return hit.case_id;
+    }
+    const references = [...new Set((subject ?? '').match(CASE_REFERENCE) ?? [])];
+    if (references.length === 0) return undefined;
+    const [kase] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM cases WHERE reference = ANY($1::text[]) ORDER BY array_position($1::text[], reference) LIMIT 1`,
+      [references],
+    );
+    return kase?.id;
+  }
+
+  /**
+   * The notice text (the plain part, or the HTML part as text), with text attachments and forwarded messages read
+   * into it; every other attachment is evidence, kept with its size and hash.
+   */
+  private async content(mail: ParsedMail, depth: number): Promise<{ text: string; evidence: EvidenceInput[] }> {
+    const texts = [mail.text ?? ''];
+    const evidence: EvidenceInput[] = [];
+    for (const a of mail.attachments) {
+      const name = a.filename ?? '';
+      const type = a.contentType.toLowerCase();
+      if (type === 'message/rfc822' || EML_ATTACHMENT.test(name)) {
+        if (depth + 1 > PARSE_LIMITS.maxForwardDepth)
+          throw new QuarantineError(`forwarded messages nested deeper than ${PARSE_LIMITS.maxForwardDepth}`);
+        const inner = await withTimeout(
+          parseMail(a.content).catch((error: unknown) => {
+            throw new QuarantineError(`could not parse a forwarded message: ${message(error)}`);
+          }),
+          PARSE_LIMITS.timeoutMs,
+          'parsing a forwarded message',
+        );
+        const read = await this.content(inner, depth + 1);
+        texts.push(forwardedHeader(inner, name) + read.text);
+        evidence.push(...read.evidence);
+      } else if (type === 'text/plain' || TEXT_ATTACHMENT.test(name)) {
+        texts.push(`----- Attached file${name ? ` ${name}` : ''} -----\n${a.content.toString('utf8')}`);
+      } else if (!isInlineDecoration(a)) {
+        evidence.push({ filename: name || 'attachment', contentType: type, content: a.content });
+      }
+    }
+    return { text: texts.filter((t) => t.trim() !== '').join('\n\n'), evidence };
+  }
+
+  private async storeEvidence(
+    m: EntityManager,
+    inboundId: string,
+    caseId: string,
+    files: EvidenceInput[],
+  ): Promise<void> {
+    if (files.length === 0) return;
+    await m.query(
+      `INSERT INTO evidence_files (inbound_message_id, case_id, filename, content_type, size_bytes, sha256, content)
+       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::bytea[])`,
+      [
+        inboundId,
+        caseId,
+        files.map((f) => f.filename),
+        files.map((f) => f.contentType),
+        files.map((f) => f.content.length),
+        files.map((f) => createHash('sha256').update(f.content).digest('hex')),
+        files.map((f) => f.content),
+      ],
+    );
+  }
+
+  private async settle(id: string, status: InboundStatus, reason: string): Promise<void> {
+    this.logger.log(`inbound ${id}: ${status} (${reason})`);
+    await this.dataSource.query(
+      `UPDATE inbound_messages SET status = $2, reason = $3, processed_at = now() WHERE id = $1 AND status = 'stored'`,
+      [id, status, reason],
+    );
+  }
+}
+
+function parseMail(raw: Buffer): Promise<ParsedMail> {
+  return simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+}
+
+/** An image the HTML part shows inline (a logo in a signature): neither text nor evidence. */
+function isInlineDecoration(a: Attachment): boolean {
+  return a.related === true && a.contentType.startsWith('image/');
+}
+
+function forwardedHeader(mail: ParsedMail, filename: string): string {
+  const lines = [
+    `----- Forwarded message${filename ? ` ${filename}` : ''} -----`,
+    mail.from ? `From: ${mail.from.text}` : undefined,
+    mail.date ? `Date: ${mail.date.toUTCString()}` : undefined,
+    mail.subject ? `Subject: ${mail.subject}` : undefined,
+  ];
+  return `${lines.filter((l) => l !== undefined).join('\n')}\n\n`;
+}
+
+/** mailparser cannot be interrupted; the timer bounds how long the job waits for it. */
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new QuarantineError(`${what} took longer than ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

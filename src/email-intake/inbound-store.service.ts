@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { JobName, QueueName } from '../core/queue/jobs';
+import { OutboxService } from '../core/queue/outbox.service';
+import { InboundChannel, InboundStatus } from './inbound-message.entity';
+import { contentHash, messageIdOf, parseHeaders, splitMessage } from './raw-message';
+
+export interface InboundEnvelope {
+  /** SMTP MAIL FROM: '' for the null sender `<>`, null when the channel has no envelope. */
+  from: string | null;
+  to: string[];
+}
+
+export interface StoredInbound {
+  id: string;
+  status: InboundStatus.Stored | InboundStatus.Duplicate;
+}
+
+/**
+ * Keeps every inbound message exactly as received, before anyone is told it was accepted. A message already
+ * stored (same Message-ID, same content) is kept as a duplicate and not parsed again; a different message that
+ * reuses a Message-ID is a message of its own.
+ */
+@Injectable()
+export class InboundStoreService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async store(channel: InboundChannel, raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
+    const messageId = messageIdOf(parseHeaders(splitMessage(raw).head)) ?? null;
+    const hash = contentHash(raw);
+    return this.dataSource.transaction(async (m) => {
+      let original: { id: string } | undefined;
+      if (messageId) {
+        // The dedupe index is not unique (a reused Message-ID is allowed): serialise the check per Message-ID.
+        await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`inbound:${messageId}`]);
+        [original] = await m.query<{ id: string }[]>(
+          `SELECT id FROM inbound_messages WHERE message_id = $1 AND content_hash = $2 AND status <> 'duplicate'
+           ORDER BY received_at LIMIT 1`,
+          [messageId, hash],
+        );
+      }
+      const status = original ? InboundStatus.Duplicate : InboundStatus.Stored;
+      const [row] = await m.query<{ id: string }[]>(
+        `INSERT INTO inbound_messages (channel, raw, size_bytes, content_hash, message_id, envelope_from, envelope_to, status, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          channel,
+          raw,
+          raw.length,
+          hash,
+          messageId,
+          envelope.from,
+          envelope.to,
+          status,
+          original ? `duplicate of ${original.id}` : null,
+        ],
+      );
+      if (!original) {
+        await this.outbox.enqueue(m, [
+          { queue: QueueName.Inbound, name: JobName.ParseInbound, data: { inboundId: row.id } },
+        ]);
+      }
+      return { id: row.id, status };
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Plain functions over a raw RFC 5322 message, cheap enough to run before anything is acknowledged: no MIME
+ * decoding, no charset work. The full parse happens later in the worker (mailparser).
+ */
+
+export interface RawHeader {
+  /** Lower-case name. */
+  name: string;
+  /** Unfolded value, trimmed. */
+  value: string;
+  /** The header's lines exactly as received. */
+  raw: string;
+}
+
+/** Headers each relay adds or rewrites on its way to us: the same message delivered twice differs only in these. */
+const PER_HOP_HEADERS = new Set([
+  'received',
+  'x-received',
+  'return-path',
+  'delivered-to',
+  'x-original-to',
+  'envelope-to',
+  'x-envelope-from',
+  'x-envelope-to',
+  'received-spf',
+  'authentication-results',
+  'arc-seal',
+  'arc-message-signature',
+  'arc-authentication-results',
+  'x-ms-exchange-organization-authas',
+  'x-spam-status',
+  'x-spam-score',
+  'x-spam-flag',
+  'x-virus-scanned',
+]);
+
+/** Splits at the first empty line. A message without one is all header (RFC 5322 allows an empty body). */
+export function splitMessage(raw: Buffer): { head: string; body: Buffer } {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const candidates = [crlf >= 0 ? { at: crlf, len: 4 } : undefined, lf >= 0 ? { at: lf, len: 2 } : undefined].filter(
+    (c) => c !== undefined,
+  );
+  if (candidates.length === 0) return { head: raw.toString('latin1'), body: Buffer.alloc(0) };
+  const first = candidates.reduce((a, b) => (b.at < a.at ? b : a));
+  return { head: raw.subarray(0, first.at).toString('latin1'), body: raw.subarray(first.at + first.len) };
+}
+
+/** Header fields in order, with continuation lines folded into the field they continue. */
+export function parseHeaders(head: string): RawHeader[] {
+  const out: RawHeader[] = [];
+  for (const line of head.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && out.length > 0) {
+      const last = out[out.length - 1];
+      last.raw += `\n${line}`;
+      last.value = `${last.value} ${line.trim()}`.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim(), raw: line });
+  }
+  return out;
+}
+
+export function headerValue(headers: RawHeader[], name: string): string | undefined {
+  return headers.find((h) => h.name === name)?.value;
+}
+
+/** The Message-ID's `<id>` token, or undefined when the header is missing or holds no angle-bracketed id. */
+export function messageIdOf(headers: RawHeader[]): string | undefined {
+  return firstMessageId(headerValue(headers, 'message-id'));
+}
+
+export function firstMessageId(value: string | undefined): string | undefined {
+  return messageIds(value)[0];
+}
+
+/** Every `<id>` token in an In-Reply-To or References value. */
+export function messageIds(value: string | undefined): string[] {
+  return [...(value ?? '').matchAll(/<([^<>\s]+)>/g)].map((m) => `<${m[1]}>`);
+}
+
+/**
+ * SHA-256 over the message minus the per-hop trail (Received, Return-Path, Delivered-To, ...), with line endings
+ * normalised and trailing blank lines dropped: one message delivered twice, by two routes, hashes the same.
+ */
+export function contentHash(raw: Buffer): string {
+  const { head, body } = splitMessage(raw);
+  const kept = parseHeaders(head)
+    .filter((h) => !PER_HOP_HEADERS.has(h.name))
+    .map((h) => h.raw.replace(/\r/g, ''));
+  const normalisedBody = body.toString('latin1').replace(/\r\n/g, '\n').replace(/\n+$/, '');
+  return createHash('sha256').update(kept.join('\n')).update('\n\n').update(normalisedBody, 'latin1').digest('hex');
+}
+
+export interface MimeLimits {
+  maxParts: number;
+  maxDepth: number;
+}
+
+/**
+ * Walks the MIME tree by its boundaries, without decoding anything, and says why the message is unfit to parse:
+ * more parts or deeper nesting than the limits, or a multipart without a boundary. Undefined when it is fine.
+ * mailparser itself has no such limits, and a crafted message of a few megabytes can hold a hundred thousand parts.
+ */
+export function mimeProblem(raw: Buffer, limits: MimeLimits): string | undefined {
+  let parts = 0;
+  const walk = (entity: Buffer, depth: number): string | undefined => {
+    parts += 1;
+    if (parts > limits.maxParts) return `more than ${limits.maxParts} MIME parts`;
+    if (depth > limits.maxDepth) return `MIME parts nested deeper than ${limits.maxDepth} levels`;
+    const { head, body } = splitMessage(entity);
+    const contentType = headerValue(parseHeaders(head), 'content-type') ?? 'text/plain';
+    const type = contentType.split(';')[0].trim().toLowerCase();
+    if (type === 'message/rfc822') return walk(body, depth + 1);
+    if (!type.startsWith('multipart/')) return undefined;
+    const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
+    if (!boundary) return `malformed MIME: ${type} without a boundary`;
+    const delimiter = `--${boundary[1] ?? boundary[2]}`;
+    const text = body.toString('latin1');
+    const lines = text.split(/\r?\n/);
+    let current: string[] | undefined;
+    let closed = false;
+    const children: string[] = [];
+    for (const line of lines) {
+      const trimmed = line.trimEnd();
+      if (trimmed === delimiter || trimmed === `${delimiter}--`) {
+        if (current) children.push(current.join('\n'));
+        current = trimmed === delimiter ? [] : undefined;
+        if (trimmed !== delimiter) {
+          closed = true;
+          break;
+        }
+        continue;
+      }
+      current?.push(line);
+    }
+    if (children.length === 0 && !current) return `malformed MIME: ${type} with no parts`;
+    if (current && !closed) children.push(current.join('\n'));
+    for (const child of children) {
+      const problem = walk(Buffer.from(child, 'latin1'), depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return walk(raw, 0);
+}
+
+/**
+ * A reply's own words: quoted lines (">") and what follows an "Original Message" separator are dropped, so that our
+ * letter quoted back (which spells out each statement the law needs) is not read as the sender making them.
+ */
+export function replyText(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const out: string[] = [];
+  for (const line of lines) {
+    if (/^\s*-{2,}\s*Original Message\s*-{2,}\s*$/i.test(line)) break;
+    if (/^\s*>/.test(line)) continue;
+    out.push(line);
+  }
+  // The attribution line ("On Tue, 1 Dec 2026, Desk <dmca@…> wrote:") of the quote just removed.
+  while (out.length > 0 && (out[out.length - 1].trim() === '' || /\bwrote:\s*$/.test(out[out.length - 1]))) out.pop();
+  return out.join('\n');
+}
+
+/** A "Received:" line for the message as our listener took it, so later checks (mailauth) know the client. */
+export function receivedHeader(opts: {
+  helo: string;
+  clientHostname: string;
+  ip: string;
+  by: string;
+  id: string;
+  recipient?: string;
+  date: Date;
+}): string {
+  const from = `${opts.helo} (${opts.clientHostname} [${opts.ip}])`;
+  const to = opts.recipient ? `\r\n\tfor <${opts.recipient}>` : '';
+  return `Received: from ${from}\r\n\tby ${opts.by} with ESMTP id ${opts.id}${to};\r\n\t${opts.date.toUTCString()}\r\n`;
+}

@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { type MailConfig, mailConfig } from '../core/config';
+import { InboundChannel } from './inbound-message.entity';
+import { InboundStoreService } from './inbound-store.service';
+import { receivedHeader } from './raw-message';
+
+/** An SMTP reply: smtp-server answers an error's responseCode with its message. */
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+/**
+ * Receives mail relayed to the intake addresses (MX or a forwarding relay; no AUTH: anyone may send us a notice).
+ * Answers 250 only once the raw message is committed; parsing happens afterwards in the worker.
+ */
+@Injectable()
+export class SmtpListenerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SmtpListenerService.name);
+  private server: SMTPServer | undefined;
+  private readonly name = hostname();
+
+  constructor(
+    private readonly store: InboundStoreService,
+    @Inject(mailConfig.KEY) private readonly config: MailConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { port, host, maxBytes, maxConnections, tls } = this.config.listener;
+    if (port === 0) return;
+    const accepted = new Set(this.config.inboundAddresses);
+    this.server = new SMTPServer({
+      name: this.name,
+      banner: 'Takedown Desk intake',
+      size: maxBytes,
+      maxClients: maxConnections,
+      authOptional: true,
+      disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      ...(tls ? { key: readFileSync(tls.key), cert: readFileSync(tls.cert) } : {}),
+      logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (accepted.has(address.address.toLowerCase())) return callback();
+        callback(smtpError(550, `5.1.1 <${address.address}>: no such intake address here`));
+      },
+      onData: (stream, session, callback) => this.receive(stream, session, callback),
+    });
+    this.server.on('error', (error: Error) => this.logger.error(`SMTP listener: ${error.message}`));
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, host, () => resolve());
+    });
+    this.logger.log(`SMTP intake listening on ${host}:${port}${tls ? ' (STARTTLS)' : ''}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private receive(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (err?: Error | null, message?: string) => void,
+  ): void {
+    const { maxBytes } = this.config.listener;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    stream.on('error', (error: Error) =>
+      callback(smtpError(451, `4.3.0 Could not read the message: ${error.message}`)),
+    );
+    stream.on('end', () => {
+      if (stream.sizeExceeded || size > maxBytes) {
+        this.logger.warn(`refused ${size} bytes from ${session.remoteAddress}: over ${maxBytes}`);
+        return callback(smtpError(552, `5.3.4 Message too big: the limit is ${maxBytes} bytes`));
+      }
+      const mailFrom = session.envelope.mailFrom;
+      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      const trace = receivedHeader({
+        helo: session.hostNameAppearsAs || 'unknown',
+        clientHostname: session.clientHostname || session.remoteAddress,
+        ip: session.remoteAddress,
+        by: this.name,
+        id: session.id,
+        recipient: to.length === 1 ? to[0] : undefined,
+        date: new Date(),
+      });
+      const raw = Buffer.concat([Buffer.from(trace, 'latin1'), ...chunks]);
+      this.store
+        .store(InboundChannel.Smtp, raw, { from: mailFrom ? mailFrom.address : null, to })
+        .then((stored) => {
+          this.logger.log(`stored ${stored.id} (${stored.status}, ${raw.length} bytes) from ${session.remoteAddress}`);
+          callback(null, `2.0.0 Accepted as ${stored.id}`);
+        })
+        .catch((error: unknown) => {
+          this.logger.error(`could not store a message: ${error instanceof Error ? error.message : String(error)}`);
+          callback(smtpError(451, '4.3.0 Temporary failure storing the message; try again later'));
+        });
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+
+export interface CapturedMail {
+  envelope: { from: string; to: string[] };
+  parsed: ParsedMail;
+  raw: string;
+}
+
+/**
+ * What the sink does with the next messages: accept them, refuse them for good (550) or for now (451), or read
+ * the whole message and then never answer the DATA phase, as a server that hangs just before accepting does.
+ */
+export type SinkMode = 'accept' | 'reject' | 'tempfail' | 'stall';
+
+class SmtpReplyError extends Error {
+  constructor(
+    message: string,
+    readonly responseCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A real SMTP server on a free port that captures what it accepts. A message counts as delivered only once answered 250. */
+export class SmtpSink {
+  readonly received: CapturedMail[] = [];
+  /** Messages whose DATA the sink read and never answered (stall mode). */
+  stalled = 0;
+  mode: SinkMode = 'accept';
+  private readonly waiting = new Set<(error: Error) => void>();
+  private readonly server: SMTPServer;
+  private port = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      closeTimeout: 1_000,
+      onData: (stream, session, callback) => {
+        void this.onData(stream, session, callback);
+      },
+    });
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const fail of this.waiting) {
+      try {
+        fail(new SmtpReplyError('Shutting down', 421));
+      } catch {
+        /* the client has gone already */
+      }
+    }
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The captured messages sent to `address`. */
+  to(address: string): CapturedMail[] {
+    return this.received.filter((m) => m.envelope.to.includes(address.toLowerCase()));
+  }
+
+  private async onData(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (error?: Error | null) => void,
+  ): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    switch (this.mode) {
+      case 'reject':
+        return callback(new SmtpReplyError('5.1.1 Mailbox unavailable: no such user here', 550));
+      case 'tempfail':
+        return callback(new SmtpReplyError('4.3.0 Try again later', 451));
+      case 'stall':
+        this.stalled++;
+        this.waiting.add(callback);
+        return;
+      case 'accept':
+        this.received.push({
+          envelope: {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+          },
+          parsed: await simpleParser(raw),
+          raw,
+        });
+        return callback(null);
+    }
+  }
+}

@@ -7,6 +7,7 @@ import { receivedHeader } from '../src/email-intake/raw-message';
 import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
 import { WorkerModule } from '../src/worker.module';
 import { applyTestEnv, TEST_REDIS_URL } from './support/env';
+import { SmtpSink } from './support/smtp-sink';
 import { createCatalogPage } from './support/factories';
 import { db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
 import {
@@ -19,8 +20,6 @@ import {
   MISSING_STATEMENTS,
   sendRaw,
   type SmtpError,
-  type SmtpSink,
-  startSmtpSink,
 } from './support/mail-fixtures';
 
 jest.setTimeout(60_000);
@@ -49,7 +48,7 @@ describe('email intake, through real SMTP conversations and the worker', () => {
 
   beforeAll(async () => {
     client = await db();
-    sink = await startSmtpSink();
+    sink = await new SmtpSink().start();
     port = await freePort();
     const env = {
       QUEUE_PREFIX: prefix,
@@ -74,7 +73,7 @@ describe('email intake, through real SMTP conversations and the worker', () => {
   afterAll(async () => {
     await worker?.close();
     await api?.close();
-    await sink?.close();
+    await sink?.stop();
     await client?.end();
   });
 

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { SMTPServer } from 'smtp-server';
 import type { DNSResolver } from 'mailauth';
 
 /** A domain whose DNS (in the fake zone below) publishes SPF -all and DMARC p=reject: mail from it fails DMARC. */
@@ -102,39 +101,3 @@ export const MISSING_STATEMENTS = [
   '',
   '/s/ Pat Smith',
 ].join('\n');
-
-export interface SmtpSink {
-  url: string;
-  messages: { from: string; to: string[]; raw: Buffer }[];
-  close(): Promise<void>;
-}
-
-/** Catches outgoing letters, so that whatever the worker sends goes nowhere real. */
-export async function startSmtpSink(): Promise<SmtpSink> {
-  const messages: SmtpSink['messages'] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (_auth, _session, cb) => cb(null, { user: 'sink' }),
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        messages.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks),
-        });
-        callback();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    messages,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}

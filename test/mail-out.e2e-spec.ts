@@ -1,19 +1,18 @@
+import { DataSource } from 'typeorm';
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { ELEMENT_LABELS, type ElementName } from '../src/checklist';
 import { runCli } from '../src/cli';
-import { dataSourceOptions } from '../src/core/database/data-source-options';
-import { ensureDatabase } from '../src/core/database/ensure-database';
 import { JobName, QueueName } from '../src/core/queue/jobs';
 import { redisOptionsFromUrl } from '../src/core/queue/redis-options';
 import { LetterSenderService } from '../src/letters/letter-sender.service';
 import { LetterKind } from '../src/letters/letter.entity';
 import { LettersService } from '../src/letters/letters.service';
 import { loadProviderRegistry } from '../src/links';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './support/env';
+import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
+import { TEST_REDIS_URL } from './support/env';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { drain, type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
 import { SmtpSink } from './support/smtp-sink';
@@ -24,25 +23,7 @@ jest.setTimeout(90_000);
  * A database of its own: every worker's outbox relay takes any undispatched row in its database, and a worker of
  * another test file (sending to no SMTP server at all) must not take this file's letters, nor this one theirs.
  */
-const DATABASE_URL = (() => {
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `${url.pathname}_mailout`;
-  return url.toString();
-})();
-
-async function mailDatabase(): Promise<Client> {
-  await ensureDatabase(DATABASE_URL);
-  const ds = new DataSource(dataSourceOptions(DATABASE_URL, 2));
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-  const client = new Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  return client;
-}
+const DATABASE_URL = isolatedDatabaseUrl('mailout');
 
 interface LetterRow {
   id: string;
@@ -69,7 +50,7 @@ describe('outbound letters, through the worker to a real SMTP server', () => {
   let client: Client;
 
   beforeAll(async () => {
-    client = await mailDatabase();
+    client = await isolatedDatabase('mailout');
     await sink.start();
     env = { DATABASE_URL, QUEUE_PREFIX: prefix, SMTP_URL: sink.url, MAIL_FROM: 'dmca@example.com' };
     api = await startApi(env);

@@ -3,12 +3,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/core/database/data-source-options';
-import { ensureDatabase } from '../src/core/database/ensure-database';
 import { signWebhook } from '../src/site/webhook.adapter';
 import { MAX_TAKEDOWN_ATTEMPTS } from '../src/takedowns/takedown-sweep.service';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './support/env';
+import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
+import { TEST_REDIS_URL } from './support/env';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { drain, type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
 
@@ -19,25 +17,7 @@ jest.setTimeout(60_000);
  * worker and move due times and leases by hand, so they get a database of their own: a catalog worker of another
  * test file must not sweep their rows, nor theirs another file's.
  */
-const DATABASE_URL = (() => {
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `${url.pathname}_sweep`;
-  return url.toString();
-})();
-
-async function sweepDatabase(): Promise<Client> {
-  await ensureDatabase(DATABASE_URL);
-  const ds = new DataSource(dataSourceOptions(DATABASE_URL, 2));
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-  const client = new Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  return client;
-}
+const DATABASE_URL = isolatedDatabaseUrl('sweep');
 
 /** Takedowns fall due an hour after routing, so that each test says when they are due, and the sweep runs each second. */
 const BASE_ENV = { DATABASE_URL, TAKEDOWN_DELAY_SECONDS: '3600', SWEEP_EVERY_SECONDS: '1' };
@@ -154,7 +134,7 @@ describe('the sweep with the webhook adapter', () => {
   let client: Client;
 
   beforeAll(async () => {
-    client = await sweepDatabase();
+    client = await isolatedDatabase('sweep');
     const env = {
       ...BASE_ENV,
       QUEUE_PREFIX: prefix,
@@ -268,7 +248,7 @@ describe('the sweep with the catalog adapter', () => {
   let client: Client;
 
   beforeAll(async () => {
-    client = await sweepDatabase();
+    client = await isolatedDatabase('sweep');
     // process.env keeps what the describe before set: name the adapter.
     const env = { ...BASE_ENV, QUEUE_PREFIX: prefix, SITE_ADAPTER: 'catalog' };
     api = await startApi(env);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '../core/queue/queue.module';
 import { IntakeService } from '../notices/intake.service';
+import { ImapPollerService } from './imap-poller.service';
 import { InboundParserService } from './inbound-parser.service';
 import { InboundProcessor } from './inbound.processor';
 import { InboundStoreService } from './inbound-store.service';
@@ -18,6 +19,7 @@ import { SmtpListenerService } from './smtp-listener.service';
     InboundProcessor,
     SenderAuthService,
     SmtpListenerService,
+    ImapPollerService,
     { provide: MAIL_DNS_RESOLVER, useValue: systemResolver },
   ],
 })

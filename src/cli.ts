@@ -27,6 +27,9 @@ const USAGE = `Usage: npm run cli -- <command>
   approve-takedowns REFERENCE                 Release a case's takedowns held for approval.
   render-letter NAME --case REFERENCE [--html] Print a case's letter as the pipeline renders it (NAME: receipt,
                                               deficiency, referral, takedown_done, uploader).
+  inbound [--status S] [--limit N]            List stored inbound mail, newest first (S: quarantined, ignored,
+                                              stored, parsed, duplicate), with the reason for each.
+  inbound --raw ID                            Print one stored message exactly as received.
   migrate                                     Create the database if missing and run pending migrations.
 `;
 
@@ -66,6 +69,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return approve(args, io);
     case 'render-letter':
       return renderLetter(args, io);
+    case 'inbound':
+      return inbound(args, io);
     case 'migrate':
       return migrate(io);
     case undefined:
@@ -160,6 +165,44 @@ async function renderLetter(args: string[], io: CliOutput): Promise<number> {
   });
   io.out(`${letter.recipient ? `To: ${letter.recipient}\n` : ''}Subject: ${letter.subject}\n\n${letter.text}`);
   if (args.includes('--html')) io.out(`\n----- HTML -----\n${letter.html}`);
+  return 0;
+}
+
+const INBOUND_STATUSES = ['stored', 'parsed', 'quarantined', 'ignored', 'duplicate'];
+
+/** Staff's view of email intake until the triage UI exists: what was quarantined or ignored, and why. */
+async function inbound(args: string[], io: CliOutput): Promise<number> {
+  const option = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const rawId = option('--raw');
+  if (rawId !== undefined) {
+    if (!/^[0-9a-f-]{36}$/i.test(rawId)) throw new UsageError('inbound --raw needs a message id.');
+    const [row] = await withDatabase((ds) =>
+      ds.query<{ raw: Buffer }[]>(`SELECT raw FROM inbound_messages WHERE id = $1`, [rawId]),
+    );
+    if (!row) throw new UsageError(`No inbound message ${rawId}.`);
+    io.out(row.raw.toString('latin1'));
+    return 0;
+  }
+  const status = option('--status');
+  if (status !== undefined && !INBOUND_STATUSES.includes(status)) {
+    throw new UsageError(`--status is one of ${INBOUND_STATUSES.join(', ')}.`);
+  }
+  const limit = Number(option('--limit') ?? 50);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is 1 to 10000.');
+  const rows = await withDatabase((ds) =>
+    ds.query<Record<string, unknown>[]>(
+      `SELECT m.id, m.received_at, m.channel, m.status, m.reason, m.size_bytes, m.envelope_from, m.message_id,
+              c.reference AS case_reference
+       FROM inbound_messages m LEFT JOIN cases c ON c.id = m.case_id
+       WHERE $1::inbound_status IS NULL OR m.status = $1::inbound_status
+       ORDER BY m.received_at DESC LIMIT $2`,
+      [status ?? null, limit],
+    ),
+  );
+  for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
   return 0;
 }
 

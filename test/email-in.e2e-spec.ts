@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
+import { runCli } from '../src/cli';
 import { InboundParserService } from '../src/email-intake/inbound-parser.service';
 import { receivedHeader } from '../src/email-intake/raw-message';
 import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
@@ -386,6 +387,16 @@ describe('email intake, through real SMTP conversations and the worker', () => {
       (await client.query(`SELECT size_bytes > 0 AS kept FROM inbound_messages WHERE id = $1`, [limited.id])).rows[0]
         .kept,
     ).toBe(true);
+
+    // Staff see them, with the reason, from the command line until the triage UI lists them.
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+    expect(await runCli(['inbound', '--status', 'quarantined', '--limit', '1000'], io)).toBe(0);
+    const listed = out.map((l) => JSON.parse(l) as { id: string; reason: string });
+    expect(listed).toContainEqual(expect.objectContaining({ id: limited.id, reason: limited.reason }));
+    out.length = 0;
+    expect(await runCli(['inbound', '--raw', broken.id], io)).toBe(0);
+    expect(out.join('')).toContain('multipart/mixed');
   });
 
   it('ignores auto-replies, bounces and our own letters coming back', async () => {

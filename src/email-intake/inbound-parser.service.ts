@@ -98,6 +98,8 @@ export class InboundParserService {
     let content: { text: string; evidence: EvidenceInput[] };
     try {
       content = await this.content(mail, 0);
+      // Postgres text cannot hold NUL; a notice never needs one.
+      content.text = content.text.replace(/\0/g, '');
     } catch (error) {
       if (error instanceof QuarantineError) return this.settle(row.id, InboundStatus.Quarantined, error.message);
       throw error;
@@ -147,6 +149,12 @@ export class InboundParserService {
       if (error instanceof NoticeTooLargeError) return this.settle(row.id, InboundStatus.Quarantined, error.message);
       throw error;
     }
+  }
+
+  /** The parse kept failing: quarantine the message with the last error, if it is still waiting. */
+  async giveUp(inboundId: string, error: unknown): Promise<void> {
+    this.logger.warn(`Quarantining inbound message ${inboundId} after repeated failures: ${message(error)}`);
+    await this.settle(inboundId, InboundStatus.Quarantined, `could not be processed: ${message(error)}`);
   }
 
   /** One of our letters come back (a loop through a forwarder, or a misaddressed copy). */
@@ -239,7 +247,7 @@ export class InboundParserService {
     this.logger.log(`inbound ${id}: ${status} (${reason})`);
     await this.dataSource.query(
       `UPDATE inbound_messages SET status = $2, reason = $3, processed_at = now() WHERE id = $1 AND status = 'stored'`,
-      [id, status, reason],
+      [id, status, reason.replace(/\0/g, '')],
     );
   }
 }

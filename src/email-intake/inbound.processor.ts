@@ -16,7 +16,13 @@ export class InboundProcessor extends WorkerHost {
     const item = { name: job.name, data: job.data } as InboundJob;
     switch (item.name) {
       case JobName.ParseInbound:
-        return this.parser.parse(item.data.inboundId);
+        try {
+          return await this.parser.parse(item.data.inboundId);
+        } catch (error) {
+          // Out of retries: the message is quarantined with the error for staff, never left unparsed and unseen.
+          if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
+          return this.parser.giveUp(item.data.inboundId, error);
+        }
       default:
         throw new UnrecoverableError(`Unknown job ${job.name} on queue ${QueueName.Inbound}`);
     }

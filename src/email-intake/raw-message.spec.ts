@@ -5,6 +5,7 @@ import {
   messageIds,
   mimeProblem,
   parseHeaders,
+  receivedHeader,
   replyText,
   splitMessage,
 } from './raw-message';
@@ -116,5 +117,32 @@ describe('loopReason', () => {
     expect(loopReason(h(['From: a@x.org', 'Auto-Submitted: auto-generated']), 'a@x.org', false)).toBeUndefined();
     expect(loopReason(h(['From: a@x.org', 'Precedence: bulk']), null, false)).toBeUndefined();
     expect(loopReason(h(['From: a@x.org', 'Auto-Submitted: no']), 'a@x.org', true)).toBeUndefined();
+  });
+});
+
+describe('what a client may put into our Received header', () => {
+  it('cannot choose the address SPF checks through its HELO', () => {
+    const header = receivedHeader({
+      helo: 'x([9.9.9.9])',
+      clientHostname: 'evil (comment [8.8.8.8])',
+      ip: '127.0.0.1',
+      by: 'mx.example.com',
+      id: 'abc',
+      date: new Date('2026-11-29T12:00:00Z'),
+    });
+    expect(header).not.toContain('[9.9.9.9]');
+    expect(header).not.toContain('[8.8.8.8]');
+    expect(header).toMatch(/^Received: from x9.9.9.9 \(evilcomment8.8.8.8 \[127.0.0.1\]\)/);
+    expect(header.match(/\[[^\]]*\]/g)).toEqual(['[127.0.0.1]']);
+  });
+});
+
+describe('Message-IDs', () => {
+  it.each([
+    ['a NUL inside', '<a\0b@example.com>', []],
+    ['over 900 characters', `<${'a'.repeat(1000)}@example.com>`, []],
+    ['two ids', '<a@x.example> <b@y.example>', ['<a@x.example>', '<b@y.example>']],
+  ])('%s', (_name, value, expected) => {
+    expect(messageIds(value)).toEqual(expected);
   });
 });

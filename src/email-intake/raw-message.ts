@@ -80,7 +80,7 @@ export function firstMessageId(value: string | undefined): string | undefined {
 
 /** Every `<id>` token in an In-Reply-To or References value. */
 export function messageIds(value: string | undefined): string[] {
-  return [...(value ?? '').matchAll(/<([^<>\s]+)>/g)].map((m) => `<${m[1]}>`);
+  return [...(value ?? '').matchAll(/<([^<>\s\0]{1,900})>/g)].map((m) => `<${m[1]}>`);
 }
 
 /**
@@ -176,7 +176,15 @@ export function receivedHeader(opts: {
   recipient?: string;
   date: Date;
 }): string {
-  const from = `${opts.helo} (${opts.clientHostname} [${opts.ip}])`;
+  // The client names its HELO; mailauth reads the client address back from this header, so nothing it sends may
+  // look like a comment or an address literal ("EHLO x([9.9.9.9])" would choose the IP that SPF checks).
+  const from = `${safeHostToken(opts.helo)} (${safeHostToken(opts.clientHostname)} [${opts.ip}])`;
   const to = opts.recipient ? `\r\n\tfor <${opts.recipient}>` : '';
   return `Received: from ${from}\r\n\tby ${opts.by} with ESMTP id ${opts.id}${to};\r\n\t${opts.date.toUTCString()}\r\n`;
+}
+
+/** A host name or HELO argument reduced to characters that cannot open a comment or an address literal. */
+export function safeHostToken(value: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9.:_-]/g, '').slice(0, 255);
+  return cleaned || 'unknown';
 }

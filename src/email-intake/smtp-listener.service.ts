@@ -69,17 +69,23 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
     const { maxBytes } = this.config.listener;
     const chunks: Buffer[] = [];
     let size = 0;
+    let answered = false;
+    // A stream error may be followed by 'end': the client gets one answer.
+    const answer = (error: Error | null, message?: string): void => {
+      if (answered) return;
+      answered = true;
+      if (message === undefined) callback(error);
+      else callback(error, message);
+    };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= maxBytes) chunks.push(chunk);
     });
-    stream.on('error', (error: Error) =>
-      callback(smtpError(451, `4.3.0 Could not read the message: ${error.message}`)),
-    );
+    stream.on('error', (error: Error) => answer(smtpError(451, `4.3.0 Could not read the message: ${error.message}`)));
     stream.on('end', () => {
       if (stream.sizeExceeded || size > maxBytes) {
         this.logger.warn(`refused ${size} bytes from ${session.remoteAddress}: over ${maxBytes}`);
-        return callback(smtpError(552, `5.3.4 Message too big: the limit is ${maxBytes} bytes`));
+        return answer(smtpError(552, `5.3.4 Message too big: the limit is ${maxBytes} bytes`));
       }
       const mailFrom = session.envelope.mailFrom;
       const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
@@ -97,11 +103,11 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
         .store(InboundChannel.Smtp, raw, { from: mailFrom ? mailFrom.address : null, to })
         .then((stored) => {
           this.logger.log(`stored ${stored.id} (${stored.status}, ${raw.length} bytes) from ${session.remoteAddress}`);
-          callback(null, `2.0.0 Accepted as ${stored.id}`);
+          answer(null, `2.0.0 Accepted as ${stored.id}`);
         })
         .catch((error: unknown) => {
           this.logger.error(`could not store a message: ${error instanceof Error ? error.message : String(error)}`);
-          callback(smtpError(451, '4.3.0 Temporary failure storing the message; try again later'));
+          answer(smtpError(451, '4.3.0 Temporary failure storing the message; try again later'));
         });
     });
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { isValidEmail } from '../checklist';
 import { EntityManager } from 'typeorm';
 import { type AppConfig, appConfig, type MailConfig, mailConfig } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
@@ -62,10 +63,13 @@ export class LettersService {
     kase: LetterCase,
     kind: LetterKind,
     occasion: string,
-    recipient: string | null,
+    given: string | null,
     context: object,
     reply: LetterReply = {},
   ): Promise<string | undefined> {
+    // Addresses come from senders and from the catalog: one that is not a single valid address (a list, a header
+    // fragment) is not sent to at all, and the letter is failed for staff with the reason.
+    const recipient = given && isValidEmail(given.trim()) ? given.trim() : null;
     const rendered = this.render(kase, kind, context);
     const id = randomUUID();
     // A thread per correspondent: the complainant's letters thread together, the uploader's apart from them.
@@ -99,7 +103,7 @@ export class LettersService {
         thread.inReplyTo,
         thread.references,
         recipient ? LetterStatus.Queued : LetterStatus.Failed,
-        recipient ? null : NO_RECIPIENT,
+        recipient ? null : given ? `Not a valid recipient address: ${given.slice(0, 200)}` : NO_RECIPIENT,
       ],
     );
     if (rows.length === 0) return undefined;

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { splitList, validateEnv } from './validate-env';
+import { ConfigError, splitList, validateEnv } from './validate-env';
 
 export class MailEnv {
   /** Where letters go out: smtp://user:pass@host:587, smtps://… for implicit TLS. */
@@ -37,6 +37,11 @@ export class MailEnv {
 
 export const mailConfig = registerAs('mail', () => {
   const env = validateEnv(MailEnv);
+  if (Boolean(env.SMTP_TLS_KEY) !== Boolean(env.SMTP_TLS_CERT)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SMTP_TLS_KEY and SMTP_TLS_CERT go together: set both for STARTTLS, or neither',
+    );
+  }
   return {
     smtpUrl: env.SMTP_URL,
     from: env.MAIL_FROM,

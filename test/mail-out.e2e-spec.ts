@@ -232,6 +232,26 @@ describe('outbound letters, through the worker to a real SMTP server', () => {
     expect((await letter(raced)).attempts).toBe(1);
   });
 
+  it('leaves a letter leased to another sender alone until the lease runs out', async () => {
+    const to = `leased-${uniqueId()}@example.net`;
+    const { id } = await recordLetter(to, { holdJob: true });
+    const sender = workers[0].get(LetterSenderService, { strict: false });
+
+    // Another sender's live lease: this one finds the letter busy and sends nothing.
+    await client.query(`UPDATE letters SET claimed_until = now() + interval '1 minute' WHERE id = $1`, [id]);
+    expect(await sender.send(id)).toEqual({ outcome: 'busy' });
+    expect(sink.to(to)).toHaveLength(0);
+    expect(await letter(id)).toMatchObject({ status: 'queued', attempts: 0 });
+
+    // That sender died and its lease ran out: the letter is taken up and sent once.
+    await client.query(`UPDATE letters SET claimed_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    expect(await sender.send(id)).toMatchObject({ outcome: 'sent' });
+    expect(await sender.send(id)).toEqual({ outcome: 'skipped', status: 'sent' });
+    expect(sink.to(to)).toHaveLength(1);
+    const row = (await client.query(`SELECT attempts, claimed_until FROM letters WHERE id = $1`, [id])).rows[0];
+    expect(row).toEqual({ attempts: 1, claimed_until: null });
+  });
+
   it('marks a letter refused with 5xx failed with the reason, and retries a 4xx', async () => {
     sink.mode = 'reject';
     const refused = await recordLetter(`nobody-${uniqueId()}@example.net`);
@@ -263,6 +283,15 @@ describe('outbound letters, through the worker to a real SMTP server', () => {
     const to = `midsend-${uniqueId()}@example.net`;
     const { id } = await recordLetter(to);
     await waitFor('the server to hold the DATA phase', () => Promise.resolve(sink.stalled > stalledBefore));
+    // The SMTP conversation holds no transaction (nor a pool connection) open while the server stalls.
+    for (let i = 0; i < 5; i++) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND query ILIKE '%letters%'`,
+      );
+      expect(rows[0].n).toBe(0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     sink.mode = 'accept';
     for (const w of workers) await w.close();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { type MailConfig, mailConfig } from '../core/config';
 import { MailTransport } from '../core/mail/mail-transport';
 import { classifySmtpFailure, describeSmtpFailure } from '../core/mail/smtp-failure';
@@ -16,8 +16,16 @@ interface LetterRow {
   message_id: string;
   in_reply_to: string | null;
   references: string[];
-  status: LetterStatus;
+  /** claimed_until as Postgres wrote it, to the microsecond: the token that proves the letter is still ours. */
+  lease: string;
 }
+
+/**
+ * How long a claimed letter is ours. Comfortably above the transport's timeouts for one delivery (10 s to connect,
+ * 10 s for the greeting, 60 s of socket silence: about 80 s), so a live sender finishes, one way or the other,
+ * long before its lease runs out. A worker that dies mid-send holds the letter this long; then a retry takes it.
+ */
+export const LETTER_LEASE_SECONDS = 5 * 60;
 
 export type SendResult =
   | { outcome: 'sent'; messageId: string }
@@ -31,14 +39,19 @@ export type SendResult =
   | { outcome: 'busy' };
 
 /**
- * Sends one recorded letter, once. The letter's row is locked (FOR UPDATE SKIP LOCKED) for the whole SMTP
- * conversation, so a second worker given the same letter skips it instead of sending it again, and a worker that
- * dies mid-send releases the lock with its connection. The row is marked sent in the same transaction.
+ * Sends one recorded letter, once. The letter is claimed with a lease (claimed_until) in one short statement; the
+ * SMTP conversation runs outside any transaction, so a slow relay holds no pool connection and no row lock; the
+ * outcome is recorded in a short statement of its own, and only while claimed_until still holds the lease this
+ * call set. A second sender given the same letter meanwhile finds it claimed and answers busy (its job tries
+ * again later); a worker that dies mid-send leaves the lease to run out (LETTER_LEASE_SECONDS), then a retry
+ * takes the letter up.
  *
- * What remains is at-least-once: if the server accepts the message (250 after DATA) and the worker dies or loses
- * Postgres before the commit, the letter is still queued and the retry sends it again. The copy carries the same
- * Message-ID (fixed when the letter was recorded), so receiving servers and clients that drop duplicate
- * Message-IDs show it once, and the two copies thread as one.
+ * What remains is at-least-once. If the server accepts the message (250 after DATA) and the worker dies or loses
+ * Postgres before it records the letter sent, the letter is still queued and, once the lease has run out, the
+ * retry sends it again. Likewise, should a send ever outlast its lease (the lease is set well above the
+ * transport's timeouts so that it does not), another worker may send the letter too, and the late sender records
+ * nothing. Either copy carries the same Message-ID (fixed when the letter was recorded), so receiving servers and
+ * clients that drop duplicate Message-IDs show it once, and the two copies thread as one.
  */
 @Injectable()
 export class LetterSenderService {
@@ -51,24 +64,18 @@ export class LetterSenderService {
   ) {}
 
   /** `lastTry`: a temporary failure is final, and marks the letter failed. */
-  send(letterId: string, { lastTry = false }: { lastTry?: boolean } = {}): Promise<SendResult> {
-    return this.dataSource.transaction((m) => this.sendLocked(m, letterId, lastTry));
-  }
-
-  private async sendLocked(m: EntityManager, letterId: string, lastTry: boolean): Promise<SendResult> {
-    const [letter] = await m.query<LetterRow[]>(
-      `SELECT l.id, c.reference, l.recipient, l.subject, l.text, l.html, l.message_id, l.in_reply_to,
-              l."references", l.status
-       FROM letters l JOIN cases c ON c.id = l.case_id WHERE l.id = $1 FOR UPDATE OF l SKIP LOCKED`,
-      [letterId],
-    );
+  async send(letterId: string, { lastTry = false }: { lastTry?: boolean } = {}): Promise<SendResult> {
+    const letter = await this.claim(letterId);
     if (!letter) {
-      // A plain read does not wait for the lock: it tells a letter being sent from one that is gone.
-      const [row] = await m.query<{ status: LetterStatus }[]>(`SELECT status FROM letters WHERE id = $1`, [letterId]);
-      return row ? { outcome: 'busy' } : { outcome: 'skipped', status: 'missing' };
+      // Nothing claimed: the letter is done with, gone, or leased to another sender right now.
+      const [row] = await this.dataSource.query<{ status: LetterStatus }[]>(
+        `SELECT status FROM letters WHERE id = $1`,
+        [letterId],
+      );
+      if (!row) return { outcome: 'skipped', status: 'missing' };
+      return row.status === LetterStatus.Queued ? { outcome: 'busy' } : { outcome: 'skipped', status: row.status };
     }
-    if (letter.status !== LetterStatus.Queued) return { outcome: 'skipped', status: letter.status };
-    if (!letter.recipient) return this.markFailed(m, letter.id, NO_RECIPIENT);
+    if (!letter.recipient) return this.markFailed(letter, NO_RECIPIENT);
 
     try {
       await this.transport.send({
@@ -89,24 +96,59 @@ export class LetterSenderService {
       });
     } catch (error) {
       const reason = describeSmtpFailure(error);
-      if (classifySmtpFailure(error) === 'permanent' || lastTry) return this.markFailed(m, letter.id, reason);
+      if (classifySmtpFailure(error) === 'permanent' || lastTry) return this.markFailed(letter, reason);
       this.logger.warn(`Letter ${letter.id} (${letter.reference}) not sent, will retry: ${reason}`);
-      await m.query(`UPDATE letters SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [letter.id, reason]);
+      await this.record(
+        letter,
+        `UPDATE letters SET attempts = attempts + 1, last_error = $3, claimed_until = NULL
+         WHERE id = $1 AND claimed_until = $2::timestamptz`,
+        [reason],
+      );
       return { outcome: 'retry', reason };
     }
-    await m.query(
-      `UPDATE letters SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-      [letter.id],
+    await this.record(
+      letter,
+      `UPDATE letters SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL,
+              claimed_until = NULL
+       WHERE id = $1 AND claimed_until = $2::timestamptz`,
     );
     return { outcome: 'sent', messageId: letter.message_id };
   }
 
-  private async markFailed(m: EntityManager, id: string, reason: string): Promise<SendResult> {
-    this.logger.warn(`Letter ${id} failed: ${reason}`);
-    await m.query(`UPDATE letters SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-      id,
-      reason,
-    ]);
+  /** Leases the letter if it is queued and nobody holds a live lease on it; an expired lease counts as none. */
+  private async claim(letterId: string): Promise<LetterRow | undefined> {
+    // A CTE, because TypeORM answers a bare UPDATE ... RETURNING with [rows, count] rather than rows.
+    const [letter] = await this.dataSource.query<LetterRow[]>(
+      `WITH claimed AS (
+         UPDATE letters SET claimed_until = now() + make_interval(secs => $2)
+         WHERE id = $1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < now())
+         RETURNING id, case_id, recipient, subject, text, html, message_id, in_reply_to, "references", claimed_until)
+       SELECT l.id, c.reference, l.recipient, l.subject, l.text, l.html, l.message_id, l.in_reply_to,
+              l."references", l.claimed_until::text AS lease
+       FROM claimed l JOIN cases c ON c.id = l.case_id`,
+      [letterId, LETTER_LEASE_SECONDS],
+    );
+    return letter;
+  }
+
+  /**
+   * Runs an update of the letter guarded by `claimed_until = $2` (our lease); extra parameters follow from $3.
+   * A lease that ran out meanwhile belongs to another sender now, and this one records nothing.
+   */
+  private async record(letter: LetterRow, sql: string, params: unknown[] = []): Promise<void> {
+    // A single statement is its own short transaction. TypeORM answers an UPDATE with [rows, count].
+    const [, count] = await this.dataSource.query<[unknown[], number]>(sql, [letter.id, letter.lease, ...params]);
+    if (count === 0) this.logger.warn(`Lease lost on letter ${letter.id} (${letter.reference}); recorded nothing`);
+  }
+
+  private async markFailed(letter: LetterRow, reason: string): Promise<SendResult> {
+    this.logger.warn(`Letter ${letter.id} failed: ${reason}`);
+    await this.record(
+      letter,
+      `UPDATE letters SET status = 'failed', attempts = attempts + 1, last_error = $3, claimed_until = NULL
+       WHERE id = $1 AND claimed_until = $2::timestamptz`,
+      [reason],
+    );
     return { outcome: 'failed', reason };
   }
 }

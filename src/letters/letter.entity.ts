@@ -40,4 +40,6 @@ export class Letter {
   @Column('text', { nullable: true }) lastError!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { nullable: true }) sentAt!: Date | null;
+  /** While a sender has the letter: set when it claims it, cleared when it records the outcome, or it runs out. */
+  @Column('timestamptz', { nullable: true }) claimedUntil!: Date | null;
 }

@@ -1,9 +1,16 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { JOB_RETRY, JobItem, JobName, QueueName } from '../core/queue/jobs';
 import { LetterSenderService } from './letter-sender.service';
 
 type MailJob = Extract<JobItem, { queue: QueueName.Mail }>;
+
+/**
+ * How long a job whose letter another sender holds waits, on its last attempt, before it looks again. That sender
+ * either records the letter sent or failed (the next look skips it), or gives it back; or it died, and its lease
+ * runs out (LETTER_LEASE_SECONDS) and the next look takes the letter up.
+ */
+export const BUSY_RETRY_DELAY_MS = 60_000;
 
 @Processor(QueueName.Mail, { concurrency: 4 })
 export class MailProcessor extends WorkerHost {
@@ -11,7 +18,7 @@ export class MailProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<MailJob['data'], void, string>): Promise<void> {
+  async process(job: Job<MailJob['data'], void, string>, token?: string): Promise<void> {
     // BullMQ types name and data apart; rejoin them into the union so the switch is exhaustive.
     const item = { name: job.name, data: job.data } as MailJob;
     switch (item.name) {
@@ -21,7 +28,17 @@ export class MailProcessor extends WorkerHost {
         // Failures are recorded on the letter by now; these throws only tell BullMQ whether to try again.
         if (result.outcome === 'failed') throw new UnrecoverableError(result.reason);
         if (result.outcome === 'retry') throw new Error(result.reason);
-        if (result.outcome === 'busy') throw new Error(`Letter ${item.data.letterId} is being sent by another worker`);
+        if (result.outcome === 'busy') {
+          const busy = `Letter ${item.data.letterId} is being sent by another worker`;
+          // Failing the last attempt would leave the letter queued with no job. Re-adding it is no answer: the job
+          // id is fixed (send-letter.<letterId>) and BullMQ ignores an add whose id it still holds. So this job
+          // waits and looks again, without spending an attempt, until the letter is sent, failed or free.
+          if (lastTry && token) {
+            await job.moveToDelayed(Date.now() + BUSY_RETRY_DELAY_MS, token);
+            throw new DelayedError(busy);
+          }
+          throw new Error(busy);
+        }
         return;
       }
       default:

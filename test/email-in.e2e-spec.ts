@@ -304,6 +304,124 @@ describe('email intake, through real SMTP conversations and the worker', () => {
     expect((await settled(id))[0]).toMatchObject({ status: 'parsed', case_id: caseId });
   });
 
+  it("makes a stranger's mail naming a case reference in its subject a new case, leaving that case alone", async () => {
+    const { caseId } = await deficientCase(`https://example.com/d/${uniqueId()}`);
+    const before = await caseRow(caseId);
+    const reference = (await client.query(`SELECT reference FROM cases WHERE id = $1`, [caseId])).rows[0].reference;
+    const id = messageId();
+    await send(
+      await compose({
+        from: 'stranger@elsewhere.test',
+        to: INTAKE,
+        subject: `Re: ${reference}`,
+        messageId: id,
+        text: 'Please stop everything on this case.',
+      }),
+      'stranger@elsewhere.test',
+    );
+    const [row] = await settled(id);
+    expect(row.status).toBe('parsed');
+    expect(row.case_id).not.toBe(caseId);
+    expect(row.reason).toBe('flagged: names_other_case');
+    expect(await count(`notices WHERE case_id = $1`, [caseId])).toBe(1);
+    await drain(client, TEST_REDIS_URL, prefix);
+    expect((await caseRow(caseId)).status).toBe(before.status);
+    const named = (
+      await client.query(`SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'notice.names_other_case'`, [
+        row.case_id,
+      ])
+    ).rows;
+    expect(named).toEqual([{ detail: { reference } }]);
+  });
+
+  it("routes the complainant's completing reply after a stranger's flagged reply to the same letter", async () => {
+    const page = await createCatalogPage(client);
+    const url = `https://example.com/d/${page.downloads[0].id}`;
+    const { caseId, letterId } = await deficientCase(url);
+    const stranger = messageId();
+    await send(
+      await compose({
+        from: 'someone@elsewhere.test',
+        to: INTAKE,
+        subject: 'Re: deficiency',
+        messageId: stranger,
+        inReplyTo: letterId,
+        text: 'Hold everything.',
+      }),
+      'someone@elsewhere.test',
+    );
+    expect((await settled(stranger))[0]).toMatchObject({
+      case_id: caseId,
+      reason: 'flagged: sender_not_complainant',
+    });
+    await drain(client, TEST_REDIS_URL, prefix);
+    expect((await caseRow(caseId)).status).toBe('in_review');
+
+    const id = messageId();
+    await send(
+      await compose({
+        from: 'Pat Smith <legal@pixelforge.test>',
+        to: INTAKE,
+        subject: 'Re: your letter',
+        messageId: id,
+        inReplyTo: letterId,
+        references: [letterId],
+        text: MISSING_STATEMENTS,
+      }),
+      'legal@pixelforge.test',
+    );
+    expect((await settled(id))[0]).toMatchObject({ status: 'parsed', case_id: caseId, reason: null });
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the takedown', async () => (await count(`takedowns WHERE case_id = $1`, [caseId])) === 1);
+    const kase = await caseRow(caseId);
+    expect(kase.checklist.missing).toEqual([]);
+    expect(kase.status).toBe('actioned');
+    // The stranger's notice stays flagged for staff.
+    expect(await count(`notices WHERE case_id = $1 AND 'sender_not_complainant' = ANY(flags)`, [caseId])).toBe(1);
+  });
+
+  it("records a reply to the uploader's letter as a counter-notice, apart from the takedown", async () => {
+    const { caseId } = await deficientCase(`https://example.com/d/${uniqueId()}`);
+    const letterId = `<uploader.${uniqueId()}@example.com>`;
+    await client.query(
+      `INSERT INTO letters (case_id, kind, dedupe_key, recipient, subject, text, html, message_id, status)
+       VALUES ($1, 'uploader', $2, 'uploader@site-user.test', 'Material removed', 'Reply to this email', '', $3, 'sent')`,
+      [caseId, `${caseId}:uploader:test`, letterId],
+    );
+    const before = await caseRow(caseId);
+    const id = messageId();
+    await send(
+      await compose({
+        from: 'Up Loader <uploader@site-user.test>',
+        to: INTAKE,
+        subject: 'Re: Material removed',
+        messageId: id,
+        inReplyTo: letterId,
+        references: [letterId],
+        text: [
+          'The material removed was my own work at https://example.com/d/mine.',
+          'I swear, under penalty of perjury, that I have a good faith belief that the material was removed as a result of mistake or misidentification.',
+          'I consent to the jurisdiction of the federal district court for my address.',
+          'Up Loader, 1 Main St, Springfield, +1 555 000 1111',
+          '/s/ Up Loader',
+        ].join('\n'),
+      }),
+      'uploader@site-user.test',
+    );
+    const [row] = await settled(id);
+    expect(row).toMatchObject({ status: 'parsed', case_id: caseId, reason: 'flagged: counter_notice' });
+    const notice = (await client.query(`SELECT flags, checklist FROM notices WHERE id = $1`, [row.notice_id])).rows[0];
+    expect(notice.flags).toEqual(['counter_notice']);
+    expect(notice.checklist.kind).toBe('counter_notice');
+    await drain(client, TEST_REDIS_URL, prefix);
+    const kase = await caseRow(caseId);
+    expect(kase.status).toBe('in_review');
+    expect(kase.kind).toBe(before.kind);
+    expect(kase.checklist).toEqual(before.checklist);
+    expect(kase.routed_at).toEqual(before.routed_at);
+    expect(await count(`reported_links WHERE notice_id = $1`, [row.notice_id])).toBe(0);
+  });
+
   it('makes one notice of the same message delivered twice, and two of different messages reusing a Message-ID', async () => {
     const id = messageId();
     const raw = await compose({

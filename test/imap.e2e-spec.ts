@@ -112,3 +112,75 @@ describe('IMAP intake, against a real dovecot mailbox', () => {
     expect(await mailbox()).toEqual({ inbox: 0, processed: before.processed + 2 });
   });
 });
+
+describe('IMAP intake of a message over INBOUND_MAX_BYTES', () => {
+  const MAX_BYTES = 1024;
+  let client: Client;
+  let dovecot: ThrowawayDovecot;
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    client = await db();
+    dovecot = await ThrowawayDovecot.start();
+    worker = await startWorker({
+      QUEUE_PREFIX: uniquePrefix(),
+      INBOUND_MAX_BYTES: String(MAX_BYTES),
+      IMAP_HOST: '127.0.0.1',
+      IMAP_PORT: String(dovecot.port),
+      IMAP_TLS: 'false',
+      IMAP_USER: dovecot.user,
+      IMAP_PASSWORD: dovecot.password,
+      IMAP_FOLDER: 'INBOX',
+      IMAP_PROCESSED_FOLDER: PROCESSED,
+      IMAP_POLL_SECONDS: '5',
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await dovecot?.stop();
+    await client?.end();
+  });
+
+  it('keeps only its headers, quarantined with the reason, and moves it out of INBOX', async () => {
+    const id = `<${randomBytes(8).toString('hex')}@mail.test>`;
+    const raw = await compose({
+      from: 'Jane Roe <jane@rights-holder.test>',
+      to: 'dmca@example.com',
+      subject: 'A large notice',
+      messageId: id,
+      text: 'A notice.',
+      attachments: [{ filename: 'scan.pdf', content: randomBytes(64 * 1024) }],
+    });
+    await dovecot.append(raw);
+
+    const row = await waitFor(
+      'the oversized message to be recorded',
+      async () =>
+        (
+          await client.query<{ status: string; reason: string; raw: Buffer; channel: string; processed_at: Date }>(
+            `SELECT status, reason, raw, channel, processed_at FROM inbound_messages WHERE message_id = $1`,
+            [id],
+          )
+        ).rows[0],
+      30_000,
+    );
+    expect(row.channel).toBe('imap');
+    expect(row.status).toBe('quarantined');
+    expect(row.processed_at).toBeTruthy();
+    expect(row.reason).toContain(
+      `over INBOUND_MAX_BYTES (${raw.length} bytes); left in the mailbox's processed folder`,
+    );
+    // Its headers only: the body was never downloaded.
+    expect(row.raw.length).toBeLessThan(MAX_BYTES);
+    expect(row.raw.toString()).toContain(`Message-ID: ${id}`);
+    expect(row.raw.toString()).not.toContain('scan.pdf');
+
+    await waitFor('the message to leave INBOX', async () => (await dovecot.count('INBOX')) === 0);
+    expect(await dovecot.count(PROCESSED)).toBe(1);
+    // Never queued for the parser: still quarantined with the same reason a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const again = await client.query(`SELECT status, reason FROM inbound_messages WHERE message_id = $1`, [id]);
+    expect(again.rows).toEqual([{ status: 'quarantined', reason: row.reason }]);
+  });
+});

@@ -12,6 +12,11 @@ const BATCH = 50;
 const RECONNECT_FIRST_MS = 1_000;
 const RECONNECT_MAX_MS = 60_000;
 
+/** Why a message over INBOUND_MAX_BYTES was kept as its headers only; the message itself stays in the mailbox. */
+export function overLimitReason(size: number, processedFolder: string): string {
+  return `over INBOUND_MAX_BYTES (${size} bytes); left in the mailbox's processed folder (${processedFolder})`;
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -19,7 +24,9 @@ function describe(error: unknown): string {
 /**
  * Takes new mail from an IMAP mailbox (IMAP_HOST etc.; off when IMAP_HOST is unset): every IMAP_POLL_SECONDS, and
  * at once when the server announces new mail while the connection idles. Each message is stored raw and only then
- * moved to the processed folder, so a crash or a failed store leaves it in the folder to be taken again.
+ * moved to the processed folder, so a crash or a failed store leaves it in the folder to be taken again. A message
+ * over INBOUND_MAX_BYTES is not downloaded: its headers are stored, quarantined with the reason, and the message
+ * itself is moved to the processed folder like any other, where staff can find it.
  *
  * Several workers may poll the same mailbox. Two of them can fetch the same message before either moves it; both
  * store it, and InboundStoreService keeps the second copy as a duplicate (same Message-ID and content hash) that is
@@ -109,11 +116,28 @@ export class ImapPollerService implements OnApplicationBootstrap, OnApplicationS
       const uids = (found || []).sort((a, b) => a - b).slice(0, BATCH);
       for (const uid of uids) {
         if (this.stopping) break;
-        const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-        if (!message || !message.source) continue; // moved by another worker since the search
+        // The size first: a message over the limit is never downloaded, only its headers are kept.
+        const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+        if (!meta) continue; // moved by another worker since the search
+        const size = meta.size ?? 0;
+        const tooLarge = size > this.config.listener.maxBytes;
+        const message = await client.fetchOne(
+          String(uid),
+          tooLarge ? { uid: true, headers: true } : { uid: true, source: true },
+          { uid: true },
+        );
+        const raw = tooLarge ? message && message.headers : message && message.source;
+        if (!raw) continue; // moved by another worker since the size was read
         let stored;
         try {
-          stored = await this.store.store(InboundChannel.Imap, message.source, { from: null, to: [] });
+          stored = tooLarge
+            ? await this.store.storeQuarantined(
+                InboundChannel.Imap,
+                raw,
+                { from: null, to: [] },
+                overLimitReason(size, settings.processedFolder),
+              )
+            : await this.store.store(InboundChannel.Imap, raw, { from: null, to: [] });
         } catch (error) {
           // Most likely the database: leave this and the rest for the next poll.
           this.logger.error(`could not store IMAP message ${uid}; it stays in ${settings.folder}: ${describe(error)}`);
@@ -121,7 +145,7 @@ export class ImapPollerService implements OnApplicationBootstrap, OnApplicationS
         }
         // The key invariant: moved only once committed, so a message is never out of the folder and unstored.
         await client.messageMove(String(uid), settings.processedFolder, { uid: true });
-        this.logger.log(`stored ${stored.id} (${stored.status}, ${message.source.length} bytes) from IMAP ${uid}`);
+        this.logger.log(`stored ${stored.id} (${stored.status}, ${size} bytes) from IMAP ${uid}`);
       }
       return uids.length === BATCH;
     } finally {

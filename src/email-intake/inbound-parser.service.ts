@@ -7,12 +7,15 @@ import { NoticeTooLargeError } from '../notices/intake.errors';
 import { type EmailOrigin, IntakeService, type RecordedNotice } from '../notices/intake.service';
 import { NoticeFlag } from '../notices/notice-flags';
 import { NoticeChannel } from '../notices/notice.entity';
+import { LetterKind } from '../letters/letter.entity';
 import { InboundStatus } from './inbound-message.entity';
 import { loopReason } from './mail-loop';
 import {
   headerValue,
   messageIdOf,
   messageIds,
+  type MimeLimits,
+  type MimePartCount,
   mimeProblem,
   parseHeaders,
   type RawHeader,
@@ -24,16 +27,24 @@ import { SenderAuthService } from './sender-auth.service';
  * Parsing limits. The size is already bounded where the message came in (INBOUND_MAX_BYTES); these bound the work a
  * message of that size can cause. Tripping one quarantines the message: it stays raw for staff, with the reason.
  */
-export const PARSE_LIMITS = {
-  /** MIME parts in the whole tree, forwarded messages included. */
+export const PARSE_LIMITS: ParseLimits = {
+  /** MIME parts in the whole tree, forwarded messages included (one budget for the message and all it forwards). */
   maxParts: 100,
-  /** Nesting of multiparts and forwarded messages. */
+  /** Nesting of multiparts and unencoded forwarded messages, within each message mailparser is given. */
   maxDepth: 8,
-  /** Wall-clock time for mailparser. */
+  /** Wall-clock time for mailparser: one deadline for the whole message, its forwarded messages included. */
   timeoutMs: 20_000,
   /** Forwarded messages (.eml, message/rfc822) read into the notice, and how deep inside each other. */
   maxForwardDepth: 3,
+  /** Decoded size of all forwarded messages together; the same as INBOUND_MAX_BYTES's default. */
+  maxForwardedBytes: 25 * 1024 * 1024,
 };
+
+export interface ParseLimits extends MimeLimits {
+  timeoutMs: number;
+  maxForwardDepth: number;
+  maxForwardedBytes: number;
+}
 
 const CASE_REFERENCE = /\bDMCA-\d{4}-\d{6}\b/g;
 const TEXT_ATTACHMENT = /\.(txt|text)$/i;
@@ -52,7 +63,70 @@ interface EvidenceInput {
   content: Buffer;
 }
 
-class QuarantineError extends Error {}
+export class QuarantineError extends Error {}
+
+/**
+ * What one message may still spend on parsing, shared by the message and every forwarded message decoded from it:
+ * one count of MIME parts, one total of forwarded bytes, one deadline. mailparser cannot be interrupted, so the
+ * deadline bounds how long the job waits; a parse that misses it is abandoned and no further parse is started.
+ */
+export class ParseBudget {
+  private readonly counted: MimePartCount = { parts: 0 };
+  private forwardedBytes = 0;
+  readonly deadline: number;
+
+  constructor(
+    private readonly limits: ParseLimits = PARSE_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.deadline = now() + limits.timeoutMs;
+  }
+
+  get parts(): number {
+    return this.counted.parts;
+  }
+
+  /** Why the message as received may not be parsed, counting its parts against the budget. */
+  check(raw: Buffer): string | undefined {
+    return mimeProblem(raw, this.limits, this.counted);
+  }
+
+  /** Why a forwarded message (decoded from an attachment) may not be parsed: its size, then its MIME tree. */
+  checkForwarded(raw: Buffer): string | undefined {
+    this.forwardedBytes += raw.length;
+    if (this.forwardedBytes > this.limits.maxForwardedBytes)
+      return `forwarded messages larger than ${this.limits.maxForwardedBytes} bytes in total`;
+    const problem = this.check(raw);
+    return problem ? `in a forwarded message: ${problem}` : undefined;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.deadline - this.now());
+  }
+
+  /** The reason a message that ran out of time is quarantined with. */
+  get timeoutReason(): string {
+    return `parsing took longer than ${this.limits.timeoutMs / 1000} s`;
+  }
+
+  /**
+   * mailparser's result, within what is left of the deadline. Rejects with a QuarantineError when time runs out
+   * (without starting when none is left); mailparser's own errors are passed on as they are.
+   */
+  parse(raw: Buffer): Promise<ParsedMail> {
+    const left = this.remainingMs();
+    if (left <= 0) return Promise.reject(new QuarantineError(this.timeoutReason));
+    return withTimeout(parseMail(raw), left, this.timeoutReason);
+  }
+}
+
+/** What threadedCase found: the case a reply belongs to, or a case a stranger's new notice named in its subject. */
+interface ThreadedCase {
+  caseId?: string;
+  /** A reply to our letter to the uploader: their counter-notice. */
+  counterNotice?: boolean;
+  namedReference?: string;
+}
 
 /**
  * Turns one stored message into a notice (a new case, or a revision of the case whose letter it answers), or sets it
@@ -77,27 +151,29 @@ export class InboundParserService {
     if (!row || row.status !== InboundStatus.Stored) return; // a retry after the message was settled
     const headers = parseHeaders(splitMessage(row.raw).head);
 
-    const problem = mimeProblem(row.raw, PARSE_LIMITS);
+    const budget = new ParseBudget(PARSE_LIMITS);
+    const problem = budget.check(row.raw);
     if (problem) return this.settle(row.id, InboundStatus.Quarantined, problem);
     let mail: ParsedMail;
     try {
-      mail = await withTimeout(parseMail(row.raw), PARSE_LIMITS.timeoutMs, 'parsing');
+      mail = await budget.parse(row.raw);
     } catch (error) {
-      return this.settle(row.id, InboundStatus.Quarantined, `could not parse: ${message(error)}`);
+      const reason = error instanceof QuarantineError ? error.message : `could not parse: ${message(error)}`;
+      return this.settle(row.id, InboundStatus.Quarantined, reason);
     }
 
     const own = await this.ownLetter(headers);
     if (own) return this.settle(row.id, InboundStatus.Ignored, own);
-    const caseId = await this.threadedCase(headers, mail.subject);
-    const loop = loopReason(headers, row.envelope_from, caseId !== undefined);
+    const sender = mail.from?.value.find((a) => a.address && isValidEmail(a.address));
+    const thread = await this.threadedCase(headers, mail.subject, sender?.address?.toLowerCase());
+    const loop = loopReason(headers, row.envelope_from, thread.caseId !== undefined);
     if (loop) return this.settle(row.id, InboundStatus.Ignored, loop);
 
-    const sender = mail.from?.value.find((a) => a.address && isValidEmail(a.address));
     if (!sender?.address) return this.settle(row.id, InboundStatus.Quarantined, 'no usable From address');
 
     let content: { text: string; evidence: EvidenceInput[] };
     try {
-      content = await this.content(mail, 0);
+      content = await this.content(mail, 0, budget);
       // Postgres text cannot hold NUL; a notice never needs one.
       content.text = content.text.replace(/\0/g, '');
     } catch (error) {
@@ -115,7 +191,9 @@ export class InboundParserService {
       senderEmail: sender.address.toLowerCase(),
       auth,
       flags: auth.dmarc === 'fail' ? [NoticeFlag.DmarcFail] : [],
+      namedReference: thread.namedReference,
     };
+    const caseId = thread.caseId;
 
     try {
       await this.dataSource.transaction(async (m) => {
@@ -124,14 +202,16 @@ export class InboundParserService {
           [row.id],
         );
         if (locked?.status !== InboundStatus.Stored) return;
-        const recorded: RecordedNotice = caseId
-          ? await this.intake.revise(m, caseId, { text: content.text, email })
-          : await this.intake.receiveEmail(m, {
+        const recorded: RecordedNotice = !caseId
+          ? await this.intake.receiveEmail(m, {
               channel: NoticeChannel.Email,
               text: content.text,
               structured: { complainant: { name: sender.name || undefined, email: email.senderEmail } },
               email,
-            });
+            })
+          : thread.counterNotice
+            ? await this.intake.receiveCounterNotice(m, caseId, { text: content.text, email })
+            : await this.intake.revise(m, caseId, { text: content.text, email });
         await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
         await m.query(
           `UPDATE inbound_messages SET status = 'parsed', case_id = $2, notice_id = $3, processed_at = now(),
@@ -166,34 +246,54 @@ export class InboundParserService {
     return rows.length > 0 ? 'our own letter: its Message-ID is one of ours' : undefined;
   }
 
-  /** The case whose letter this answers: In-Reply-To or References naming one of our letters, else a case reference in the subject. */
-  private async threadedCase(headers: RawHeader[], subject: string | undefined): Promise<string | undefined> {
+  /**
+   * The case this message answers, if any. In-Reply-To or References naming one of our letters threads it whoever
+   * sent it (a stranger's reply is flagged by the intake, not refused); a reply to a letter to the uploader is their
+   * counter-notice, not a revision of the takedown. A case reference in the subject threads it only when the sender
+   * is one of that case's complainant addresses: references are sequential and easy to guess, so anyone else's mail
+   * naming one is a notice of its own, and the reference it named is kept as `namedReference`.
+   */
+  private async threadedCase(
+    headers: RawHeader[],
+    subject: string | undefined,
+    sender: string | undefined,
+  ): Promise<ThreadedCase> {
     const ids = [
       ...messageIds(headerValue(headers, 'in-reply-to')),
       ...messageIds(headerValue(headers, 'references')).reverse(),
     ];
     if (ids.length > 0) {
-      const [hit] = await this.dataSource.query<{ case_id: string }[]>(
-        `SELECT case_id FROM letters WHERE message_id = ANY($1::text[])
+      const [hit] = await this.dataSource.query<{ case_id: string; kind: string }[]>(
+        `SELECT case_id, kind FROM letters WHERE message_id = ANY($1::text[])
          ORDER BY array_position($1::text[], message_id) LIMIT 1`,
         [ids],
       );
-      if (hit) return hit.case_id;
+      if (hit) return { caseId: hit.case_id, counterNotice: hit.kind === (LetterKind.Uploader as string) };
     }
     const references = [...new Set((subject ?? '').match(CASE_REFERENCE) ?? [])];
-    if (references.length === 0) return undefined;
-    const [kase] = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM cases WHERE reference = ANY($1::text[]) ORDER BY array_position($1::text[], reference) LIMIT 1`,
+    if (references.length === 0) return {};
+    const [kase] = await this.dataSource.query<{ id: string; reference: string }[]>(
+      `SELECT id, reference FROM cases WHERE reference = ANY($1::text[])
+       ORDER BY array_position($1::text[], reference) LIMIT 1`,
       [references],
     );
-    return kase?.id;
+    if (!kase) return {};
+    const complainant =
+      sender !== undefined &&
+      (await this.intake.complainantEmails(this.dataSource.manager, kase.id)).has(sender.toLowerCase());
+    return complainant ? { caseId: kase.id } : { namedReference: kase.reference };
   }
 
   /**
    * The notice text (the plain part, or the HTML part as text), with text attachments and forwarded messages read
-   * into it; every other attachment is evidence, kept with its size and hash.
+   * into it; every other attachment is evidence, kept with its size and hash. Each forwarded message is checked
+   * against the message's budget (parts, bytes, time) before it is parsed; tripping it quarantines the message.
    */
-  private async content(mail: ParsedMail, depth: number): Promise<{ text: string; evidence: EvidenceInput[] }> {
+  private async content(
+    mail: ParsedMail,
+    depth: number,
+    budget: ParseBudget,
+  ): Promise<{ text: string; evidence: EvidenceInput[] }> {
     const texts = [mail.text ?? ''];
     const evidence: EvidenceInput[] = [];
     for (const a of mail.attachments) {
@@ -202,14 +302,13 @@ export class InboundParserService {
       if (type === 'message/rfc822' || EML_ATTACHMENT.test(name)) {
         if (depth + 1 > PARSE_LIMITS.maxForwardDepth)
           throw new QuarantineError(`forwarded messages nested deeper than ${PARSE_LIMITS.maxForwardDepth}`);
-        const inner = await withTimeout(
-          parseMail(a.content).catch((error: unknown) => {
-            throw new QuarantineError(`could not parse a forwarded message: ${message(error)}`);
-          }),
-          PARSE_LIMITS.timeoutMs,
-          'parsing a forwarded message',
-        );
-        const read = await this.content(inner, depth + 1);
+        const problem = budget.checkForwarded(a.content);
+        if (problem) throw new QuarantineError(problem);
+        const inner = await budget.parse(a.content).catch((error: unknown) => {
+          if (error instanceof QuarantineError) throw error;
+          throw new QuarantineError(`could not parse a forwarded message: ${message(error)}`);
+        });
+        const read = await this.content(inner, depth + 1, budget);
         texts.push(forwardedHeader(inner, name) + read.text);
         evidence.push(...read.evidence);
       } else if (type === 'text/plain' || TEXT_ATTACHMENT.test(name)) {
@@ -271,14 +370,18 @@ function forwardedHeader(mail: ParsedMail, filename: string): string {
   return `${lines.filter((l) => l !== undefined).join('\n')}\n\n`;
 }
 
-/** mailparser cannot be interrupted; the timer bounds how long the job waits for it. */
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * mailparser cannot be interrupted; the timer bounds how long the job waits for it. The abandoned work's eventual
+ * rejection is swallowed, so that it does not surface as an unhandled rejection.
+ */
+async function withTimeout<T>(work: Promise<T>, ms: number, reason: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  work.catch(() => undefined);
   try {
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new QuarantineError(`${what} took longer than ${ms} ms`)), ms);
+        timer = setTimeout(() => reject(new QuarantineError(reason)), ms);
       }),
     ]);
   } finally {

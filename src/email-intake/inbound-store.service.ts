@@ -13,7 +13,7 @@ export interface InboundEnvelope {
 
 export interface StoredInbound {
   id: string;
-  status: InboundStatus.Stored | InboundStatus.Duplicate;
+  status: InboundStatus.Stored | InboundStatus.Duplicate | InboundStatus.Quarantined;
 }
 
 /**
@@ -29,6 +29,29 @@ export class InboundStoreService {
   ) {}
 
   async store(channel: InboundChannel, raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
+    return this.insert(channel, raw, envelope);
+  }
+
+  /**
+   * Keeps a record of a message that is not to be parsed (one too large to take in full): `stub` stands in for the
+   * raw message (its headers, say) and the row is quarantined with `reason` at once, never queued for the parser.
+   * A second copy of the same stub (two pollers racing) is kept as a duplicate, as store() does.
+   */
+  async storeQuarantined(
+    channel: InboundChannel,
+    stub: Buffer,
+    envelope: InboundEnvelope,
+    reason: string,
+  ): Promise<StoredInbound> {
+    return this.insert(channel, stub, envelope, reason);
+  }
+
+  private async insert(
+    channel: InboundChannel,
+    raw: Buffer,
+    envelope: InboundEnvelope,
+    quarantine?: string,
+  ): Promise<StoredInbound> {
     const messageId = messageIdOf(parseHeaders(splitMessage(raw).head)) ?? null;
     const hash = contentHash(raw);
     return this.dataSource.transaction(async (m) => {
@@ -42,10 +65,15 @@ export class InboundStoreService {
           [messageId, hash],
         );
       }
-      const status = original ? InboundStatus.Duplicate : InboundStatus.Stored;
+      const status = original
+        ? InboundStatus.Duplicate
+        : quarantine !== undefined
+          ? InboundStatus.Quarantined
+          : InboundStatus.Stored;
       const [row] = await m.query<{ id: string }[]>(
-        `INSERT INTO inbound_messages (channel, raw, size_bytes, content_hash, message_id, envelope_from, envelope_to, status, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        `INSERT INTO inbound_messages (channel, raw, size_bytes, content_hash, message_id, envelope_from, envelope_to, status, reason,
+                                       processed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $10::boolean THEN now() END) RETURNING id`,
         [
           channel,
           raw,
@@ -55,10 +83,11 @@ export class InboundStoreService {
           envelope.from,
           envelope.to,
           status,
-          original ? `duplicate of ${original.id}` : null,
+          original ? `duplicate of ${original.id}` : (quarantine ?? null),
+          status === InboundStatus.Quarantined,
         ],
       );
-      if (!original) {
+      if (status === InboundStatus.Stored) {
         await this.outbox.enqueue(m, [
           { queue: QueueName.Inbound, name: JobName.ParseInbound, data: { inboundId: row.id } },
         ]);

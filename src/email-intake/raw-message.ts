@@ -101,16 +101,27 @@ export interface MimeLimits {
   maxDepth: number;
 }
 
+/** Parts counted so far across one whole message: the outer message and every forwarded message read from it. */
+export interface MimePartCount {
+  parts: number;
+}
+
 /**
  * Walks the MIME tree by its boundaries, without decoding anything, and says why the message is unfit to parse:
  * more parts or deeper nesting than the limits, or a multipart without a boundary. Undefined when it is fine.
  * mailparser itself has no such limits, and a crafted message of a few megabytes can hold a hundred thousand parts.
+ *
+ * `counted` carries the part count from one call to the next, so that a message and the forwarded messages decoded
+ * from it (each walked before it is parsed) share one budget.
  */
-export function mimeProblem(raw: Buffer, limits: MimeLimits): string | undefined {
-  let parts = 0;
+export function mimeProblem(
+  raw: Buffer,
+  limits: MimeLimits,
+  counted: MimePartCount = { parts: 0 },
+): string | undefined {
   const walk = (entity: Buffer, depth: number): string | undefined => {
-    parts += 1;
-    if (parts > limits.maxParts) return `more than ${limits.maxParts} MIME parts`;
+    counted.parts += 1;
+    if (counted.parts > limits.maxParts) return `more than ${limits.maxParts} MIME parts`;
     if (depth > limits.maxDepth) return `MIME parts nested deeper than ${limits.maxDepth} levels`;
     const { head, body } = splitMessage(entity);
     const contentType = headerValue(parseHeaders(head), 'content-type') ?? 'text/plain';

@@ -23,7 +23,7 @@ import { replyText } from '../email-intake/raw-message';
 import { linkAction } from '../takedowns/link-action';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
-import { HOLD_FLAGS, holds, NoticeFlag } from './notice-flags';
+import { holds, NOT_THE_COMPLAINANT, NoticeFlag, STICKY_HOLD_FLAGS } from './notice-flags';
 import { NoticeChannel } from './notice.entity';
 
 export interface IntakeRequest {
@@ -43,6 +43,8 @@ export interface EmailOrigin {
   senderEmail: string;
   auth: object | null;
   flags: string[];
+  /** A case reference the subject named, of a case this sender is not the complainant of: kept for staff. */
+  namedReference?: string;
 }
 
 /** A reply threaded into an existing case. */
@@ -117,8 +119,56 @@ export class IntakeService {
    */
   async receiveEmail(manager: EntityManager, request: IntakeRequest & { email: EmailOrigin }): Promise<RecordedNotice> {
     const { links, checklist } = this.prepare(request);
-    const { response, noticeId } = await this.record(manager, request, checklist, links);
-    return { caseId: response.caseId, noticeId, status: response.status, flags: request.email.flags };
+    const named = request.email.namedReference;
+    const email = named
+      ? { ...request.email, flags: [...request.email.flags, NoticeFlag.NamesOtherCase] }
+      : request.email;
+    const { response, noticeId } = await this.record(manager, { ...request, email }, checklist, links);
+    if (named) await audit(manager, response.caseId, 'sender', 'notice.names_other_case', { reference: named });
+    return { caseId: response.caseId, noticeId, status: response.status, flags: email.flags };
+  }
+
+  /**
+   * A reply to our letter to the uploader: their counter-notice. It is recorded on the case as a notice of its own,
+   * checked as a counter-notice and flagged for staff, and the case goes to review. It is not a revision: the case's
+   * takedown checklist, its links and its routing are left alone, and its links are not recorded (they name what
+   * the uploader wants restored, not anything to take down).
+   */
+  async receiveCounterNotice(
+    manager: EntityManager,
+    caseId: string,
+    request: RevisionRequest,
+  ): Promise<RecordedNotice> {
+    this.enforceLimits(0, request.text.length);
+    const checklist = checkNotice({ text: replyText(request.text), kindHint: 'counter_notice' });
+    await manager.query(`SELECT id FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
+    const flags = [...new Set([...request.email.flags, NoticeFlag.CounterNotice])];
+    const [notice] = await manager.query<{ id: string }[]>(
+      `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
+                            inbound_message_id, sender_email, auth, flags)
+       VALUES ($1, $2, $3, NULL, $4, 0, $5, $6, $7, $8) RETURNING id`,
+      [
+        caseId,
+        NoticeChannel.Email,
+        request.text,
+        JSON.stringify(checklist),
+        request.email.inboundMessageId,
+        request.email.senderEmail,
+        request.email.auth ? JSON.stringify(request.email.auth) : null,
+        flags,
+      ],
+    );
+    await manager.query(`UPDATE cases SET status = $2, updated_at = now() WHERE id = $1`, [
+      caseId,
+      CaseStatus.InReview,
+    ]);
+    await audit(manager, caseId, 'sender', 'notice.counter_notice', {
+      channel: NoticeChannel.Email,
+      complete: checklist.complete,
+      missing: checklist.missing,
+      flags,
+    });
+    return { caseId, noticeId: notice.id, status: CaseStatus.InReview, flags, rerouted: false };
   }
 
   /**
@@ -137,10 +187,13 @@ export class IntakeService {
       `SELECT id, status, checklist FROM cases WHERE id = $1 FOR UPDATE`,
       [caseId],
     );
-    const earlier = await manager.query<EarlierNotice[]>(
+    const all = await manager.query<EarlierNotice[]>(
       `SELECT raw_text, structured, flags FROM notices WHERE case_id = $1 ORDER BY received_at, id`,
       [caseId],
     );
+    // The case's record is what its complainant sent: a stranger's reply and the uploader's counter-notice stay
+    // on the case for staff, but never count towards the takedown's checklist.
+    const earlier = all.filter((n) => !n.flags.some((f) => NOT_THE_COMPLAINANT.includes(f)));
     const flags = [...request.email.flags];
     const known = await this.complainantEmails(manager, caseId);
     if (!known.has(request.email.senderEmail.toLowerCase())) flags.push(NoticeFlag.SenderNotComplainant);
@@ -163,8 +216,9 @@ export class IntakeService {
     );
     const added = await this.recordLinks(manager, caseId, notice.id, links);
 
-    // The first notice is read as sent; each reply without the letter it quotes.
-    const texts = [...earlier.map((n) => n.raw_text), request.text]
+    // The first notice is read as sent; each reply without the letter it quotes. A stranger's reply is not read in.
+    const fromComplainant = !flags.some((f) => NOT_THE_COMPLAINANT.includes(f));
+    const texts = [...earlier.map((n) => n.raw_text), fromComplainant ? request.text : null]
       .map((t, i) => (t === null ? '' : i === 0 ? t : replyText(t)))
       .filter((t) => t.trim() !== '');
     const structured = mergeStructured(earlier.map((n) => n.structured));
@@ -175,7 +229,10 @@ export class IntakeService {
       textLinks: this.sort({ text, infringingUrls: structured?.infringingUrls, workUrl: structured?.work?.url }),
     });
 
-    const held = holds(flags) || earlier.some((n) => holds(n.flags));
+    // Held when THIS notice is flagged (a stranger's reply, a DMARC failure): an earlier flagged notice stays
+    // flagged for staff but does not stop a later clean reply from the complainant completing and routing the case,
+    // or anyone who can name a case could freeze it. Only a counter-notice (STICKY_HOLD_FLAGS) holds the whole case.
+    const held = holds(flags) || all.some((n) => n.flags.some((f) => STICKY_HOLD_FLAGS.includes(f)));
     const open = OPEN_STATUSES.includes(kase.status);
     let status = kase.status;
     if (open) status = held ? CaseStatus.InReview : initialStatus(checklist);
@@ -200,20 +257,20 @@ export class IntakeService {
     });
     if (rerouted) {
       await this.outbox.enqueue(manager, [
-        { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId, revision: earlier.length + 1 } },
+        { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId, revision: all.length + 1 } },
       ]);
     }
     return { caseId, noticeId: notice.id, status, flags, rerouted };
   }
 
   /** Who may revise a case: its complainant's addresses and the senders of its earlier, unflagged notices. */
-  private async complainantEmails(manager: EntityManager, caseId: string): Promise<Set<string>> {
+  async complainantEmails(manager: EntityManager, caseId: string): Promise<Set<string>> {
     const rows = await manager.query<{ email: string }[]>(
       `SELECT lower(email) AS email FROM parties WHERE case_id = $1 AND role = 'complainant' AND email IS NOT NULL
        UNION
        SELECT lower(sender_email) FROM notices
-       WHERE case_id = $1 AND sender_email IS NOT NULL AND NOT (flags && $2::text[])`,
-      [caseId, HOLD_FLAGS],
+       WHERE case_id = $1 AND sender_email IS NOT NULL AND cardinality(flags) = 0`,
+      [caseId],
     );
     const known = new Set(rows.map((r) => r.email));
     const fallback = await complainantAddress(manager, caseId);

@@ -4,10 +4,37 @@ export enum NoticeFlag {
   DmarcFail = 'dmarc_fail',
   /** A reply threaded into a case, from an address that is not the case's complainant. */
   SenderNotComplainant = 'sender_not_complainant',
+  /**
+   * A reply to our letter to the uploader: their counter-notice, kept on the case apart from the takedown (never
+   * merged into its checklist, never shown on the complainant's status page) for staff to handle.
+   */
+  CounterNotice = 'counter_notice',
+  /**
+   * A new notice whose subject named another case's reference, from someone who is not that case's complainant: it
+   * was not threaded into that case. Informational; the reference is in the notice's audit entry.
+   */
+  NamesOtherCase = 'names_other_case',
 }
 
-/** A case with a notice carrying any of these is never acted on automatically: the router holds it for review. */
-export const HOLD_FLAGS: readonly string[] = [NoticeFlag.DmarcFail, NoticeFlag.SenderNotComplainant];
+/**
+ * A notice carrying any of these is never acted on automatically. Holding is decided by the notice at hand, not by
+ * the case's history: the routing it would trigger is held for review, while a later clean notice from the
+ * complainant is acted on as usual (the flagged notice stays flagged for staff). The exception is STICKY_HOLD_FLAGS.
+ */
+export const HOLD_FLAGS: readonly string[] = [
+  NoticeFlag.DmarcFail,
+  NoticeFlag.SenderNotComplainant,
+  NoticeFlag.CounterNotice,
+];
+
+/**
+ * Flags that hold the whole case, whichever notice comes later: a counter-notice is a dispute only staff can settle.
+ * It can only come from a reply to our letter to the uploader (its Message-ID), so a stranger cannot set one.
+ */
+export const STICKY_HOLD_FLAGS: readonly string[] = [NoticeFlag.CounterNotice];
+
+/** Notices from someone other than the complainant: kept on the case, never part of its takedown record. */
+export const NOT_THE_COMPLAINANT: readonly string[] = [NoticeFlag.SenderNotComplainant, NoticeFlag.CounterNotice];
 
 export function holds(flags: readonly string[]): boolean {
   return flags.some((f) => HOLD_FLAGS.includes(f));

@@ -9,7 +9,7 @@ import { LinkStatus } from '../cases/reported-link.entity';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
-import { HOLD_FLAGS } from '../notices/notice-flags';
+import { HOLD_FLAGS, NOT_THE_COMPLAINANT, STICKY_HOLD_FLAGS } from '../notices/notice-flags';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
@@ -54,7 +54,8 @@ const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', '
  * routed_at set and does nothing. A reply that revises the case clears routed_at and routes it again: the links of all
  * its notices still pending are acted on, takedowns and referrals already made are kept (unique constraints), and
  * the letters of this routing are keyed by the revision (the case's notice count), so a second receipt can follow.
- * A case with a notice flagged for review (a DMARC failure, a reply from a stranger) is held for a person instead.
+ * A routing whose notice is flagged for review (a DMARC failure, a reply from a stranger), or a case with a
+ * counter-notice, is held for a person instead; links sent by someone other than the complainant are never acted on.
  */
 @Injectable()
 export class CaseRouterService {
@@ -123,11 +124,20 @@ export class CaseRouterService {
     });
   }
 
-  /** The review flags on the case's notices; a case with any is not acted on automatically. */
+  /**
+   * Why the case is held for review, if it is: the hold flags of its newest notice (the one this routing is for;
+   * an earlier flagged notice stays flagged for staff but does not hold a later clean one, see notice-flags.ts),
+   * and a counter-notice on any of its notices.
+   */
   private async heldFor(m: EntityManager, caseId: string): Promise<string[]> {
     const [row] = await m.query<{ flags: string[] | null }[]>(
-      `SELECT array_agg(DISTINCT f) AS flags FROM notices, unnest(flags) AS f WHERE case_id = $1 AND f = ANY($2::text[])`,
-      [caseId, HOLD_FLAGS],
+      `SELECT array_agg(DISTINCT f) AS flags
+       FROM notices n, unnest(n.flags) AS f
+       WHERE n.case_id = $1
+         AND ((f = ANY($2::text[])
+               AND n.id = (SELECT id FROM notices WHERE case_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1))
+              OR f = ANY($3::text[]))`,
+      [caseId, HOLD_FLAGS, STICKY_HOLD_FLAGS],
     );
     return row?.flags ?? [];
   }
@@ -144,9 +154,10 @@ export class CaseRouterService {
   /** The case's actionable links and what the site has for them. */
   private async plan(caseId: string): Promise<RoutingPlan> {
     const links = await this.dataSource.query<LinkRow[]>(
-      `SELECT id, url, classification, provider FROM reported_links
-       WHERE case_id = $1 AND status = 'pending' AND role = 'infringing'`,
-      [caseId],
+      `SELECT id, url, classification, provider FROM reported_links l
+       WHERE case_id = $1 AND status = 'pending' AND role = 'infringing'
+         AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.id = l.notice_id AND n.flags && $2::text[])`,
+      [caseId, NOT_THE_COMPLAINANT],
     );
     const internal = links.filter((l) => l.classification === 'internal');
     const disk = links.filter((l) => l.classification === 'external_disk');

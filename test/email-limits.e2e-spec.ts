@@ -1,0 +1,148 @@
+import 'reflect-metadata';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import type { Client } from 'pg';
+import { PARSE_LIMITS } from '../src/email-intake/inbound-parser.service';
+import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
+import { WorkerModule } from '../src/worker.module';
+import { applyTestEnv } from './support/env';
+import { db, uniquePrefix, waitFor } from './support/harness';
+import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
+import { SmtpSink } from './support/smtp-sink';
+
+jest.setTimeout(60_000);
+
+const INTAKE = 'dmca@example.com';
+
+interface InboundRow {
+  status: string;
+  reason: string | null;
+  case_id: string | null;
+}
+
+/** Parse limits that forwarded messages used to escape: each is checked, and all share one budget. */
+describe('parse limits across forwarded messages, through the SMTP listener and the worker', () => {
+  let client: Client;
+  let worker: TestingModule;
+  let sink: SmtpSink;
+  let port: number;
+
+  beforeAll(async () => {
+    client = await db();
+    sink = await new SmtpSink().start();
+    port = await freePort();
+    applyTestEnv({
+      QUEUE_PREFIX: uniquePrefix(),
+      SMTP_LISTEN_PORT: String(port),
+      SMTP_LISTEN_HOST: '127.0.0.1',
+      INBOUND_ADDRESSES: INTAKE,
+      INBOUND_MAX_BYTES: String(2 * 1024 * 1024),
+      SMTP_URL: sink.url,
+    });
+    worker = await Test.createTestingModule({ imports: [WorkerModule] })
+      .overrideProvider(MAIL_DNS_RESOLVER)
+      .useValue(fakeResolver)
+      .compile();
+    worker.useLogger(process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']);
+    await worker.init();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await sink?.stop();
+    await client?.end();
+  });
+
+  const messageId = () => `<${randomBytes(8).toString('hex')}@mail.test>`;
+
+  const settled = (id: string): Promise<InboundRow> =>
+    waitFor(`settled message ${id}`, async () => {
+      const { rows } = await client.query<InboundRow>(
+        `SELECT status, reason, case_id FROM inbound_messages WHERE message_id = $1`,
+        [id],
+      );
+      return rows[0] && rows[0].status !== 'stored' ? rows[0] : undefined;
+    });
+
+  /** A message of `parts` small text attachments. */
+  const manyParts = (parts: number, subject: string) =>
+    compose({
+      from: 'Jane Roe <jane@rights-holder.test>',
+      to: INTAKE,
+      subject,
+      messageId: messageId(),
+      text: 'See the attached notice.',
+      attachments: Array.from({ length: parts }, (_, i) => ({
+        filename: `page-${i}.txt`,
+        content: `page ${i}`,
+      })),
+    });
+
+  /** `inner` forwarded as a base64-encoded message/rfc822 attachment: the outer MIME walk cannot see into it. */
+  const forwarding = (inner: Buffer[], id: string, subject = 'Fwd: notice') =>
+    compose({
+      from: 'Jane Roe <jane@rights-holder.test>',
+      to: INTAKE,
+      subject,
+      messageId: id,
+      text: 'Forwarding the notices below.',
+      attachments: inner.map((raw, i) => ({
+        filename: `forward-${i}.eml`,
+        content: raw,
+        contentType: 'message/rfc822',
+        contentTransferEncoding: 'base64',
+      })),
+    });
+
+  it('quarantines a message whose forwarded messages together hold more parts than the limit', async () => {
+    const perForward = Math.ceil(PARSE_LIMITS.maxParts / 4);
+    const forwards = await Promise.all([1, 2, 3, 4, 5].map((n) => manyParts(perForward, `notice ${n}`)));
+    const id = messageId();
+    const raw = await forwarding(forwards, id);
+    expect(raw.toString('latin1')).toContain('Content-Transfer-Encoding: base64');
+    await sendRaw(port, raw, { from: 'jane@rights-holder.test', to: [INTAKE] });
+
+    const row = await settled(id);
+    expect(row).toMatchObject({
+      status: 'quarantined',
+      reason: `in a forwarded message: more than ${PARSE_LIMITS.maxParts} MIME parts`,
+      case_id: null,
+    });
+  });
+
+  it('quarantines forwards nested inside forwards that together hold more parts than the limit', async () => {
+    // Forwards three deep, each level with 40 parts of its own: fine one by one, over the limit together.
+    let inner = await manyParts(40, 'the original notice');
+    for (let level = 1; level <= 2; level++) {
+      inner = await compose({
+        from: 'Jane Roe <jane@rights-holder.test>',
+        to: INTAKE,
+        subject: `Fwd level ${level}`,
+        messageId: messageId(),
+        text: 'Forwarding.',
+        attachments: [
+          ...Array.from({ length: 40 }, (_, i) => ({ filename: `note-${i}.txt`, content: `note ${i}` })),
+          { filename: 'inner.eml', content: inner, contentType: 'message/rfc822', contentTransferEncoding: 'base64' },
+        ],
+      });
+    }
+    const id = messageId();
+    await sendRaw(port, await forwarding([inner], id), { from: 'jane@rights-holder.test', to: [INTAKE] });
+
+    const row = await settled(id);
+    expect(row).toMatchObject({
+      status: 'quarantined',
+      reason: `in a forwarded message: more than ${PARSE_LIMITS.maxParts} MIME parts`,
+    });
+  });
+
+  it('still reads a forwarded message within the limits into the notice', async () => {
+    const id = messageId();
+    await sendRaw(port, await forwarding([await manyParts(3, 'a small notice')], id), {
+      from: 'jane@rights-holder.test',
+      to: [INTAKE],
+    });
+    const row = await settled(id);
+    expect(row.status).toBe('parsed');
+  });
+});

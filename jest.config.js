@@ -12,6 +12,7 @@ module.exports = {
         babelrc: false,
         configFile: false,
         plugins: [
+          require.resolve('./test/support/jest/babel-drop-create-require.js'),
           'babel-plugin-transform-import-meta',
           '@babel/plugin-transform-dynamic-import',
           '@babel/plugin-transform-modules-commonjs',

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
+import { StaffAccountError, StaffAuthService } from './auth/staff-auth.service';
+import { StaffRole } from './auth/staff-user.entity';
 import { checkNotice } from './checklist';
 import { appConfig, mailConfig, takedownConfig } from './core/config';
 import { AppEnv } from './core/config/app.config';
@@ -31,6 +34,9 @@ const USAGE = `Usage: npm run cli -- <command>
                                               stored, parsed, duplicate), with the reason for each.
   inbound --raw ID                            Print one stored message exactly as received.
   migrate                                     Create the database if missing and run pending migrations.
+  create-admin EMAIL [--name NAME] [--password-stdin]
+                                              Create an admin staff account. Prints a generated password once,
+                                              or reads the password (12+ characters) from standard input.
 `;
 
 export class UsageError extends Error {}
@@ -38,11 +44,18 @@ export class UsageError extends Error {}
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** All of standard input; only commands that ask for it read it. */
+  readInput?(): Promise<string>;
 }
 
 const stdio: CliOutput = {
   out: (line) => process.stdout.write(line),
   err: (line) => process.stderr.write(line),
+  readInput: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 };
 
 /** Runs one command; resolves to the process exit code. */
@@ -51,7 +64,12 @@ export async function runCli(argv: string[], io: CliOutput = stdio): Promise<num
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConfigError || error instanceof CatalogImportError || error instanceof LetterPreviewError)
+    else if (
+      error instanceof ConfigError ||
+      error instanceof CatalogImportError ||
+      error instanceof LetterPreviewError ||
+      error instanceof StaffAccountError
+    )
       io.err(`${error.message}\n`);
     else io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
@@ -73,6 +91,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return inbound(args, io);
     case 'migrate':
       return migrate(io);
+    case 'create-admin':
+      return createAdmin(args, io);
     case undefined:
     case '--help':
     case 'help':
@@ -211,6 +231,27 @@ async function migrate(io: CliOutput): Promise<number> {
   if (await ensureDatabase(url)) io.out(`Created database ${new URL(url).pathname.slice(1)}\n`);
   const ran = await withDatabase((ds) => ds.runMigrations({ transaction: 'each' }));
   io.out(ran.length ? `Ran ${ran.map((m) => m.name).join(', ')}\n` : 'Database is up to date\n');
+  return 0;
+}
+
+async function createAdmin(args: string[], io: CliOutput): Promise<number> {
+  const nameAt = args.indexOf('--name');
+  const name = nameAt >= 0 ? args[nameAt + 1] : undefined;
+  if (nameAt >= 0 && !name?.trim()) throw new UsageError('--name needs a name.');
+  const email = args.find((a, i) => !a.startsWith('--') && !(nameAt >= 0 && i === nameAt + 1));
+  if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError('create-admin needs an EMAIL address.');
+  let password: string;
+  const generated = !args.includes('--password-stdin');
+  if (generated) password = randomBytes(18).toString('base64url');
+  else {
+    if (!io.readInput) throw new UsageError('--password-stdin needs standard input.');
+    password = (await io.readInput()).replace(/\r?\n$/, '');
+  }
+  const user = await withDatabase((ds) =>
+    new StaffAuthService(ds).createUser(email, name ?? email.split('@')[0], StaffRole.Admin, password),
+  );
+  io.out(`Created admin ${user.email} (${user.id}).\n`);
+  if (generated) io.out(`Password (shown once, store it now): ${password}\n`);
   return 0;
 }
 

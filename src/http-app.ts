@@ -3,6 +3,7 @@ import { BadRequestException, INestApplication, ValidationError, ValidationPipe 
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig, appConfig, type IntakeConfig, intakeConfig } from './core/config';
 import { HttpExceptionFilter } from './core/http/http-exception.filter';
+import { setupOpenApi } from './core/http/openapi';
 import { securityHeaders } from './core/http/security-headers';
 import { projectRoot } from './core/paths';
 
@@ -14,6 +15,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useBodyParser('urlencoded', { limit: limits.maxBodyBytes, extended: false, parameterLimit: 100 });
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  setupOpenApi(app);
   app.useStaticAssets(path.join(projectRoot(), 'public'), { index: false, maxAge: '1h' });
   app.set('trust proxy', trustProxy);
   app.useGlobalFilters(new HttpExceptionFilter());

@@ -1,3 +1,6 @@
+import { ApiToken } from '../../auth/api-token.entity';
+import { StaffSession } from '../../auth/staff-session.entity';
+import { StaffUser } from '../../auth/staff-user.entity';
 import { AuditEvent } from '../../cases/audit-event.entity';
 import { Case } from '../../cases/case.entity';
 import { Party } from '../../cases/party.entity';
@@ -28,4 +31,7 @@ export const ENTITIES = [
   DownloadLink,
   InboundMessage,
   EvidenceFile,
+  StaffUser,
+  StaffSession,
+  ApiToken,
 ];

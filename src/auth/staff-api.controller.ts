@@ -1,0 +1,65 @@
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { CreateApiTokenDto } from './dto/create-api-token.dto';
+import { CreateStaffUserDto } from './dto/create-staff-user.dto';
+import type { ApiTokenResponseDto, StaffUserResponseDto } from './dto/staff-response.dto';
+import { ANY_STAFF, Roles } from './roles.decorator';
+import { StaffAuthService, StaffUserExistsError, type StaffPrincipal } from './staff-auth.service';
+import { CurrentStaff, StaffGuard } from './staff.guard';
+import { StaffRole } from './staff-user.entity';
+
+@Controller('api/v1/staff')
+@UseGuards(StaffGuard)
+export class StaffApiController {
+  constructor(private readonly auth: StaffAuthService) {}
+
+  @Get('me')
+  @Roles(...ANY_STAFF)
+  me(@CurrentStaff() staff: StaffPrincipal): StaffUserResponseDto {
+    return { id: staff.id, email: staff.email, name: staff.name, role: staff.role };
+  }
+
+  @Post('tokens')
+  @Roles(...ANY_STAFF)
+  async createToken(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() dto: CreateApiTokenDto,
+  ): Promise<ApiTokenResponseDto> {
+    const { token, plain } = await this.auth.createApiToken(staff.id, dto.name);
+    return { id: token.id, name: token.name, createdAt: token.createdAt.toISOString(), token: plain };
+  }
+
+  @Delete('tokens/:id')
+  @Roles(...ANY_STAFF)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeToken(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    if (!(await this.auth.revokeApiToken(id, staff))) throw new NotFoundException('No such live token of yours.');
+  }
+
+  @Post('users')
+  @Roles(StaffRole.Admin)
+  async createUser(@Body() dto: CreateStaffUserDto): Promise<StaffUserResponseDto> {
+    try {
+      const user = await this.auth.createUser(dto.email, dto.name, dto.role, dto.password);
+      return { id: user.id, email: user.email, name: user.name, role: user.role };
+    } catch (error) {
+      if (error instanceof StaffUserExistsError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+}

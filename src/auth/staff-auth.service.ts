@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import * as argon2 from 'argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, IsNull } from 'typeorm';
+import { ApiToken } from './api-token.entity';
+import { StaffRole, StaffUser } from './staff-user.entity';
+
+/** Idle time after which a session ends, and the most any session lives however busy. */
+export const SESSION_IDLE_HOURS = 12;
+export const SESSION_MAX_DAYS = 7;
+export const API_TOKEN_PREFIX = 'tdk_';
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** Who a request acts as, once its cookie or token has been checked. */
+export interface StaffPrincipal {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  via: 'session' | 'token';
+}
+
+export class StaffAccountError extends Error {}
+export class StaffUserExistsError extends StaffAccountError {}
+
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/** Staff accounts, passwords, browser sessions and API tokens. Secrets are stored only as hashes. */
+@Injectable()
+export class StaffAuthService {
+  private dummyHash?: Promise<string>;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async createUser(email: string, name: string, role: StaffRole, password: string): Promise<StaffUser> {
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      throw new StaffAccountError(`A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+    }
+    const users = this.dataSource.getRepository(StaffUser);
+    const normalised = normaliseEmail(email);
+    const passwordHash = await argon2.hash(password, ARGON2);
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      `INSERT INTO staff_users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [normalised, name.trim(), role, passwordHash],
+    );
+    if (!row) throw new StaffUserExistsError(`A staff account for ${normalised} already exists.`);
+    return users.findOneByOrFail({ id: row.id });
+  }
+
+  /**
+   * The user whose email and password these are, or null. A missing or disabled account costs the same argon2
+   * verification as a wrong password, so timing does not tell which addresses have accounts.
+   */
+  async verifyLogin(email: string, password: string): Promise<StaffUser | null> {
+    const user = await this.dataSource.getRepository(StaffUser).findOneBy({ email: normaliseEmail(email) });
+    if (!user || user.disabledAt) {
+      await argon2.verify(await this.dummy(), password).catch(() => false);
+      return null;
+    }
+    return (await argon2.verify(user.passwordHash, password)) ? user : null;
+  }
+
+  /** Starts a session; returns the token for the cookie. Only its hash is stored. */
+  async createSession(userId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.dataSource.query(
+      `INSERT INTO staff_sessions (id, user_id, expires_at, last_seen_at)
+       VALUES ($1, $2, now() + make_interval(hours => $3), now())`,
+      [sha256(token), userId, SESSION_IDLE_HOURS],
+    );
+    return token;
+  }
+
+  /** The session's user, sliding its expiry forward; null when unknown, expired or the user is disabled. */
+  async verifySession(token: string): Promise<StaffPrincipal | null> {
+    if (!TOKEN_SHAPE.test(token)) return null;
+    const [rows] = await this.dataSource.query<[PrincipalRow[], number]>(
+      `UPDATE staff_sessions s
+       SET last_seen_at = now(),
+           expires_at = LEAST(s.created_at + make_interval(days => $2), now() + make_interval(hours => $3))
+       FROM staff_users u
+       WHERE s.id = $1 AND s.expires_at > now() AND u.id = s.user_id AND u.disabled_at IS NULL
+       RETURNING u.id, u.email, u.name, u.role`,
+      [sha256(token), SESSION_MAX_DAYS, SESSION_IDLE_HOURS],
+    );
+    return principal(rows, 'session');
+  }
+
+  async endSession(token: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM staff_sessions WHERE id = $1`, [sha256(token)]);
+  }
+
+  /** Makes an API token; the plain token is returned here once and never again. */
+  async createApiToken(userId: string, name: string): Promise<{ token: ApiToken; plain: string }> {
+    const plain = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const repo = this.dataSource.getRepository(ApiToken);
+    const token = await repo.save(repo.create({ userId, name: name.trim(), tokenHash: sha256(plain) }));
+    return { token, plain };
+  }
+
+  /** Revokes one of `userId`'s tokens (any token for an admin); false when there is no such live token. */
+  async revokeApiToken(id: string, by: { id: string; role: StaffRole }): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(ApiToken)
+      .update(by.role === StaffRole.Admin ? { id, revokedAt: IsNull() } : { id, userId: by.id, revokedAt: IsNull() }, {
+        revokedAt: () => 'now()',
+      });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async verifyApiToken(plain: string): Promise<StaffPrincipal | null> {
+    if (!plain.startsWith(API_TOKEN_PREFIX) || !TOKEN_SHAPE.test(plain.slice(API_TOKEN_PREFIX.length))) return null;
+    const [rows] = await this.dataSource.query<[PrincipalRow[], number]>(
+      `UPDATE api_tokens t SET last_used_at = now()
+       FROM staff_users u
+       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.disabled_at IS NULL
+       RETURNING u.id, u.email, u.name, u.role`,
+      [sha256(plain)],
+    );
+    return principal(rows, 'token');
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), ARGON2);
+    return this.dummyHash;
+  }
+}
+
+interface PrincipalRow {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+}
+
+/** TypeORM answers an UPDATE … RETURNING as [rows, count]. */
+function principal(rows: PrincipalRow[], via: StaffPrincipal['via']): StaffPrincipal | null {
+  const row = rows[0];
+  return row ? { id: row.id, email: row.email, name: row.name, role: row.role, via } : null;
+}

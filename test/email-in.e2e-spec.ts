@@ -1,22 +1,28 @@
 import 'reflect-metadata';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { runCli } from '../src/cli';
 import { InboundParserService } from '../src/email-intake/inbound-parser.service';
 import { receivedHeader } from '../src/email-intake/raw-message';
-import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
-import { WorkerModule } from '../src/worker.module';
-import { applyTestEnv, TEST_REDIS_URL } from './support/env';
+import { TEST_REDIS_URL } from './support/env';
 import { SmtpSink } from './support/smtp-sink';
 import { createCatalogPage } from './support/factories';
-import { db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import {
+  db,
+  startMailWorker,
+  drain,
+  type RunningApi,
+  startApi,
+  uniqueId,
+  uniquePrefix,
+  waitFor,
+} from './support/harness';
 import {
   compose,
   completeNoticeText,
   deficientNoticeText,
   DMARC_REJECT_DOMAIN,
-  fakeResolver,
   freePort,
   MISSING_STATEMENTS,
   sendRaw,
@@ -60,14 +66,7 @@ describe('email intake, through real SMTP conversations and the worker', () => {
       INBOUND_WEBHOOK_SECRET: SECRET,
       SMTP_URL: sink.url,
     };
-    applyTestEnv(env);
-    // The real worker, with DNS for SPF/DKIM/DMARC answered from a fixed zone instead of the network.
-    worker = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(MAIL_DNS_RESOLVER)
-      .useValue(fakeResolver)
-      .compile();
-    worker.useLogger(process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']);
-    await worker.init();
+    worker = await startMailWorker(env);
     api = await startApi(env);
   });
 

@@ -1,19 +1,9 @@
 import 'reflect-metadata';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import type { Client } from 'pg';
-import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
-import { WorkerModule } from '../src/worker.module';
-import { applyTestEnv } from './support/env';
 import { createCatalogPage } from './support/factories';
-import { db, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
-import {
-  compose,
-  deficientNoticeText,
-  fakeResolver,
-  freePort,
-  MISSING_STATEMENTS,
-  sendRaw,
-} from './support/mail-fixtures';
+import { db, startMailWorker, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { compose, deficientNoticeText, freePort, MISSING_STATEMENTS, sendRaw } from './support/mail-fixtures';
 import { type CapturedMail, SmtpSink } from './support/smtp-sink';
 
 jest.setTimeout(90_000);
@@ -46,13 +36,7 @@ describe('a notice by email, the whole way', () => {
       MAIL_FROM: INTAKE,
       SMTP_URL: sink.url,
     };
-    applyTestEnv(env);
-    worker = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(MAIL_DNS_RESOLVER)
-      .useValue(fakeResolver)
-      .compile();
-    worker.useLogger(['error']);
-    await worker.init();
+    worker = await startMailWorker(env);
     api = await startApi(env);
   });
 

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { PARSE_LIMITS } from '../src/email-intake/inbound-parser.service';
-import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
-import { WorkerModule } from '../src/worker.module';
-import { applyTestEnv } from './support/env';
-import { db, uniquePrefix, waitFor } from './support/harness';
-import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
+import { db, startMailWorker, uniquePrefix, waitFor } from './support/harness';
+import { compose, freePort, sendRaw } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 
 jest.setTimeout(60_000);
@@ -31,7 +28,7 @@ describe('parse limits across forwarded messages, through the SMTP listener and 
     client = await db();
     sink = await new SmtpSink().start();
     port = await freePort();
-    applyTestEnv({
+    worker = await startMailWorker({
       QUEUE_PREFIX: uniquePrefix(),
       SMTP_LISTEN_PORT: String(port),
       SMTP_LISTEN_HOST: '127.0.0.1',
@@ -39,12 +36,6 @@ describe('parse limits across forwarded messages, through the SMTP listener and 
       INBOUND_MAX_BYTES: String(2 * 1024 * 1024),
       SMTP_URL: sink.url,
     });
-    worker = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(MAIL_DNS_RESOLVER)
-      .useValue(fakeResolver)
-      .compile();
-    worker.useLogger(process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']);
-    await worker.init();
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -10,8 +11,10 @@ import { AppModule } from '../../src/app.module';
 import { QueueName } from '../../src/core/queue/jobs';
 import { redisOptionsFromUrl } from '../../src/core/queue/redis-options';
 import { configureHttpApp } from '../../src/http-app';
+import { MAIL_DNS_RESOLVER } from '../../src/email-intake/sender-auth.service';
 import { WorkerModule } from '../../src/worker.module';
 import { applyTestEnv, TEST_DATABASE_URL } from './env';
+import { fakeResolver } from './mail-fixtures';
 import { SmtpSink } from './smtp-sink';
 
 export interface RunningApi {
@@ -52,6 +55,21 @@ export async function startWorker(env: Record<string, string> = {}): Promise<INe
       await sink.stop();
     };
   }
+  return worker;
+}
+
+/**
+ * The real worker, with DNS for SPF, DKIM and DMARC answered from a fixed zone (mail-fixtures' fakeResolver) instead
+ * of the network, for tests of email intake.
+ */
+export async function startMailWorker(env: Record<string, string>): Promise<TestingModule> {
+  applyTestEnv(env);
+  const worker = await Test.createTestingModule({ imports: [WorkerModule] })
+    .overrideProvider(MAIL_DNS_RESOLVER)
+    .useValue(fakeResolver)
+    .compile();
+  worker.useLogger(process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']);
+  await worker.init();
   return worker;
 }
 

@@ -5,14 +5,16 @@ import { QueueName } from './jobs';
 import { OutboxRelayService } from './outbox-relay.service';
 import { redisOptionsFromUrl } from './redis-options';
 
+// @nestjs/bullmq builds each queue's worker from the queue's own options, so the connection must suit a worker too:
+// with ioredis' offline queue disabled, a worker whose Redis is away retries in a tight loop without ever yielding.
+// The outbox relay bounds its own wait for an add instead (see OutboxRelayService).
 const queues = Object.values(QueueName).map((name) =>
   BullModule.registerQueueAsync({
     name,
     inject: [redisConfig.KEY],
-    // Producers fail fast while Redis is away, so the outbox keeps the row instead of a command piling up in memory.
     useFactory: (redis: RedisConfig) => ({
       prefix: redis.prefix,
-      connection: { ...redisOptionsFromUrl(redis.url), enableOfflineQueue: false },
+      connection: { ...redisOptionsFromUrl(redis.url), maxRetriesPerRequest: null },
     }),
   }),
 );

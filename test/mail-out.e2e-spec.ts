@@ -282,7 +282,10 @@ describe('outbound letters, through the worker to a real SMTP server', () => {
     const stalledBefore = sink.stalled;
     const to = `midsend-${uniqueId()}@example.net`;
     const { id } = await recordLetter(to);
-    await waitFor('the server to hold the DATA phase', () => Promise.resolve(sink.stalled > stalledBefore));
+    // Other letters of the same notice may stall first: wait for this one.
+    await waitFor('the server to hold this letter in its DATA phase', () =>
+      Promise.resolve(sink.stalled > stalledBefore && sink.stalledTo.includes(to)),
+    );
     // The SMTP conversation holds no transaction (nor a pool connection) open while the server stalls.
     for (let i = 0; i < 5; i++) {
       const { rows } = await client.query<{ n: number }>(

@@ -28,6 +28,8 @@ export class SmtpSink {
   readonly received: CapturedMail[] = [];
   /** Messages whose DATA the sink read and never answered (stall mode). */
   stalled = 0;
+  /** The recipients of those messages, so a test can wait for its own letter to be the one held. */
+  readonly stalledTo: string[] = [];
   mode: SinkMode = 'accept';
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly server: SMTPServer;
@@ -86,6 +88,7 @@ export class SmtpSink {
         return callback(new SmtpReplyError('4.3.0 Try again later', 451));
       case 'stall':
         this.stalled++;
+        this.stalledTo.push(...session.envelope.rcptTo.map((r) => r.address.toLowerCase()));
         this.waiting.add(callback);
         return;
       case 'accept':

@@ -18,6 +18,20 @@ interface InboundRow {
   notice_id: string | null;
 }
 
+/** The worker's settings for polling the throw-away mailbox. */
+function imapSettings(dovecot: ThrowawayDovecot): Record<string, string> {
+  return {
+    IMAP_HOST: '127.0.0.1',
+    IMAP_PORT: String(dovecot.port),
+    IMAP_TLS: 'false',
+    IMAP_USER: dovecot.user,
+    IMAP_PASSWORD: dovecot.password,
+    IMAP_FOLDER: 'INBOX',
+    IMAP_PROCESSED_FOLDER: PROCESSED,
+    IMAP_POLL_SECONDS: '5',
+  };
+}
+
 describe('IMAP intake, against a real dovecot mailbox', () => {
   let client: Client;
   let dovecot: ThrowawayDovecot;
@@ -28,14 +42,7 @@ describe('IMAP intake, against a real dovecot mailbox', () => {
     dovecot = await ThrowawayDovecot.start();
     worker = await startWorker({
       QUEUE_PREFIX: uniquePrefix(),
-      IMAP_HOST: '127.0.0.1',
-      IMAP_PORT: String(dovecot.port),
-      IMAP_TLS: 'false',
-      IMAP_USER: dovecot.user,
-      IMAP_PASSWORD: dovecot.password,
-      IMAP_FOLDER: 'INBOX',
-      IMAP_PROCESSED_FOLDER: PROCESSED,
-      IMAP_POLL_SECONDS: '5',
+      ...imapSettings(dovecot),
     });
   });
 
@@ -125,14 +132,7 @@ describe('IMAP intake of a message over INBOUND_MAX_BYTES', () => {
     worker = await startWorker({
       QUEUE_PREFIX: uniquePrefix(),
       INBOUND_MAX_BYTES: String(MAX_BYTES),
-      IMAP_HOST: '127.0.0.1',
-      IMAP_PORT: String(dovecot.port),
-      IMAP_TLS: 'false',
-      IMAP_USER: dovecot.user,
-      IMAP_PASSWORD: dovecot.password,
-      IMAP_FOLDER: 'INBOX',
-      IMAP_PROCESSED_FOLDER: PROCESSED,
-      IMAP_POLL_SECONDS: '5',
+      ...imapSettings(dovecot),
     });
   });
 

@@ -1,5 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ChecklistResult, NoticeKind } from '../checklist';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Agency } from '../auth/agency.entity';
+import { StaffUser } from '../auth/staff-user.entity';
+import type { ChecklistResult, ElementName, NoticeKind } from '../checklist';
 
 /**
  * received → (needs_info | in_review | actioned) → closed, with rejected and withdrawn as ends.
@@ -31,6 +42,27 @@ export class Case {
   @Column('jsonb', { default: () => "'[]'" }) searchMatches!: { slug: string; title: string; url: string }[];
   /** Set once the router has created the case's takedowns, referrals and letters. */
   @Column('timestamptz', { nullable: true }) routedAt!: Date | null;
+  /** The staff member working the case. */
+  @Index() @Column('uuid', { nullable: true }) assigneeId!: string | null;
+  @ManyToOne(() => StaffUser, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'assignee_id' }) assignee?: StaffUser;
+  /** The agency whose API key filed the case; it may read the case through its key. */
+  @Index() @Column('uuid', { nullable: true }) agencyId!: string | null;
+  @ManyToOne(() => Agency, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'agency_id' }) agency?: Agency;
+  /** Service level: staff should first act by ackDueAt and decide by actionDueAt (business days, see sla.ts). */
+  @Column('timestamptz', { nullable: true }) ackDueAt!: Date | null;
+  @Index() @Column('timestamptz', { nullable: true }) actionDueAt!: Date | null;
+  /** The first staff action on the case since its clock last started. */
+  @Column('timestamptz', { nullable: true }) acknowledgedAt!: Date | null;
+  /** Staff decisions on checklist elements, over the checker's findings (see effectiveChecklist). */
+  @Column('jsonb', { default: () => "'{}'" }) elementOverrides!: ElementOverrides;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
+
+export interface ElementOverride {
+  present: boolean;
+  reason: string;
+  by: string;
+  at: string;
+}
+export type ElementOverrides = Partial<Record<ElementName, ElementOverride>>;

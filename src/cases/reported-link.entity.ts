@@ -30,4 +30,13 @@ export class ReportedLink {
   @Column('text') role!: LinkRole;
   @Column({ type: 'enum', enum: LinkStatus, enumName: 'link_status', default: LinkStatus.Pending }) status!: LinkStatus;
   @Column('int') position!: number;
+  /** Set when staff re-sorted the link: what the classifier had said, who changed it and why. */
+  @Column('jsonb', { nullable: true }) sortingOverride!: SortingOverride | null;
+}
+
+export interface SortingOverride {
+  from: { classification: LinkClassification; provider: string | null };
+  reason: string;
+  by: string;
+  at: string;
 }

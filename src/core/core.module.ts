@@ -8,6 +8,7 @@ import {
   intakeConfig,
   mailConfig,
   redisConfig,
+  slaConfig,
   takedownConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -21,7 +22,7 @@ import { TemplateRenderer } from './templates/template-renderer';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig],
+      load: [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig, slaConfig],
     }),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],

@@ -74,6 +74,15 @@ export async function previewLetter(
       const [recipient, links] = first;
       return { kind, recipient, ...letters.render(letterCase, kind, { removed: links, at }) };
     }
+    case LetterKind.Rejection: {
+      const [rejected] = await ds.query<{ detail: { reason: string; links?: string[] } }[]>(
+        `SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'case.rejected' ORDER BY id DESC LIMIT 1`,
+        [kase.id],
+      );
+      if (!rejected) throw new LetterPreviewError(`${reference} has not been rejected: staff write its reason.`);
+      const context = { reason: rejected.detail.reason, links: rejected.detail.links ?? [] };
+      return { kind, ...letters.render(letterCase, kind, context) };
+    }
   }
 }
 

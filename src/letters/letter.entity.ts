@@ -7,6 +7,8 @@ export enum LetterKind {
   Referral = 'referral',
   TakedownDone = 'takedown_done',
   Uploader = 'uploader',
+  /** Staff rejected the notice, with the reason chosen from the reason templates. */
+  Rejection = 'rejection',
 }
 
 export enum LetterStatus {

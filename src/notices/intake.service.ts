@@ -6,11 +6,14 @@ import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
 import { PartyRole } from '../cases/party.entity';
 import { LinkStatus } from '../cases/reported-link.entity';
+import { slaDeadlines } from '../cases/sla';
 import {
   type AppConfig,
   appConfig,
   type IntakeConfig,
   intakeConfig,
+  type SlaConfig,
+  slaConfig,
   type TakedownConfig,
   takedownConfig,
 } from '../core/config';
@@ -36,6 +39,8 @@ export interface IntakeRequest {
   idempotency?: { key: string; requestHash: string };
   /** For email: the stored message, its sender and authentication, and reasons to hold it for a person. */
   email?: EmailOrigin;
+  /** The agency whose API key filed the notice; it may then read the case through that key. */
+  agencyId?: string;
 }
 
 export interface EmailOrigin {
@@ -92,6 +97,7 @@ export class IntakeService {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(intakeConfig.KEY) private readonly limits: IntakeConfig,
     @Inject(takedownConfig.KEY) private readonly takedown: TakedownConfig,
+    @Inject(slaConfig.KEY) private readonly sla: SlaConfig,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
   ) {}
 
@@ -242,11 +248,17 @@ export class IntakeService {
       actionable &&
       (open || kase.status === CaseStatus.Actioned) &&
       (!kase.checklist.complete || added.pending > 0);
+    // The sender answered: the case waits on us again, and its service-level clock starts over.
+    const restarted = kase.status === CaseStatus.NeedsInfo && status !== CaseStatus.NeedsInfo;
+    const due = slaDeadlines(new Date(), this.sla);
     await manager.query(
       `UPDATE cases SET checklist = $2, kind = $3, status = $4, routed_at = CASE WHEN $5 THEN NULL ELSE routed_at END,
+                        ack_due_at = CASE WHEN $6 THEN $7 ELSE ack_due_at END,
+                        action_due_at = CASE WHEN $6 THEN $8 ELSE action_due_at END,
+                        acknowledged_at = CASE WHEN $6 THEN NULL ELSE acknowledged_at END,
                         updated_at = now()
        WHERE id = $1`,
-      [caseId, JSON.stringify(checklist), checklist.kind, status, rerouted],
+      [caseId, JSON.stringify(checklist), checklist.kind, status, rerouted, restarted, due.ackDueAt, due.actionDueAt],
     );
     await audit(manager, caseId, 'sender', 'notice.revised', {
       channel: NoticeChannel.Email,
@@ -344,12 +356,22 @@ export class IntakeService {
     const status = holds(flags) ? CaseStatus.InReview : initialStatus(checklist);
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];
+    const due = slaDeadlines(new Date(), this.sla);
     const [created] = await manager.query<{ id: string; reference: string }[]>(
-      `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms)
+      `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms, agency_id, ack_due_at, action_due_at)
        VALUES ('DMCA-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('case_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5)
+               $1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING id, reference`,
-      [status, checklist.kind, token, JSON.stringify(checklist), searchTerms],
+      [
+        status,
+        checklist.kind,
+        token,
+        JSON.stringify(checklist),
+        searchTerms,
+        request.agencyId ?? null,
+        due.ackDueAt,
+        due.actionDueAt,
+      ],
     );
 
     const [notice] = await manager.query<{ id: string }[]>(

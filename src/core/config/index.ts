@@ -4,6 +4,7 @@ export * from './redis.config';
 export * from './takedown.config';
 export * from './intake.config';
 export * from './mail.config';
+export * from './sla.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
@@ -11,9 +12,11 @@ import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
 import { mailConfig } from './mail.config';
 import { redisConfig } from './redis.config';
+import { slaConfig } from './sla.config';
 import { takedownConfig } from './takedown.config';
 
 /** Reads every namespace once, so that a bad setting stops the process before anything starts. */
 export function assertConfig(): void {
-  for (const load of [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig]) load();
+  for (const load of [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig, slaConfig])
+    load();
 }

@@ -1,9 +1,11 @@
+import { Agency } from '../../auth/agency.entity';
 import { ApiToken } from '../../auth/api-token.entity';
 import { StaffSession } from '../../auth/staff-session.entity';
 import { StaffUser } from '../../auth/staff-user.entity';
 import { AuditEvent } from '../../cases/audit-event.entity';
 import { Case } from '../../cases/case.entity';
 import { Party } from '../../cases/party.entity';
+import { ReasonTemplate } from '../../cases/reason-template.entity';
 import { ReportedLink } from '../../cases/reported-link.entity';
 import { EvidenceFile } from '../../email-intake/evidence-file.entity';
 import { InboundMessage } from '../../email-intake/inbound-message.entity';
@@ -34,4 +36,6 @@ export const ENTITIES = [
   StaffUser,
   StaffSession,
   ApiToken,
+  Agency,
+  ReasonTemplate,
 ];

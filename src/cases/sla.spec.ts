@@ -1,0 +1,56 @@
+import { CaseStatus } from './case.entity';
+import { addBusinessDays, overdue, slaDeadlines } from './sla';
+
+const at = (iso: string): Date => new Date(iso);
+const none = { holidays: [] as string[] };
+
+describe('addBusinessDays', () => {
+  it.each([
+    ['Monday 10:00 + 1', '2026-11-30T10:00:00Z', 1, '2026-12-01T10:00:00.000Z'],
+    ['Friday 15:00 + 1 skips the weekend', '2026-12-04T15:00:00Z', 1, '2026-12-07T15:00:00.000Z'],
+    ['Thursday 09:00 + 2 skips the weekend', '2026-12-03T09:00:00Z', 2, '2026-12-07T09:00:00.000Z'],
+    ['Saturday starts at Monday 00:00', '2026-12-05T10:00:00Z', 1, '2026-12-08T00:00:00.000Z'],
+    ['Sunday + 0 is Monday 00:00', '2026-12-06T23:00:00Z', 0, '2026-12-07T00:00:00.000Z'],
+    ['Wednesday + 0 is now', '2026-12-02T08:30:00Z', 0, '2026-12-02T08:30:00.000Z'],
+  ])('%s', (_name, from, days, expected) => {
+    expect(addBusinessDays(at(from), days, none).toISOString()).toBe(expected);
+  });
+
+  it('skips holidays, and a clock that starts on one', () => {
+    const calendar = { holidays: ['2026-12-24', '2026-12-25'] };
+    expect(addBusinessDays(at('2026-12-23T12:00:00Z'), 1, calendar).toISOString()).toBe('2026-12-28T12:00:00.000Z');
+    expect(addBusinessDays(at('2026-12-24T12:00:00Z'), 1, calendar).toISOString()).toBe('2026-12-29T00:00:00.000Z');
+  });
+});
+
+describe('slaDeadlines and overdue', () => {
+  const config = { ackBusinessDays: 1, actionBusinessDays: 2, holidays: [] };
+  const { ackDueAt, actionDueAt } = slaDeadlines(at('2026-12-04T15:00:00Z'), config);
+  const open = { status: CaseStatus.Received, ackDueAt, actionDueAt, acknowledgedAt: null };
+
+  it('sets both deadlines from the start of the clock', () => {
+    expect(ackDueAt.toISOString()).toBe('2026-12-07T15:00:00.000Z');
+    expect(actionDueAt.toISOString()).toBe('2026-12-08T15:00:00.000Z');
+  });
+
+  it('is on time before the acknowledge deadline', () => {
+    expect(overdue(open, at('2026-12-07T14:59:00Z'))).toBeNull();
+  });
+
+  it('is late to acknowledge until a staff member acts', () => {
+    expect(overdue(open, at('2026-12-07T16:00:00Z'))).toBe('acknowledge');
+    expect(overdue({ ...open, acknowledgedAt: at('2026-12-07T16:00:00Z') }, at('2026-12-07T17:00:00Z'))).toBeNull();
+  });
+
+  it('is late to act once the action deadline passes, acknowledged or not', () => {
+    const acknowledged = { ...open, status: CaseStatus.InReview, acknowledgedAt: at('2026-12-05T10:00:00Z') };
+    expect(overdue(acknowledged, at('2026-12-08T15:01:00Z'))).toBe('action');
+  });
+
+  it.each([CaseStatus.NeedsInfo, CaseStatus.Actioned, CaseStatus.Rejected, CaseStatus.Closed, CaseStatus.Withdrawn])(
+    'is never overdue while %s',
+    (status) => {
+      expect(overdue({ ...open, status }, at('2027-01-30T00:00:00Z'))).toBeNull();
+    },
+  );
+});

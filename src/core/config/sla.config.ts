@@ -1,0 +1,25 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+import { splitList, validateEnv } from './validate-env';
+
+export class SlaEnv {
+  /** Business days within which staff should first act on a new case (assign, note, decide). */
+  @IsInt() @Min(0) @Max(60) SLA_ACK_BUSINESS_DAYS = 1;
+  /** Business days within which a case should be decided: actioned, rejected or sent back for information. */
+  @IsInt() @Min(0) @Max(60) SLA_ACTION_BUSINESS_DAYS = 2;
+  /** Days off besides Saturdays and Sundays, as YYYY-MM-DD, comma-separated (dates are UTC). */
+  @Matches(/^(\s*\d{4}-\d{2}-\d{2}\s*(,\s*\d{4}-\d{2}-\d{2}\s*)*)?$/, {
+    message: 'SLA_HOLIDAYS must be dates as YYYY-MM-DD, separated by commas',
+  })
+  SLA_HOLIDAYS = '';
+}
+
+export const slaConfig = registerAs('sla', () => {
+  const env = validateEnv(SlaEnv);
+  return {
+    ackBusinessDays: env.SLA_ACK_BUSINESS_DAYS,
+    actionBusinessDays: env.SLA_ACTION_BUSINESS_DAYS,
+    holidays: splitList(env.SLA_HOLIDAYS),
+  };
+});
+export type SlaConfig = ReturnType<typeof slaConfig>;

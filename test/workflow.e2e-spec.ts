@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CaseStatus } from '../src/cases/case.entity';
 import { CaseTransitionsService } from '../src/cases/case-transitions.service';
 import { canTransition, CaseTransitionError } from '../src/cases/case-workflow';
+import { slaConfig } from '../src/core/config';
 import { dataSourceOptions } from '../src/core/database/data-source-options';
 import { TEST_DATABASE_URL } from './support/env';
 import { completeNotice, postJson } from './support/factories';
@@ -21,7 +22,7 @@ describe('case workflow, against the real database', () => {
     client = await db();
     api = await startApi();
     dataSource = await new DataSource(dataSourceOptions(TEST_DATABASE_URL, 2)).initialize();
-    transitions = new CaseTransitionsService(dataSource);
+    transitions = new CaseTransitionsService(dataSource, slaConfig());
   });
 
   afterAll(async () => {

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { audit } from '../cases/audit';
+import { CaseStatus } from '../cases/case.entity';
+import { assertTransition } from '../cases/case-workflow';
 
 export interface ApprovalResult {
   caseId: string;
@@ -8,7 +10,7 @@ export interface ApprovalResult {
 
 /**
  * Releases a case's takedowns held for approval (TAKEDOWN_REQUIRE_APPROVAL): they fall due now and the next sweep
- * removes the links. Used by the command line until the staff UI offers it.
+ * removes the links. The command line's way; staff use TriageService.approve, which can also choose links.
  */
 export async function approveTakedowns(
   dataSource: DataSource,
@@ -16,8 +18,13 @@ export async function approveTakedowns(
   actor: string,
 ): Promise<ApprovalResult> {
   return dataSource.transaction(async (m) => {
-    const [kase] = await m.query<{ id: string }[]>(`SELECT id FROM cases WHERE reference = $1 FOR UPDATE`, [reference]);
+    const [kase] = await m.query<{ id: string; status: CaseStatus }[]>(
+      `SELECT id, status FROM cases WHERE reference = $1 FOR UPDATE`,
+      [reference],
+    );
     if (!kase) throw new Error(`No case ${reference}.`);
+    // The command line obeys the workflow like every other caller.
+    if (kase.status !== CaseStatus.Actioned) assertTransition(kase.status, CaseStatus.Actioned);
     const released = await m.query<{ reported_link_id: string }[]>(
       `WITH released AS (
          UPDATE takedowns SET status = 'pending', due_at = now()
@@ -29,7 +36,10 @@ export async function approveTakedowns(
       await m.query(`UPDATE reported_links SET status = 'approved' WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [
         released.map((r) => r.reported_link_id),
       ]);
-      await m.query(`UPDATE cases SET status = 'actioned' WHERE id = $1`, [kase.id]);
+      if (kase.status !== CaseStatus.Actioned) {
+        await m.query(`UPDATE cases SET status = 'actioned', updated_at = now() WHERE id = $1`, [kase.id]);
+        await audit(m, kase.id, actor, 'case.transitioned', { from: kase.status, to: CaseStatus.Actioned, reason: null });
+      }
       await audit(m, kase.id, actor, 'takedowns.approved', { takedowns: released.length });
     }
     return { caseId: kase.id, approved: released.length };

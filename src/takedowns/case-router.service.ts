@@ -151,13 +151,18 @@ export class CaseRouterService {
     return String(Math.max(1, row?.n ?? 1));
   }
 
-  /** The case's actionable links and what the site has for them. */
-  private async plan(caseId: string): Promise<RoutingPlan> {
+  /**
+   * The case's actionable links and what the site has for them: the pending infringing links the complainant sent,
+   * or, after a staff approval, the links staff approved (their choice stands over the sorter's roles and flags).
+   */
+  private async plan(caseId: string, approved = false): Promise<RoutingPlan> {
     const links = await this.dataSource.query<LinkRow[]>(
-      `SELECT id, url, classification, provider FROM reported_links l
-       WHERE case_id = $1 AND status = 'pending' AND role = 'infringing'
-         AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.id = l.notice_id AND n.flags && $2::text[])`,
-      [caseId, NOT_THE_COMPLAINANT],
+      approved
+        ? `SELECT id, url, classification, provider FROM reported_links WHERE case_id = $1 AND status = 'approved'`
+        : `SELECT id, url, classification, provider FROM reported_links l
+           WHERE case_id = $1 AND status = 'pending' AND role = 'infringing'
+             AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.id = l.notice_id AND n.flags && $2::text[])`,
+      approved ? [caseId] : [caseId, NOT_THE_COMPLAINANT],
     );
     const internal = links.filter((l) => l.classification === 'internal');
     const disk = links.filter((l) => l.classification === 'external_disk');
@@ -166,17 +171,51 @@ export class CaseRouterService {
     return { links, internal, disk, ours, outbound };
   }
 
+  /**
+   * Acts on the links a staff member approved (TriageService.approve): takedowns due now for what the site has,
+   * not_found for what it does not, referrals for storage files. Safe to repeat: takedowns and referrals are unique
+   * and the referral letter is keyed by the approval.
+   */
+  async applyApproval(caseId: string, approval: string): Promise<void> {
+    const plan = await this.plan(caseId, true);
+    if (plan.links.length === 0) return;
+    await this.dataSource.transaction(async (m) => {
+      const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
+      if (!kase) return;
+      const recipient = await complainantAddress(m, kase.id);
+      const created = await this.createTakedowns(m, plan.links, this.targets(plan), false);
+      const found = new Set(plan.ours.map((s) => s.url));
+      const missing = plan.internal.filter((l) => !found.has(l.url)).map((l) => l.id);
+      await this.setLinkStatus(m, missing, LinkStatus.NotFound);
+      await this.refer(m, kase, plan.disk, recipient, `approval-${approval}`);
+      await audit(m, kase.id, 'worker', 'takedowns.scheduled', {
+        approval,
+        takedowns: created,
+        internalNotFound: missing.length,
+        outboundLinks: plan.outbound.length,
+      });
+      await this.outbox.enqueue(m, [
+        { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: { caseId: kase.id, after: approval } },
+      ]);
+    });
+  }
+
+  private targets(plan: RoutingPlan): { s: SiteLink; reason: TakedownReason }[] {
+    return [
+      ...plan.ours.map((s) => ({ s, reason: TakedownReason.Reported })),
+      ...plan.outbound.map((s) => ({ s, reason: TakedownReason.OutboundLink })),
+    ];
+  }
+
   private async routeComplete(
     m: EntityManager,
     kase: CaseRow,
-    { links, internal, disk, ours, outbound }: RoutingPlan,
+    plan: RoutingPlan,
     recipient: string | null,
     occasion: string,
   ): Promise<CaseStatus> {
-    const created = await this.createTakedowns(m, links, [
-      ...ours.map((s) => ({ s, reason: TakedownReason.Reported })),
-      ...outbound.map((s) => ({ s, reason: TakedownReason.OutboundLink })),
-    ]);
+    const { links, internal, disk, ours, outbound } = plan;
+    const created = await this.createTakedowns(m, links, this.targets(plan), this.config.requireApproval);
 
     const found = new Set(ours.map((s) => s.url));
     const missing = internal.filter((l) => !found.has(l.url)).map((l) => l.id);
@@ -205,11 +244,11 @@ export class CaseRouterService {
     m: EntityManager,
     links: LinkRow[],
     targets: { s: SiteLink; reason: TakedownReason }[],
+    hold: boolean,
   ): Promise<number> {
     const linkId = new Map(links.map((l) => [l.url, l.id]));
     const rows = targets.filter(({ s }) => linkId.has(s.url));
     if (rows.length === 0) return 0;
-    const hold = this.config.requireApproval;
     const inserted: unknown[] = await m.query(
       `INSERT INTO takedowns (case_id, reported_link_id, site_ref, reason, status, due_at)
        SELECT (SELECT case_id FROM reported_links WHERE id = t.link_id), t.link_id, t.ref, t.reason, $4::takedown_status,

@@ -17,6 +17,8 @@ export class CasesProcessor extends WorkerHost {
     switch (item.name) {
       case JobName.RouteCase:
         return this.router.route(item.data.caseId);
+      case JobName.ApplyApproval:
+        return this.router.applyApproval(item.data.caseId, item.data.approval);
       default:
         throw new UnrecoverableError(`Unknown job ${job.name} on queue ${QueueName.Cases}`);
     }

@@ -11,6 +11,8 @@ export enum QueueName {
 export enum JobName {
   /** Turn a newly recorded case into takedowns, referrals and letters. */
   RouteCase = 'route-case',
+  /** Act on links staff approved: takedowns due now, referrals, then a sweep. */
+  ApplyApproval = 'apply-approval',
   /** Remove the links whose takedowns have fallen due. */
   SweepDueTakedowns = 'sweep-due-takedowns',
   /** Send one recorded letter through SMTP, once. */
@@ -22,8 +24,13 @@ export enum JobName {
 export type JobItem =
   /** revision: routes the case again after a reply revised its notice (absent for the first routing). */
   | { queue: QueueName.Cases; name: JobName.RouteCase; data: { caseId: string; revision?: number } }
-  /** caseId: swept right after that case was routed; absent when the scheduler fires. */
-  | { queue: QueueName.Takedowns; name: JobName.SweepDueTakedowns; data: { caseId?: string } }
+  /** approval: the audit event that recorded the staff approval. */
+  | { queue: QueueName.Cases; name: JobName.ApplyApproval; data: { caseId: string; approval: string } }
+  /**
+   * caseId: swept right after that case was routed or approved (after: the approval); absent when the scheduler
+   * fires.
+   */
+  | { queue: QueueName.Takedowns; name: JobName.SweepDueTakedowns; data: { caseId?: string; after?: string } }
   | { queue: QueueName.Mail; name: JobName.SendLetter; data: { letterId: string } }
   | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } };
 
@@ -36,8 +43,10 @@ export function jobIdFor(item: JobItem): string {
       return item.data.revision
         ? `route-case.${item.data.caseId}.r${item.data.revision}`
         : `route-case.${item.data.caseId}`;
+    case JobName.ApplyApproval:
+      return `apply-approval.${item.data.caseId}.${item.data.approval}`;
     case JobName.SweepDueTakedowns:
-      return `sweep-after.${item.data.caseId ?? 'none'}`;
+      return `sweep-after.${item.data.caseId ?? 'none'}${item.data.after ? `.${item.data.after}` : ''}`;
     case JobName.SendLetter:
       return `send-letter.${item.data.letterId}`;
     case JobName.ParseInbound:

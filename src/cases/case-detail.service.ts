@@ -1,0 +1,335 @@
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ChecklistResult, ElementName, StructuredNotice } from '../checklist';
+import { ELEMENT_LABELS } from '../checklist';
+import { SITE_ADAPTER, type SiteAdapter } from '../site/site-adapter';
+import type { CaseStatus, ElementOverrides } from './case.entity';
+import { allowedTransitions } from './case-workflow';
+import { effectiveChecklist } from './effective-checklist';
+import { LINK_TRANSITIONS } from './link-workflow';
+import type { LinkStatus, SortingOverride } from './reported-link.entity';
+import { overdue } from './sla';
+
+/** Links per case page whose catalog match is looked up live (the rest show what the router recorded). */
+const LIVE_MATCH_LIMIT = 200;
+
+export interface CaseDetail {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  kind: string;
+  createdAt: Date;
+  updatedAt: Date;
+  statusToken: string;
+  allowedTransitions: readonly CaseStatus[];
+  sla: {
+    ackDueAt: Date | null;
+    actionDueAt: Date | null;
+    acknowledgedAt: Date | null;
+    overdue: 'acknowledge' | 'action' | null;
+  };
+  assignee: { id: string; name: string } | null;
+  agency: { id: string; name: string } | null;
+  checklist: {
+    kind: string;
+    complete: boolean;
+    missing: ElementName[];
+    elements: {
+      name: ElementName;
+      title: string;
+      present: boolean;
+      checker: boolean;
+      evidence: string[];
+      override: ElementOverrides[ElementName] | null;
+    }[];
+  };
+  searchTerms: string[];
+  searchMatches: { slug: string; title: string; url: string }[];
+  notices: {
+    id: string;
+    channel: string;
+    receivedAt: Date;
+    text: string | null;
+    structured: StructuredNotice | null;
+    senderEmail: string | null;
+    flags: string[];
+    auth: Record<string, unknown> | null;
+  }[];
+  parties: {
+    role: string;
+    name: string | null;
+    company: string | null;
+    email: string | null;
+    phone: string | null;
+    address: string | null;
+  }[];
+  links: {
+    id: string;
+    url: string;
+    raw: string;
+    classification: string;
+    provider: string | null;
+    role: string;
+    status: LinkStatus;
+    next: readonly LinkStatus[];
+    sortingOverride: SortingOverride | null;
+    takedowns: {
+      siteRef: string;
+      reason: string;
+      status: string;
+      dueAt: Date | null;
+      doneAt: Date | null;
+      verifiedAt: Date | null;
+      attempts: number;
+      lastError: string | null;
+    }[];
+    /** What the site has at this URL now, for links nothing has been done to yet; null when not looked up. */
+    catalogMatch: string[] | null;
+  }[];
+  referrals: { provider: string; linkCount: number; channel: object; createdAt: Date }[];
+  letters: {
+    id: string;
+    kind: string;
+    recipient: string | null;
+    subject: string;
+    text: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    createdAt: Date;
+    sentAt: Date | null;
+  }[];
+  inbound: {
+    id: string;
+    channel: string;
+    envelopeFrom: string | null;
+    status: string;
+    reason: string | null;
+    receivedAt: Date;
+  }[];
+  audit: { id: string; at: Date; actor: string; actorName: string | null; action: string; detail: object }[];
+}
+
+interface CaseRow {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  kind: string;
+  created_at: Date;
+  updated_at: Date;
+  status_token: string;
+  checklist: ChecklistResult;
+  element_overrides: ElementOverrides;
+  search_terms: string[];
+  search_matches: CaseDetail['searchMatches'];
+  ack_due_at: Date | null;
+  action_due_at: Date | null;
+  acknowledged_at: Date | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  agency_id: string | null;
+  agency_name: string | null;
+}
+
+/** Everything staff see on a case page, read in a handful of queries. */
+@Injectable()
+export class CaseDetailService {
+  private readonly logger = new Logger(CaseDetailService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
+  ) {}
+
+  async get(reference: string, now = new Date()): Promise<CaseDetail> {
+    const db = this.dataSource;
+    const [c] = await db.query<CaseRow[]>(
+      `SELECT c.*, u.name AS assignee_name, a.name AS agency_name
+       FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id LEFT JOIN agencies a ON a.id = c.agency_id
+       WHERE c.reference = $1`,
+      [reference],
+    );
+    if (!c) throw new NotFoundException(`No case ${reference}.`);
+    const [notices, parties, links, takedowns, referrals, letters, inbound, audit] = await Promise.all([
+      db.query<Record<string, unknown>[]>(
+        `SELECT id, channel, received_at, raw_text, structured, sender_email, flags, auth
+         FROM notices WHERE case_id = $1 ORDER BY received_at, id`,
+        [c.id],
+      ),
+      db.query<CaseDetail['parties']>(
+        `SELECT role, name, company, email, phone, address FROM parties WHERE case_id = $1 ORDER BY role, id`,
+        [c.id],
+      ),
+      db.query<Record<string, unknown>[]>(
+        `SELECT id, url, raw, classification, provider, role, status, sorting_override
+         FROM reported_links WHERE case_id = $1 ORDER BY position, id`,
+        [c.id],
+      ),
+      db.query<Record<string, unknown>[]>(
+        `SELECT reported_link_id, site_ref, reason, status, due_at, done_at, verified_at, attempts, last_error
+         FROM takedowns WHERE case_id = $1 ORDER BY created_at, site_ref`,
+        [c.id],
+      ),
+      db.query<Record<string, unknown>[]>(
+        `SELECT provider, link_count, channel, created_at FROM referrals WHERE case_id = $1 ORDER BY created_at`,
+        [c.id],
+      ),
+      db.query<Record<string, unknown>[]>(
+        `SELECT id, kind, recipient, subject, text, status, attempts, last_error, created_at, sent_at
+         FROM letters WHERE case_id = $1 ORDER BY created_at, id`,
+        [c.id],
+      ),
+      db.query<Record<string, unknown>[]>(
+        `SELECT id, channel, envelope_from, status, reason, received_at
+         FROM inbound_messages WHERE case_id = $1 ORDER BY received_at, id`,
+        [c.id],
+      ),
+      db.query<Record<string, unknown>[]>(
+        `SELECT e.id, e.at, e.actor, u.name AS actor_name, e.action, e.detail
+         FROM audit_events e LEFT JOIN staff_users u ON u.id::text = e.actor
+         WHERE e.case_id = $1 ORDER BY e.id`,
+        [c.id],
+      ),
+    ]);
+
+    const byLink = new Map<string, CaseDetail['links'][number]['takedowns']>();
+    for (const t of takedowns) {
+      const list = byLink.get(t.reported_link_id as string) ?? [];
+      list.push({
+        siteRef: t.site_ref as string,
+        reason: t.reason as string,
+        status: t.status as string,
+        dueAt: t.due_at as Date | null,
+        doneAt: t.done_at as Date | null,
+        verifiedAt: t.verified_at as Date | null,
+        attempts: t.attempts as number,
+        lastError: t.last_error as string | null,
+      });
+      byLink.set(t.reported_link_id as string, list);
+    }
+    const matches = await this.catalogMatches(
+      links.filter((l) => !byLink.has(l.id as string)) as { url: string; classification: string }[],
+    );
+
+    const effective = effectiveChecklist(c.checklist, c.element_overrides);
+    return {
+      id: c.id,
+      reference: c.reference,
+      status: c.status,
+      kind: c.kind,
+      createdAt: c.created_at,
+      updatedAt: c.updated_at,
+      statusToken: c.status_token,
+      allowedTransitions: allowedTransitions(c.status),
+      sla: {
+        ackDueAt: c.ack_due_at,
+        actionDueAt: c.action_due_at,
+        acknowledgedAt: c.acknowledged_at,
+        overdue: overdue(
+          { status: c.status, ackDueAt: c.ack_due_at, actionDueAt: c.action_due_at, acknowledgedAt: c.acknowledged_at },
+          now,
+        ),
+      },
+      assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name ?? '' } : null,
+      agency: c.agency_id ? { id: c.agency_id, name: c.agency_name ?? '' } : null,
+      checklist: {
+        kind: effective.kind,
+        complete: effective.complete,
+        missing: effective.missing,
+        elements: Object.keys(ELEMENT_LABELS)
+          .filter((name): name is ElementName => effective.elements[name as ElementName] !== undefined)
+          .map((name) => ({
+            name,
+            title: ELEMENT_LABELS[name].title,
+            present: effective.elements[name]?.present ?? false,
+            checker: c.checklist.elements[name]?.present ?? false,
+            evidence: effective.elements[name]?.evidence ?? [],
+            override: c.element_overrides[name] ?? null,
+          })),
+      },
+      searchTerms: c.search_terms,
+      searchMatches: c.search_matches,
+      notices: notices.map((n) => ({
+        id: n.id as string,
+        channel: n.channel as string,
+        receivedAt: n.received_at as Date,
+        text: n.raw_text as string | null,
+        structured: n.structured as StructuredNotice | null,
+        senderEmail: n.sender_email as string | null,
+        flags: n.flags as string[],
+        auth: n.auth as Record<string, unknown> | null,
+      })),
+      parties,
+      links: links.map((l) => ({
+        id: l.id as string,
+        url: l.url as string,
+        raw: l.raw as string,
+        classification: l.classification as string,
+        provider: l.provider as string | null,
+        role: l.role as string,
+        status: l.status as LinkStatus,
+        next: LINK_TRANSITIONS[l.status as LinkStatus],
+        sortingOverride: l.sorting_override as SortingOverride | null,
+        takedowns: byLink.get(l.id as string) ?? [],
+        catalogMatch: matches?.get(l.url as string) ?? (matches ? [] : null),
+      })),
+      referrals: referrals.map((r) => ({
+        provider: r.provider as string,
+        linkCount: r.link_count as number,
+        channel: r.channel as object,
+        createdAt: r.created_at as Date,
+      })),
+      letters: letters.map((l) => ({
+        id: l.id as string,
+        kind: l.kind as string,
+        recipient: l.recipient as string | null,
+        subject: l.subject as string,
+        text: l.text as string,
+        status: l.status as string,
+        attempts: l.attempts as number,
+        lastError: l.last_error as string | null,
+        createdAt: l.created_at as Date,
+        sentAt: l.sent_at as Date | null,
+      })),
+      inbound: inbound.map((i) => ({
+        id: i.id as string,
+        channel: i.channel as string,
+        envelopeFrom: i.envelope_from as string | null,
+        status: i.status as string,
+        reason: i.reason as string | null,
+        receivedAt: i.received_at as Date,
+      })),
+      audit: audit.map((e) => ({
+        id: e.id as string,
+        at: e.at as Date,
+        actor: e.actor as string,
+        actorName: e.actor_name as string | null,
+        action: e.action as string,
+        detail: e.detail as object,
+      })),
+    };
+  }
+
+  /**
+   * What the site has now for links nothing has been done to: the catalog's refs for each URL. The adapter may be
+   * remote; when it fails the page still shows, without matches (null).
+   */
+  private async catalogMatches(
+    links: { url: string; classification: string }[],
+  ): Promise<Map<string, string[]> | null> {
+    const internal = links.filter((l) => l.classification === 'internal').slice(0, LIVE_MATCH_LIMIT);
+    const disk = links.filter((l) => l.classification === 'external_disk').slice(0, LIVE_MATCH_LIMIT);
+    try {
+      const [ours, outbound] = await Promise.all([
+        internal.length ? this.site.findInternal(internal.map((l) => l.url)) : [],
+        disk.length ? this.site.findOutbound(disk.map((l) => l.url)) : [],
+      ]);
+      const matches = new Map<string, string[]>();
+      for (const s of [...ours, ...outbound]) matches.set(s.url, [...(matches.get(s.url) ?? []), s.ref]);
+      return matches;
+    } catch (error) {
+      this.logger.warn(`Catalog lookup failed: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ElementName } from '../checklist';
+import type { CaseStatus, ElementOverrides } from './case.entity';
+import { effectiveChecklist } from './effective-checklist';
+import { OVERDUE_SQL, overdue } from './sla';
+
+export type QueueSort = 'oldest' | 'newest' | 'due' | 'links';
+export const QUEUE_SORTS: readonly QueueSort[] = ['oldest', 'newest', 'due', 'links'];
+export const QUEUE_MAX_PER_PAGE = 100;
+
+/** The queue's filters; every one is optional and they combine with AND. */
+export interface QueueFilter {
+  status?: CaseStatus[];
+  channel?: string;
+  /** An element the notice lacks (overrides counted), or 'any' for every deficient notice. */
+  missing?: ElementName | 'any';
+  provider?: string;
+  /** A host: the case has a link on it or on one of its subdomains. */
+  domain?: string;
+  /** A staff id, 'none' for unassigned. */
+  assignee?: string;
+  overdue?: boolean;
+  /** A case reference, an email address of a party or sender, or a URL (or part of one). */
+  q?: string;
+  sort?: QueueSort;
+  page?: number;
+  perPage?: number;
+}
+
+export interface QueueItem {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  kind: string;
+  channel: string | null;
+  createdAt: Date;
+  ackDueAt: Date | null;
+  actionDueAt: Date | null;
+  overdue: 'acknowledge' | 'action' | null;
+  assignee: { id: string; name: string } | null;
+  linkCount: number;
+  missing: ElementName[];
+  providers: string[];
+  complainant: string | null;
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  total: number;
+  page: number;
+  perPage: number;
+}
+
+interface Row {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  kind: string;
+  channel: string | null;
+  created_at: Date;
+  ack_due_at: Date | null;
+  action_due_at: Date | null;
+  acknowledged_at: Date | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  link_count: number;
+  checklist: Parameters<typeof effectiveChecklist>[0];
+  element_overrides: ElementOverrides;
+  providers: string[];
+  complainant: string | null;
+  total: string;
+}
+
+const ORDER: Record<QueueSort, string> = {
+  oldest: 'c.created_at ASC, c.id',
+  newest: 'c.created_at DESC, c.id',
+  due: 'c.action_due_at ASC NULLS LAST, c.created_at ASC, c.id',
+  links: 'link_count DESC, c.created_at ASC, c.id',
+};
+
+/** The host of a stored URL, in SQL: scheme, optional userinfo, then the host up to a port, path, query or hash. */
+const LINK_HOST = `lower(substring(l.url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'))`;
+
+/** Missing once overrides count: the checker found it missing and nobody accepted it, or staff marked it missing. */
+const MISSING_SQL = (p: string): string =>
+  `COALESCE((c.element_overrides->${p}->>'present')::boolean, NOT (c.checklist->'missing') @> to_jsonb(${p}::text)) = false`;
+const DEFICIENT_SQL = `(EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.checklist->'missing') AS e(name)
+                               WHERE COALESCE((c.element_overrides->e.name->>'present')::boolean, false) = false)
+                      OR EXISTS (SELECT 1 FROM jsonb_each(c.element_overrides) AS o(name, v)
+                                 WHERE (o.v->>'present')::boolean = false))`;
+
+/** The staff queue: the cases that need someone, filtered, searched, sorted and paged in one query. */
+@Injectable()
+export class CaseQueueService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(filter: QueueFilter, now = new Date()): Promise<QueuePage> {
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (filter.status?.length) where.push(`c.status = ANY(${param(filter.status)}::case_status[])`);
+    if (filter.channel) {
+      where.push(`EXISTS (SELECT 1 FROM notices n WHERE n.case_id = c.id AND n.channel = ${param(filter.channel)})`);
+    }
+    if (filter.missing === 'any') where.push(DEFICIENT_SQL);
+    else if (filter.missing) where.push(MISSING_SQL(param(filter.missing)));
+    if (filter.provider) {
+      where.push(
+        `EXISTS (SELECT 1 FROM reported_links l WHERE l.case_id = c.id AND l.provider = ${param(filter.provider)})`,
+      );
+    }
+    if (filter.domain) {
+      const domain = param(filter.domain.toLowerCase().replace(/^\.+|\.+$/g, ''));
+      where.push(`EXISTS (SELECT 1 FROM reported_links l WHERE l.case_id = c.id
+                          AND (${LINK_HOST} = ${domain} OR ${LINK_HOST} LIKE '%.' || ${domain}))`);
+    }
+    if (filter.assignee === 'none') where.push('c.assignee_id IS NULL');
+    else if (filter.assignee) where.push(`c.assignee_id = ${param(filter.assignee)}::uuid`);
+    if (filter.overdue === true) where.push(OVERDUE_SQL);
+    if (filter.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
+    const q = filter.q?.trim();
+    if (q) {
+      const exact = param(q.toLowerCase());
+      const like = param(`%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      where.push(`(lower(c.reference) = ${exact}
+        OR EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND lower(p.email) = ${exact})
+        OR EXISTS (SELECT 1 FROM notices n WHERE n.case_id = c.id AND lower(n.sender_email) = ${exact})
+        OR EXISTS (SELECT 1 FROM reported_links l WHERE l.case_id = c.id AND lower(l.url) LIKE ${like})
+        OR lower(c.reference) LIKE ${like})`);
+    }
+    const perPage = Math.min(Math.max(filter.perPage ?? 25, 1), QUEUE_MAX_PER_PAGE);
+    const page = Math.max(filter.page ?? 1, 1);
+    const rows = await this.dataSource.query<Row[]>(
+      `SELECT c.id, c.reference, c.status, c.kind, c.created_at, c.ack_due_at, c.action_due_at, c.acknowledged_at,
+              c.checklist, c.element_overrides, c.assignee_id, u.name AS assignee_name,
+              (SELECT n.channel FROM notices n WHERE n.case_id = c.id ORDER BY n.received_at LIMIT 1) AS channel,
+              (SELECT count(*) FROM reported_links l WHERE l.case_id = c.id)::int AS link_count,
+              array(SELECT DISTINCT l.provider FROM reported_links l
+                    WHERE l.case_id = c.id AND l.provider IS NOT NULL ORDER BY 1) AS providers,
+              (SELECT p.email FROM parties p WHERE p.case_id = c.id AND p.role = 'complainant' LIMIT 1) AS complainant,
+              count(*) OVER () AS total
+       FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${ORDER[filter.sort ?? 'oldest']}
+       LIMIT ${param(perPage)} OFFSET ${param((page - 1) * perPage)}`,
+      params,
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        status: r.status,
+        kind: r.kind,
+        channel: r.channel,
+        createdAt: r.created_at,
+        ackDueAt: r.ack_due_at,
+        actionDueAt: r.action_due_at,
+        overdue: overdue(
+          { status: r.status, ackDueAt: r.ack_due_at, actionDueAt: r.action_due_at, acknowledgedAt: r.acknowledged_at },
+          now,
+        ),
+        assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? '' } : null,
+        linkCount: r.link_count,
+        missing: effectiveChecklist(r.checklist, r.element_overrides).missing,
+        providers: r.providers,
+        complainant: r.complainant,
+      })),
+      total: rows.length ? Number(rows[0].total) : 0,
+      page,
+      perPage,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import type { LinkClassification } from '../links';
+import { LinkStatus } from './reported-link.entity';
+
+/**
+ * Each reported link's own workflow: for each status, where it may go. Staff approve and reject; the worker
+ * takes down, refers and finds missing; a counter-notice restores.
+ */
+export const LINK_TRANSITIONS: Readonly<Record<LinkStatus, readonly LinkStatus[]>> = {
+  [LinkStatus.Pending]: [
+    LinkStatus.Approved,
+    LinkStatus.Rejected,
+    LinkStatus.Referred,
+    LinkStatus.NotFound,
+    LinkStatus.Ignored,
+  ],
+  [LinkStatus.Approved]: [LinkStatus.TakenDown, LinkStatus.Referred, LinkStatus.NotFound, LinkStatus.Rejected],
+  [LinkStatus.TakenDown]: [LinkStatus.Restored],
+  [LinkStatus.Referred]: [],
+  [LinkStatus.Rejected]: [LinkStatus.Approved, LinkStatus.Pending],
+  [LinkStatus.Restored]: [LinkStatus.Approved],
+  [LinkStatus.NotFound]: [LinkStatus.Approved, LinkStatus.Rejected],
+  [LinkStatus.Ignored]: [LinkStatus.Pending, LinkStatus.Approved, LinkStatus.Rejected],
+};
+
+export function canMoveLink(from: LinkStatus, to: LinkStatus): boolean {
+  return LINK_TRANSITIONS[from].includes(to);
+}
+
+/** Only links on our site or at a storage provider can be acted on; the rest must be re-sorted first. */
+export function isActionableSorting(classification: LinkClassification): boolean {
+  return classification === 'internal' || classification === 'external_disk';
+}

@@ -1,0 +1,457 @@
+import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type ChecklistResult, ELEMENT_LABELS, type ElementName, isValidEmail } from '../checklist';
+import { JobName, QueueName } from '../core/queue/jobs';
+import { OutboxService } from '../core/queue/outbox.service';
+import { LetterKind } from '../letters/letter.entity';
+import { LettersService } from '../letters/letters.service';
+import type { LinkClassification, LinkRole, ProviderRegistry } from '../links';
+import { PROVIDER_REGISTRY } from '../links/links.constants';
+import { audit } from './audit';
+import { type CaseStatus, CaseStatus as Status, type ElementOverride, type ElementOverrides } from './case.entity';
+import { CaseTransitionsService } from './case-transitions.service';
+import { complainantAddress } from './complainant-address';
+import { effectiveChecklist, requiredElements } from './effective-checklist';
+import { canMoveLink, isActionableSorting } from './link-workflow';
+import { LinkStatus } from './reported-link.entity';
+
+/** Who is acting: a staff member let through by StaffGuard. */
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+interface LockedCase {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  kind: ChecklistResult['kind'];
+  status_token: string;
+  checklist: ChecklistResult;
+  element_overrides: ElementOverrides;
+}
+
+interface LinkRow {
+  id: string;
+  url: string;
+  classification: LinkClassification;
+  provider: string | null;
+  role: LinkRole;
+  status: LinkStatus;
+}
+
+export interface LinkSorting {
+  classification: LinkClassification;
+  provider?: string | null;
+  role?: LinkRole;
+}
+
+/** What happened to a letter a triage action wrote: queued for the mail worker, or kept unsent for staff. */
+export type LetterOutcome = 'queued' | 'no_recipient';
+
+export interface ActionResult {
+  reference: string;
+  status: CaseStatus;
+  links?: number;
+  letter?: LetterOutcome;
+}
+
+export type BulkAction =
+  | { action: 'approve' }
+  | { action: 'reject'; templateId?: string; reason?: string }
+  | { action: 'assign'; assigneeId: string | null };
+
+export interface BulkResult {
+  reference: string;
+  ok: boolean;
+  status?: CaseStatus;
+  error?: string;
+}
+
+/** Most cases one bulk request may act on. */
+export const BULK_MAX_CASES = 200;
+const CLASSIFICATIONS: readonly LinkClassification[] = ['internal', 'external_disk', 'external_other', 'invalid'];
+const ROLES: readonly LinkRole[] = ['infringing', 'original', 'reference'];
+
+/**
+ * What legal staff do to cases: assign, approve takedowns, reject with a reason, ask the sender for more, override
+ * the checklist or a link's sorting, and write notes. Each action locks the case, checks it against the case and
+ * link workflows, writes its audit event (who, what, why) and any letter or job in the same transaction, and counts
+ * as the staff acknowledgement the service level asks for.
+ */
+@Injectable()
+export class TriageService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transitions: CaseTransitionsService,
+    private readonly letters: LettersService,
+    private readonly outbox: OutboxService,
+    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+  ) {}
+
+  transition(reference: string, to: CaseStatus, actor: Actor, reason?: string): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      await this.transitions.apply(m, kase, to, actor.id, reason);
+      return { reference, status: kase.status };
+    });
+  }
+
+  assign(reference: string, assigneeId: string | null, actor: Actor): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      const assignee = assigneeId ? await this.assignable(m, assigneeId) : null;
+      const [before] = await m.query<{ assignee_id: string | null }[]>(`SELECT assignee_id FROM cases WHERE id = $1`, [
+        kase.id,
+      ]);
+      if (before.assignee_id !== assigneeId) {
+        await m.query(`UPDATE cases SET assignee_id = $2 WHERE id = $1`, [kase.id, assigneeId]);
+        await audit(m, kase.id, actor.id, 'case.assigned', {
+          from: before.assignee_id,
+          to: assigneeId,
+          toName: assignee?.name ?? null,
+        });
+      }
+      return { reference, status: kase.status };
+    });
+  }
+
+  addNote(reference: string, text: string, actor: Actor): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      await audit(m, kase.id, actor.id, 'note.added', { text: text.trim() });
+      return { reference, status: kase.status };
+    });
+  }
+
+  /** Records a staff member's judgement that an element is (or is not) in the notice, over the checker's. */
+  overrideElement(
+    reference: string,
+    element: ElementName,
+    present: boolean,
+    reason: string,
+    actor: Actor,
+  ): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      const required = requiredElements(kase.kind);
+      if (!required.includes(element)) {
+        throw new UnprocessableEntityException(
+          required.length
+            ? `A ${kase.kind} notice has no element "${element}"; its elements are ${required.join(', ')}.`
+            : `This case is a ${kase.kind} notice, which has no required elements to override.`,
+        );
+      }
+      const override: ElementOverride = { present, reason: reason.trim(), by: actor.id, at: new Date().toISOString() };
+      await m.query(
+        `UPDATE cases SET element_overrides = element_overrides || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1`,
+        [kase.id, element, JSON.stringify(override)],
+      );
+      await audit(m, kase.id, actor.id, 'element.overridden', {
+        element,
+        checker: kase.checklist.elements[element]?.present ?? false,
+        present,
+        reason: override.reason,
+      });
+      return { reference, status: kase.status };
+    });
+  }
+
+  /** Re-sorts a link the classifier got wrong; the original sorting is kept beside it. */
+  overrideLinkSorting(
+    reference: string,
+    linkId: string,
+    sorting: LinkSorting,
+    reason: string,
+    actor: Actor,
+  ): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      const [link] = await this.links(m, kase.id, [linkId]);
+      if (!link) throw new NotFoundException(`Case ${reference} has no link ${linkId}.`);
+      const to = this.validSorting(sorting, link);
+      if (link.status === LinkStatus.TakenDown || link.status === LinkStatus.Referred) {
+        throw new ConflictException(
+          `The link ${link.url} is already ${link.status}; its sorting can no longer change.`,
+        );
+      }
+      // A link that was ignored for its sorting becomes actionable (pending) when re-sorted, and the reverse.
+      const waiting = link.status === LinkStatus.Pending || link.status === LinkStatus.Ignored;
+      const actionable = isActionableSorting(to.classification) && to.role === 'infringing';
+      const status = waiting ? (actionable ? LinkStatus.Pending : LinkStatus.Ignored) : link.status;
+      await m.query(
+        `UPDATE reported_links
+         SET classification = $2, provider = $3, role = $4, status = $5,
+             sorting_override = jsonb_build_object(
+               'from', COALESCE(sorting_override->'from',
+                                jsonb_build_object('classification', classification, 'provider', provider, 'role', role)),
+               'reason', $6::text, 'by', $7::text, 'at', now())
+         WHERE id = $1`,
+        [link.id, to.classification, to.provider, to.role, status, reason.trim(), actor.id],
+      );
+      await audit(m, kase.id, actor.id, 'link.sorting_overridden', {
+        link: link.url,
+        from: { classification: link.classification, provider: link.provider, role: link.role },
+        to,
+        reason: reason.trim(),
+      });
+      return { reference, status: kase.status, links: 1 };
+    });
+  }
+
+  /**
+   * Approves the takedown of the chosen links (by default every pending link on our site or at a storage provider):
+   * held takedowns fall due now, and the worker acts on the rest (ApplyApproval). The notice must be complete once
+   * staff overrides are counted: approving an incomplete notice would act on a claim the law does not recognise.
+   */
+  approve(reference: string, linkIds: string[] | undefined, actor: Actor, reason?: string): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      if (kase.kind !== 'takedown') {
+        throw new ConflictException(`Only a takedown notice's links can be approved; ${reference} is a ${kase.kind}.`);
+      }
+      const checklist = effectiveChecklist(kase.checklist, kase.element_overrides);
+      if (!checklist.complete) {
+        throw new ConflictException(
+          `${reference} still lacks: ${checklist.missing.join(', ')}. Request the information, or override the elements you judge present, before approving.`,
+        );
+      }
+      const links = linkIds ? await this.chosenLinks(m, kase, linkIds) : await this.pendingLinks(m, kase.id);
+      for (const link of links) {
+        if (!isActionableSorting(link.classification)) {
+          throw new ConflictException(
+            `The link ${link.url} is sorted ${link.classification}: we can only act on our own links and storage files. Re-sort it first if that is wrong.`,
+          );
+        }
+        if (!canMoveLink(link.status, LinkStatus.Approved)) {
+          throw new ConflictException(`The link ${link.url} is ${link.status} and cannot be approved.`);
+        }
+      }
+      if (links.length === 0) {
+        throw new ConflictException(
+          `${reference} has no pending links on our site or at storage providers to approve.`,
+        );
+      }
+      if (kase.status !== Status.Actioned) await this.transitions.apply(m, kase, Status.Actioned, actor.id, reason);
+      const ids = links.map((l) => l.id);
+      await m.query(
+        `UPDATE takedowns SET status = 'pending', due_at = now()
+         WHERE reported_link_id = ANY($1::uuid[]) AND status = 'awaiting_approval'`,
+        [ids],
+      );
+      await m.query(`UPDATE reported_links SET status = 'approved' WHERE id = ANY($1::uuid[])`, [ids]);
+      const approval = await audit(m, kase.id, actor.id, 'takedowns.approved', {
+        links: links.map((l) => l.url),
+        reason: reason?.trim() || null,
+      });
+      await this.outbox.enqueue(m, [
+        { queue: QueueName.Cases, name: JobName.ApplyApproval, data: { caseId: kase.id, approval } },
+      ]);
+      return { reference, status: kase.status, links: links.length };
+    });
+  }
+
+  /**
+   * Rejects the whole case (it moves to rejected), or only the chosen links, with a reason from a template or
+   * written out (a written reason wins over the template's words). The sender gets the reason in a letter.
+   */
+  reject(
+    reference: string,
+    given: { templateId?: string; reason?: string; linkIds?: string[] },
+    actor: Actor,
+  ): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      const { reason, template } = await this.reasonFor(m, given);
+      let links: LinkRow[];
+      let action: string;
+      if (given.linkIds) {
+        links = await this.chosenLinks(m, kase, given.linkIds);
+        const stuck = links.find((l) => !canMoveLink(l.status, LinkStatus.Rejected));
+        if (stuck) throw new ConflictException(`The link ${stuck.url} is ${stuck.status} and cannot be rejected.`);
+        action = 'links.rejected';
+      } else {
+        await this.transitions.apply(m, kase, Status.Rejected, actor.id, reason);
+        links = (await this.links(m, kase.id)).filter(
+          (l) => l.status !== LinkStatus.Ignored && canMoveLink(l.status, LinkStatus.Rejected),
+        );
+        action = 'case.rejected';
+      }
+      const ids = links.map((l) => l.id);
+      await m.query(`UPDATE reported_links SET status = 'rejected' WHERE id = ANY($1::uuid[])`, [ids]);
+      // Takedowns not yet carried out are withdrawn; the audit event keeps the record of what was rejected.
+      await m.query(
+        `DELETE FROM takedowns WHERE reported_link_id = ANY($1::uuid[]) AND status IN ('awaiting_approval', 'pending')`,
+        [ids],
+      );
+      const urls = given.linkIds ? links.map((l) => l.url) : [];
+      const event = await audit(m, kase.id, actor.id, action, { reason, template, links: urls });
+      const letter = await this.letter(m, kase, LetterKind.Rejection, `reject-${event}`, { reason, links: urls });
+      return { reference, status: kase.status, links: links.length, letter };
+    });
+  }
+
+  /**
+   * Asks the sender for what the notice lacks (by default every element missing once overrides are counted), with
+   * an optional note, and moves the case to needs_info. Asking again while it waits sends another letter.
+   */
+  requestInfo(
+    reference: string,
+    given: { elements?: ElementName[]; message?: string },
+    actor: Actor,
+  ): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      const required = requiredElements(kase.kind);
+      const elements = given.elements ?? effectiveChecklist(kase.checklist, kase.element_overrides).missing;
+      const unknown = elements.filter((e) => !required.includes(e));
+      if (unknown.length > 0) {
+        throw new UnprocessableEntityException(
+          `A ${kase.kind} notice has no element(s) ${unknown.join(', ')}; ask for any of: ${required.join(', ') || 'none'}.`,
+        );
+      }
+      if (elements.length === 0) {
+        throw new ConflictException(
+          `Nothing is missing from ${reference}: name the elements to ask for, or mark one missing with an override.`,
+        );
+      }
+      const message = given.message?.trim() || null;
+      if (kase.status !== Status.NeedsInfo) await this.transitions.apply(m, kase, Status.NeedsInfo, actor.id, message);
+      const event = await audit(m, kase.id, actor.id, 'info.requested', { elements, message });
+      const letter = await this.letter(m, kase, LetterKind.Deficiency, `info-${event}`, {
+        missing: elements.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
+        message,
+      });
+      return { reference, status: kase.status, letter };
+    });
+  }
+
+  /** One action over many cases, each in its own transaction: one refusal does not undo the others. */
+  async bulk(references: string[], action: BulkAction, actor: Actor): Promise<BulkResult[]> {
+    const results: BulkResult[] = [];
+    for (const reference of new Set(references)) {
+      try {
+        const done = await this.bulkOne(reference, action, actor);
+        results.push({ reference, ok: true, status: done.status });
+      } catch (error) {
+        results.push({ reference, ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return results;
+  }
+
+  private bulkOne(reference: string, action: BulkAction, actor: Actor): Promise<ActionResult> {
+    switch (action.action) {
+      case 'approve':
+        return this.approve(reference, undefined, actor);
+      case 'reject':
+        return this.reject(reference, { templateId: action.templateId, reason: action.reason }, actor);
+      case 'assign':
+        return this.assign(reference, action.assigneeId, actor);
+    }
+  }
+
+  /** Runs an action on the locked case; any staff action is the acknowledgement the service level asks for. */
+  private async withCase<T>(reference: string, act: (m: EntityManager, kase: LockedCase) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (m) => {
+      const [kase] = await m.query<LockedCase[]>(
+        `SELECT id, reference, status, kind, status_token, checklist, element_overrides
+         FROM cases WHERE reference = $1 FOR UPDATE`,
+        [reference],
+      );
+      if (!kase) throw new NotFoundException(`No case ${reference}.`);
+      const result = await act(m, kase);
+      await m.query(
+        `UPDATE cases SET acknowledged_at = COALESCE(acknowledged_at, now()), updated_at = now() WHERE id = $1`,
+        [kase.id],
+      );
+      return result;
+    });
+  }
+
+  private async assignable(m: EntityManager, id: string): Promise<{ name: string }> {
+    const [user] = await m.query<{ name: string; role: string; disabled_at: Date | null }[]>(
+      `SELECT name, role, disabled_at FROM staff_users WHERE id = $1`,
+      [id],
+    );
+    if (!user) throw new UnprocessableEntityException(`No staff member ${id}.`);
+    if (user.disabled_at) throw new UnprocessableEntityException(`${user.name}'s account is disabled.`);
+    if (user.role === 'viewer') {
+      throw new UnprocessableEntityException(`${user.name} has the viewer role and cannot work cases.`);
+    }
+    return user;
+  }
+
+  private links(m: EntityManager, caseId: string, ids?: string[]): Promise<LinkRow[]> {
+    return m.query<LinkRow[]>(
+      `SELECT id, url, classification, provider, role, status FROM reported_links
+       WHERE case_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY position`,
+      [caseId, ids ?? null],
+    );
+  }
+
+  private async chosenLinks(m: EntityManager, kase: LockedCase, ids: string[]): Promise<LinkRow[]> {
+    if (ids.length === 0) throw new UnprocessableEntityException('Choose at least one link.');
+    const links = await this.links(m, kase.id, ids);
+    const known = new Set(links.map((l) => l.id));
+    const strangers = ids.filter((id) => !known.has(id));
+    if (strangers.length > 0) {
+      throw new UnprocessableEntityException(`Not links of ${kase.reference}: ${strangers.join(', ')}.`);
+    }
+    return links;
+  }
+
+  /** "All links": those the complainant reported as infringing that are still waiting, and any not found before. */
+  private async pendingLinks(m: EntityManager, caseId: string): Promise<LinkRow[]> {
+    return (await this.links(m, caseId)).filter(
+      (l) =>
+        l.role === 'infringing' &&
+        isActionableSorting(l.classification) &&
+        (l.status === LinkStatus.Pending || l.status === LinkStatus.NotFound),
+    );
+  }
+
+  private validSorting(given: LinkSorting, link: LinkRow): Required<LinkSorting> {
+    if (!CLASSIFICATIONS.includes(given.classification)) {
+      throw new UnprocessableEntityException(`classification must be one of ${CLASSIFICATIONS.join(', ')}.`);
+    }
+    const role = given.role ?? link.role;
+    if (!ROLES.includes(role)) throw new UnprocessableEntityException(`role must be one of ${ROLES.join(', ')}.`);
+    if (given.classification !== 'external_disk') return { classification: given.classification, provider: null, role };
+    const provider = given.provider ?? link.provider;
+    if (!provider || !this.registry.byId(provider)) {
+      throw new UnprocessableEntityException(
+        `A storage-provider link needs a provider from the registry (GET /api/v1/staff/providers lists them); got ${provider ?? 'none'}.`,
+      );
+    }
+    return { classification: given.classification, provider, role };
+  }
+
+  private async reasonFor(
+    m: EntityManager,
+    given: { templateId?: string; reason?: string },
+  ): Promise<{ reason: string; template: string | null }> {
+    let template: { title: string; body: string } | undefined;
+    if (given.templateId) {
+      [template] = await m.query<{ title: string; body: string }[]>(
+        `SELECT title, body FROM reason_templates WHERE id = $1 AND archived_at IS NULL`,
+        [given.templateId],
+      );
+      if (!template) throw new UnprocessableEntityException(`No reason template ${given.templateId} in use.`);
+    }
+    const reason = given.reason?.trim() || template?.body;
+    if (!reason) throw new UnprocessableEntityException('Choose a reason template or write a reason.');
+    return { reason, template: template?.title ?? null };
+  }
+
+  private async letter(
+    m: EntityManager,
+    kase: LockedCase,
+    kind: LetterKind,
+    occasion: string,
+    context: object,
+  ): Promise<LetterOutcome> {
+    const recipient = await complainantAddress(m, kase.id);
+    await this.letters.record(
+      m,
+      { id: kase.id, reference: kase.reference, statusToken: kase.status_token },
+      kind,
+      occasion,
+      recipient,
+      context,
+    );
+    return recipient && isValidEmail(recipient) ? 'queued' : 'no_recipient';
+  }
+}

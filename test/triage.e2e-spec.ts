@@ -1,0 +1,219 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Client } from 'pg';
+import { TEST_REDIS_URL } from './support/env';
+import { completeNotice, createCatalogPage, postJson } from './support/factories';
+import { db, drain, type RunningApi, startApi, startWorker, uniquePrefix, waitFor } from './support/harness';
+import { createStaff, type StaffFixture } from './support/staff';
+
+jest.setTimeout(90_000);
+
+/** The triage API end to end: a real API and worker, Postgres and Redis; takedowns held for staff approval. */
+describe('triage API', () => {
+  const prefix = uniquePrefix();
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let client: Client;
+  let legal: StaffFixture;
+  let viewer: StaffFixture;
+
+  beforeAll(async () => {
+    client = await db();
+    const env = { QUEUE_PREFIX: prefix, TAKEDOWN_REQUIRE_APPROVAL: 'true', SWEEP_EVERY_SECONDS: '1' };
+    api = await startApi(env);
+    worker = await startWorker(env);
+    legal = await createStaff(client, 'legal');
+    viewer = await createStaff(client, 'viewer');
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await client?.end();
+  });
+
+  const call = async (
+    staff: StaffFixture,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${api.url}/api/v1/staff${path}`, {
+      method,
+      headers: { authorization: `Bearer ${staff.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const routedCase = async (notice: Record<string, unknown>): Promise<{ reference: string; caseId: string }> => {
+    const res = await postJson(api.url, '/api/v1/notices', notice);
+    expect(res.status).toBe(201);
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the case to be routed', async () => {
+      const { rows } = await client.query(`SELECT routed_at FROM cases WHERE id = $1`, [res.body.caseId]);
+      return rows[0].routed_at !== null;
+    });
+    return { reference: res.body.reference as string, caseId: res.body.caseId as string };
+  };
+  const auditOf = async (caseId: string): Promise<{ actor: string; action: string; detail: any }[]> =>
+    (await client.query(`SELECT actor, action, detail FROM audit_events WHERE case_id = $1 ORDER BY id`, [caseId]))
+      .rows;
+
+  it('approves chosen links: held takedowns fall due, the worker removes them and the links go taken_down', async () => {
+    const page = await createCatalogPage(client, {
+      targets: ['https://a.example.net/1.zip', 'https://a.example.net/2.zip'],
+    });
+    const urls = page.downloads.map((d) => `https://example.com/d/${d.id}`);
+    const { reference, caseId } = await routedCase(completeNotice(urls));
+
+    const before = await call(legal, 'GET', `/cases/${reference}`);
+    expect(before.status).toBe(200);
+    expect(before.body.status).toBe('in_review');
+    const reported = before.body.links.filter((l: any) => l.role === 'infringing');
+    expect(reported.map((l: any) => l.takedowns[0].status)).toEqual(['awaiting_approval', 'awaiting_approval']);
+    const first = reported[0];
+
+    const approved = await call(legal, 'POST', `/cases/${reference}/approve`, { linkIds: [first.id] });
+    expect(approved).toEqual({ status: 200, body: { reference, status: 'actioned', links: 1 } });
+    const links = await waitFor('the approved link to be taken down', async () => {
+      const { body } = await call(legal, 'GET', `/cases/${reference}`);
+      const infringing = body.links.filter((l: any) => l.role === 'infringing');
+      return infringing[0].status === 'taken_down' ? infringing : undefined;
+    });
+    expect(links[1].status).toBe('pending');
+    expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(451);
+    expect((await fetch(`${api.url}/d/${page.downloads[1].id}`, { redirect: 'manual' })).status).toBe(302);
+
+    const events = await auditOf(caseId);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { actor: legal.id, action: 'case.transitioned', detail: { from: 'in_review', to: 'actioned', reason: null } },
+        { actor: legal.id, action: 'takedowns.approved', detail: { links: [urls[0]], reason: null } },
+        expect.objectContaining({ actor: 'worker', action: 'takedowns.done' }),
+      ]),
+    );
+    // Staff acted, so the case counts as acknowledged for the service level.
+    const { rows } = await client.query(`SELECT acknowledged_at FROM cases WHERE id = $1`, [caseId]);
+    expect(rows[0].acknowledged_at).not.toBeNull();
+  });
+
+  it('refuses to approve an incomplete notice until staff override what is missing, and audits the override', async () => {
+    const page = await createCatalogPage(client);
+    const { reference, caseId } = await routedCase(
+      completeNotice([`https://example.com/d/${page.downloads[0].id}`], { signature: undefined }),
+    );
+    const refused = await call(legal, 'POST', `/cases/${reference}/approve`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('signature');
+
+    const override = { element: 'signature', present: true, reason: 'Signed on the attached PDF' };
+    expect((await call(legal, 'POST', `/cases/${reference}/overrides/elements`, override)).status).toBe(200);
+    // needs_info may not jump to actioned: the workflow wants a review first.
+    const jump = await call(legal, 'POST', `/cases/${reference}/approve`, {});
+    expect(jump.status).toBe(409);
+    expect(jump.body.allowed).toContain('in_review');
+    expect((await call(legal, 'POST', `/cases/${reference}/transitions`, { to: 'in_review' })).status).toBe(201);
+    const approved = await call(legal, 'POST', `/cases/${reference}/approve`, {});
+    expect(approved.body).toEqual({ reference, status: 'actioned', links: 1 });
+    await waitFor('the takedown', async () => {
+      const { rows } = await client.query(
+        `SELECT status FROM reported_links WHERE case_id = $1 AND role = 'infringing'`,
+        [caseId],
+      );
+      return rows[0].status === 'taken_down';
+    });
+    const detail = await call(viewer, 'GET', `/cases/${reference}`);
+    const signature = detail.body.checklist.elements.find((e: any) => e.name === 'signature');
+    expect(signature).toMatchObject({ present: true, checker: false, override: { present: true, by: legal.id } });
+    expect((await auditOf(caseId)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['element.overridden', 'takedowns.approved', 'takedowns.done']),
+    );
+  });
+
+  it('requests information: the case waits on the sender and the deficiency letter names what is missing', async () => {
+    const { reference, caseId } = await routedCase(
+      completeNotice(['https://example.com/software/anything'], { searchTerms: [] }),
+    );
+    const asked = await call(legal, 'POST', `/cases/${reference}/request-info`, {
+      message: 'Please also tell us the version.',
+    });
+    expect(asked).toEqual({ status: 200, body: { reference, status: 'needs_info', letter: 'queued' } });
+    const { rows } = await client.query(
+      `SELECT text FROM letters WHERE case_id = $1 AND kind = 'deficiency' ORDER BY created_at DESC LIMIT 1`,
+      [caseId],
+    );
+    expect(rows[0].text).toContain('A search term under which the material appears on our site');
+    expect(rows[0].text).toContain('Please also tell us the version.');
+  });
+
+  it('rejects with a reason template, writes the rejection letter and ends the case', async () => {
+    const { reference, caseId } = await routedCase(completeNotice(['https://example.com/software/x']));
+    const templates = await call(viewer, 'GET', '/reason-templates');
+    const notOurs = templates.body.find((t: any) => t.title === 'Not on our site');
+    const rejected = await call(legal, 'POST', `/cases/${reference}/reject`, { templateId: notOurs.id });
+    expect(rejected.body).toMatchObject({ reference, status: 'rejected', letter: 'queued' });
+    const letter = await client.query(`SELECT subject, text FROM letters WHERE case_id = $1 AND kind = 'rejection'`, [
+      caseId,
+    ]);
+    expect(letter.rows[0].text).toContain(notOurs.body);
+    // A rejected case can only be reopened, with a reason.
+    const again = await call(legal, 'POST', `/cases/${reference}/transitions`, { to: 'in_review' });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('needs a reason');
+    const withdrawn = await call(legal, 'POST', `/cases/${reference}/transitions`, { to: 'withdrawn', reason: 'x' });
+    expect(withdrawn.status).toBe(409);
+  });
+
+  it('assigns, notes and bulk-acts; the viewer reads but may not act', async () => {
+    const a = await routedCase(completeNotice(['https://example.com/software/bulk-a']));
+    const b = await routedCase(completeNotice(['https://example.com/software/bulk-b']));
+    expect((await call(viewer, 'POST', `/cases/${a.reference}/notes`, { text: 'looks fine' })).status).toBe(403);
+    expect((await call(legal, 'POST', `/cases/${a.reference}/notes`, { text: 'looks fine' })).status).toBe(201);
+    const assigned = await call(legal, 'POST', '/cases/bulk', {
+      action: 'assign',
+      assigneeId: legal.id,
+      references: [a.reference, b.reference, 'DMCA-1999-000000'],
+    });
+    expect(assigned.body).toEqual([
+      { reference: a.reference, ok: true, status: 'in_review' },
+      { reference: b.reference, ok: true, status: 'in_review' },
+      { reference: 'DMCA-1999-000000', ok: false, error: 'No case DMCA-1999-000000.' },
+    ]);
+    const mine = await call(legal, 'GET', `/cases?assignee=me&q=bulk-&sort=newest`);
+    expect(mine.body.items.map((i: any) => i.reference)).toEqual([b.reference, a.reference]);
+    expect(mine.body.items[0].assignee).toEqual({ id: legal.id, name: legal.name });
+    const toViewer = await call(legal, 'POST', `/cases/${a.reference}/assign`, { assigneeId: viewer.id });
+    expect(toViewer.status).toBe(422);
+    expect((await auditOf(a.caseId)).filter((e) => e.actor === legal.id).map((e) => e.action)).toEqual([
+      'note.added',
+      'case.assigned',
+    ]);
+  });
+
+  it('filters the queue by missing element, provider, domain and status, and pages it', async () => {
+    const deficient = await routedCase(
+      completeNotice([`https://mega.nz/file/q${prefix}#k`], { goodFaith: false, searchTerms: ['zz-' + prefix] }),
+    );
+    const list = async (query: string): Promise<string[]> =>
+      (await call(viewer, 'GET', `/cases?${query}`)).body.items.map((i: any) => i.reference);
+    expect(await list(`missing=good_faith&q=mega.nz/file/q${prefix}`)).toEqual([deficient.reference]);
+    expect(await list(`missing=any&provider=mega&q=q${prefix}`)).toEqual([deficient.reference]);
+    expect(await list(`domain=mega.nz&status=needs_info&q=q${prefix}`)).toEqual([deficient.reference]);
+    expect(await list(`domain=example.com&q=q${prefix}`)).toEqual([]);
+    expect(await list(`status=actioned&q=q${prefix}`)).toEqual([]);
+    const bad = await call(viewer, 'GET', '/cases?status=lost&perPage=1000');
+    expect(bad.status).toBe(400);
+    const page = await call(viewer, 'GET', '/cases?perPage=1&page=2');
+    expect(page.body).toMatchObject({ page: 2, perPage: 1 });
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.total).toBeGreaterThan(1);
+  });
+
+  it('keeps the audit log append-only in the database', async () => {
+    const { caseId } = await routedCase(completeNotice(['https://example.com/software/audit']));
+    await expect(
+      client.query(`UPDATE audit_events SET actor = 'someone' WHERE case_id = $1`, [caseId]),
+    ).rejects.toThrow('append-only');
+    await expect(client.query(`DELETE FROM audit_events WHERE case_id = $1`, [caseId])).rejects.toThrow('append-only');
+  });
+});

@@ -1,13 +1,22 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { AgenciesController } from './agencies.controller';
+import { AgencyCasesController } from './agency-cases.controller';
+import { AgencyCasesService } from './agency-cases.service';
+import { AgencyKeysService } from './agency-keys.service';
+import { AgencyGuard, OptionalAgencyGuard } from './agency.guard';
 import { StaffApiController } from './staff-api.controller';
 import { StaffAuthService } from './staff-auth.service';
 import { StaffLoginController } from './staff-login.controller';
 import { StaffGuard } from './staff.guard';
 
-/** Staff accounts, sign-in, sessions, API tokens, and the guard other modules put on staff routes. */
+/**
+ * Staff accounts, sign-in, sessions, API tokens; agencies and their keys; and the guards other modules put on their
+ * routes. Global, so that any HTTP module's controller can use StaffGuard or AgencyGuard without importing it.
+ */
+@Global()
 @Module({
-  controllers: [StaffLoginController, StaffApiController],
-  providers: [StaffAuthService, StaffGuard],
-  exports: [StaffAuthService, StaffGuard],
+  controllers: [StaffLoginController, StaffApiController, AgenciesController, AgencyCasesController],
+  providers: [StaffAuthService, StaffGuard, AgencyKeysService, AgencyCasesService, AgencyGuard, OptionalAgencyGuard],
+  exports: [StaffAuthService, StaffGuard, AgencyKeysService, AgencyGuard, OptionalAgencyGuard],
 })
 export class AuthModule {}

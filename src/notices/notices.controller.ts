@@ -10,9 +10,12 @@ import {
   Post,
   Req,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
+import type { AgencyPrincipal } from '../auth/agency-keys.service';
+import { CurrentAgency, OptionalAgencyGuard } from '../auth/agency.guard';
 import { CreateNoticeDto } from './dto/create-notice.dto';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
@@ -26,9 +29,12 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export class NoticesController {
   constructor(private readonly intake: IntakeService) {}
 
+  /** Anonymous, or for an agency with `Authorization: Bearer tda_…`; a key that is sent must be live (else 401). */
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @UseGuards(OptionalAgencyGuard)
   async create(
+    @CurrentAgency() agency: AgencyPrincipal | undefined,
     @Body() dto: CreateNoticeDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() req: Request & { rawBody?: Buffer },
@@ -48,14 +54,8 @@ export class NoticesController {
         channel: NoticeChannel.Api,
         structured,
         text: dto.text,
-        idempotency: idempotencyKey
-          ? {
-              key: idempotencyKey,
-              requestHash: createHash('sha256')
-                .update(req.rawBody ?? '')
-                .digest('hex'),
-            }
-          : undefined,
+        agencyId: agency?.id,
+        idempotency: idempotencyKey ? idempotency(idempotencyKey, req.rawBody, agency) : undefined,
       });
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.setHeader('Location', response.statusUrl);
@@ -66,4 +66,20 @@ export class NoticesController {
       throw error;
     }
   }
+}
+
+/**
+ * An agency's Idempotency-Keys are its own: scoped by its id, so that another caller reusing a key never replays
+ * the agency's answer (and its status link). The agency is in the hash too, and a JSON body cannot start with the
+ * prefix, so an anonymous request can never match an agency's entry even with a key spelt like a scoped one.
+ */
+function idempotency(
+  key: string,
+  rawBody: Buffer | undefined,
+  agency: AgencyPrincipal | undefined,
+): { key: string; requestHash: string } {
+  const hash = createHash('sha256');
+  if (agency) hash.update(`agency:${agency.id}\n`);
+  hash.update(rawBody ?? '');
+  return { key: agency ? `agency:${agency.id}:${key}` : key, requestHash: hash.digest('hex') };
 }

@@ -30,6 +30,9 @@ export function setupOpenApi(app: INestApplication): void {
     .setTitle('Takedown Desk')
     .setDescription('DMCA notice intake, case status and staff triage.')
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Staff API token, tdk_…' })
+    .addCookieAuth('td_session', { type: 'apiKey', in: 'cookie', description: 'Staff session (the staff UI)' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Agency key, tda_…' }, 'agency-key')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   app.use(`/${OPENAPI_PATH}`, docsCsp);

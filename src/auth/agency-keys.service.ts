@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource, IsNull } from 'typeorm';
+import { Agency } from './agency.entity';
+import { sha256 } from './staff-auth.service';
+
+export const AGENCY_KEY_PREFIX = 'tda_';
+const KEY_SHAPE = /^tda_[A-Za-z0-9_-]{43}$/;
+
+/** Who a request acts as once its agency key has been checked. */
+export interface AgencyPrincipal {
+  id: string;
+  name: string;
+}
+
+/** Agencies and their API keys. The key is shown once when the agency is created; only its SHA-256 is stored. */
+@Injectable()
+export class AgencyKeysService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Makes an agency with a new key; the plain key is returned here once and never again. */
+  async create(name: string, contactEmail: string, createdBy: string | null): Promise<{ agency: Agency; key: string }> {
+    const key = AGENCY_KEY_PREFIX + randomBytes(32).toString('base64url');
+    const repo = this.dataSource.getRepository(Agency);
+    const agency = await repo.save(
+      repo.create({ name: name.trim(), contactEmail: contactEmail.trim(), keyHash: sha256(key), createdBy }),
+    );
+    return { agency, key };
+  }
+
+  /** Every agency, revoked ones included, newest first. */
+  list(): Promise<Agency[]> {
+    return this.dataSource.getRepository(Agency).find({ order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /** Revokes the agency's key; false when there is no such agency with a live key. Its cases stay. */
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(Agency)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * The agency whose live key this is, or null. last_used_at is written at most once a minute, so that a busy
+   * agency's requests do not each cost a write.
+   */
+  async verify(key: string): Promise<AgencyPrincipal | null> {
+    if (!KEY_SHAPE.test(key)) return null;
+    const rows = await this.dataSource.query<AgencyPrincipal[]>(
+      `WITH found AS (
+         SELECT id, name, last_used_at FROM agencies WHERE key_hash = $1 AND revoked_at IS NULL
+       ), touched AS (
+         UPDATE agencies a SET last_used_at = now()
+         FROM found f
+         WHERE a.id = f.id AND (f.last_used_at IS NULL OR f.last_used_at < now() - interval '1 minute')
+       )
+       SELECT id, name FROM found`,
+      [sha256(key)],
+    );
+    return rows[0] ?? null;
+  }
+}

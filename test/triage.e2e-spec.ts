@@ -156,6 +156,10 @@ describe('triage API', () => {
       caseId,
     ]);
     expect(letter.rows[0].text).toContain(notOurs.body);
+    // The letter's outcome is in the audit trail too, once the mail worker has sent it.
+    await waitFor('the rejection letter to be sent', async () =>
+      (await auditOf(caseId)).find((e) => e.action === 'letter.sent' && e.detail.kind === 'rejection'),
+    );
     // A rejected case can only be reopened, with a reason.
     const again = await call(legal, 'POST', `/cases/${reference}/transitions`, { to: 'in_review' });
     expect(again.status).toBe(409);

@@ -98,19 +98,13 @@ export class LetterSenderService {
       const reason = describeSmtpFailure(error);
       if (classifySmtpFailure(error) === 'permanent' || lastTry) return this.markFailed(letter, reason);
       this.logger.warn(`Letter ${letter.id} (${letter.reference}) not sent, will retry: ${reason}`);
-      await this.record(
-        letter,
-        `UPDATE letters SET attempts = attempts + 1, last_error = $3, claimed_until = NULL
-         WHERE id = $1 AND claimed_until = $2::timestamptz`,
-        [reason],
-      );
+      await this.record(letter, `attempts = attempts + 1, last_error = $4, claimed_until = NULL`, null, [reason]);
       return { outcome: 'retry', reason };
     }
     await this.record(
       letter,
-      `UPDATE letters SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL,
-              claimed_until = NULL
-       WHERE id = $1 AND claimed_until = $2::timestamptz`,
+      `status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, claimed_until = NULL`,
+      'letter.sent',
     );
     return { outcome: 'sent', messageId: letter.message_id };
   }
@@ -132,21 +126,31 @@ export class LetterSenderService {
   }
 
   /**
-   * Runs an update of the letter guarded by `claimed_until = $2` (our lease); extra parameters follow from $3.
-   * A lease that ran out meanwhile belongs to another sender now, and this one records nothing.
+   * Updates the letter with `set`, guarded by `claimed_until = $2` (our lease), and writes the outcome (`action`)
+   * to the case's audit log in the same statement; extra parameters follow from $4. A lease that ran out meanwhile
+   * belongs to another sender now, and this one records nothing.
    */
-  private async record(letter: LetterRow, sql: string, params: unknown[] = []): Promise<void> {
-    // A single statement is its own short transaction. TypeORM answers an UPDATE with [rows, count].
-    const [, count] = await this.dataSource.query<[unknown[], number]>(sql, [letter.id, letter.lease, ...params]);
-    if (count === 0) this.logger.warn(`Lease lost on letter ${letter.id} (${letter.reference}); recorded nothing`);
+  private async record(letter: LetterRow, set: string, action: string | null, params: unknown[] = []): Promise<void> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `WITH changed AS (
+         UPDATE letters SET ${set} WHERE id = $1 AND claimed_until = $2::timestamptz
+         RETURNING id, case_id, kind, last_error),
+       logged AS (
+         INSERT INTO audit_events (case_id, actor, action, detail)
+         SELECT case_id, 'worker', $3::text, jsonb_build_object('letter', id, 'kind', kind, 'error', last_error)
+         FROM changed WHERE $3::text IS NOT NULL)
+       SELECT count(*)::int AS n FROM changed`,
+      [letter.id, letter.lease, action, ...params],
+    );
+    if (row.n === 0) this.logger.warn(`Lease lost on letter ${letter.id} (${letter.reference}); recorded nothing`);
   }
 
   private async markFailed(letter: LetterRow, reason: string): Promise<SendResult> {
     this.logger.warn(`Letter ${letter.id} failed: ${reason}`);
     await this.record(
       letter,
-      `UPDATE letters SET status = 'failed', attempts = attempts + 1, last_error = $3, claimed_until = NULL
-       WHERE id = $1 AND claimed_until = $2::timestamptz`,
+      `status = 'failed', attempts = attempts + 1, last_error = $4, claimed_until = NULL`,
+      'letter.failed',
       [reason],
     );
     return { outcome: 'failed', reason };

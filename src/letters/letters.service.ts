@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { audit } from '../cases/audit';
 import { isValidEmail } from '../checklist';
 import { EntityManager } from 'typeorm';
 import { type AppConfig, appConfig, type MailConfig, mailConfig } from '../core/config';
@@ -107,6 +108,11 @@ export class LettersService {
       ],
     );
     if (rows.length === 0) return undefined;
+    await audit(manager, kase.id, 'system', 'letter.recorded', {
+      letter: id,
+      kind,
+      ...(recipient ? {} : { unsendable: given ? 'invalid recipient' : 'no recipient' }),
+    });
     if (recipient) {
       await this.outbox.enqueue(manager, [{ queue: QueueName.Mail, name: JobName.SendLetter, data: { letterId: id } }]);
     }

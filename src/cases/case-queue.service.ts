@@ -69,18 +69,23 @@ interface Row {
   element_overrides: ElementOverrides;
   providers: string[];
   complainant: string | null;
-  total: string;
 }
 
 const ORDER: Record<QueueSort, string> = {
   oldest: 'c.created_at ASC, c.id',
   newest: 'c.created_at DESC, c.id',
   due: 'c.action_due_at ASC NULLS LAST, c.created_at ASC, c.id',
-  links: 'link_count DESC, c.created_at ASC, c.id',
+  links: 'c.link_count DESC, c.created_at ASC, c.id',
 };
 
-/** The host of a stored URL, in SQL: scheme, optional userinfo, then the host up to a port, path, query or hash. */
-const LINK_HOST = `lower(substring(l.url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'))`;
+/**
+ * The host of a stored URL, in SQL: scheme, optional userinfo, then the host up to a port, path, query or hash.
+ * Reversed, it is indexed (migrations/*-QueueSearch.ts holds the same expression), so "this domain and its
+ * subdomains" is an index range: the reversed domain itself, or it followed by a dot.
+ */
+const LINK_HOST = `lower(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'))`;
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Missing once overrides count: the checker found it missing and nobody accepted it, or staff marked it missing. */
 const MISSING_SQL = (p: string): string =>
@@ -109,14 +114,13 @@ export class CaseQueueService {
     if (filter.missing === 'any') where.push(DEFICIENT_SQL);
     else if (filter.missing) where.push(MISSING_SQL(param(filter.missing)));
     if (filter.provider) {
-      where.push(
-        `EXISTS (SELECT 1 FROM reported_links l WHERE l.case_id = c.id AND l.provider = ${param(filter.provider)})`,
-      );
+      where.push(`c.id IN (SELECT case_id FROM reported_links WHERE provider = ${param(filter.provider)})`);
     }
     if (filter.domain) {
-      const domain = param(filter.domain.toLowerCase().replace(/^\.+|\.+$/g, ''));
-      where.push(`EXISTS (SELECT 1 FROM reported_links l WHERE l.case_id = c.id
-                          AND (${LINK_HOST} = ${domain} OR ${LINK_HOST} LIKE '%.' || ${domain}))`);
+      const reversed = [...filter.domain.toLowerCase().replace(/^\.+|\.+$/g, '')].reverse().join('');
+      where.push(`c.id IN (SELECT case_id FROM reported_links
+                           WHERE reverse(${LINK_HOST}) = ${param(reversed)}
+                              OR reverse(${LINK_HOST}) LIKE ${param(`${escapeLike(reversed)}.%`)})`);
     }
     if (filter.assignee === 'none') where.push('c.assignee_id IS NULL');
     else if (filter.assignee) where.push(`c.assignee_id = ${param(filter.assignee)}::uuid`);
@@ -124,31 +128,41 @@ export class CaseQueueService {
     if (filter.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
     const q = filter.q?.trim();
     if (q) {
+      // Each branch is an index lookup: trigrams for reference and URL fragments, lower(email) for addresses.
       const exact = param(q.toLowerCase());
-      const like = param(`%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-      where.push(`(lower(c.reference) = ${exact}
-        OR EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND lower(p.email) = ${exact})
-        OR EXISTS (SELECT 1 FROM notices n WHERE n.case_id = c.id AND lower(n.sender_email) = ${exact})
-        OR EXISTS (SELECT 1 FROM reported_links l WHERE l.case_id = c.id AND lower(l.url) LIKE ${like})
-        OR lower(c.reference) LIKE ${like})`);
+      const like = param(`%${escapeLike(q)}%`);
+      where.push(`c.id IN (SELECT id FROM cases WHERE reference ILIKE ${like}
+                           UNION SELECT case_id FROM parties WHERE lower(email) = ${exact}
+                           UNION SELECT case_id FROM notices WHERE lower(sender_email) = ${exact}
+                           UNION SELECT case_id FROM reported_links WHERE url ILIKE ${like})`);
     }
     const perPage = Math.min(Math.max(filter.perPage ?? 25, 1), QUEUE_MAX_PER_PAGE);
     const page = Math.max(filter.page ?? 1, 1);
-    const rows = await this.dataSource.query<Row[]>(
-      `SELECT c.id, c.reference, c.status, c.kind, c.created_at, c.ack_due_at, c.action_due_at, c.acknowledged_at,
-              c.checklist, c.element_overrides, c.assignee_id, u.name AS assignee_name,
-              (SELECT n.channel FROM notices n WHERE n.case_id = c.id ORDER BY n.received_at LIMIT 1) AS channel,
-              (SELECT count(*) FROM reported_links l WHERE l.case_id = c.id)::int AS link_count,
-              array(SELECT DISTINCT l.provider FROM reported_links l
-                    WHERE l.case_id = c.id AND l.provider IS NOT NULL ORDER BY 1) AS providers,
-              (SELECT p.email FROM parties p WHERE p.case_id = c.id AND p.role = 'complainant' LIMIT 1) AS complainant,
-              count(*) OVER () AS total
-       FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY ${ORDER[filter.sort ?? 'oldest']}
-       LIMIT ${param(perPage)} OFFSET ${param((page - 1) * perPage)}`,
-      params,
-    );
+    // The page's ids first, from cases alone (an index walk for the usual sorts); then what each row shows, for
+    // those rows only. The total is counted apart, so the page need not gather every match.
+    const order = ORDER[filter.sort ?? 'oldest'];
+    const conditions = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const filterParams = [...params];
+    const [rows, [count]] = await Promise.all([
+      this.dataSource.query<Row[]>(
+        `WITH page AS (
+           SELECT c.id FROM cases c ${conditions}
+           ORDER BY ${order} LIMIT ${param(perPage)} OFFSET ${param((page - 1) * perPage)})
+         SELECT c.id, c.reference, c.status, c.kind, c.created_at, c.ack_due_at, c.action_due_at, c.acknowledged_at,
+                c.checklist, c.element_overrides, c.assignee_id, u.name AS assignee_name, c.link_count,
+                (SELECT n.channel FROM notices n WHERE n.case_id = c.id ORDER BY n.received_at LIMIT 1) AS channel,
+                array(SELECT DISTINCT l.provider FROM reported_links l
+                      WHERE l.case_id = c.id AND l.provider IS NOT NULL ORDER BY 1) AS providers,
+                (SELECT p.email FROM parties p WHERE p.case_id = c.id AND p.role = 'complainant' LIMIT 1) AS complainant
+         FROM page JOIN cases c ON c.id = page.id LEFT JOIN staff_users u ON u.id = c.assignee_id
+         ORDER BY ${order}`,
+        params,
+      ),
+      this.dataSource.query<{ total: number }[]>(
+        `SELECT count(*)::int AS total FROM cases c ${conditions}`,
+        filterParams,
+      ),
+    ]);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -169,7 +183,7 @@ export class CaseQueueService {
         providers: r.providers,
         complainant: r.complainant,
       })),
-      total: rows.length ? Number(rows[0].total) : 0,
+      total: count.total,
       page,
       perPage,
     };

@@ -27,6 +27,8 @@ export enum CaseStatus {
 }
 
 @Entity('cases')
+// Written by hand in migrations/*-QueueSearch.ts: trigram search of references (pg_trgm).
+@Index('cases_reference_trgm', { synchronize: false })
 export class Case {
   @PrimaryGeneratedColumn('uuid') id!: string;
   /** Human reference such as DMCA-2026-000042, from a database sequence. */
@@ -55,7 +57,9 @@ export class Case {
   @Column('timestamptz', { nullable: true }) acknowledgedAt!: Date | null;
   /** Staff decisions on checklist elements, over the checker's findings (see effectiveChecklist). */
   @Column('jsonb', { default: () => "'{}'" }) elementOverrides!: ElementOverrides;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  /** How many links the case's notices reported (distinct URLs); kept by intake, for the queue's sort. */
+  @Index() @Column('int', { default: 0 }) linkCount!: number;
+  @Index() @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
 

@@ -9,6 +9,8 @@ export enum PartyRole {
 
 /** A person or company in a case. Personal data: shown redacted to anyone but staff. */
 @Entity('parties')
+// Written by hand in migrations/*-QueueSearch.ts: the queue finds a case by an address in any letter case.
+@Index('parties_email_lower', { synchronize: false })
 export class Party {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Index() @Column('uuid') caseId!: string;

@@ -16,6 +16,9 @@ export enum LinkStatus {
 
 @Entity('reported_links')
 @Index(['caseId', 'url'], { unique: true })
+// Written by hand in migrations/*-QueueSearch.ts: trigram search of URLs, and the reversed host for domain filters.
+@Index('reported_links_url_trgm', { synchronize: false })
+@Index('reported_links_host_reversed', { synchronize: false })
 export class ReportedLink {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') caseId!: string;

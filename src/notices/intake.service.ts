@@ -452,10 +452,14 @@ export class IntakeService {
     links: SortedLink[],
   ): Promise<{ inserted: number; pending: number }> {
     if (links.length === 0) return { inserted: 0, pending: 0 };
+    // The case's link count (the queue sorts by it) moves in the same statement.
     const rows = await manager.query<{ status: LinkStatus }[]>(
-      `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position)
-       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
-       ON CONFLICT (case_id, url) DO NOTHING RETURNING status`,
+      `WITH inserted AS (
+         INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position)
+         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
+         ON CONFLICT (case_id, url) DO NOTHING RETURNING status),
+       counted AS (UPDATE cases SET link_count = link_count + (SELECT count(*) FROM inserted) WHERE id = $1)
+       SELECT status FROM inserted`,
       [
         caseId,
         noticeId,

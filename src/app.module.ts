@@ -6,11 +6,12 @@ import { CoreModule } from './core/core.module';
 import { InboundWebhookModule } from './email-intake/inbound-webhook.module';
 import { HealthController } from './core/http/health.controller';
 import { MetricsModule } from './core/http/metrics.module';
+import { QueueDashboardModule } from './core/http/queue-dashboard.module';
 import { LinksModule } from './links/links.module';
 import { NoticesModule } from './notices/notices.module';
 import { SiteModule } from './site/site.module';
 
-/** The HTTP app. It needs Postgres only: notices are accepted while Redis is down. */
+/** The HTTP app. Notices need Postgres only and are accepted while Redis is down; the queue dashboard and queue metrics reach Redis when asked. */
 @Module({
   imports: [
     CoreModule,
@@ -22,6 +23,7 @@ import { SiteModule } from './site/site.module';
     SiteModule,
     InboundWebhookModule,
     MetricsModule,
+    QueueDashboardModule,
   ],
   controllers: [HealthController],
 })

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { completeNotice, postJson } from './support/factories';
-import { type RunningApi, startApi, uniqueId } from './support/harness';
+import { db, type RunningApi, startApi, uniqueId } from './support/harness';
 
 jest.setTimeout(60_000);
 
@@ -51,9 +51,13 @@ describe('operations endpoints', () => {
         'takedown_desk_outbox_backlog',
         'takedown_desk_receipt_to_action_seconds',
         'takedown_desk_receipt_to_action_cases',
+        'takedown_desk_redis_up',
+        'takedown_desk_queue_jobs',
       ]) {
         expect(before).toContain(`# TYPE ${name} gauge`);
       }
+      expect(sample(before, 'takedown_desk_redis_up')).toBe(1);
+      expect(before).toMatch(/^takedown_desk_queue_jobs\{queue="cases",state="waiting"\} \d+$/m);
       const res = await postJson(api.url, '/api/v1/notices', completeNotice([`https://example.com/d/${uniqueId()}`]));
       expect(res.status).toBe(201);
       const after = await scrape();
@@ -64,6 +68,35 @@ describe('operations endpoints', () => {
         sample(before, 'takedown_desk_notices{channel="api"}') + 1,
       );
       expect(sample(after, 'takedown_desk_outbox_backlog')).toBeGreaterThan(0);
+    });
+
+    it('/metrics counts a case actioned since the last scrape in that very scrape, in both of its series', async () => {
+      const client = await db();
+      try {
+        const read = async (): Promise<{ cases: number; median?: string }> => {
+          const text = await (await fetch(`${api.url}/metrics`)).text();
+          const line = (series: string): string | undefined =>
+            text
+              .split('\n')
+              .find((l) => l.startsWith(`${series} `))
+              ?.split(' ')[1];
+          return {
+            cases: Number(line('takedown_desk_receipt_to_action_cases')),
+            median: line('takedown_desk_receipt_to_action_seconds{quantile="0.5"}'),
+          };
+        };
+        const before = await read();
+        const res = await postJson(api.url, '/api/v1/notices', completeNotice([`https://example.com/d/${uniqueId()}`]));
+        expect(res.status).toBe(201);
+        await client.query(`INSERT INTO audit_events (case_id, actor, action) VALUES ($1, 'test', 'takedowns.done')`, [
+          res.body.caseId,
+        ]);
+        const after = await read();
+        expect(after.cases).toBe(before.cases + 1);
+        expect(after.median).toBeDefined();
+      } finally {
+        await client.end();
+      }
     });
 
     it('documents the API with OpenAPI, and lets only the docs pages run their script files', async () => {
@@ -111,6 +144,17 @@ describe('operations endpoints', () => {
         completeNotice([`https://example.com/d/${uniqueId()}`]),
       );
       expect(notice.status).toBe(201);
+    });
+
+    it('/metrics answers quickly, reporting Redis down and no queue depths', async () => {
+      const started = Date.now();
+      const res = await fetch(`${api.url}/metrics`);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/^takedown_desk_redis_up 0$/m);
+      expect(text).not.toContain('takedown_desk_queue_jobs{');
+      expect(text).toMatch(/^takedown_desk_cases\{status="received"\} \d+$/m);
     });
   });
 });

@@ -1,21 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { DEPTH_STATES, QueueDashboardService } from './queue-dashboard.service';
 
 /** Cases whose first takedown was done within this window feed the receipt-to-action quantiles. */
 const ACTION_WINDOW = '30 days';
 const QUANTILES = [0.5, 0.9, 0.99];
+/** The most a scrape waits for Redis: an outage shows as takedown_desk_redis_up 0, never as a hung scrape. */
+const REDIS_SCRAPE_TIMEOUT_MS = 1_000;
 
 /**
- * Prometheus metrics computed from Postgres at scrape time, so that every API replica reports the same truth and
- * nothing is lost on restart. Queue depths are left out: they would need Redis on every scrape of the API, and the
- * outbox backlog already shows work that has not reached the queues.
+ * Prometheus metrics computed at scrape time, so that every API replica reports the same truth and nothing is lost on
+ * restart: counts from Postgres, and the queue depths from Redis. Redis gets a second at most; while it does not
+ * answer, the scrape reports takedown_desk_redis_up 0 and no depths (the outbox backlog then shows the work that waits).
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueDashboardService,
+  ) {
     const db = this.dataSource;
     new Gauge({
       name: 'takedown_desk_notices',
@@ -54,10 +60,30 @@ export class MetricsService {
         this.set(r.n);
       },
     });
-    const actioned = new Gauge({
+    // Both gauges report parts of one query. prom-client reads every metric of a scrape at once, so a gauge set by
+    // its sibling's collect() would be read before that query finished, and report the previous scrape.
+    const readActioned = shared(async () => {
+      const [r] = await db.query<{ n: number; q: number[] | null }[]>(
+        `WITH done AS (
+           SELECT case_id, min(at) AS at FROM audit_events
+           WHERE action = 'takedowns.done' AND at > now() - $1::interval GROUP BY case_id),
+         received AS (
+           SELECT a.case_id, min(a.at) AS at FROM audit_events a JOIN done USING (case_id)
+           WHERE a.action = 'notice.received' GROUP BY a.case_id)
+         SELECT count(*)::int AS n,
+                percentile_cont($2::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM done.at - received.at)) AS q
+         FROM done JOIN received USING (case_id)`,
+        [ACTION_WINDOW, QUANTILES],
+      );
+      return r;
+    });
+    new Gauge({
       name: 'takedown_desk_receipt_to_action_cases',
       help: `Cases whose first takedown was done in the last ${ACTION_WINDOW}.`,
       registers: [this.registry],
+      async collect() {
+        this.set((await readActioned()).n);
+      },
     });
     new Gauge({
       name: 'takedown_desk_receipt_to_action_seconds',
@@ -65,24 +91,34 @@ export class MetricsService {
       labelNames: ['quantile'],
       registers: [this.registry],
       async collect() {
-        const [r] = await db.query<{ n: number; q: number[] | null }[]>(
-          `WITH done AS (
-             SELECT case_id, min(at) AS at FROM audit_events
-             WHERE action = 'takedowns.done' AND at > now() - $1::interval GROUP BY case_id),
-           received AS (
-             SELECT a.case_id, min(a.at) AS at FROM audit_events a JOIN done USING (case_id)
-             WHERE a.action = 'notice.received' GROUP BY a.case_id)
-           SELECT count(*)::int AS n,
-                  percentile_cont($2::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM done.at - received.at)) AS q
-           FROM done JOIN received USING (case_id)`,
-          [ACTION_WINDOW, QUANTILES],
-        );
+        const r = await readActioned();
         this.reset();
-        actioned.set(r.n);
         QUANTILES.forEach((quantile, i) => {
           const value = r.q?.[i];
           if (value != null) this.set({ quantile: String(quantile) }, Number(value));
         });
+      },
+    });
+    const readDepths = shared(() => this.queues.depths(REDIS_SCRAPE_TIMEOUT_MS));
+    new Gauge({
+      name: 'takedown_desk_redis_up',
+      help: `Whether Redis answered this scrape within ${REDIS_SCRAPE_TIMEOUT_MS} ms (queue depths are left out while 0).`,
+      registers: [this.registry],
+      async collect() {
+        this.set((await readDepths()) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'takedown_desk_queue_jobs',
+      help: `Jobs in each queue by state (${DEPTH_STATES.join(', ')}).`,
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        const depths = await readDepths();
+        this.reset();
+        for (const [queue, counts] of Object.entries(depths ?? {})) {
+          for (const state of DEPTH_STATES) this.set({ queue, state }, counts[state]);
+        }
       },
     });
   }
@@ -90,4 +126,13 @@ export class MetricsService {
   async render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** One read for every gauge that reports part of it: calls while one is in flight share it. */
+function shared<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () =>
+    (inFlight ??= read().finally(() => {
+      inFlight = undefined;
+    }));
 }

@@ -1,0 +1,34 @@
+import { canMoveLink, isActionableSorting, LINK_TRANSITIONS } from './link-workflow';
+import { LinkStatus } from './reported-link.entity';
+
+describe('link workflow', () => {
+  it('lists every status, and only known statuses as targets', () => {
+    const statuses = Object.values(LinkStatus);
+    expect(Object.keys(LINK_TRANSITIONS).sort()).toEqual([...statuses].sort());
+    for (const targets of Object.values(LINK_TRANSITIONS)) for (const t of targets) expect(statuses).toContain(t);
+  });
+
+  it.each([
+    [LinkStatus.Pending, LinkStatus.Approved, true],
+    [LinkStatus.Pending, LinkStatus.Rejected, true],
+    [LinkStatus.Approved, LinkStatus.TakenDown, true],
+    [LinkStatus.TakenDown, LinkStatus.Restored, true],
+    [LinkStatus.NotFound, LinkStatus.Approved, true],
+    [LinkStatus.Rejected, LinkStatus.Approved, true],
+    // What is done cannot be undone by approving or rejecting: a removal is reversed only by restoring it.
+    [LinkStatus.TakenDown, LinkStatus.Rejected, false],
+    [LinkStatus.TakenDown, LinkStatus.Approved, false],
+    [LinkStatus.Referred, LinkStatus.Rejected, false],
+    [LinkStatus.Restored, LinkStatus.TakenDown, false],
+    [LinkStatus.Pending, LinkStatus.TakenDown, false],
+  ])('%s → %s: %s', (from, to, allowed) => {
+    expect(canMoveLink(from, to)).toBe(allowed);
+  });
+
+  it('acts only on links sorted to our site or a storage provider', () => {
+    expect(isActionableSorting('internal')).toBe(true);
+    expect(isActionableSorting('external_disk')).toBe(true);
+    expect(isActionableSorting('external_other')).toBe(false);
+    expect(isActionableSorting('invalid')).toBe(false);
+  });
+});

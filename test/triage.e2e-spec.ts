@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
+import { CaseStatus } from '../src/cases/case.entity';
+import { canTransition } from '../src/cases/case-workflow';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { db, drain, type RunningApi, startApi, startWorker, uniquePrefix, waitFor } from './support/harness';
@@ -211,6 +213,37 @@ describe('triage API', () => {
     expect(page.body).toMatchObject({ page: 2, perPage: 1 });
     expect(page.body.items).toHaveLength(1);
     expect(page.body.total).toBeGreaterThan(1);
+  });
+
+  it('enforces the workflow for every pair of statuses, for each role, through the API', async () => {
+    const admin = await createStaff(client, 'admin');
+    const { reference, caseId } = await routedCase(completeNotice(['https://example.com/software/every-move']));
+    const failures: string[] = [];
+    for (const from of Object.values(CaseStatus)) {
+      for (const to of Object.values(CaseStatus)) {
+        for (const staff of [legal, admin, viewer]) {
+          // Put the case in `from` behind the API's back (the test's own case), then ask for the move.
+          await client.query(`UPDATE cases SET status = $2 WHERE id = $1`, [caseId, from]);
+          const res = await call(staff, 'POST', `/cases/${reference}/transitions`, { to, reason: 'table test' });
+          const expected = staff === viewer ? 403 : canTransition(from, to) ? 201 : 409;
+          const { rows } = await client.query(`SELECT status FROM cases WHERE id = $1`, [caseId]);
+          const after = expected === 201 ? to : from;
+          if (res.status !== expected || rows[0].status !== after) {
+            failures.push(`${from} → ${to} as ${staff.role}: ${res.status} and ${rows[0].status}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    const moves = await client.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND action = 'case.transitioned'
+         AND detail->>'reason' = 'table test'`,
+      [caseId],
+    );
+    const allowed = Object.values(CaseStatus).flatMap((from) =>
+      Object.values(CaseStatus).filter((to) => canTransition(from, to)),
+    );
+    expect(moves.rows[0].n).toBe(allowed.length * 2);
   });
 
   it('keeps the audit log append-only in the database', async () => {

@@ -38,7 +38,11 @@ export async function approveTakedowns(
       ]);
       if (kase.status !== CaseStatus.Actioned) {
         await m.query(`UPDATE cases SET status = 'actioned', updated_at = now() WHERE id = $1`, [kase.id]);
-        await audit(m, kase.id, actor, 'case.transitioned', { from: kase.status, to: CaseStatus.Actioned, reason: null });
+        await audit(m, kase.id, actor, 'case.transitioned', {
+          from: kase.status,
+          to: CaseStatus.Actioned,
+          reason: null,
+        });
       }
       await audit(m, kase.id, actor, 'takedowns.approved', { takedowns: released.length });
     }

@@ -145,8 +145,13 @@ export class TakedownSweepService {
     }
   }
 
-  /** Locks the rows of the group still leased to us; a row whose lease ran out belongs to another sweep now. */
+  /**
+   * Locks the rows of the group still leased to us; a row whose lease ran out belongs to another sweep now. The case
+   * row is locked first, as every writer of a case's takedowns does (the router, staff approval): taking the
+   * takedowns first, then the case (the audit insert's key share), deadlocked with an approval.
+   */
   private async stillOurs(m: EntityManager, group: ClaimedRow[]): Promise<ClaimedRow[]> {
+    await m.query(`SELECT 1 FROM cases WHERE id = $1 FOR UPDATE`, [group[0].case_id]);
     const rows = await m.query<{ id: string }[]>(
       `SELECT id FROM takedowns
        WHERE id = ANY($1::uuid[]) AND status = 'pending' AND claimed_until = $2::timestamptz FOR UPDATE`,

@@ -1,17 +1,3 @@
-import type { Request } from 'express';
+export { readCookie } from '../core/http/cookies';
 
 export const SESSION_COOKIE = 'td_session';
-
-export function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) {
-      try {
-        return decodeURIComponent(v.join('='));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}

@@ -2,9 +2,17 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import { CaseStatus } from '../src/cases/case.entity';
 import { canTransition } from '../src/cases/case-workflow';
-import { TEST_REDIS_URL } from './support/env';
-import { completeNotice, createCatalogPage, postJson } from './support/factories';
-import { db, drain, type RunningApi, startApi, startWorker, uniquePrefix, waitFor } from './support/harness';
+import { completeNotice, createCatalogPage } from './support/factories';
+import {
+  auditTrail,
+  db,
+  fileRoutedCase,
+  type RunningApi,
+  startApi,
+  startWorker,
+  uniquePrefix,
+  waitFor,
+} from './support/harness';
 import { createStaff, type StaffFixture } from './support/staff';
 
 jest.setTimeout(90_000);
@@ -47,19 +55,9 @@ describe('triage API', () => {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  const routedCase = async (notice: Record<string, unknown>): Promise<{ reference: string; caseId: string }> => {
-    const res = await postJson(api.url, '/api/v1/notices', notice);
-    expect(res.status).toBe(201);
-    await drain(client, TEST_REDIS_URL, prefix);
-    await waitFor('the case to be routed', async () => {
-      const { rows } = await client.query(`SELECT routed_at FROM cases WHERE id = $1`, [res.body.caseId]);
-      return rows[0].routed_at !== null;
-    });
-    return { reference: res.body.reference as string, caseId: res.body.caseId as string };
-  };
-  const auditOf = async (caseId: string): Promise<{ actor: string; action: string; detail: any }[]> =>
-    (await client.query(`SELECT actor, action, detail FROM audit_events WHERE case_id = $1 ORDER BY id`, [caseId]))
-      .rows;
+  const routedCase = (notice: Record<string, unknown>): Promise<{ reference: string; caseId: string }> =>
+    fileRoutedCase(api, client, prefix, notice);
+  const auditOf = (caseId: string) => auditTrail(client, caseId);
 
   it('approves chosen links: held takedowns fall due, the worker removes them and the links go taken_down', async () => {
     const page = await createCatalogPage(client, {

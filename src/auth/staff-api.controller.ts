@@ -9,16 +9,37 @@ import {
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   UseGuards,
 } from '@nestjs/common';
+import { IsBoolean, IsEnum, IsOptional } from 'class-validator';
 import { CreateApiTokenDto } from './dto/create-api-token.dto';
 import { CreateStaffUserDto } from './dto/create-staff-user.dto';
 import type { ApiTokenResponseDto, StaffUserResponseDto } from './dto/staff-response.dto';
 import { ANY_STAFF, Roles } from './roles.decorator';
-import { StaffAuthService, StaffUserExistsError, type StaffPrincipal } from './staff-auth.service';
+import {
+  LastAdminError,
+  StaffAuthService,
+  StaffUserExistsError,
+  StaffUserNotFoundError,
+  type StaffPrincipal,
+  type StaffUserSummary,
+} from './staff-auth.service';
 import { CurrentStaff, StaffGuard } from './staff.guard';
 import { StaffRole } from './staff-user.entity';
+
+/** An admin's change to an account: its role, or whether it is disabled (which ends its sessions and tokens). */
+export class UpdateStaffUserDto {
+  @IsOptional() @IsEnum(StaffRole) role?: StaffRole;
+  @IsOptional() @IsBoolean() disabled?: boolean;
+}
+
+export interface StaffUserListItemDto extends StaffUserResponseDto {
+  disabledAt: string | null;
+  createdAt: string;
+  lastSeenAt: string | null;
+}
 
 @Controller('api/v1/staff')
 @UseGuards(StaffGuard)
@@ -62,4 +83,37 @@ export class StaffApiController {
       throw error;
     }
   }
+
+  @Get('users')
+  @Roles(StaffRole.Admin)
+  async listUsers(): Promise<StaffUserListItemDto[]> {
+    return (await this.auth.listUsers()).map(userListItem);
+  }
+
+  @Patch('users/:id')
+  @Roles(StaffRole.Admin)
+  async updateUser(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateStaffUserDto,
+  ): Promise<StaffUserListItemDto> {
+    try {
+      return userListItem(await this.auth.updateUser(id, dto));
+    } catch (error) {
+      if (error instanceof StaffUserNotFoundError) throw new NotFoundException(error.message);
+      if (error instanceof LastAdminError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+}
+
+function userListItem(user: StaffUserSummary): StaffUserListItemDto {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    disabledAt: user.disabledAt?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
+    lastSeenAt: user.lastSeenAt?.toISOString() ?? null,
+  };
 }

@@ -22,7 +22,33 @@ export interface StaffPrincipal {
 
 export class StaffAccountError extends Error {}
 export class StaffUserExistsError extends StaffAccountError {}
+export class StaffUserNotFoundError extends StaffAccountError {}
+/** The change would leave no enabled admin, and nobody could manage accounts any more. */
+export class LastAdminError extends StaffAccountError {}
 
+/** A staff account as the admin pages and the user API list it. */
+export interface StaffUserSummary {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  disabledAt: Date | null;
+  createdAt: Date;
+  /** The most recent use of any of its sessions. */
+  lastSeenAt: Date | null;
+}
+
+export interface ApiTokenSummary {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const USER_SUMMARY = `SELECT u.id, u.email, u.name, u.role, u.disabled_at AS "disabledAt", u.created_at AS "createdAt",
+         (SELECT max(s.last_seen_at) FROM staff_sessions s WHERE s.user_id = u.id) AS "lastSeenAt"
+  FROM staff_users u`;
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -123,6 +149,58 @@ export class StaffAuthService {
       [sha256(plain)],
     );
     return principal(rows, 'token');
+  }
+
+  /** Every account, enabled ones first, by name. */
+  listUsers(): Promise<StaffUserSummary[]> {
+    return this.dataSource.query<StaffUserSummary[]>(
+      `${USER_SUMMARY} ORDER BY u.disabled_at IS NOT NULL, lower(u.name), u.email`,
+    );
+  }
+
+  /**
+   * Changes an account's role, or disables or enables it. Disabling ends its sessions and revokes its API tokens
+   * for good (enabling again does not bring them back). Refuses a change that would leave no enabled admin.
+   */
+  async updateUser(id: string, change: { role?: StaffRole; disabled?: boolean }): Promise<StaffUserSummary> {
+    await this.dataSource.transaction(async (m) => {
+      // Lock every enabled admin, so that two admins demoting each other at once cannot both succeed.
+      const admins = await m.query<{ id: string }[]>(
+        `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
+      );
+      const [user] = await m.query<{ id: string; role: StaffRole; disabled_at: Date | null }[]>(
+        `SELECT id, role, disabled_at FROM staff_users WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!user) throw new StaffUserNotFoundError(`No staff account ${id}.`);
+      const role = change.role ?? user.role;
+      const disabled = change.disabled ?? user.disabled_at !== null;
+      const staysAdmin = role === StaffRole.Admin && !disabled;
+      if (!staysAdmin && admins.length === 1 && admins[0].id === id) {
+        throw new LastAdminError('This is the only enabled admin account: make another admin first.');
+      }
+      await m.query(
+        `UPDATE staff_users SET role = $2,
+                disabled_at = CASE WHEN $3 THEN COALESCE(disabled_at, now()) ELSE NULL END
+         WHERE id = $1`,
+        [id, role, disabled],
+      );
+      if (disabled) {
+        await m.query(`DELETE FROM staff_sessions WHERE user_id = $1`, [id]);
+        await m.query(`UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+      }
+    });
+    const [user] = await this.dataSource.query<StaffUserSummary[]>(`${USER_SUMMARY} WHERE u.id = $1`, [id]);
+    return user;
+  }
+
+  /** A staff member's own API tokens, live ones first, newest first. */
+  listApiTokens(userId: string): Promise<ApiTokenSummary[]> {
+    return this.dataSource.query<ApiTokenSummary[]>(
+      `SELECT id, name, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
+       FROM api_tokens WHERE user_id = $1 ORDER BY revoked_at IS NOT NULL, created_at DESC, id`,
+      [userId],
+    );
   }
 
   private dummy(): Promise<string> {

@@ -1,20 +1,17 @@
-import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { readCookie, SESSION_COOKIE } from './cookies';
 import { LoginThrottle } from './login-throttle';
-import { ANY_STAFF, Roles } from './roles.decorator';
-import { normaliseEmail, SESSION_IDLE_HOURS, StaffAuthService, type StaffPrincipal } from './staff-auth.service';
-import { StaffPageFilter } from './staff-page.filter';
-import { CurrentStaff, StaffGuard } from './staff.guard';
+import { normaliseEmail, SESSION_IDLE_HOURS, StaffAuthService } from './staff-auth.service';
 
 /** Failed sign-ins allowed per client address and per email address in each window. */
 export const LOGIN_FAILURE_LIMIT = 5;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 
-/** Server-rendered sign-in and sign-out for the staff UI. */
+/** Server-rendered sign-in and sign-out for the staff UI; sign-in lands on the queue (StaffPagesController). */
 @Controller('staff')
 export class StaffLoginController {
   private readonly throttle = new LoginThrottle(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS);
@@ -78,21 +75,7 @@ export class StaffLoginController {
     res.redirect(303, '/staff/login');
   }
 
-  /** Where sign-in lands until the triage queue takes this place: who you are, and the sign-out button. */
-  @Get()
-  @UseGuards(StaffGuard)
-  @UseFilters(StaffPageFilter)
-  @Roles(...ANY_STAFF)
-  home(@CurrentStaff() staff: StaffPrincipal, @Req() req: Request, @Res() res: Response): void {
-    this.render(req, res, 200, { staff });
-  }
-
-  private render(
-    req: Request,
-    res: Response,
-    status: number,
-    context: { email?: string; error?: string; staff?: StaffPrincipal },
-  ): void {
+  private render(req: Request, res: Response, status: number, context: { email?: string; error?: string }): void {
     res
       .status(status)
       .setHeader('Cache-Control', 'no-store')

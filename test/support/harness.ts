@@ -13,12 +13,14 @@ import { redisOptionsFromUrl } from '../../src/core/queue/redis-options';
 import { configureHttpApp } from '../../src/http-app';
 import { MAIL_DNS_RESOLVER } from '../../src/email-intake/sender-auth.service';
 import { WorkerModule } from '../../src/worker.module';
-import { applyTestEnv, TEST_DATABASE_URL } from './env';
+import { applyTestEnv, TEST_DATABASE_URL, TEST_REDIS_URL } from './env';
 import { fakeResolver } from './mail-fixtures';
 import { SmtpSink } from './smtp-sink';
 
 export interface RunningApi {
   url: string;
+  /** The running Nest application, for tests that inspect its routes and providers. */
+  app: NestExpressApplication;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
 }
 
 /**
@@ -135,4 +137,37 @@ export async function drain(client: Client, redisUrl: string, prefix: string, ti
 /** A unique number for catalog ids and URLs, so that tests never share rows. */
 export function uniqueId(): number {
   return 1_000_000 + Math.floor(Math.random() * 8_000_000_000);
+}
+
+/** Files a notice through the API and waits until the worker has routed its case. */
+export async function fileRoutedCase(
+  api: RunningApi,
+  client: Client,
+  prefix: string,
+  notice: Record<string, unknown>,
+): Promise<{ reference: string; caseId: string }> {
+  const res = await fetch(`${api.url}/api/v1/notices`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(notice),
+  });
+  const body = (await res.json()) as { reference: string; caseId: string };
+  if (res.status !== 201) throw new Error(`Filing the notice answered ${res.status}: ${JSON.stringify(body)}`);
+  await drain(client, TEST_REDIS_URL, prefix);
+  await waitFor('the case to be routed', async () => {
+    const { rows } = await client.query<{ routed_at: Date | null }>(`SELECT routed_at FROM cases WHERE id = $1`, [
+      body.caseId,
+    ]);
+    return rows[0].routed_at !== null;
+  });
+  return { reference: body.reference, caseId: body.caseId };
+}
+
+/** A case's audit trail, oldest first. */
+export async function auditTrail(
+  client: Client,
+  caseId: string,
+): Promise<{ actor: string; action: string; detail: any }[]> {
+  return (await client.query(`SELECT actor, action, detail FROM audit_events WHERE case_id = $1 ORDER BY id`, [caseId]))
+    .rows;
 }

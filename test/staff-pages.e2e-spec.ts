@@ -283,6 +283,13 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
     ]);
     expect(mine[0].detail).toEqual({ text: 'Checked <b>both</b> downloads.\nSecond line.' });
     expect(mine[7].detail).toMatchObject({ reason: 'This download is licensed.', links: [second.url] });
+    // Restoring needs a taken-down link and a reason: the form says so rather than acting.
+    const notYet = await asLegal.post(`${path}/links`, { action: 'restore', linkIds: [second.id], reason: 'x' });
+    expect(notYet.status).toBe(409);
+    expect(notYet.html).toContain('only a taken-down link can be restored');
+    const noReason = await asLegal.post(`${path}/links`, { action: 'restore', linkIds: [second.id] });
+    expect(noReason.status).toBe(422);
+    expect(noReason.html).toContain('Write why the links are put back');
     const done = await asLegal.get(path);
     expect(done.html).toContain('Takedowns approved');
     expect(done.html).toContain('Links rejected');

@@ -92,6 +92,32 @@ describe('triage API', () => {
         expect.objectContaining({ actor: 'worker', action: 'takedowns.done' }),
       ]),
     );
+    // A counter-notice's waiting period later: staff put the link back, and the worker restores it on the site.
+    const pendingOne = await call(legal, 'POST', `/cases/${reference}/restore`, {
+      linkIds: [links[1].id],
+      reason: 'x',
+    });
+    expect(pendingOne.status).toBe(409);
+    expect(pendingOne.body.message).toContain('only a taken-down link can be restored');
+    const restored = await call(legal, 'POST', `/cases/${reference}/restore`, {
+      linkIds: [first.id],
+      reason: 'Counter-notice DMCA-CN-1: 14 business days passed without a lawsuit',
+    });
+    expect(restored.body).toEqual({ reference, status: 'actioned', links: 1 });
+    await waitFor('the restored download', async () => {
+      const res = await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' });
+      return res.status === 302;
+    });
+    const after = (await call(legal, 'GET', `/cases/${reference}`)).body.links.find((l: any) => l.id === first.id);
+    expect(after.status).toBe('restored');
+    await waitFor('the takedown marked restored', async () => {
+      const { rows } = await client.query(`SELECT status FROM takedowns WHERE reported_link_id = $1`, [first.id]);
+      return rows[0].status === 'restored';
+    });
+    expect((await auditOf(caseId)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['links.restored', 'takedowns.restored']),
+    );
+
     // Staff acted, so the case counts as acknowledged for the service level.
     const { rows } = await client.query(`SELECT acknowledged_at FROM cases WHERE id = $1`, [caseId]);
     expect(rows[0].acknowledged_at).not.toBeNull();

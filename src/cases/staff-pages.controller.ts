@@ -33,6 +33,7 @@ import {
   LinkSortingDto,
   NoteDto,
   RejectDto,
+  RestoreDto,
   RequestInfoDto,
   TransitionDto,
 } from './dto/triage.dto';
@@ -264,7 +265,14 @@ export class StaffPagesController {
         const dto = await validated(ApproveDto, { linkIds });
         return approvedMessage(await this.triage.approve(reference, dto.linkIds, staff));
       }
-      if (form.text('action') !== 'reject') throw new UnprocessableEntityException('Choose approve or reject.');
+      if (form.text('action') === 'restore') {
+        if (!values.reason) throw new UnprocessableEntityException('Write why the links are put back, in Reason.');
+        const dto = await validated(RestoreDto, { linkIds, reason: values.reason });
+        const done = await this.triage.restore(reference, dto.linkIds, dto.reason, staff);
+        return `Restoring ${done.links} link${done.links === 1 ? '' : 's'}: the worker puts them back on the site.`;
+      }
+      if (form.text('action') !== 'reject')
+        throw new UnprocessableEntityException('Choose approve, reject or restore.');
       const dto = await validated(RejectDto, { ...values, linkIds });
       return rejectedMessage(await this.triage.reject(reference, dto, staff), 'link');
     });

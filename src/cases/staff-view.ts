@@ -436,7 +436,7 @@ export function caseView(detail: CaseDetail, o: CaseViewOptions) {
     providerName: l.provider ? (providerName.get(l.provider) ?? l.provider) : null,
     canApprove: l.next.includes(LinkStatus.Approved),
     canReject: l.next.includes(LinkStatus.Rejected),
-    selectable: l.next.includes(LinkStatus.Approved) || l.next.includes(LinkStatus.Rejected),
+    selectable: [LinkStatus.Approved, LinkStatus.Rejected, LinkStatus.Restored].some((to) => l.next.includes(to)),
     canResort: !SETTLED_LINKS.includes(l.status),
     sorting: l.sortingOverride
       ? {

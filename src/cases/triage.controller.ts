@@ -39,6 +39,7 @@ import {
   ReasonTemplateDto,
   RejectDto,
   RequestInfoDto,
+  RestoreDto,
   TransitionDto,
 } from './dto/triage.dto';
 import type { ReasonTemplateView } from './reason-templates.service';
@@ -134,6 +135,19 @@ export class TriageController {
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<ActionResultDto> {
     return this.triage.reject(reference, dto, staff);
+  }
+
+  @Post(`cases/:${REFERENCE}/restore`)
+  @Roles(...DECIDERS)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Put back taken-down links (after a counter-notice, or a mistake)' })
+  @ApiOkResponse({ type: ActionResultDto })
+  restore(
+    @Param(REFERENCE) reference: string,
+    @Body() dto: RestoreDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<ActionResultDto> {
+    return this.triage.restore(reference, dto.linkIds, dto.reason, staff);
   }
 
   @Post(`cases/:${REFERENCE}/request-info`)

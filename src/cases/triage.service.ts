@@ -285,6 +285,33 @@ export class TriageService {
   }
 
   /**
+   * Puts back links that were taken down (a valid counter-notice once its waiting period is over, or a mistake),
+   * with the reason; the worker restores them on the site (RestoreLinks).
+   */
+  restore(reference: string, linkIds: string[], reason: string, actor: Actor): Promise<ActionResult> {
+    return this.withCase(reference, async (m, kase) => {
+      const links = await this.chosenLinks(m, kase, linkIds);
+      const stuck = links.find((l) => !canMoveLink(l.status, LinkStatus.Restored));
+      if (stuck) {
+        throw new ConflictException(
+          `The link ${stuck.url} is ${stuck.status}: only a taken-down link can be restored.`,
+        );
+      }
+      await m.query(`UPDATE reported_links SET status = 'restored' WHERE id = ANY($1::uuid[])`, [
+        links.map((l) => l.id),
+      ]);
+      const restoration = await audit(m, kase.id, actor.id, 'links.restored', {
+        links: links.map((l) => l.url),
+        reason: reason.trim(),
+      });
+      await this.outbox.enqueue(m, [
+        { queue: QueueName.Takedowns, name: JobName.RestoreLinks, data: { caseId: kase.id, restoration } },
+      ]);
+      return { reference, status: kase.status, links: links.length };
+    });
+  }
+
+  /**
    * Asks the sender for what the notice lacks (by default every element missing once overrides are counted), with
    * an optional note, and moves the case to needs_info. Asking again while it waits sends another letter.
    */

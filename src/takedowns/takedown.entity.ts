@@ -9,6 +9,8 @@ export enum TakedownStatus {
   Done = 'done',
   NotFound = 'not_found',
   Failed = 'failed',
+  /** Put back after staff restored the link (a counter-notice, a mistake). */
+  Restored = 'restored',
 }
 
 export enum TakedownReason {
@@ -41,5 +43,7 @@ export class Takedown {
   @Column('timestamptz', { nullable: true }) doneAt!: Date | null;
   /** When the adapter confirmed that the link no longer serves the file. */
   @Column('timestamptz', { nullable: true }) verifiedAt!: Date | null;
+  /** When the site put the link back. */
+  @Column('timestamptz', { nullable: true }) restoredAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -5,13 +5,21 @@ import { SiteModule } from '../site/site.module';
 import { CaseRouterService } from './case-router.service';
 import { CasesProcessor } from './cases.processor';
 import { SweepSchedulerService } from './sweep-scheduler.service';
+import { RestoreService } from './restore.service';
 import { TakedownSweepService } from './takedown-sweep.service';
 import { TakedownsProcessor } from './takedowns.processor';
 
 /** The worker side: routing cases, sweeping due takedowns, and the schedule that drives the sweep. */
 @Module({
   imports: [QueueModule, LettersModule, SiteModule],
-  providers: [CaseRouterService, TakedownSweepService, CasesProcessor, TakedownsProcessor, SweepSchedulerService],
+  providers: [
+    CaseRouterService,
+    TakedownSweepService,
+    RestoreService,
+    CasesProcessor,
+    TakedownsProcessor,
+    SweepSchedulerService,
+  ],
   exports: [CaseRouterService, TakedownSweepService],
 })
 export class TakedownsModule {}

@@ -1,13 +1,17 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JobItem, JobName, QueueName } from '../core/queue/jobs';
+import { RestoreService } from './restore.service';
 import { TakedownSweepService } from './takedown-sweep.service';
 
 type TakedownsJob = Extract<JobItem, { queue: QueueName.Takedowns }>;
 
 @Processor(QueueName.Takedowns, { concurrency: 2 })
 export class TakedownsProcessor extends WorkerHost {
-  constructor(private readonly sweep: TakedownSweepService) {
+  constructor(
+    private readonly sweep: TakedownSweepService,
+    private readonly restore: RestoreService,
+  ) {
     super();
   }
 
@@ -18,6 +22,8 @@ export class TakedownsProcessor extends WorkerHost {
       case JobName.SweepDueTakedowns:
         await this.sweep.sweep();
         return;
+      case JobName.RestoreLinks:
+        return this.restore.restore(item.data.caseId, item.data.restoration);
       default:
         throw new UnrecoverableError(`Unknown job ${job.name} on queue ${QueueName.Takedowns}`);
     }

@@ -156,6 +156,20 @@ export class RejectDto {
   linkIds?: string[];
 }
 
+export class RestoreDto {
+  @ApiProperty({ description: 'Taken-down links to put back', type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(LINKS_MAX)
+  @IsUUID('all', { each: true })
+  linkIds!: string[];
+  @ApiProperty({ description: 'Why, for the audit log (for example the counter-notice and its waiting period)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(REASON_MAX)
+  reason!: string;
+}
+
 export class RequestInfoDto {
   @ApiPropertyOptional({ description: 'What to ask for; every missing element when absent', type: [String] })
   @IsOptional()

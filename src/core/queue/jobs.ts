@@ -15,6 +15,8 @@ export enum JobName {
   ApplyApproval = 'apply-approval',
   /** Remove the links whose takedowns have fallen due. */
   SweepDueTakedowns = 'sweep-due-takedowns',
+  /** Put back what was removed for links staff restored. */
+  RestoreLinks = 'restore-links',
   /** Send one recorded letter through SMTP, once. */
   SendLetter = 'send-letter',
   /** Parse one stored inbound message into a notice, a reply to a case, or quarantine. */
@@ -31,6 +33,8 @@ export type JobItem =
    * fires.
    */
   | { queue: QueueName.Takedowns; name: JobName.SweepDueTakedowns; data: { caseId?: string; after?: string } }
+  /** restoration: the audit event that recorded the staff decision. */
+  | { queue: QueueName.Takedowns; name: JobName.RestoreLinks; data: { caseId: string; restoration: string } }
   | { queue: QueueName.Mail; name: JobName.SendLetter; data: { letterId: string } }
   | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } };
 
@@ -47,6 +51,8 @@ export function jobIdFor(item: JobItem): string {
       return `apply-approval.${item.data.caseId}.${item.data.approval}`;
     case JobName.SweepDueTakedowns:
       return `sweep-after.${item.data.caseId ?? 'none'}${item.data.after ? `.${item.data.after}` : ''}`;
+    case JobName.RestoreLinks:
+      return `restore-links.${item.data.caseId}.${item.data.restoration}`;
     case JobName.SendLetter:
       return `send-letter.${item.data.letterId}`;
     case JobName.ParseInbound:

@@ -56,6 +56,7 @@ const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', '
  * the letters of this routing are keyed by the revision (the case's notice count), so a second receipt can follow.
  * A routing whose notice is flagged for review (a DMARC failure, a reply from a stranger), or a case with a
  * counter-notice, is held for a person instead; links sent by someone other than the complainant are never acted on.
+ * A case a staff member has already acted on (a bulk action can come before the worker) keeps the status they gave it.
  */
 @Injectable()
 export class CaseRouterService {
@@ -83,11 +84,12 @@ export class CaseRouterService {
       if (!kase || kase.routed_at) return; // another worker routed it meanwhile
       const held = await this.heldFor(m, kase.id);
       if (held.length > 0) {
-        await m.query(`UPDATE cases SET routed_at = now(), status = $2, search_matches = $3 WHERE id = $1`, [
-          kase.id,
-          CaseStatus.InReview,
-          JSON.stringify(matches),
-        ]);
+        await m.query(
+          `UPDATE cases SET routed_at = now(), search_matches = $3,
+                          status = CASE WHEN acknowledged_at IS NULL THEN $2::case_status ELSE status END
+         WHERE id = $1`,
+          [kase.id, CaseStatus.InReview, JSON.stringify(matches)],
+        );
         await audit(m, kase.id, 'worker', 'case.held_for_review', { flags: held });
         return;
       }
@@ -115,11 +117,12 @@ export class CaseRouterService {
         deficiencyLetter,
         missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
       });
-      await m.query(`UPDATE cases SET routed_at = now(), status = $2, search_matches = $3 WHERE id = $1`, [
-        kase.id,
-        status,
-        JSON.stringify(matches),
-      ]);
+      await m.query(
+        `UPDATE cases SET routed_at = now(), search_matches = $3,
+                          status = CASE WHEN acknowledged_at IS NULL THEN $2::case_status ELSE status END
+         WHERE id = $1`,
+        [kase.id, status, JSON.stringify(matches)],
+      );
       await audit(m, kase.id, 'worker', 'case.routed', { status, searchMatches: matches.length });
     });
   }

@@ -29,6 +29,7 @@ import {
   ApproveDto,
   AssignDto,
   BulkDto,
+  bulkActionOf,
   ElementOverrideDto,
   LinkSortingDto,
   NoteDto,
@@ -38,7 +39,7 @@ import {
   TransitionDto,
 } from './dto/triage.dto';
 import { ReasonTemplatesService } from './reason-templates.service';
-import { type ActionResult, type BulkAction, type LetterOutcome, TriageService } from './triage.service';
+import { type ActionResult, type LetterOutcome, TriageService } from './triage.service';
 import { canDecide, caseView, pagination, queueForm, queueRows, staffNav } from './staff-view';
 import {
   CSRF_FAILED,
@@ -159,7 +160,7 @@ export class StaffPagesController {
       if (dto.action === 'assign' && dto.assigneeId === undefined) {
         throw new UnprocessableEntityException('Choose whom to assign the cases to.');
       }
-      const results = await this.triage.bulk(dto.references, bulkAction(dto), staff);
+      const results = await this.triage.bulk(dto.references, bulkActionOf(dto), staff);
       const done = results.filter((r) => r.ok).length;
       const verb = { approve: 'Approved', reject: 'Rejected', assign: 'Assigned' }[dto.action];
       flash({
@@ -466,17 +467,6 @@ function casePath(reference: string): string {
 function queryOf(back: string | undefined): string {
   const query = new URLSearchParams(back ?? '').toString();
   return query ? `?${query}` : '';
-}
-
-function bulkAction(dto: BulkDto): BulkAction {
-  switch (dto.action) {
-    case 'approve':
-      return { action: 'approve' };
-    case 'reject':
-      return { action: 'reject', templateId: dto.templateId, reason: dto.reason };
-    case 'assign':
-      return { action: 'assign', assigneeId: dto.assigneeId ?? null };
-  }
 }
 
 function approvedMessage(done: ActionResult): string {

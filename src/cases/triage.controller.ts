@@ -31,6 +31,7 @@ import {
   ApproveDto,
   AssignDto,
   BulkDto,
+  bulkActionOf,
   BulkResultDto,
   ElementOverrideDto,
   LinkSortingDto,
@@ -44,7 +45,7 @@ import {
 } from './dto/triage.dto';
 import type { ReasonTemplateView } from './reason-templates.service';
 import { ReasonTemplatesService } from './reason-templates.service';
-import { type BulkAction, TriageService } from './triage.service';
+import { TriageService } from './triage.service';
 
 const DECIDERS = [StaffRole.Admin, StaffRole.Legal];
 const REFERENCE = 'reference';
@@ -78,7 +79,7 @@ export class TriageController {
   @ApiOperation({ summary: 'Approve, reject or assign many cases; each succeeds or fails on its own' })
   @ApiOkResponse({ type: [BulkResultDto] })
   bulk(@Body() dto: BulkDto, @CurrentStaff() staff: StaffPrincipal): Promise<BulkResultDto[]> {
-    return this.triage.bulk(dto.references, bulkAction(dto), staff);
+    return this.triage.bulk(dto.references, bulkActionOf(dto), staff);
   }
 
   @Get(`cases/:${REFERENCE}`)
@@ -233,16 +234,5 @@ export class TriageController {
   @ApiOperation({ summary: 'The storage providers a link can be sorted to' })
   providers(): { id: string; name: string }[] {
     return this.registry.providers.map((p) => ({ id: p.id, name: p.name }));
-  }
-}
-
-function bulkAction(dto: BulkDto): BulkAction {
-  switch (dto.action) {
-    case 'approve':
-      return { action: 'approve' };
-    case 'reject':
-      return { action: 'reject', templateId: dto.templateId, reason: dto.reason };
-    case 'assign':
-      return { action: 'assign', assigneeId: dto.assigneeId ?? null };
   }
 }

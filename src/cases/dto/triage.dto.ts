@@ -21,7 +21,7 @@ import { COUNTER_NOTICE_ELEMENTS, type ElementName, TAKEDOWN_ELEMENTS } from '..
 import type { LinkClassification, LinkRole } from '../../links';
 import { CaseStatus } from '../case.entity';
 import { QUEUE_MAX_PER_PAGE, QUEUE_SORTS, type QueueSort } from '../case-queue.service';
-import { BULK_MAX_CASES } from '../triage.service';
+import { BULK_MAX_CASES, type BulkAction } from '../triage.service';
 
 export const ELEMENT_NAMES: readonly ElementName[] = [...new Set([...TAKEDOWN_ELEMENTS, ...COUNTER_NOTICE_ELEMENTS])];
 const REASON_MAX = 5_000;
@@ -248,4 +248,16 @@ export class BulkResultDto {
   @ApiProperty() ok!: boolean;
   @ApiPropertyOptional({ enum: CaseStatus }) status?: CaseStatus;
   @ApiPropertyOptional() error?: string;
+}
+
+/** The service's bulk action for a validated request: each action with only the fields it uses. */
+export function bulkActionOf(dto: BulkDto): BulkAction {
+  switch (dto.action) {
+    case 'approve':
+      return { action: 'approve' };
+    case 'reject':
+      return { action: 'reject', templateId: dto.templateId, reason: dto.reason };
+    case 'assign':
+      return { action: 'assign', assigneeId: dto.assigneeId ?? null };
+  }
 }

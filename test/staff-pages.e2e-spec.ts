@@ -161,6 +161,12 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
     expect(all.html).toContain(`You are signed in as ${legal.name}`);
     expect(postForms(all.html)).toEqual(['/staff/logout', '/staff/bulk']);
 
+    // A bare visit opens on the open cases, nearest deadline first; the form shows that filter.
+    const bare = await asLegal.get('/staff');
+    for (const open of ['received', 'needs_info', 'in_review']) expect(bare.html).toMatch(`value="${open}" checked`);
+    expect(bare.html).not.toMatch(/value="closed" checked/);
+    expect(bare.html).toMatch(/<option value="due" selected>/);
+
     const deficientOnly = await asLegal.get(`/staff?q=${encodeURIComponent(sender)}&missing=any&sort=newest`);
     expect(deficientOnly.html).toContain(deficient.reference);
     expect(deficientOnly.html).not.toContain(complete.reference);

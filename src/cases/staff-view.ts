@@ -111,12 +111,20 @@ const SORT_LABELS: Record<string, string> = {
  * Reads the queue's query string with the API's own rules (QueueQueryDto). Empty fields are "any"; a field that
  * breaks a rule is reported and left out, so the page still shows.
  */
+const OPEN_QUEUE: Record<string, unknown> = {
+  status: [CaseStatus.Received, CaseStatus.NeedsInfo, CaseStatus.InReview],
+  sort: 'due',
+};
+
 export async function queueForm(
   raw: Record<string, unknown>,
   staff: StaffPrincipal,
   providers: readonly Pick<Provider, 'id' | 'name'>[],
   assignable: readonly { id: string; name: string }[],
 ): Promise<QueueForm> {
+  // A bare visit opens the day's work: the cases waiting on us or the sender, the nearest deadline first. Sending the
+  // form with no status ticked shows every case.
+  if (Object.keys(raw).length === 0) raw = OPEN_QUEUE;
   const cleaned: Record<string, unknown> = {};
   for (const key of [
     'status',

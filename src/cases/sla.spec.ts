@@ -2,7 +2,7 @@ import { CaseStatus } from './case.entity';
 import { addBusinessDays, overdue, slaDeadlines } from './sla';
 
 const at = (iso: string): Date => new Date(iso);
-const none = { holidays: [] as string[] };
+const none = { holidays: [] as string[], timeZone: 'UTC' };
 
 describe('addBusinessDays', () => {
   it.each([
@@ -17,14 +17,33 @@ describe('addBusinessDays', () => {
   });
 
   it('skips holidays, and a clock that starts on one', () => {
-    const calendar = { holidays: ['2026-12-24', '2026-12-25'] };
+    const calendar = { holidays: ['2026-12-24', '2026-12-25'], timeZone: 'UTC' };
     expect(addBusinessDays(at('2026-12-23T12:00:00Z'), 1, calendar).toISOString()).toBe('2026-12-28T12:00:00.000Z');
     expect(addBusinessDays(at('2026-12-24T12:00:00Z'), 1, calendar).toISOString()).toBe('2026-12-29T00:00:00.000Z');
   });
 });
 
+describe("addBusinessDays in the legal team's time zone", () => {
+  const newYork = { holidays: ['2026-12-25'], timeZone: 'America/New_York' };
+
+  it.each([
+    // Friday 15:00 EST (20:00 UTC) + 1 is Monday 15:00 EST.
+    ['Friday afternoon', '2026-12-04T20:00:00Z', 1, '2026-12-07T20:00:00.000Z'],
+    // Friday 23:30 EST is already Saturday in UTC: still Friday for the team, so Monday 23:30 EST.
+    ['Friday night, Saturday in UTC', '2026-12-05T04:30:00Z', 1, '2026-12-08T04:30:00.000Z'],
+    // Saturday in New York: the clock starts Monday 00:00 EST (05:00 UTC).
+    ['Saturday', '2026-12-05T15:00:00Z', 0, '2026-12-07T05:00:00.000Z'],
+    // Across the spring DST change: Friday 10:00 EST + 1 is Monday 10:00 EDT (14:00 UTC).
+    ['across DST', '2027-03-12T15:00:00Z', 1, '2027-03-15T14:00:00.000Z'],
+    // Christmas is a holiday of this calendar.
+    ['before a holiday', '2026-12-24T15:00:00Z', 1, '2026-12-28T15:00:00.000Z'],
+  ])('%s', (_name, from, days, expected) => {
+    expect(addBusinessDays(at(from), days, newYork).toISOString()).toBe(expected);
+  });
+});
+
 describe('slaDeadlines and overdue', () => {
-  const config = { ackBusinessDays: 1, actionBusinessDays: 2, holidays: [] };
+  const config = { ackBusinessDays: 1, actionBusinessDays: 2, holidays: [], timeZone: 'UTC' };
   const { ackDueAt, actionDueAt } = slaDeadlines(at('2026-12-04T15:00:00Z'), config);
   const open = { status: CaseStatus.Received, ackDueAt, actionDueAt, acknowledgedAt: null };
 

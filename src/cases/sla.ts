@@ -1,8 +1,6 @@
 import type { SlaConfig } from '../core/config';
 import { CaseStatus } from './case.entity';
 
-const DAY_MS = 86_400_000;
-
 /** Statuses in which the case waits on us: only these can be overdue (needs_info waits on the sender). */
 export const SLA_OPEN_STATUSES: readonly CaseStatus[] = [CaseStatus.Received, CaseStatus.InReview];
 
@@ -11,29 +9,86 @@ export interface SlaDeadlines {
   actionDueAt: Date;
 }
 
-type Calendar = Pick<SlaConfig, 'holidays'>;
+type Calendar = Pick<SlaConfig, 'holidays' | 'timeZone'>;
 
-export function isBusinessDay(t: Date, calendar: Calendar): boolean {
-  const weekday = t.getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !calendar.holidays.includes(t.toISOString().slice(0, 10));
+/** A wall-clock time in the calendar's zone; month is 1-12. */
+interface Local {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function localOf(t: Date, timeZone: string): Local {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(t).map((p) => [p.type, Number(p.value)]));
+  return {
+    year: part.year,
+    month: part.month,
+    day: part.day,
+    hour: part.hour,
+    minute: part.minute,
+    second: part.second,
+    ms: t.getUTCMilliseconds(),
+  };
+}
+
+const asUtc = (l: Local): number => Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.ms);
+
+/** The instant a wall-clock time names in the zone (the later one when a DST change repeats it). */
+function instantOf(l: Local, timeZone: string): Date {
+  let t = asUtc(l);
+  // Two rounds settle the zone's offset at that time, across a DST change too.
+  for (let i = 0; i < 2; i++) t = asUtc(l) - (asUtc(localOf(new Date(t), timeZone)) - t);
+  return new Date(t);
+}
+
+/** The calendar day after `l`, at the same wall-clock time. */
+function nextDay(l: Local): Local {
+  const d = new Date(Date.UTC(l.year, l.month - 1, l.day + 1));
+  return { ...l, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+function isBusinessDay(l: Local, calendar: Calendar): boolean {
+  const weekday = new Date(Date.UTC(l.year, l.month - 1, l.day)).getUTCDay();
+  const date = `${l.year}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
+  return weekday !== 0 && weekday !== 6 && !calendar.holidays.includes(date);
 }
 
 /**
- * `from` plus `days` business days, at the same time of day (UTC): Friday 15:00 plus one is Monday 15:00. A clock
- * that starts on a day off starts at midnight of the next business day.
+ * `from` plus `days` business days of the calendar's zone, at the same wall-clock time: Friday 15:00 plus one is
+ * Monday 15:00 there. A clock that starts on a day off starts at midnight of the next business day.
  */
 export function addBusinessDays(from: Date, days: number, calendar: Calendar): Date {
-  let t = new Date(from);
-  if (!isBusinessDay(t, calendar)) {
-    t = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
-    do t = new Date(t.getTime() + DAY_MS);
-    while (!isBusinessDay(t, calendar));
+  let l = localOf(from, calendar.timeZone);
+  if (!isBusinessDay(l, calendar)) {
+    l = { ...l, hour: 0, minute: 0, second: 0, ms: 0 };
+    do l = nextDay(l);
+    while (!isBusinessDay(l, calendar));
   }
   for (let left = days; left > 0;) {
-    t = new Date(t.getTime() + DAY_MS);
-    if (isBusinessDay(t, calendar)) left--;
+    l = nextDay(l);
+    if (isBusinessDay(l, calendar)) left--;
   }
-  return t;
+  return instantOf(l, calendar.timeZone);
 }
 
 /** The deadlines of a case whose clock starts at `start` (receipt, the sender's answer, or a reopening). */

@@ -1,6 +1,7 @@
 import { AppEnv } from './app.config';
 import { DatabaseEnv } from './database-env';
 import { IntakeEnv } from './intake.config';
+import { SlaEnv } from './sla.config';
 import { TakedownEnv } from './takedown.config';
 import { ConfigError, validateEnv } from './validate-env';
 
@@ -28,6 +29,9 @@ describe('configuration', () => {
     [TakedownEnv, { TAKEDOWN_REQUIRE_APPROVAL: 'maybe' }, 'TAKEDOWN_REQUIRE_APPROVAL'],
     [TakedownEnv, { SITE_ADAPTER: 'ftp' }, 'SITE_ADAPTER'],
     [IntakeEnv, { MAX_URLS_PER_NOTICE: '0' }, 'MAX_URLS_PER_NOTICE'],
+    [SlaEnv, { SLA_TIMEZONE: 'Mars/Olympus_Mons' }, 'SLA_TIMEZONE'],
+    [SlaEnv, { SLA_HOLIDAYS: '2026-12-25,Christmas' }, 'SLA_HOLIDAYS'],
+    [SlaEnv, { SLA_ACTION_BUSINESS_DAYS: 'two' }, 'SLA_ACTION_BUSINESS_DAYS'],
   ] as [new () => object, Record<string, string>, string][])(
     'refuses a bad %p setting and names %s',
     (cls, env, name) => {

@@ -32,7 +32,7 @@ export class TriageWorkflow1796064044116 implements MigrationInterface {
     // Written by hand: the audit log is append-only in the database itself, not only by the product's habit.
     await queryRunner.query(`CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
+              RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
             END $$`);
     await queryRunner.query(`CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON "audit_events"
             FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()`);

@@ -248,7 +248,7 @@ async function createAdmin(args: string[], io: CliOutput): Promise<number> {
     password = (await io.readInput()).replace(/\r?\n$/, '');
   }
   const user = await withDatabase((ds) =>
-    new StaffAuthService(ds).createUser(email, name ?? email.split('@')[0], StaffRole.Admin, password),
+    new StaffAuthService(ds).createUser(email, name ?? email.split('@')[0], StaffRole.Admin, password, 'cli'),
   );
   io.out(`Created admin ${user.email} (${user.id}).\n`);
   if (generated) io.out(`Password (shown once, store it now): ${password}\n`);

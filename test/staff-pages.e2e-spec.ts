@@ -581,6 +581,39 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
     expect(flashOf(page.html)).toBe('Revoked the agency&#x27;s key; its cases stay.');
     const { rows: revoked } = await client.query(`SELECT revoked_at FROM agencies WHERE id = $1`, [agencyRow.id]);
     expect(revoked[0].revoked_at).not.toBeNull();
+
+    // The account log says who did each of these, and cannot be edited.
+    const log = await client.query(
+      `SELECT actor, action, detail FROM account_events WHERE subject_id = ANY($1::uuid[]) ORDER BY id`,
+      [[made.id, agencyRow.id]],
+    );
+    expect(
+      log.rows.map((e) => [e.actor === admin.id ? 'admin' : e.actor === made.id ? 'made' : e.actor, e.action]),
+    ).toEqual([
+      ['admin', 'staff.created'],
+      ['made', 'staff.signed_in'],
+      ['made', 'token.created'],
+      ['admin', 'staff.updated'],
+      ['admin', 'staff.updated'],
+      ['admin', 'staff.updated'],
+      ['made', 'staff.signed_in'],
+      ['admin', 'agency.created'],
+      ['admin', 'agency.revoked'],
+    ]);
+    expect(log.rows[3].detail).toEqual({
+      from: { role: 'legal', disabled: false },
+      to: { role: 'viewer', disabled: false },
+    });
+    const adminPage = await asAdmin.get('/staff/admin');
+    expect(adminPage.html).toContain('Account log');
+    expect(adminPage.html).toContain('agency.revoked');
+    await expect(client.query(`DELETE FROM account_events WHERE subject_id = $1`, [made.id])).rejects.toThrow(
+      'append-only',
+    );
+    const events = await fetch(`${api.url}/api/v1/staff/account-events`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(((await events.json()) as { action: string }[]).map((e) => e.action)).toContain('agency.revoked');
   });
 
   it('lists and changes staff accounts through the JSON API, for admins only', async () => {

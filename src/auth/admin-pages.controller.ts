@@ -52,6 +52,9 @@ import { StaffRole } from './staff-user.entity';
 const PATH = '/staff/admin';
 
 /** A form that failed: the page is shown again with the message and what was typed (never a password). */
+/** Account-log entries the admin page shows; GET /api/v1/staff/account-events gives more. */
+const ACCOUNT_EVENTS_SHOWN = 50;
+
 interface Failure {
   form: string;
   message: string;
@@ -132,7 +135,7 @@ export class AdminPagesController {
     const values = { email: form.text('email'), name: form.text('name'), role: form.text('role') };
     await this.act(req, res, staff, form, { form: 'user', values }, async () => {
       const dto = await validated(CreateStaffUserDto, { ...values, password: form.text('password') ?? '' });
-      const user = await this.auth.createUser(dto.email, dto.name, dto.role, dto.password);
+      const user = await this.auth.createUser(dto.email, dto.name, dto.role, dto.password, staff.id);
       return `Created ${user.name}'s ${user.role} account (${user.email}). Give them the password privately.`;
     });
   }
@@ -155,7 +158,7 @@ export class AdminPagesController {
         throw new UnprocessableEntityException(`role must be one of ${Object.values(StaffRole).join(', ')}.`);
       }
       if (role === undefined && disabled === undefined) throw new UnprocessableEntityException('Nothing to change.');
-      const user = await this.auth.updateUser(id, { role: role as StaffRole | undefined, disabled });
+      const user = await this.auth.updateUser(id, { role: role as StaffRole | undefined, disabled }, staff.id);
       if (disabled === true)
         return `Disabled ${user.name}'s account: their sessions ended and their tokens are revoked.`;
       if (disabled === false) return `Enabled ${user.name}'s account again; they sign in with their password.`;
@@ -242,7 +245,8 @@ export class AdminPagesController {
     @Res() res: Response,
   ): Promise<void> {
     await this.act(req, res, staff, new FormPost(body), { form: 'agencies', values: {} }, async () => {
-      if (!(await this.agencies.revoke(id))) throw new NotFoundException('No agency with this id and a live key.');
+      if (!(await this.agencies.revoke(id, staff.id)))
+        throw new NotFoundException('No agency with this id and a live key.');
       return "Revoked the agency's key; its cases stay.";
     });
   }
@@ -310,11 +314,12 @@ export class AdminPagesController {
     extra: { flash?: unknown; failure?: Failure; created?: Created },
   ): Promise<void> {
     const isAdmin = staff.role === StaffRole.Admin;
-    const [tokens, users, reasonTemplates, agencies] = await Promise.all([
+    const [tokens, users, reasonTemplates, agencies, accountEvents] = await Promise.all([
       this.auth.listApiTokens(staff.id),
       isAdmin ? this.auth.listUsers() : null,
       canDecide(staff) ? this.reasons.list(true) : null,
       isAdmin ? this.agencies.list() : null,
+      isAdmin ? this.auth.listAccountEvents(ACCOUNT_EVENTS_SHOWN) : null,
     ]);
     const roles = Object.values(StaffRole);
     const csrf = issueCsrfToken(req, res, this.app.secret);
@@ -339,6 +344,14 @@ export class AdminPagesController {
         selected: r === (extra.failure?.form === 'user' ? extra.failure.values.role : StaffRole.Viewer),
       })),
       agencies,
+      accountEvents: accountEvents?.map((e) => ({
+        ...e,
+        who: e.actorName ?? e.actor,
+        details: Object.entries(e.detail).map(([key, value]) => ({
+          key,
+          value: typeof value === 'string' ? value : JSON.stringify(value),
+        })),
+      })),
     });
   }
 }

@@ -55,8 +55,9 @@ export class AgenciesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: "The agency's key is revoked; its cases stay." })
   @ApiNotFoundResponse({ description: 'No agency with this id and a live key.' })
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    if (!(await this.agencies.revoke(id))) throw new NotFoundException('No agency with this id and a live key.');
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentStaff() staff: StaffPrincipal): Promise<void> {
+    if (!(await this.agencies.revoke(id, staff.id)))
+      throw new NotFoundException('No agency with this id and a live key.');
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { accountEvent } from './account-events';
 import { Agency } from './agency.entity';
 import { sha256 } from './staff-auth.service';
 
@@ -21,10 +22,14 @@ export class AgencyKeysService {
   /** Makes an agency with a new key; the plain key is returned here once and never again. */
   async create(name: string, contactEmail: string, createdBy: string | null): Promise<{ agency: Agency; key: string }> {
     const key = AGENCY_KEY_PREFIX + randomBytes(32).toString('base64url');
-    const repo = this.dataSource.getRepository(Agency);
-    const agency = await repo.save(
-      repo.create({ name: name.trim(), contactEmail: contactEmail.trim(), keyHash: sha256(key), createdBy }),
-    );
+    const agency = await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(Agency);
+      const saved = await repo.save(
+        repo.create({ name: name.trim(), contactEmail: contactEmail.trim(), keyHash: sha256(key), createdBy }),
+      );
+      await accountEvent(m, createdBy ?? 'system', 'agency.created', saved.id, { name: saved.name });
+      return saved;
+    });
     return { agency, key };
   }
 
@@ -34,11 +39,17 @@ export class AgencyKeysService {
   }
 
   /** Revokes the agency's key; false when there is no such agency with a live key. Its cases stay. */
-  async revoke(id: string): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(Agency)
-      .update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    return (result.affected ?? 0) > 0;
+  async revoke(id: string, actor: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const [revoked] = await m.query<{ name: string }[]>(
+        `WITH revoked AS (UPDATE agencies SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING name)
+         SELECT name FROM revoked`,
+        [id],
+      );
+      if (!revoked) return false;
+      await accountEvent(m, actor, 'agency.revoked', id, { name: revoked.name });
+      return true;
+    });
   }
 
   /**

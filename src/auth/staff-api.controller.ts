@@ -24,6 +24,7 @@ import {
   StaffUserExistsError,
   StaffUserNotFoundError,
   type StaffPrincipal,
+  type AccountEventView,
   type StaffUserSummary,
 } from './staff-auth.service';
 import { CurrentStaff, StaffGuard } from './staff.guard';
@@ -74,14 +75,23 @@ export class StaffApiController {
 
   @Post('users')
   @Roles(StaffRole.Admin)
-  async createUser(@Body() dto: CreateStaffUserDto): Promise<StaffUserResponseDto> {
+  async createUser(
+    @Body() dto: CreateStaffUserDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<StaffUserResponseDto> {
     try {
-      const user = await this.auth.createUser(dto.email, dto.name, dto.role, dto.password);
+      const user = await this.auth.createUser(dto.email, dto.name, dto.role, dto.password, staff.id);
       return { id: user.id, email: user.email, name: user.name, role: user.role };
     } catch (error) {
       if (error instanceof StaffUserExistsError) throw new ConflictException(error.message);
       throw error;
     }
+  }
+
+  @Get('account-events')
+  @Roles(StaffRole.Admin)
+  accountEvents(): Promise<AccountEventView[]> {
+    return this.auth.listAccountEvents();
   }
 
   @Get('users')
@@ -95,9 +105,10 @@ export class StaffApiController {
   async updateUser(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: UpdateStaffUserDto,
+    @CurrentStaff() staff: StaffPrincipal,
   ): Promise<StaffUserListItemDto> {
     try {
-      return userListItem(await this.auth.updateUser(id, dto));
+      return userListItem(await this.auth.updateUser(id, dto, staff.id));
     } catch (error) {
       if (error instanceof StaffUserNotFoundError) throw new NotFoundException(error.message);
       if (error instanceof LastAdminError) throw new ConflictException(error.message);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { accountEvent } from './account-events';
 import { ApiToken } from './api-token.entity';
 import { StaffRole, StaffUser } from './staff-user.entity';
 
@@ -38,6 +39,17 @@ export interface StaffUserSummary {
   lastSeenAt: Date | null;
 }
 
+export interface AccountEventView {
+  id: string;
+  at: Date;
+  actor: string;
+  actorName: string | null;
+  action: string;
+  subjectId: string | null;
+  subjectName: string | null;
+  detail: Record<string, unknown>;
+}
+
 export interface ApiTokenSummary {
   id: string;
   name: string;
@@ -62,20 +74,25 @@ export class StaffAuthService {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async createUser(email: string, name: string, role: StaffRole, password: string): Promise<StaffUser> {
+  /** `actor`: the staff member making the account, or 'cli' / 'system'; the account log records who. */
+  async createUser(email: string, name: string, role: StaffRole, password: string, actor: string): Promise<StaffUser> {
     if (password.length < MIN_PASSWORD_LENGTH) {
       throw new StaffAccountError(`A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
     }
     const users = this.dataSource.getRepository(StaffUser);
     const normalised = normaliseEmail(email);
     const passwordHash = await argon2.hash(password, ARGON2);
-    const [row] = await this.dataSource.query<{ id: string }[]>(
-      `INSERT INTO staff_users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (email) DO NOTHING RETURNING id`,
-      [normalised, name.trim(), role, passwordHash],
-    );
-    if (!row) throw new StaffUserExistsError(`A staff account for ${normalised} already exists.`);
-    return users.findOneByOrFail({ id: row.id });
+    const id = await this.dataSource.transaction(async (m) => {
+      const [row] = await m.query<{ id: string }[]>(
+        `INSERT INTO staff_users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (email) DO NOTHING RETURNING id`,
+        [normalised, name.trim(), role, passwordHash],
+      );
+      if (!row) throw new StaffUserExistsError(`A staff account for ${normalised} already exists.`);
+      await accountEvent(m, actor, 'staff.created', row.id, { email: normalised, role });
+      return row.id;
+    });
+    return users.findOneByOrFail({ id });
   }
 
   /**
@@ -94,11 +111,14 @@ export class StaffAuthService {
   /** Starts a session; returns the token for the cookie. Only its hash is stored. */
   async createSession(userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.dataSource.query(
-      `INSERT INTO staff_sessions (id, user_id, expires_at, last_seen_at)
-       VALUES ($1, $2, now() + make_interval(hours => $3), now())`,
-      [sha256(token), userId, SESSION_IDLE_HOURS],
-    );
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO staff_sessions (id, user_id, expires_at, last_seen_at)
+         VALUES ($1, $2, now() + make_interval(hours => $3), now())`,
+        [sha256(token), userId, SESSION_IDLE_HOURS],
+      );
+      await accountEvent(m, userId, 'staff.signed_in', userId);
+    });
     return token;
   }
 
@@ -124,19 +144,28 @@ export class StaffAuthService {
   /** Makes an API token; the plain token is returned here once and never again. */
   async createApiToken(userId: string, name: string): Promise<{ token: ApiToken; plain: string }> {
     const plain = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const repo = this.dataSource.getRepository(ApiToken);
-    const token = await repo.save(repo.create({ userId, name: name.trim(), tokenHash: sha256(plain) }));
+    const token = await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(ApiToken);
+      const saved = await repo.save(repo.create({ userId, name: name.trim(), tokenHash: sha256(plain) }));
+      await accountEvent(m, userId, 'token.created', userId, { token: saved.id, name: saved.name });
+      return saved;
+    });
     return { token, plain };
   }
 
   /** Revokes one of `userId`'s tokens (any token for an admin); false when there is no such live token. */
   async revokeApiToken(id: string, by: { id: string; role: StaffRole }): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(ApiToken)
-      .update(by.role === StaffRole.Admin ? { id, revokedAt: IsNull() } : { id, userId: by.id, revokedAt: IsNull() }, {
-        revokedAt: () => 'now()',
-      });
-    return (result.affected ?? 0) > 0;
+    return this.dataSource.transaction(async (m) => {
+      const [revoked] = await m.query<{ user_id: string; name: string }[]>(
+        `WITH revoked AS (UPDATE api_tokens SET revoked_at = now()
+                          WHERE id = $1 AND revoked_at IS NULL AND ($3 OR user_id = $2) RETURNING user_id, name)
+         SELECT user_id, name FROM revoked`,
+        [id, by.id, by.role === StaffRole.Admin],
+      );
+      if (!revoked) return false;
+      await accountEvent(m, by.id, 'token.revoked', revoked.user_id, { token: id, name: revoked.name });
+      return true;
+    });
   }
 
   async verifyApiToken(plain: string): Promise<StaffPrincipal | null> {
@@ -162,7 +191,11 @@ export class StaffAuthService {
    * Changes an account's role, or disables or enables it. Disabling ends its sessions and revokes its API tokens
    * for good (enabling again does not bring them back). Refuses a change that would leave no enabled admin.
    */
-  async updateUser(id: string, change: { role?: StaffRole; disabled?: boolean }): Promise<StaffUserSummary> {
+  async updateUser(
+    id: string,
+    change: { role?: StaffRole; disabled?: boolean },
+    actor: string,
+  ): Promise<StaffUserSummary> {
     await this.dataSource.transaction(async (m) => {
       // Lock every enabled admin, so that two admins demoting each other at once cannot both succeed.
       const admins = await m.query<{ id: string }[]>(
@@ -189,9 +222,27 @@ export class StaffAuthService {
         await m.query(`DELETE FROM staff_sessions WHERE user_id = $1`, [id]);
         await m.query(`UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       }
+      const was = { role: user.role, disabled: user.disabled_at !== null };
+      if (was.role !== role || was.disabled !== disabled) {
+        await accountEvent(m, actor, 'staff.updated', id, { from: was, to: { role, disabled } });
+      }
     });
     const [user] = await this.dataSource.query<StaffUserSummary[]>(`${USER_SUMMARY} WHERE u.id = $1`, [id]);
     return user;
+  }
+
+  /** The account log, newest first: who did what to which account, token or agency key, and every sign-in. */
+  listAccountEvents(limit = 100): Promise<AccountEventView[]> {
+    return this.dataSource.query<AccountEventView[]>(
+      `SELECT e.id, e.at, e.actor, a.name AS "actorName", e.action, e.subject_id AS "subjectId",
+              COALESCE(s.name, g.name) AS "subjectName", e.detail
+       FROM account_events e
+       LEFT JOIN staff_users a ON a.id::text = e.actor
+       LEFT JOIN staff_users s ON s.id = e.subject_id
+       LEFT JOIN agencies g ON g.id = e.subject_id
+       ORDER BY e.id DESC LIMIT $1`,
+      [limit],
+    );
   }
 
   /** A staff member's own API tokens, live ones first, newest first. */

@@ -34,7 +34,7 @@ export async function createStaff(
 
   if (db instanceof DataSource) {
     const auth = new StaffAuthService(db);
-    const user = await auth.createUser(email, name, staffRole, password);
+    const user = await auth.createUser(email, name, staffRole, password, 'system');
     const { plain } = await auth.createApiToken(user.id, 'test');
     return { id: user.id, email, name, role: staffRole, password, token: plain };
   }

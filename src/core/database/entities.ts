@@ -1,3 +1,4 @@
+import { AccountEvent } from '../../auth/account-event.entity';
 import { Agency } from '../../auth/agency.entity';
 import { ApiToken } from '../../auth/api-token.entity';
 import { StaffSession } from '../../auth/staff-session.entity';
@@ -38,4 +39,5 @@ export const ENTITIES = [
   ApiToken,
   Agency,
   ReasonTemplate,
+  AccountEvent,
 ];

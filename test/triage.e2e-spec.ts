@@ -270,6 +270,18 @@ describe('triage API', () => {
     expect(moves.rows[0].n).toBe(allowed.length * 2);
   });
 
+  it('documents the triage API in OpenAPI, with its request bodies and security', async () => {
+    const doc = (await (await fetch(`${api.url}/api/docs-json`)).json()) as any;
+    const approve = doc.paths['/api/v1/staff/cases/{reference}/approve'].post;
+    expect(approve.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/ApproveDto');
+    expect(approve.security).toEqual(expect.arrayContaining([{ bearer: [] }, { cookie: [] }]));
+    expect(doc.paths['/api/v1/staff/cases'].get.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'missing', 'provider', 'domain', 'assignee', 'overdue', 'q', 'sort', 'page']),
+    );
+    expect(doc.components.schemas.RejectDto.properties).toHaveProperty('templateId');
+    expect(doc.components.securitySchemes).toHaveProperty('bearer');
+  });
+
   it('keeps the audit log append-only in the database', async () => {
     const { caseId } = await routedCase(completeNotice(['https://example.com/software/audit']));
     await expect(

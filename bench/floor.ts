@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { CaseStatus } from '../src/cases/case.entity';
 import { PartyRole } from '../src/cases/party.entity';
-import { LinkStatus } from '../src/cases/reported-link.entity';
+import { hostReversedSql, LinkStatus } from '../src/cases/reported-link.entity';
 import type { ChecklistResult } from '../src/checklist';
 import { JobName, QueueName } from '../src/core/queue/jobs';
 import type { SortedLink } from '../src/links';
@@ -94,8 +94,11 @@ export async function writeFloor(client: Client, rows: FloorRows): Promise<{ cas
       [created.id, ...rows.party],
     );
     await client.query(
-      `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position)
-       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])`,
+      `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position,
+                                   host_reversed)
+       SELECT $1, $2, t.*, ${hostReversedSql('t.url')}
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
+         AS t(url, raw, classification, provider, role, status, position)`,
       [created.id, notice.id, l.url, l.raw, l.classification, l.provider, l.role, l.status, l.position],
     );
     await client.query(

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CaseQueueService, type QueueFilter } from '../src/cases/case-queue.service';
+import { hostReversedSql } from '../src/cases/reported-link.entity';
 import { dataSourceOptions } from '../src/core/database/data-source-options';
 import { ensureDatabase } from '../src/core/database/ensure-database';
 import { projectRoot } from '../src/core/paths';
@@ -74,8 +75,9 @@ async function seed(db: Client): Promise<void> {
      FROM cases`,
   );
   await db.query(
-    `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position)
-     SELECT c.id, n.id, u.url, u.url, u.cls, u.provider, 'infringing', 'pending', u.k
+    `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position,
+                                 host_reversed)
+     SELECT c.id, n.id, u.url, u.url, u.cls, u.provider, 'infringing', 'pending', u.k, ${hostReversedSql('u.url')}
      FROM cases c JOIN notices n ON n.case_id = c.id,
      LATERAL (SELECT k,
                      CASE WHEN k % 3 = 0 THEN 'https://mega.nz/file/' || md5(c.reference || k)

@@ -17,7 +17,7 @@ export class QueueSearch1796064867910 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "reported_links_url_trgm" ON "reported_links" USING gin ("url" gin_trgm_ops)`,
     );
-    // Must stay the very expression of LINK_HOST in src/cases/case-queue.service.ts, or the index goes unused.
+    // Replaced by a stored column in LinkHost.
     await queryRunner.query(
       `CREATE INDEX "reported_links_host_reversed" ON "reported_links"
              (reverse(lower(substring("url" from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'))) text_pattern_ops)`,

@@ -78,13 +78,6 @@ const ORDER: Record<QueueSort, string> = {
   links: 'c.link_count DESC, c.created_at ASC, c.id',
 };
 
-/**
- * The host of a stored URL, in SQL: scheme, optional userinfo, then the host up to a port, path, query or hash.
- * Reversed, it is indexed (migrations/*-QueueSearch.ts holds the same expression), so "this domain and its
- * subdomains" is an index range: the reversed domain itself, or it followed by a dot.
- */
-const LINK_HOST = `lower(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'))`;
-
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Missing once overrides count: the checker found it missing and nobody accepted it, or staff marked it missing. */
@@ -118,9 +111,11 @@ export class CaseQueueService {
     }
     if (filter.domain) {
       const reversed = [...filter.domain.toLowerCase().replace(/^\.+|\.+$/g, '')].reverse().join('');
+      // The host is stored reversed, so the domain and its subdomains are one index range ("com.example", then
+      // "com.example." followed by anything).
       where.push(`c.id IN (SELECT case_id FROM reported_links
-                           WHERE reverse(${LINK_HOST}) = ${param(reversed)}
-                              OR reverse(${LINK_HOST}) LIKE ${param(`${escapeLike(reversed)}.%`)})`);
+                           WHERE host_reversed = ${param(reversed)}
+                              OR host_reversed LIKE ${param(`${escapeLike(reversed)}.%`)})`);
     }
     if (filter.assignee === 'none') where.push('c.assignee_id IS NULL');
     else if (filter.assignee) where.push(`c.assignee_id = ${param(filter.assignee)}::uuid`);

@@ -3,6 +3,13 @@ import type { LinkClassification, LinkRole } from '../links';
 import { Notice } from '../notices/notice.entity';
 import { Case } from './case.entity';
 
+/**
+ * SQL for the reversed host of the URL in `column`: scheme, optional userinfo, then the host up to a port, path,
+ * query or hash, lower-cased and reversed; null for text that is not such a URL.
+ */
+export const hostReversedSql = (column: string): string =>
+  `reverse(lower(substring(${column} from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)')))`;
+
 export enum LinkStatus {
   Pending = 'pending',
   Approved = 'approved',
@@ -16,9 +23,9 @@ export enum LinkStatus {
 
 @Entity('reported_links')
 @Index(['caseId', 'url'], { unique: true })
-// Written by hand in migrations/*-QueueSearch.ts: trigram search of URLs, and the reversed host for domain filters.
+// Written by hand: trigram search of URLs (migrations/*-QueueSearch.ts); host and case for domain filters (*-LinkHost.ts).
 @Index('reported_links_url_trgm', { synchronize: false })
-@Index('reported_links_host_reversed', { synchronize: false })
+@Index('reported_links_host', { synchronize: false })
 export class ReportedLink {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') caseId!: string;
@@ -33,6 +40,11 @@ export class ReportedLink {
   @Column('text') role!: LinkRole;
   @Column({ type: 'enum', enum: LinkStatus, enumName: 'link_status', default: LinkStatus.Pending }) status!: LinkStatus;
   @Column('int') position!: number;
+  /**
+   * The link's host reversed ("com.example.www"), written with the link (hostReversedSql): "this domain and its
+   * subdomains" is then an index range (see CaseQueueService).
+   */
+  @Column('text', { nullable: true }) hostReversed!: string | null;
   /** Set when staff re-sorted the link: what the classifier had said, who changed it and why. */
   @Column('jsonb', { nullable: true }) sortingOverride!: SortingOverride | null;
 }

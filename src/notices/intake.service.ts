@@ -5,7 +5,7 @@ import { checkNotice, type ChecklistResult, type StructuredNotice } from '../che
 import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
 import { PartyRole } from '../cases/party.entity';
-import { LinkStatus } from '../cases/reported-link.entity';
+import { hostReversedSql, LinkStatus } from '../cases/reported-link.entity';
 import { slaDeadlines } from '../cases/sla';
 import {
   type AppConfig,
@@ -455,8 +455,11 @@ export class IntakeService {
     // The case's link count (the queue sorts by it) moves in the same statement.
     const rows = await manager.query<{ status: LinkStatus }[]>(
       `WITH inserted AS (
-         INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
+         INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position,
+                                     host_reversed)
+         SELECT $1, $2, t.*, ${hostReversedSql('t.url')}
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
+           AS t(url, raw, classification, provider, role, status, position)
          ON CONFLICT (case_id, url) DO NOTHING RETURNING status),
        counted AS (UPDATE cases SET link_count = link_count + (SELECT count(*) FROM inserted) WHERE id = $1)
        SELECT status FROM inserted`,

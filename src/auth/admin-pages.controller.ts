@@ -19,7 +19,7 @@ import type { Request, Response } from 'express';
 import { ReasonTemplatesService } from '../cases/reason-templates.service';
 import { canDecide, DECIDERS, staffNav } from '../cases/staff-view';
 import {
-  CSRF_FAILED,
+  sendCsrfRefusal,
   FormPost,
   formFailure,
   redirectAfterPost,
@@ -252,7 +252,7 @@ export class AdminPagesController {
   }
 
   /** Runs a change from a form, then redirects back with the outcome, or shows the page again with the refusal. */
-  private async act(
+  private act(
     req: Request,
     res: Response,
     staff: StaffPrincipal,
@@ -260,21 +260,14 @@ export class AdminPagesController {
     failure: Omit<Failure, 'message'>,
     run: () => Promise<string>,
   ): Promise<void> {
-    if (!form.csrfValid(req, this.app.secret)) return this.refuse(req, res, staff);
-    let message: string;
-    try {
-      message = await run();
-    } catch (error) {
-      const refused = adminFailure(error);
-      if (!refused) throw error;
-      return this.render(req, res, staff, refused.status, { failure: { ...failure, message: refused.message } });
-    }
-    setFlash(req, res, this.app.secret, { path: PATH, ok: true, message });
-    redirectAfterPost(res, PATH);
+    return this.attempt(req, res, staff, form, failure, run, (message) => {
+      setFlash(req, res, this.app.secret, { path: PATH, ok: true, message });
+      redirectAfterPost(res, PATH);
+    });
   }
 
   /** Makes a secret and shows it on the answer itself (201): it is never stored in the clear, so never shown again. */
-  private async create(
+  private create(
     req: Request,
     res: Response,
     staff: StaffPrincipal,
@@ -282,28 +275,33 @@ export class AdminPagesController {
     failure: Omit<Failure, 'message'>,
     run: () => Promise<Created>,
   ): Promise<void> {
-    if (!form.csrfValid(req, this.app.secret)) return this.refuse(req, res, staff);
-    let created: Created;
+    return this.attempt(req, res, staff, form, failure, run, (created) =>
+      this.render(req, res, staff, HttpStatus.CREATED, { created }),
+    );
+  }
+
+  /** Checks the form's CSRF token, runs the change, and shows a refusal on the page with the form as it was sent. */
+  private async attempt<T>(
+    req: Request,
+    res: Response,
+    staff: StaffPrincipal,
+    form: FormPost,
+    failure: Omit<Failure, 'message'>,
+    run: () => Promise<T>,
+    done: (result: T) => void | Promise<void>,
+  ): Promise<void> {
+    if (!form.csrfValid(req, this.app.secret)) {
+      return sendCsrfRefusal(req, res, this.templates, this.app, staff, PATH);
+    }
+    let result: T;
     try {
-      created = await run();
+      result = await run();
     } catch (error) {
       const refused = adminFailure(error);
       if (!refused) throw error;
       return this.render(req, res, staff, refused.status, { failure: { ...failure, message: refused.message } });
     }
-    await this.render(req, res, staff, HttpStatus.CREATED, { created });
-  }
-
-  private refuse(req: Request, res: Response, staff: StaffPrincipal): void {
-    const csrf = issueCsrfToken(req, res, this.app.secret);
-    sendPage(res, this.templates, 'staff-error', HttpStatus.FORBIDDEN, {
-      site: this.app,
-      title: 'Not sent',
-      nav: staffNav(staff, csrf, 'error'),
-      status: HttpStatus.FORBIDDEN,
-      message: CSRF_FAILED,
-      back: PATH,
-    });
+    await done(result);
   }
 
   private async render(

@@ -42,7 +42,7 @@ import { ReasonTemplatesService } from './reason-templates.service';
 import { type ActionResult, type LetterOutcome, TriageService } from './triage.service';
 import { canDecide, caseView, pagination, queueForm, queueRows, staffNav } from './staff-view';
 import {
-  CSRF_FAILED,
+  sendCsrfRefusal,
   type Flash,
   FormPost,
   formFailure,
@@ -137,7 +137,7 @@ export class StaffPagesController {
   ): Promise<void> {
     const form = new FormPost(body);
     const back = `/staff${queryOf(form.text('back'))}`;
-    if (!form.csrfValid(req, this.app.secret)) return this.refuse(req, res, staff, back);
+    if (!form.csrfValid(req, this.app.secret)) return sendCsrfRefusal(req, res, this.templates, this.app, staff, back);
     const flash = (f: Omit<Flash, 'path'>): void => {
       setFlash(req, res, this.app.secret, { path: '/staff', ...f });
       redirectAfterPost(res, back);
@@ -396,7 +396,7 @@ export class StaffPagesController {
     run: () => Promise<string>,
   ): Promise<void> {
     const path = casePath(reference);
-    if (!form.csrfValid(req, this.app.secret)) return this.refuse(req, res, staff, path);
+    if (!form.csrfValid(req, this.app.secret)) return sendCsrfRefusal(req, res, this.templates, this.app, staff, path);
     let message: string;
     try {
       message = await run();
@@ -410,18 +410,6 @@ export class StaffPagesController {
     }
     setFlash(req, res, this.app.secret, { path, ok: true, message });
     redirectAfterPost(res, path);
-  }
-
-  private refuse(req: Request, res: Response, staff: StaffPrincipal, back: string): void {
-    const csrf = issueCsrfToken(req, res, this.app.secret);
-    sendPage(res, this.templates, 'staff-error', 403, {
-      site: this.app,
-      title: 'Not sent',
-      nav: staffNav(staff, csrf, 'error'),
-      status: 403,
-      message: CSRF_FAILED,
-      back,
-    });
   }
 
   private async renderCase(

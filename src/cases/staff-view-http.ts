@@ -213,6 +213,26 @@ export function formFailure(error: unknown): { status: number; message: string }
 export const CSRF_FAILED =
   'This form expired or came from another site, so nothing was changed. Go back, reload the page and try again.';
 
+/** The page for a form post whose CSRF token is missing or wrong (403): nothing was changed; `back` leads back. */
+export function sendCsrfRefusal(
+  req: Request,
+  res: Response,
+  templates: TemplateRenderer,
+  app: AppConfig,
+  staff: StaffPrincipal,
+  back: string,
+): void {
+  const csrf = issueCsrfToken(req, res, app.secret);
+  sendPage(res, templates, 'staff-error', HttpStatus.FORBIDDEN, {
+    site: app,
+    title: 'Not sent',
+    nav: staffNav(staff, csrf, 'error'),
+    status: HttpStatus.FORBIDDEN,
+    message: CSRF_FAILED,
+    back,
+  });
+}
+
 // ----------------------------------------------------------------------------------------------------------- errors
 
 /**

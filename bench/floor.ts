@@ -26,6 +26,8 @@ export interface FloorRows {
     role: string[];
     status: LinkStatus[];
     position: number[];
+    roleReason: (string | null)[];
+    note: (string | null)[];
   };
 }
 
@@ -59,6 +61,8 @@ export function floorRows(body: BenchNoticeBody, checklist: ChecklistResult, lin
       role: links.map((l) => l.role),
       status: links.map((l) => (l.role === 'infringing' && actionable(l) ? LinkStatus.Pending : LinkStatus.Ignored)),
       position: links.map((_, i) => i),
+      roleReason: links.map((l) => l.roleReason ?? null),
+      note: links.map((l) => l.reason ?? null),
     },
   };
 }
@@ -95,11 +99,24 @@ export async function writeFloor(client: Client, rows: FloorRows): Promise<{ cas
     );
     await client.query(
       `INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position,
-                                   host_reversed)
+                                   role_reason, classification_note, host_reversed)
        SELECT $1, $2, t.*, ${hostReversedSql('t.url')}
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
-         AS t(url, raw, classification, provider, role, status, position)`,
-      [created.id, notice.id, l.url, l.raw, l.classification, l.provider, l.role, l.status, l.position],
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[],
+                   $10::text[], $11::text[])
+         AS t(url, raw, classification, provider, role, status, position, role_reason, classification_note)`,
+      [
+        created.id,
+        notice.id,
+        l.url,
+        l.raw,
+        l.classification,
+        l.provider,
+        l.role,
+        l.status,
+        l.position,
+        l.roleReason,
+        l.note,
+      ],
     );
     await client.query(
       `INSERT INTO audit_events (case_id, actor, action, detail) VALUES ($1, 'sender', 'notice.received', $2)`,

@@ -203,6 +203,8 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
     expectStaffHeaders(page);
     expect(page.html).toContain('<strong>Missing</strong>');
     expect(page.html).toContain(`href="/status/`);
+    // Each link says what decided its role.
+    expect(page.html).toContain('infringing<br><span class="small muted">infringing URL field</span>');
 
     const missing = await asLegal.get('/staff/cases/DMCA-1999-000000');
     expect(missing.status).toBe(404);

@@ -72,6 +72,9 @@ describe('triage API', () => {
     const reported = before.body.links.filter((l: any) => l.role === 'infringing');
     expect(reported.map((l: any) => l.takedowns[0].status)).toEqual(['awaiting_approval', 'awaiting_approval']);
     const first = reported[0];
+    // Why the sorter gave each link its role is kept for staff to check.
+    expect(reported[0].roleReason).toBe('infringing URL field');
+    expect(before.body.links.find((l: any) => l.role === 'original').roleReason).toBe('work URL field');
 
     const approved = await call(legal, 'POST', `/cases/${reference}/approve`, { linkIds: [first.id] });
     expect(approved).toEqual({ status: 200, body: { reference, status: 'actioned', links: 1 } });

@@ -70,6 +70,9 @@ export interface CaseDetail {
     classification: string;
     provider: string | null;
     role: string;
+    /** What decided the role, and the classifier's note, as the sorter recorded them. */
+    roleReason: string | null;
+    classificationNote: string | null;
     status: LinkStatus;
     next: readonly LinkStatus[];
     sortingOverride: SortingOverride | null;
@@ -161,7 +164,7 @@ export class CaseDetailService {
         [c.id],
       ),
       db.query<Record<string, unknown>[]>(
-        `SELECT id, url, raw, classification, provider, role, status, sorting_override
+        `SELECT id, url, raw, classification, provider, role, status, sorting_override, role_reason, classification_note
          FROM reported_links WHERE case_id = $1 ORDER BY position, id`,
         [c.id],
       ),
@@ -267,6 +270,8 @@ export class CaseDetailService {
         classification: l.classification as string,
         provider: l.provider as string | null,
         role: l.role as string,
+        roleReason: l.role_reason as string | null,
+        classificationNote: l.classification_note as string | null,
         status: l.status as LinkStatus,
         next: LINK_TRANSITIONS[l.status as LinkStatus],
         sortingOverride: l.sorting_override as SortingOverride | null,

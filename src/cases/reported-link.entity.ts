@@ -38,6 +38,10 @@ export class ReportedLink {
   @Column('text') classification!: LinkClassification;
   @Index() @Column('text', { nullable: true }) provider!: string | null;
   @Column('text') role!: LinkRole;
+  /** What decided the role ("section: infringing material", "cue: original"), for staff who check the sorting. */
+  @Column('text', { nullable: true }) roleReason!: string | null;
+  /** The classifier's note: why a link is invalid, or what is unusual about a valid one. */
+  @Column('text', { nullable: true }) classificationNote!: string | null;
   @Column({ type: 'enum', enum: LinkStatus, enumName: 'link_status', default: LinkStatus.Pending }) status!: LinkStatus;
   @Column('int') position!: number;
   /**

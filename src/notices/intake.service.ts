@@ -456,10 +456,11 @@ export class IntakeService {
     const rows = await manager.query<{ status: LinkStatus }[]>(
       `WITH inserted AS (
          INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position,
-                                     host_reversed)
+                                     role_reason, classification_note, host_reversed)
          SELECT $1, $2, t.*, ${hostReversedSql('t.url')}
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[])
-           AS t(url, raw, classification, provider, role, status, position)
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[],
+                     $10::text[], $11::text[])
+           AS t(url, raw, classification, provider, role, status, position, role_reason, classification_note)
          ON CONFLICT (case_id, url) DO NOTHING RETURNING status),
        counted AS (UPDATE cases SET link_count = link_count + (SELECT count(*) FROM inserted) WHERE id = $1)
        SELECT status FROM inserted`,
@@ -473,6 +474,8 @@ export class IntakeService {
         links.map((l) => l.role),
         links.map((l) => (l.role === 'infringing' && isActionable(l) ? LinkStatus.Pending : LinkStatus.Ignored)),
         links.map((_, i) => i),
+        links.map((l) => l.roleReason ?? null),
+        links.map((l) => l.reason ?? null),
       ],
     );
     return { inserted: rows.length, pending: rows.filter((r) => r.status === LinkStatus.Pending).length };

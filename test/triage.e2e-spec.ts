@@ -159,6 +159,31 @@ describe('triage API', () => {
     );
   });
 
+  it('refuses to re-sort an approved link or reject one a sweep is removing right now', async () => {
+    const page = await createCatalogPage(client);
+    const { reference, caseId } = await routedCase(completeNotice([`https://example.com/d/${page.downloads[0].id}`]));
+    const [link] = (
+      await client.query(`SELECT id FROM reported_links WHERE case_id = $1 AND role = 'infringing'`, [caseId])
+    ).rows;
+    // The test's own rows, put in the states a busy worker leaves them in for a moment.
+    await client.query(`UPDATE reported_links SET status = 'approved' WHERE id = $1`, [link.id]);
+    const resort = await call(legal, 'POST', `/cases/${reference}/links/${link.id}/sorting`, {
+      classification: 'external_other',
+      reason: 'not ours',
+    });
+    expect(resort.status).toBe(409);
+    expect(resort.body.message).toContain('reject it first');
+    await client.query(
+      `UPDATE takedowns SET status = 'pending', claimed_until = now() + interval '5 minutes' WHERE reported_link_id = $1`,
+      [link.id],
+    );
+    const reject = await call(legal, 'POST', `/cases/${reference}/reject`, { linkIds: [link.id], reason: 'licensed' });
+    expect(reject.status).toBe(409);
+    expect(reject.body.message).toContain('being taken down right now');
+    const { rows } = await client.query(`SELECT status FROM reported_links WHERE id = $1`, [link.id]);
+    expect(rows[0].status).toBe('approved');
+  });
+
   it('requests information: the case waits on the sender and the deficiency letter names what is missing', async () => {
     const { reference, caseId } = await routedCase(
       completeNotice(['https://example.com/software/anything'], { searchTerms: [] }),

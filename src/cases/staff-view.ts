@@ -425,7 +425,8 @@ export interface CaseViewOptions {
 
 const CLASSIFICATIONS = ['internal', 'external_disk', 'external_other', 'invalid'];
 const ROLES = ['infringing', 'original', 'reference'];
-const SETTLED_LINKS: readonly LinkStatus[] = [LinkStatus.TakenDown, LinkStatus.Referred];
+/** Links whose sorting can no longer change: approved (reject first), or already acted on. */
+const SETTLED_LINKS: readonly LinkStatus[] = [LinkStatus.Approved, LinkStatus.TakenDown, LinkStatus.Referred];
 
 /** Everything the case page shows, shaped for its template. */
 export function caseView(detail: CaseDetail, o: CaseViewOptions) {

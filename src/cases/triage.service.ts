@@ -165,6 +165,9 @@ export class TriageService {
       const [link] = await this.links(m, kase.id, [linkId]);
       if (!link) throw new NotFoundException(`Case ${reference} has no link ${linkId}.`);
       const to = this.validSorting(sorting, link);
+      if (link.status === LinkStatus.Approved) {
+        throw new ConflictException(`The link ${link.url} is approved for takedown: reject it first, then re-sort it.`);
+      }
       if (link.status === LinkStatus.TakenDown || link.status === LinkStatus.Referred) {
         throw new ConflictException(
           `The link ${link.url} is already ${link.status}; its sorting can no longer change.`,
@@ -271,6 +274,16 @@ export class TriageService {
         action = 'case.rejected';
       }
       const ids = links.map((l) => l.id);
+      // A sweep may be removing one of them right now (its lease is live and the site call is in flight): rejecting
+      // it then could leave the link removed on the site but marked rejected here.
+      const [inFlight] = await m.query<{ url: string }[]>(
+        `SELECT l.url FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
+         WHERE t.reported_link_id = ANY($1::uuid[]) AND t.status = 'pending' AND t.claimed_until > now() LIMIT 1`,
+        [ids],
+      );
+      if (inFlight) {
+        throw new ConflictException(`The link ${inFlight.url} is being taken down right now; try again in a minute.`);
+      }
       await m.query(`UPDATE reported_links SET status = 'rejected' WHERE id = ANY($1::uuid[])`, [ids]);
       // Takedowns not yet carried out are withdrawn; the audit event keeps the record of what was rejected.
       await m.query(

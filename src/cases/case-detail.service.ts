@@ -153,9 +153,13 @@ export class CaseDetailService {
       [reference],
     );
     if (!c) throw new NotFoundException(`No case ${reference}.`);
+    // Each query names its columns as CaseDetail does, so rows are the answer's shapes as they come.
+    type Link = Omit<CaseDetail['links'][number], 'next' | 'takedowns' | 'catalogMatch'>;
+    type Takedown = CaseDetail['links'][number]['takedowns'][number] & { linkId: string };
     const [notices, parties, links, takedowns, referrals, letters, inbound, audit] = await Promise.all([
-      db.query<Record<string, unknown>[]>(
-        `SELECT id, channel, received_at, raw_text, structured, sender_email, flags, auth
+      db.query<CaseDetail['notices']>(
+        `SELECT id, channel, received_at AS "receivedAt", raw_text AS text, structured, sender_email AS "senderEmail",
+                flags, auth
          FROM notices WHERE case_id = $1 ORDER BY received_at, id`,
         [c.id],
       ),
@@ -163,32 +167,36 @@ export class CaseDetailService {
         `SELECT role, name, company, email, phone, address FROM parties WHERE case_id = $1 ORDER BY role, id`,
         [c.id],
       ),
-      db.query<Record<string, unknown>[]>(
-        `SELECT id, url, raw, classification, provider, role, status, sorting_override, role_reason, classification_note
+      db.query<Link[]>(
+        `SELECT id, url, raw, classification, provider, role, role_reason AS "roleReason",
+                classification_note AS "classificationNote", status, sorting_override AS "sortingOverride"
          FROM reported_links WHERE case_id = $1 ORDER BY position, id`,
         [c.id],
       ),
-      db.query<Record<string, unknown>[]>(
-        `SELECT reported_link_id, site_ref, reason, status, due_at, done_at, verified_at, attempts, last_error
+      db.query<Takedown[]>(
+        `SELECT reported_link_id AS "linkId", site_ref AS "siteRef", reason, status, due_at AS "dueAt",
+                done_at AS "doneAt", verified_at AS "verifiedAt", attempts, last_error AS "lastError"
          FROM takedowns WHERE case_id = $1 ORDER BY created_at, site_ref`,
         [c.id],
       ),
-      db.query<Record<string, unknown>[]>(
-        `SELECT provider, link_count, channel, created_at FROM referrals WHERE case_id = $1 ORDER BY created_at`,
+      db.query<CaseDetail['referrals']>(
+        `SELECT provider, link_count AS "linkCount", channel, created_at AS "createdAt"
+         FROM referrals WHERE case_id = $1 ORDER BY created_at`,
         [c.id],
       ),
-      db.query<Record<string, unknown>[]>(
-        `SELECT id, kind, recipient, subject, text, status, attempts, last_error, created_at, sent_at
+      db.query<CaseDetail['letters']>(
+        `SELECT id, kind, recipient, subject, text, status, attempts, last_error AS "lastError",
+                created_at AS "createdAt", sent_at AS "sentAt"
          FROM letters WHERE case_id = $1 ORDER BY created_at, id`,
         [c.id],
       ),
-      db.query<Record<string, unknown>[]>(
-        `SELECT id, channel, envelope_from, status, reason, received_at
+      db.query<CaseDetail['inbound']>(
+        `SELECT id, channel, envelope_from AS "envelopeFrom", status, reason, received_at AS "receivedAt"
          FROM inbound_messages WHERE case_id = $1 ORDER BY received_at, id`,
         [c.id],
       ),
-      db.query<Record<string, unknown>[]>(
-        `SELECT e.id, e.at, e.actor, u.name AS actor_name, e.action, e.detail
+      db.query<CaseDetail['audit']>(
+        `SELECT e.id, e.at, e.actor, u.name AS "actorName", e.action, e.detail
          FROM audit_events e LEFT JOIN staff_users u ON u.id::text = e.actor
          WHERE e.case_id = $1 ORDER BY e.id`,
         [c.id],
@@ -196,23 +204,8 @@ export class CaseDetailService {
     ]);
 
     const byLink = new Map<string, CaseDetail['links'][number]['takedowns']>();
-    for (const t of takedowns) {
-      const list = byLink.get(t.reported_link_id as string) ?? [];
-      list.push({
-        siteRef: t.site_ref as string,
-        reason: t.reason as string,
-        status: t.status as string,
-        dueAt: t.due_at as Date | null,
-        doneAt: t.done_at as Date | null,
-        verifiedAt: t.verified_at as Date | null,
-        attempts: t.attempts as number,
-        lastError: t.last_error as string | null,
-      });
-      byLink.set(t.reported_link_id as string, list);
-    }
-    const matches = await this.catalogMatches(
-      links.filter((l) => !byLink.has(l.id as string)) as { url: string; classification: string }[],
-    );
+    for (const { linkId, ...takedown } of takedowns) byLink.set(linkId, [...(byLink.get(linkId) ?? []), takedown]);
+    const matches = await this.catalogMatches(links.filter((l) => !byLink.has(l.id)));
 
     const effective = effectiveChecklist(c.checklist, c.element_overrides);
     return {
@@ -252,66 +245,18 @@ export class CaseDetailService {
       },
       searchTerms: c.search_terms,
       searchMatches: c.search_matches,
-      notices: notices.map((n) => ({
-        id: n.id as string,
-        channel: n.channel as string,
-        receivedAt: n.received_at as Date,
-        text: n.raw_text as string | null,
-        structured: n.structured as StructuredNotice | null,
-        senderEmail: n.sender_email as string | null,
-        flags: n.flags as string[],
-        auth: n.auth as Record<string, unknown> | null,
-      })),
+      notices,
       parties,
       links: links.map((l) => ({
-        id: l.id as string,
-        url: l.url as string,
-        raw: l.raw as string,
-        classification: l.classification as string,
-        provider: l.provider as string | null,
-        role: l.role as string,
-        roleReason: l.role_reason as string | null,
-        classificationNote: l.classification_note as string | null,
-        status: l.status as LinkStatus,
-        next: LINK_TRANSITIONS[l.status as LinkStatus],
-        sortingOverride: l.sorting_override as SortingOverride | null,
-        takedowns: byLink.get(l.id as string) ?? [],
-        catalogMatch: matches?.get(l.url as string) ?? (matches ? [] : null),
+        ...l,
+        next: LINK_TRANSITIONS[l.status],
+        takedowns: byLink.get(l.id) ?? [],
+        catalogMatch: matches?.get(l.url) ?? (matches ? [] : null),
       })),
-      referrals: referrals.map((r) => ({
-        provider: r.provider as string,
-        linkCount: r.link_count as number,
-        channel: r.channel as object,
-        createdAt: r.created_at as Date,
-      })),
-      letters: letters.map((l) => ({
-        id: l.id as string,
-        kind: l.kind as string,
-        recipient: l.recipient as string | null,
-        subject: l.subject as string,
-        text: l.text as string,
-        status: l.status as string,
-        attempts: l.attempts as number,
-        lastError: l.last_error as string | null,
-        createdAt: l.created_at as Date,
-        sentAt: l.sent_at as Date | null,
-      })),
-      inbound: inbound.map((i) => ({
-        id: i.id as string,
-        channel: i.channel as string,
-        envelopeFrom: i.envelope_from as string | null,
-        status: i.status as string,
-        reason: i.reason as string | null,
-        receivedAt: i.received_at as Date,
-      })),
-      audit: audit.map((e) => ({
-        id: e.id as string,
-        at: e.at as Date,
-        actor: e.actor as string,
-        actorName: e.actor_name as string | null,
-        action: e.action as string,
-        detail: e.detail as object,
-      })),
+      referrals,
+      letters,
+      inbound,
+      audit,
     };
   }
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Client } from 'pg';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { launchBrowser } from './support/browser';
-import { completeNotice, createCatalogPage } from './support/factories';
+import { completeNoticeFrom, createCatalogPage } from './support/factories';
 import { db, fileRoutedCase, type RunningApi, startApi, startWorker, uniquePrefix } from './support/harness';
 import { createStaff, type StaffFixture } from './support/staff';
 
@@ -43,10 +43,7 @@ describe('the staff UI in a real browser', () => {
   });
 
   const notice = (urls: string[], overrides: Record<string, unknown> = {}): Record<string, unknown> =>
-    completeNotice(urls, {
-      complainant: { name: 'Jane Roe', email: sender, role: 'agent', ownerName: 'Acme Software Ltd' },
-      ...overrides,
-    });
+    completeNoticeFrom(sender, urls, overrides);
   const routedCase = (body: Record<string, unknown>): Promise<{ reference: string; caseId: string }> =>
     fileRoutedCase(api, client, prefix, body);
 

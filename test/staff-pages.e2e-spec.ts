@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
-import { completeNotice, createCatalogPage } from './support/factories';
+import { completeNoticeFrom, createCatalogPage } from './support/factories';
 import {
   auditTrail,
   db,
@@ -136,10 +136,7 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
   });
 
   const notice = (urls: string[], overrides: Record<string, unknown> = {}): Record<string, unknown> =>
-    completeNotice(urls, {
-      complainant: { name: 'Jane Roe', email: sender, role: 'agent', ownerName: 'Acme Software Ltd' },
-      ...overrides,
-    });
+    completeNoticeFrom(sender, urls, overrides);
   const routedCase = (body: Record<string, unknown>): Promise<{ reference: string; caseId: string }> =>
     fileRoutedCase(api, client, prefix, body);
   const auditOf = (caseId: string) => auditTrail(client, caseId);

@@ -53,6 +53,18 @@ export function completeNotice(urls: string[], overrides: Record<string, unknown
   };
 }
 
+/** A complete notice from a complainant of the test's own, so that the test can find its cases by that address. */
+export function completeNoticeFrom(
+  email: string,
+  urls: string[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return completeNotice(urls, {
+    complainant: { name: 'Jane Roe', email, role: 'agent', ownerName: 'Acme Software Ltd' },
+    ...overrides,
+  });
+}
+
 export async function postJson(
   baseUrl: string,
   path: string,

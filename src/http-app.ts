@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig, appConfig, type IntakeConfig, intakeConfig } from './core/config';
 import { HttpExceptionFilter } from './core/http/http-exception.filter';
 import { setupOpenApi } from './core/http/openapi';
+import { checkRequestInput } from './core/http/request-input';
 import { mountQueueDashboard } from './core/http/queue-dashboard';
 import { securityHeaders } from './core/http/security-headers';
 import { projectRoot } from './core/paths';
@@ -16,6 +17,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useBodyParser('urlencoded', { limit: limits.maxBodyBytes, extended: false, parameterLimit: 100 });
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  app.use(checkRequestInput);
   setupOpenApi(app);
   mountQueueDashboard(app);
   app.useStaticAssets(path.join(projectRoot(), 'public'), { index: false, maxAge: '1h' });

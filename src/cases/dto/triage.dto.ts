@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { COUNTER_NOTICE_ELEMENTS, type ElementName, TAKEDOWN_ELEMENTS } from '../../checklist';
 import type { LinkClassification, LinkRole } from '../../links';
+import { NoticeChannel } from '../../notices/notice.entity';
 import { CaseStatus } from '../case.entity';
 import { QUEUE_MAX_PER_PAGE, QUEUE_SORTS, type QueueSort } from '../case-queue.service';
 import { BULK_MAX_CASES, type BulkAction } from '../triage.service';
@@ -47,11 +48,10 @@ export class QueueQueryDto {
   @IsEnum(CaseStatus, { each: true })
   status?: CaseStatus[];
 
-  @ApiPropertyOptional({ enum: ['api', 'form', 'email'] })
+  @ApiPropertyOptional({ enum: NoticeChannel, enumName: 'NoticeChannel' })
   @IsOptional()
-  @IsString()
-  @MaxLength(20)
-  channel?: string;
+  @IsEnum(NoticeChannel)
+  channel?: NoticeChannel;
 
   @ApiPropertyOptional({ description: "An element the notice lacks, or 'any' for every deficient notice" })
   @IsOptional()

@@ -11,8 +11,10 @@ export interface CapturedMail {
 /**
  * What the sink does with the next messages: accept them, refuse them for good (550) or for now (451), or read
  * the whole message and then never answer the DATA phase, as a server that hangs just before accepting does.
+ * 'reject-rcpt' and 'tempfail-rcpt' refuse each recipient at RCPT TO (550, 451) with a reply that echoes the
+ * address, as many real servers do.
  */
-export type SinkMode = 'accept' | 'reject' | 'tempfail' | 'stall';
+export type SinkMode = 'accept' | 'reject' | 'tempfail' | 'stall' | 'reject-rcpt' | 'tempfail-rcpt';
 
 class SmtpReplyError extends Error {
   constructor(
@@ -30,6 +32,8 @@ export class SmtpSink {
   stalled = 0;
   /** The recipients of those messages, so a test can wait for its own letter to be the one held. */
   readonly stalledTo: string[] = [];
+  /** Recipients refused at RCPT TO (the *-rcpt modes). */
+  readonly rcptRefused: string[] = [];
   mode: SinkMode = 'accept';
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly server: SMTPServer;
@@ -41,6 +45,17 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       closeTimeout: 1_000,
+      onRcptTo: (address, _session, callback) => {
+        const to = address.address;
+        if (this.mode === 'reject-rcpt' || this.mode === 'tempfail-rcpt') this.rcptRefused.push(to.toLowerCase());
+        if (this.mode === 'reject-rcpt') {
+          return callback(new SmtpReplyError(`5.1.1 <${to}>: Recipient address rejected: ${to} unknown here`, 550));
+        }
+        if (this.mode === 'tempfail-rcpt') {
+          return callback(new SmtpReplyError(`4.2.1 <${to}>: mailbox ${to} is busy, try later`, 451));
+        }
+        callback();
+      },
       onData: (stream, session, callback) => {
         void this.onData(stream, session, callback);
       },
@@ -92,6 +107,8 @@ export class SmtpSink {
         this.waiting.add(callback);
         return;
       case 'accept':
+      case 'reject-rcpt': // a recipient accepted before the mode changed
+      case 'tempfail-rcpt':
         this.received.push({
           envelope: {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

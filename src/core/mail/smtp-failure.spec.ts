@@ -1,4 +1,4 @@
-import { classifySmtpFailure, describeSmtpFailure } from './smtp-failure';
+import { classifySmtpFailure, describeSmtpFailure, redactAddresses } from './smtp-failure';
 
 function smtpError(message: string, fields: { responseCode?: number; code?: string; response?: string }): Error {
   return Object.assign(new Error(message), fields);
@@ -31,5 +31,56 @@ describe('describeSmtpFailure', () => {
     expect(describeSmtpFailure(smtpError('Message failed: 550 nope', { response: '550 nope' }))).toBe(
       'Message failed: 550 nope',
     );
+  });
+});
+
+describe('describeSmtpFailure keeps addresses out', () => {
+  it.each([
+    [
+      "nodemailer's refusal of every recipient, echoed by the server",
+      smtpError(
+        "Can't send mail - all recipients were rejected: 550 5.1.1 <jane.roe+dmca@example.org>: Recipient address rejected: User unknown",
+        {
+          responseCode: 550,
+          code: 'EENVELOPE',
+          response: '550 5.1.1 <jane.roe+dmca@example.org>: Recipient address rejected',
+        },
+      ),
+      "Can't send mail - all recipients were rejected: 550 5.1.1 <[address]>: Recipient address rejected: User unknown",
+    ],
+    [
+      'a bare address, at the end of a sentence',
+      smtpError('451 4.2.1 Mailbox busy for Jane@Example.ORG.', { responseCode: 451 }),
+      '451 4.2.1 Mailbox busy for [address].',
+    ],
+    [
+      'several addresses, quoted and in parentheses',
+      smtpError('550 5.7.1 "a@b.example" (c@d.example), e@f.example; relay denied', { responseCode: 550 }),
+      '550 5.7.1 "[address]" ([address]), [address]; relay denied',
+    ],
+    [
+      'an address with a colon after it',
+      smtpError('550 5.1.1 x@y.example: no such user', { responseCode: 550 }),
+      '550 5.1.1 [address]: no such user',
+    ],
+  ])('%s', (_, error, expected) => {
+    expect(describeSmtpFailure(error)).toBe(expected);
+  });
+
+  it('leaves a reply without an address as it is', () => {
+    expect(describeSmtpFailure(smtpError('Connection timeout', { code: 'ETIMEDOUT' }))).toBe('Connection timeout');
+  });
+
+  it('leaves no part of an address that the length limit would cut', () => {
+    const long = `550 ${'x'.repeat(990)} ${'local'.repeat(10)}@example.org`;
+    const described = describeSmtpFailure(smtpError(long, { responseCode: 550 }));
+    expect(described).not.toContain('local');
+    expect(described.length).toBeLessThanOrEqual(1000);
+  });
+
+  it('takes time linear in the reply, even for long runs without boundaries or of "@"', () => {
+    for (const text of ['a'.repeat(200_000), '@'.repeat(200_000), 'a@'.repeat(100_000), `${'a'.repeat(99_999)}@`]) {
+      expect(redactAddresses(text).length).toBeLessThanOrEqual(text.length);
+    }
   });
 });

@@ -1,12 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { authConfig } from '../core/config';
 import { AgenciesController } from './agencies.controller';
 import { AgencyCasesController } from './agency-cases.controller';
 import { AgencyCasesService } from './agency-cases.service';
 import { AgencyKeysService } from './agency-keys.service';
 import { AgencyGuard, OptionalAgencyGuard } from './agency.guard';
+import { LoginThrottle } from './login-throttle';
 import { StaffApiController } from './staff-api.controller';
 import { StaffAuthService } from './staff-auth.service';
 import { StaffLoginController } from './staff-login.controller';
+import { StaffSignInService } from './staff-sign-in.service';
 import { StaffGuard } from './staff.guard';
 
 /**
@@ -15,8 +19,18 @@ import { StaffGuard } from './staff.guard';
  */
 @Global()
 @Module({
+  imports: [ConfigModule.forFeature(authConfig)],
   controllers: [StaffLoginController, StaffApiController, AgenciesController, AgencyCasesController],
-  providers: [StaffAuthService, StaffGuard, AgencyKeysService, AgencyCasesService, AgencyGuard, OptionalAgencyGuard],
+  providers: [
+    StaffAuthService,
+    StaffSignInService,
+    LoginThrottle,
+    StaffGuard,
+    AgencyKeysService,
+    AgencyCasesService,
+    AgencyGuard,
+    OptionalAgencyGuard,
+  ],
   exports: [StaffAuthService, StaffGuard, AgencyKeysService, AgencyGuard, OptionalAgencyGuard],
 })
 export class AuthModule {}

@@ -4,20 +4,15 @@ import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { readCookie, SESSION_COOKIE } from './cookies';
-import { LoginThrottle } from './login-throttle';
-import { normaliseEmail, SESSION_IDLE_HOURS, StaffAuthService } from './staff-auth.service';
-
-/** Failed sign-ins allowed per client address and per email address in each window. */
-export const LOGIN_FAILURE_LIMIT = 5;
-export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
+import { SESSION_IDLE_HOURS, StaffAuthService } from './staff-auth.service';
+import { StaffSignInService } from './staff-sign-in.service';
 
 /** Server-rendered sign-in and sign-out for the staff UI; sign-in lands on the queue (StaffPagesController). */
 @Controller('staff')
 export class StaffLoginController {
-  private readonly throttle = new LoginThrottle(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS);
-
   constructor(
     private readonly auth: StaffAuthService,
+    private readonly signIn: StaffSignInService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
@@ -38,22 +33,18 @@ export class StaffLoginController {
         error: 'Your session expired or the form came from another site. Please sign in again.',
       });
     }
-    const keys = [`ip:${req.ip ?? 'unknown'}`, `email:${normaliseEmail(email)}`];
-    const wait = this.throttle.retryAfter(keys);
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(wait));
+    const result = await this.signIn.signIn(email, password, req.ip);
+    if (result.outcome === 'wait') {
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
       return this.render(req, res, 429, {
         email,
-        error: `Too many failed sign-ins. Please try again in ${Math.ceil(wait / 60)} minute(s).`,
+        error: `Too many failed sign-ins. Please try again in ${waitText(result.retryAfterSeconds)}.`,
       });
     }
-    const user = email && password ? await this.auth.verifyLogin(email, password) : null;
-    if (!user) {
-      this.throttle.recordFailure(keys);
+    if (result.outcome === 'refused') {
       return this.render(req, res, 401, { email, error: 'The email address or password is not right.' });
     }
-    const token = await this.auth.createSession(user.id);
-    res.cookie(SESSION_COOKIE, token, {
+    res.cookie(SESSION_COOKIE, result.sessionToken, {
       httpOnly: true,
       sameSite: 'lax',
       secure: req.secure,
@@ -84,4 +75,9 @@ export class StaffLoginController {
         this.templates.page('login', { site: this.app, csrf: issueCsrfToken(req, res, this.app.secret), ...context }),
       );
   }
+}
+
+function waitText(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
 }

@@ -5,9 +5,11 @@ export * from './takedown.config';
 export * from './intake.config';
 export * from './mail.config';
 export * from './sla.config';
+export * from './auth.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
+import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
 import { mailConfig } from './mail.config';
@@ -17,6 +19,15 @@ import { takedownConfig } from './takedown.config';
 
 /** Reads every namespace once, so that a bad setting stops the process before anything starts. */
 export function assertConfig(): void {
-  for (const load of [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig, slaConfig])
+  for (const load of [
+    appConfig,
+    databaseConfig,
+    redisConfig,
+    takedownConfig,
+    intakeConfig,
+    mailConfig,
+    slaConfig,
+    authConfig,
+  ])
     load();
 }

@@ -1,6 +1,7 @@
 import { AccountEvent } from '../../auth/account-event.entity';
 import { Agency } from '../../auth/agency.entity';
 import { ApiToken } from '../../auth/api-token.entity';
+import { LoginAttempt } from '../../auth/login-attempt.entity';
 import { StaffSession } from '../../auth/staff-session.entity';
 import { StaffUser } from '../../auth/staff-user.entity';
 import { AuditEvent } from '../../cases/audit-event.entity';
@@ -40,4 +41,5 @@ export const ENTITIES = [
   Agency,
   ReasonTemplate,
   AccountEvent,
+  LoginAttempt,
 ];

@@ -19,6 +19,8 @@ import type { StaffPrincipal } from '../auth/staff-auth.service';
 import { StaffPageFilter } from '../auth/staff-page.filter';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
+import { isDatabaseUnavailable } from '../core/http/database-unavailable';
+import { HttpExceptionFilter } from '../core/http/http-exception.filter';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { CaseTransitionError } from './case-workflow';
 import { staffNav } from './staff-view';
@@ -243,6 +245,7 @@ export function sendCsrfRefusal(
 @Injectable()
 export class StaffPageErrorFilter implements ExceptionFilter {
   private readonly signIn = new StaffPageFilter();
+  private readonly unavailable = new HttpExceptionFilter(); // a 503 page that needs no database
   private readonly logger = new Logger('StaffPages');
 
   constructor(
@@ -256,6 +259,7 @@ export class StaffPageErrorFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     if (res.headersSent) return;
     if (exception instanceof UnauthorizedException) return this.signIn.catch(exception, host);
+    if (isDatabaseUnavailable(exception)) return this.unavailable.catch(exception, host);
     let failure = formFailure(exception);
     if (!failure) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { redisConfig, type RedisConfig } from '../config';
 import { redisOptionsFromUrl } from '../queue/redis-options';
+import { DATABASE_RETRY_AFTER_SECONDS } from './database-unavailable';
 
 type Up = 'up' | 'down';
 
@@ -31,6 +32,7 @@ export class HealthController {
     const [postgres, redis] = await Promise.all([this.pingPostgres(), pingRedis(this.redis.url)]);
     const status = postgres === 'down' ? 'down' : redis === 'down' ? 'degraded' : 'ok';
     if (status !== 'ok') res.status(503);
+    if (status === 'down') res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     return { status, postgres, redis };
   }
 

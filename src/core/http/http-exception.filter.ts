@@ -1,5 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from './database-unavailable';
 
 interface BodyParserError {
   type?: string;
@@ -10,15 +15,29 @@ interface BodyParserError {
 
 /**
  * Every error as JSON `{ statusCode, error, message }`. Body-parser's own errors (malformed JSON, a body over the
- * limit) become the 400 and 413 they are, with a message saying what to fix, instead of a 500.
+ * limit) become the 400 and 413 they are, with a message saying what to fix, instead of a 500. A database that
+ * cannot be reached is a 503 with `Retry-After`, answered to a browser's page request as a page.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
     if (res.headersSent) return;
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`${req.method} ${req.path}: the database is unavailable (${String(exception)})`);
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      res.setHeader('Cache-Control', 'no-store');
+      if (wantsPage(req)) {
+        res.status(503).type('html').send(unavailablePage(DATABASE_UNAVAILABLE_MESSAGE));
+        return;
+      }
+      res.status(503).json({ statusCode: 503, error: HttpStatus[503], message: DATABASE_UNAVAILABLE_MESSAGE });
+      return;
+    }
     const { status, message } = this.describe(exception);
     res.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message });
   }
@@ -47,4 +66,24 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { status: 500, message: 'Internal server error' };
   }
+}
+
+/** A browser asking for a page, rather than a client of the JSON API. */
+export function wantsPage(req: Request): boolean {
+  return !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
+}
+
+/** A page that needs neither the database nor the templates, for when neither may be had. */
+function unavailablePage(message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Temporarily unavailable</title></head>
+<body>
+<main>
+<h1>Temporarily unavailable</h1>
+<p>${message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p>
+</main>
+</body>
+</html>
+`;
 }

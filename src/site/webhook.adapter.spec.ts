@@ -86,6 +86,31 @@ describe('WebhookAdapter', () => {
     }
   });
 
+  it.each([301, 302, 303, 307, 308])(
+    'refuses a %d redirect, naming it, and sends the signed body nowhere else',
+    async (status) => {
+      const elsewhere = await cms(0, { results: { 'https://example.com/d/1': 'done' } });
+      const redirects: string[] = [];
+      const server = createServer((req, res) => {
+        redirects.push(String(req.headers['x-takedown-signature']));
+        req.resume();
+        res.writeHead(status, { location: elsewhere.url }).end();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      try {
+        await expect(adapter(url).takeDown(['https://example.com/d/1'], 'DMCA-2026-000001')).rejects.toThrow(
+          `take_down: CMS answered ${status}, a redirect to ${elsewhere.url}: redirects are not followed`,
+        );
+        expect(elsewhere.calls).toHaveLength(0);
+        expect(redirects).toHaveLength(1); // a redirect is configuration, not a passing fault: no retry
+      } finally {
+        server.close();
+        elsewhere.server.close();
+      }
+    },
+  );
+
   it('treats our own URLs as their own refs without a call', async () => {
     await expect(adapter('http://127.0.0.1:9/never').findInternal(['https://example.com/d/1'])).resolves.toEqual([
       { ref: 'https://example.com/d/1', url: 'https://example.com/d/1' },

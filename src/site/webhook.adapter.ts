@@ -11,7 +11,7 @@ const TIMEOUT_MS = 10_000;
  * `X-Takedown-Timestamp` (unix seconds) and `X-Takedown-Signature: sha256=<hex>` carry an HMAC-SHA256 of
  * `<timestamp>.<body>` under SITE_WEBHOOK_SECRET. Failed calls are retried with backoff, then the job retries.
  * An answer that lacks what the action needs is an error too, never read as success: a 200 `{}` to take_down
- * must not mark links removed.
+ * must not mark links removed. A redirect is refused, not followed: it would send the signed body elsewhere.
  */
 @Injectable()
 export class WebhookAdapter implements SiteAdapter {
@@ -111,6 +111,8 @@ export class WebhookAdapter implements SiteAdapter {
             'x-takedown-signature': `sha256=${signWebhook(this.config.webhook.secret, timestamp, body)}`,
           },
           body,
+          // A redirect would re-send the signed body to wherever it points: a 3xx is refused below, not followed.
+          redirect: 'manual',
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
         if (res.ok) {
@@ -119,15 +121,32 @@ export class WebhookAdapter implements SiteAdapter {
           if (!isObject(answer)) throw new Error(`${action}: the CMS answer is not a JSON object`);
           return answer;
         }
+        if (res.status >= 300 && res.status < 400) {
+          await res.body?.cancel();
+          // A redirect is the configuration's, not a passing fault: retrying would only be redirected again.
+          throw new WebhookRedirectError(action, res.status, res.headers.get('location'));
+        }
         lastError = new Error(`${action}: CMS answered ${res.status}`);
         if (res.status >= 400 && res.status < 500 && res.status !== 429) break;
       } catch (error) {
+        if (error instanceof WebhookRedirectError) throw error;
         lastError = error;
       }
       this.logger.warn(`Webhook ${action} attempt ${attempt} failed: ${String(lastError)}`);
       if (attempt < ATTEMPTS) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     }
     throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  }
+}
+
+/** The CMS answered a redirect, which is never followed: SITE_WEBHOOK_URL should name where it points. */
+export class WebhookRedirectError extends Error {
+  constructor(action: string, status: number, location: string | null) {
+    super(
+      `${action}: CMS answered ${status}, a redirect to ${location ?? '(no Location)'}: redirects are not followed; ` +
+        'set SITE_WEBHOOK_URL to the final address',
+    );
+    this.name = 'WebhookRedirectError';
   }
 }
 

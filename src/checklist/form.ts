@@ -3,13 +3,26 @@ import { Line, NoticeText, Span, lineIndexAt } from './text';
 const MAX_ANSWER_LINES = 12;
 const QUESTION_HEAD =
   /(?:^|[.!?:]\s|\n)\s*(?:\d{1,2}[.)]\s*)?(?:do|does|did|are|is|have|has|can|will|would|could)\s+(?:you|the\s+sender|sender)\b[^.!?\n]{0,400}$/i;
-const INSTRUCTION_HEAD =
-  /(?:please\s+(?:include|add|insert|state|copy|paste|write|use|type)|(?:must|should)\s+(?:include|contain|state|read|say)|include\s+(?:the\s+)?following|following\s+(?:statement|sentence|text|language|wording)|(?:copy\s+and\s+paste|type)\b[^.\n]{0,40}statement|such\s+as|for\s+example|e\.g\.|template|sample\s+(?:notice|statement)|(?:notice|notification)s?\s+(?:must|should)|required\s+statement)(?:[^\n]{0,400}\n)?[^\n]{0,400}$/i;
+/**
+ * Wording that introduces a statement the sender is asked to make rather than one they make. It counts only when
+ * at most one line break, and at most INSTRUCTION_REACH characters on each line, separate it from the statement.
+ */
+const INSTRUCTION =
+  /please\s+(?:include|add|insert|state|copy|paste|write|use|type)|(?:must|should)\s+(?:include|contain|state|read|say)|include\s+(?:the\s+)?following|following\s+(?:statement|sentence|text|language|wording)|(?:copy\s+and\s+paste|type)\b[^.\n]{0,40}statement|such\s+as|for\s+example|e\.g\.|template|sample\s+(?:notice|statement)|(?:notice|notification)s?\s+(?:must|should)|required\s+statement/gi;
+const INSTRUCTION_REACH = 400;
+/** Longer than any INSTRUCTION match in real text (its longest alternative is about 65 characters). */
+const INSTRUCTION_MAX = 120;
+/** How far back before a statement a form's question or an instruction is looked for. */
+const HEAD_CHARS = 400;
 const AFFIRMATIVE =
   /^\W{0,4}(?:yes|y|true|correct|i\s+do|i\s+agree|agreed|i\s+confirm|confirm(?:ed)?|affirm(?:ed)?|x|✓|✔|checked|i\s+(?:swear|have|am|certify|state))\b/i;
 
 /** A form prompt: new-style forms print prompts bold; older ones end them with "?" or ":". */
 export function isPromptLine(line: Line): boolean {
+  return (line.prompt ??= promptLine(line));
+}
+
+function promptLine(line: Line): boolean {
   const t = line.text.trim();
   if (t === '') return false;
   if (line.bold) return true;
@@ -57,16 +70,15 @@ export function answeredPrompts(doc: NoticeText, re: RegExp): { prompt: Line; an
 
 /**
  * Whether a statement found at `span` is the sender's own: not a form's question quoting it (unless answered
- * yes) and not an instruction that quotes it ("Please include the following statement: ...").
+ * yes) and not an instruction that quotes it ("Please include the following statement: ..."). Reads a bounded
+ * window around the statement, so that it costs the same however long the paragraph or the line before it is.
  */
 export function isSendersStatement(doc: NoticeText, span: Span): boolean {
-  const lineIndex = lineIndexAt(doc, span.start);
-  const paragraphStart = paragraphStartOf(doc, lineIndex);
-  const head = doc.text.slice(Math.max(paragraphStart, span.start - 400), span.start);
-  const previous = previousNonBlank(doc, paragraphStart > 0 ? lineIndexAt(doc, paragraphStart) - 1 : -1);
-  const lead = previous && /:\s*$/.test(previous.text) ? `${previous.text}\n${head}` : head;
-  const instruction = INSTRUCTION_HEAD.exec(lead);
-  if (instruction && quotedByInstruction(lead.slice(lead.lastIndexOf('\n', instruction.index) + 1))) return false;
+  const paragraphLine = paragraphStartLine(doc, lineIndexAt(doc, span.start));
+  const paragraphStart = doc.lines[paragraphLine].start;
+  const head = doc.text.slice(Math.max(paragraphStart, span.start - HEAD_CHARS), span.start);
+  const previous = previousNonBlank(doc, paragraphLine - 1);
+  if (instructionQuotes(head, previous && endsWithColon(previous.text) ? previous : undefined)) return false;
 
   const tail = doc.text.slice(span.end, Math.min(doc.text.length, span.end + 600));
   const stop = /[.!?](?=\s|$)|\n\s*\n/.exec(tail);
@@ -78,15 +90,82 @@ export function isSendersStatement(doc: NoticeText, span: Span): boolean {
   return answer.length > 0 && AFFIRMATIVE.test(answer[0].text);
 }
 
-function paragraphStartOf(doc: NoticeText, lineIndex: number): number {
-  let i = lineIndex;
-  while (i > 0 && !doc.lines[i - 1].blank && !isPromptLine(doc.lines[i - 1])) i--;
-  return doc.lines[i].start;
+/**
+ * Whether an instruction in the text before a statement quotes it: `head` is the statement's paragraph up to it,
+ * `previous` the line before the paragraph when it ends in ":" ("Include the following statement:\n\n...").
+ * Only the last INSTRUCTION_REACH characters of each line can hold the instruction, so only those are searched;
+ * the quotes on the instruction's line are counted over the whole line.
+ */
+function instructionQuotes(head: string, previous: Line | undefined): boolean {
+  const reach = INSTRUCTION_REACH + INSTRUCTION_MAX + 1;
+  const before = previous ? previous.text.slice(-reach) : undefined;
+  const lead = before !== undefined ? `${before}\n${head}` : head;
+  const at = instructionIndex(lead);
+  if (at < 0) return false;
+  const lineStart = lead.lastIndexOf('\n', at) + 1;
+  if (previous && before !== undefined && at < before.length) {
+    return quotedByInstruction(lineQuotes(previous) + quoteCount(lead.slice(before.length + 1)));
+  }
+  return quotedByInstruction(quoteCount(lead.slice(lineStart)));
 }
+
+/** The first instruction in `lead` followed by at most one line break and INSTRUCTION_REACH characters a line. */
+function instructionIndex(lead: string): number {
+  const lastBreak = lead.lastIndexOf('\n');
+  const breakBefore = lastBreak > 0 ? lead.lastIndexOf('\n', lastBreak - 1) : -1;
+  const fits = (end: number): boolean =>
+    end > lastBreak
+      ? lead.length - end <= INSTRUCTION_REACH
+      : end > breakBefore && lastBreak - end <= INSTRUCTION_REACH && lead.length - lastBreak - 1 <= INSTRUCTION_REACH;
+  const lastLineFits = lastBreak >= 0 && lead.length - lastBreak - 1 <= INSTRUCTION_REACH;
+  const firstEnd = lastLineFits
+    ? Math.max(breakBefore + 1, lastBreak - INSTRUCTION_REACH)
+    : lead.length - INSTRUCTION_REACH;
+  INSTRUCTION.lastIndex = Math.max(0, firstEnd - INSTRUCTION_MAX);
+  for (let m = INSTRUCTION.exec(lead); m; m = INSTRUCTION.exec(lead)) {
+    if (fits(m.index + m[0].length)) return m.index;
+    INSTRUCTION.lastIndex = m.index + 1;
+  }
+  return -1;
+}
+
+function endsWithColon(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return text[i] === ':';
+}
+
+/**
+ * The first line of the paragraph holding line `lineIndex`: the paragraph runs back to a blank line or a form's
+ * prompt. Computed for the whole text once, so that many statements in one long paragraph do not each walk it.
+ */
+function paragraphStartLine(doc: NoticeText, lineIndex: number): number {
+  let starts = paragraphStarts.get(doc);
+  if (!starts) {
+    starts = new Int32Array(doc.lines.length);
+    for (let i = 1; i < doc.lines.length; i++) {
+      const above = doc.lines[i - 1];
+      starts[i] = above.blank || isPromptLine(above) ? i : starts[i - 1];
+    }
+    paragraphStarts.set(doc, starts);
+  }
+  return starts[lineIndex];
+}
+const paragraphStarts = new WeakMap<NoticeText, Int32Array>();
 
 function previousNonBlank(doc: NoticeText, from: number): Line | undefined {
   for (let i = from; i >= 0 && i > from - 3; i--) if (!doc.lines[i].blank) return doc.lines[i];
   return undefined;
+}
+
+const QUOTE = /"|(?<![A-Za-z])'|'(?![A-Za-z])/g;
+
+function quoteCount(text: string): number {
+  return text.match(QUOTE)?.length ?? 0;
+}
+
+function lineQuotes(line: Line): number {
+  return (line.quotes ??= quoteCount(line.text));
 }
 
 /**
@@ -94,7 +173,6 @@ function previousNonBlank(doc: NoticeText, from: number): Line | undefined {
  * "I have ...') or follows it bare; when the quotes are balanced the sender quoted the instruction and then
  * made the statement themselves ('Also "include the following statement:" I swear ...').
  */
-function quotedByInstruction(instructionLine: string): boolean {
-  const quotes = instructionLine.match(/"|(?<![A-Za-z])'|'(?![A-Za-z])/g)?.length ?? 0;
+function quotedByInstruction(quotes: number): boolean {
   return quotes === 0 || quotes % 2 === 1;
 }

@@ -11,6 +11,9 @@ export interface Line {
   /** The line was wrapped in Markdown emphasis: new-style forms print their prompts and affirmations bold. */
   bold: boolean;
   blank: boolean;
+  /** Memos of what the checklist asks of a line more than once: whether it is a form's prompt, its quote count. */
+  prompt?: boolean;
+  quotes?: number;
 }
 
 /**
@@ -20,13 +23,11 @@ export interface Line {
 export interface NoticeText {
   raw: string;
   text: string;
-  map: number[];
+  map: Int32Array;
   lines: Line[];
 }
 
-const LINE_PREFIX = /^[ \t\u00a0\u3000]*(?:>[ \t\u00a0]*){0,4}(?:#{1,6}[ \t]+)?(?:(?:[-+•·§o]|=>)[ \t\u00a0]+)?/;
-const SPACE_LIKE = /[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]/;
-const DROPPED = /[\u200b-\u200d\ufeff\u00ad]/;
+const LINE_PREFIX = /[ \t\u00a0\u3000]*(?:>[ \t\u00a0]*){0,4}(?:#{1,6}[ \t]+)?(?:(?:[-+•·§o]|=>)[ \t\u00a0]+)?/y;
 const ENTITIES: ReadonlyArray<[string, string]> = [
   ['&amp;', '&'],
   ['&nbsp;', ' '],
@@ -36,63 +37,117 @@ const ENTITIES: ReadonlyArray<[string, string]> = [
   ['&#39;', "'"],
 ];
 const QUOTES: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\uff1a': ':' };
+const BREAK_TAG = /^<br\s*\/?>/i;
+const ESCAPABLE = new Set([...'.-*_#()[]!']);
 
+/** Tab, no-break and the Unicode spaces: read as a plain space. */
+function spaceLike(c: number): boolean {
+  return c === 0x09 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/** Zero-width characters, the byte-order mark and the soft hyphen: dropped. */
+function dropped(c: number): boolean {
+  return (c >= 0x200b && c <= 0x200d) || c === 0xfeff || c === 0xad;
+}
+
+/**
+ * One pass over the input, each character looked at a bounded number of times; the text is built from unchanged
+ * runs sliced from the input and the offsets kept in a typed array, so a megabyte costs no more per KB than a page.
+ */
 export function normalise(raw: string): NoticeText {
-  const out: string[] = [];
-  const map: number[] = [];
-  const bolds: boolean[] = [];
-  const push = (ch: string, at: number): void => {
-    out.push(ch);
-    map.push(at);
+  const parts: string[] = [];
+  const map = new Int32Array(raw.length + 1);
+  let length = 0;
+  let run = -1; // start of the current run of characters copied unchanged
+  const flush = (to: number): void => {
+    if (run >= 0 && to > run) parts.push(raw.slice(run, to));
+    run = -1;
   };
+  const keep = (at: number): void => {
+    if (run < 0) run = at;
+    map[length++] = at;
+  };
+  const put = (ch: string, at: number): void => {
+    flush(at);
+    parts.push(ch);
+    map[length++] = at;
+  };
+  const bolds: boolean[] = [];
 
   let lineStart = 0;
   while (lineStart <= raw.length) {
     let lineEnd = raw.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = raw.length;
-    const rawLine = raw.slice(lineStart, lineEnd);
-    const prefix = LINE_PREFIX.exec(rawLine)?.[0].length ?? 0;
-    const body = rawLine.slice(prefix).trimEnd();
-    bolds.push(/^(\*\*|__)\S/.test(body) || /^\*[^*\s].*\*$/.test(body));
+    LINE_PREFIX.lastIndex = lineStart;
+    const prefix = LINE_PREFIX.exec(raw)?.[0].length ?? 0;
+    bolds.push(isEmphasised(raw, lineStart + prefix, lineEnd));
 
     for (let i = lineStart + prefix; i < lineEnd; i++) {
-      const ch = raw[i];
-      if (ch === '\r' || ch === '*' || DROPPED.test(ch)) continue;
-      if (ch === '_' && (raw[i + 1] === '_' || raw[i - 1] === '_')) continue;
-      if (ch === '\\' && i + 1 < lineEnd && /[.\-*_#()[\]!]/.test(raw[i + 1])) continue;
-      if (ch === '&') {
+      const c = raw.charCodeAt(i);
+      if (c === 0x0d || c === 0x2a /* * */ || dropped(c)) {
+        flush(i);
+        continue;
+      }
+      if (c === 0x5f /* _ */ && (raw.charCodeAt(i + 1) === 0x5f || raw.charCodeAt(i - 1) === 0x5f)) {
+        flush(i);
+        continue;
+      }
+      if (c === 0x5c /* \ */ && i + 1 < lineEnd && ESCAPABLE.has(raw[i + 1])) {
+        flush(i);
+        continue;
+      }
+      if (c === 0x26 /* & */) {
         const entity = ENTITIES.find(([name]) => raw.startsWith(name, i));
         if (entity) {
-          push(entity[1], i);
+          put(entity[1], i);
           i += entity[0].length - 1;
           continue;
         }
       }
-      if (ch === '<' && /^<br\s*\/?>/i.test(raw.slice(i, i + 6))) {
-        i = raw.indexOf('>', i);
-        continue;
+      if (c === 0x3c /* < */) {
+        if (BREAK_TAG.test(raw.slice(i, i + 6))) {
+          flush(i);
+          i = raw.indexOf('>', i);
+          continue;
+        }
       }
-      push(SPACE_LIKE.test(ch) ? ' ' : (QUOTES[ch] ?? ch), i);
+      if (spaceLike(c)) put(' ', i);
+      else if (c >= 0x2018) {
+        const quote = QUOTES[raw[i]];
+        if (quote) put(quote, i);
+        else keep(i);
+      } else keep(i);
     }
+    flush(lineEnd);
     if (lineEnd >= raw.length) break;
-    push('\n', lineEnd);
+    put('\n', lineEnd);
     lineStart = lineEnd + 1;
   }
 
-  const text = out.join('');
+  const text = parts.join('');
   const lines: Line[] = [];
   let at = 0;
-  text.split('\n').forEach((lineText, index) => {
-    lines.push({
-      text: lineText,
-      start: at,
-      end: at + lineText.length,
-      bold: bolds[index] ?? false,
-      blank: lineText.trim() === '',
-    });
-    at += lineText.length + 1;
-  });
-  return { raw, text, map, lines };
+  let index = 0;
+  while (at <= text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const lineText = text.slice(at, end);
+    lines.push({ text: lineText, start: at, end, bold: bolds[index] ?? false, blank: lineText.trim() === '' });
+    index++;
+    at = end + 1;
+  }
+  return { raw, text, map: map.subarray(0, length), lines };
+}
+
+/** New-style forms print their prompts and affirmations bold: "**...", "__...", or "*...*" around the line. */
+function isEmphasised(raw: string, from: number, to: number): boolean {
+  let end = to;
+  while (end > from && /\s/.test(raw[end - 1])) end--;
+  if (end - from < 2) return false;
+  const a = raw[from];
+  const b = raw[from + 1];
+  if ((a === '*' || a === '_') && b === a && end - from >= 3 && !/\s/.test(raw[from + 2])) return true;
+  return a === '*' && b !== '*' && !/\s/.test(b) && raw[end - 1] === '*' && end - from >= 3;
 }
 
 /** The raw input behind a normalised span, trimmed: a verbatim substring of what the sender wrote. */

@@ -128,6 +128,14 @@ describe('sign-in delays', () => {
     expect((await signInAs(url, someEmail(), 'a-guess', from(someAddress()))).status).toBe(401);
   });
 
+  it('lets staff behind one address sign in at the same moment', async () => {
+    const { url } = await api({});
+    const office = someAddress();
+    const staff = await Promise.all([1, 2, 3, 4].map(() => createStaff(client, 'viewer')));
+    const answers = await Promise.all(staff.map((s) => signInAs(url, s.email, s.password, from(office))));
+    expect(answers.map((a) => a.status)).toEqual([303, 303, 303, 303]);
+  });
+
   it('counts the addresses of one IPv6 /64 as one client', async () => {
     const { url } = await api(SLOW);
     const [a, b] = [randomBytes(2).readUInt16BE(), randomBytes(2).readUInt16BE() & 0xfffe];

@@ -100,7 +100,7 @@ export class LoginThrottle {
       );
       const rows = await m.query<{ key: string; failures: number; forgotten: boolean; waitMs: number }[]>(
         `SELECT key, failures, updated_at < now() - make_interval(hours => $2) AS forgotten,
-                GREATEST(0, ceil(extract(epoch FROM next_allowed_at - now()) * 1000))::int AS "waitMs"
+                GREATEST(0, ceil(extract(epoch FROM next_allowed_at - clock_timestamp()) * 1000))::int AS "waitMs"
          FROM login_attempts WHERE key = ANY($1) ORDER BY key FOR UPDATE`,
         [ids, LOGIN_FAILURE_MEMORY_HOURS],
       );
@@ -110,9 +110,14 @@ export class LoginThrottle {
       const delays = rows.map((r, i) =>
         loginDelayMs(failures[i], { ...this.policy, maxDelayMs: sorted.find((k) => k.key === r.key)!.maxDelayMs }),
       );
+      // now() is when this transaction began, maybe before a parallel one that held the lock committed: a free
+      // failure leaves the time alone, and a delay runs from the clock, or parallel sign-ins would wait on each other.
       await m.query(
         `UPDATE login_attempts a
-         SET failures = v.failures, next_allowed_at = now() + make_interval(secs => v.delay_ms / 1000.0), updated_at = now()
+         SET failures = v.failures, updated_at = now(),
+             next_allowed_at = CASE WHEN v.delay_ms > 0
+                                    THEN clock_timestamp() + make_interval(secs => v.delay_ms / 1000.0)
+                                    ELSE a.next_allowed_at END
          FROM unnest($1::text[], $2::int[], $3::int[]) AS v(key, failures, delay_ms) WHERE a.key = v.key`,
         [rows.map((r) => r.key), failures, delays],
       );

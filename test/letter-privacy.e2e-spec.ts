@@ -110,7 +110,7 @@ describe('SMTP refusals keep the recipient address out of logs, failed jobs and 
     const local = address.split('@')[0];
     for (const text of [
       job!.failedReason,
-      ...job!.stacktrace,
+      ...(job!.stacktrace ?? []),
       (await letter(letterId)).last_error ?? '',
       ...logger.lines,
       ...written,

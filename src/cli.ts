@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { StaffAccountError, StaffAuthService } from './auth/staff-auth.service';
 import { StaffRole } from './auth/staff-user.entity';
 import { checkNotice } from './checklist';
-import { appConfig, mailConfig, takedownConfig } from './core/config';
+import { appConfig, lettersConfig, mailConfig, takedownConfig } from './core/config';
 import { AppEnv } from './core/config/app.config';
 import { DatabaseEnv } from './core/config/database-env';
 import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
@@ -177,7 +177,7 @@ async function renderLetter(args: string[], io: CliOutput): Promise<number> {
   const reference = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
   if (!name || !reference) throw new UsageError('render-letter needs a letter NAME and --case REFERENCE.');
   const app = appConfig();
-  const letters = new LettersService(new TemplateRenderer(), new OutboxService(), app, mailConfig());
+  const letters = new LettersService(new TemplateRenderer(), new OutboxService(), app, mailConfig(), lettersConfig());
   const letter = await withDatabase((ds) => {
     const takedown = takedownConfig();
     const site = takedown.siteAdapter === 'webhook' ? new WebhookAdapter(takedown) : new CatalogAdapter(ds, app);

@@ -101,6 +101,8 @@ export interface CaseDetail {
     lastError: string | null;
     createdAt: Date;
     sentAt: Date | null;
+    /** Held by the per-recipient letter cap until then (kept once sent). */
+    heldUntil: Date | null;
   }[];
   inbound: {
     id: string;
@@ -186,7 +188,8 @@ export class CaseDetailService {
       ),
       db.query<CaseDetail['letters']>(
         `SELECT id, kind, recipient, subject, text, status, attempts, last_error AS "lastError",
-                created_at AS "createdAt", sent_at AS "sentAt"
+                created_at AS "createdAt", sent_at AS "sentAt",
+                held_until AS "heldUntil"
          FROM letters WHERE case_id = $1 ORDER BY created_at, id`,
         [c.id],
       ),

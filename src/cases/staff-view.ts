@@ -313,6 +313,7 @@ const ACTION_LABELS: Record<string, string> = {
   'letter.recorded': 'Letter recorded',
   'letter.sent': 'Letter sent',
   'letter.failed': 'Letter failed',
+  'letter.held': 'Letter held by the per-recipient cap',
   'notice.received': 'Notice received',
   'notice.revised': 'Notice revised',
   'notice.counter_notice': 'Counter-notice received',

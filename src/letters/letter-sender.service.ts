@@ -1,14 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type MailConfig, mailConfig } from '../core/config';
-import { MailTransport } from '../core/mail/mail-transport';
+import {
+  type AppConfig,
+  appConfig,
+  type LettersConfig,
+  lettersConfig,
+  type MailConfig,
+  mailConfig,
+} from '../core/config';
+import { MailTransport, type OutgoingMail } from '../core/mail/mail-transport';
 import { classifySmtpFailure, describeSmtpFailure } from '../core/mail/smtp-failure';
+import { TemplateRenderer } from '../core/templates/template-renderer';
 import { LetterStatus } from './letter.entity';
 import { NO_RECIPIENT } from './letters.service';
+import { recipientKey } from './recipient-cap';
+import { letterMessageId } from './threading';
 
 interface LetterRow {
   id: string;
   reference: string;
+  created_at: Date;
   recipient: string | null;
   subject: string;
   text: string;
@@ -27,6 +38,19 @@ interface LetterRow {
  */
 export const LETTER_LEASE_SECONDS = 5 * 60;
 
+/** First key of the advisory lock that makes one release of a recipient's held letters at a time. */
+const RELEASE_LOCK = 0x1e77e5;
+
+/** How many earlier Message-IDs a digest names in References, as threadFor trims a case's chain. */
+const DIGEST_REFERENCES = 20;
+
+/** The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case. */
+const CLAIMED_LETTER = `SELECT l.id, c.reference, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
+         l.in_reply_to, l."references", l.claimed_until::text AS lease
+       FROM claimed l JOIN cases c ON c.id = l.case_id`;
+const CLAIM_RETURNING = `RETURNING l.id, l.case_id, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
+         l.in_reply_to, l."references", l.claimed_until`;
+
 export type SendResult =
   | { outcome: 'sent'; messageId: string }
   /** Nothing to do: the letter was already sent or failed, or is gone. */
@@ -36,7 +60,9 @@ export type SendResult =
   /** A temporary failure, recorded; the letter stays queued for the next try. */
   | { outcome: 'retry'; reason: string }
   /** Another worker is sending it right now. */
-  | { outcome: 'busy' };
+  | { outcome: 'busy' }
+  /** Held by the per-recipient cap: nothing is sent before `until`. */
+  | { outcome: 'held'; until: Date };
 
 /**
  * Sends one recorded letter, once. The letter is claimed with a lease (claimed_until) in one short statement; the
@@ -52,6 +78,11 @@ export type SendResult =
  * transport's timeouts so that it does not), another worker may send the letter too, and the late sender records
  * nothing. Either copy carries the same Message-ID (fixed when the letter was recorded), so receiving servers and
  * clients that drop duplicate Message-IDs show it once, and the two copies thread as one.
+ *
+ * A letter held by the per-recipient cap (held_until) is not sent before its time. Then the first of the
+ * recipient's held letters to be taken up claims all of them whose time has come, under an advisory lock per
+ * recipient so that two releases cannot split them, and sends them as one digest: one mail for the lot, each
+ * letter recorded sent (or failed) with it.
  */
 @Injectable()
 export class LetterSenderService {
@@ -61,98 +92,193 @@ export class LetterSenderService {
     private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
     @Inject(mailConfig.KEY) private readonly mail: MailConfig,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(lettersConfig.KEY) private readonly letters: LettersConfig,
+    private readonly templates: TemplateRenderer,
   ) {}
 
   /** `lastTry`: a temporary failure is final, and marks the letter failed. */
   async send(letterId: string, { lastTry = false }: { lastTry?: boolean } = {}): Promise<SendResult> {
     const letter = await this.claim(letterId);
-    if (!letter) {
-      // Nothing claimed: the letter is done with, gone, or leased to another sender right now.
-      const [row] = await this.dataSource.query<{ status: LetterStatus }[]>(
-        `SELECT status FROM letters WHERE id = $1`,
-        [letterId],
-      );
-      if (!row) return { outcome: 'skipped', status: 'missing' };
-      return row.status === LetterStatus.Queued ? { outcome: 'busy' } : { outcome: 'skipped', status: row.status };
+    if (letter) return this.deliver([letter], lastTry);
+    // Nothing claimed: the letter is held, done with, gone, or leased to another sender right now.
+    const [row] = await this.dataSource.query<{ status: LetterStatus; held_until: Date | null; due: boolean }[]>(
+      `SELECT status, held_until, held_until <= now() AS due FROM letters WHERE id = $1`,
+      [letterId],
+    );
+    if (!row) return { outcome: 'skipped', status: 'missing' };
+    if (row.status !== LetterStatus.Queued) return { outcome: 'skipped', status: row.status };
+    if (row.held_until && !row.due) return { outcome: 'held', until: row.held_until };
+    if (row.held_until) {
+      const released = await this.claimReleased(letterId);
+      if (released.length > 0) return this.deliver(released, lastTry);
     }
-    if (!letter.recipient) return this.markFailed(letter, NO_RECIPIENT);
+    return { outcome: 'busy' };
+  }
 
+  /** Sends the claimed letters, all to one recipient: one as itself, several as one digest. Records the outcome. */
+  private async deliver(letters: LetterRow[], lastTry: boolean): Promise<SendResult> {
+    const [first] = letters;
+    if (!first.recipient) return this.markFailed(letters, NO_RECIPIENT);
+    const mail = letters.length === 1 ? this.single(first) : this.digest(letters);
     try {
-      await this.transport.send({
-        from: this.mail.from,
-        to: letter.recipient,
-        subject: letter.subject,
-        text: letter.text,
-        html: letter.html,
-        messageId: letter.message_id,
-        inReplyTo: letter.in_reply_to ?? undefined,
-        references: letter.references,
-        headers: {
-          'Auto-Submitted': 'auto-generated',
-          // Asks Exchange and Outlook not to answer with out-of-office replies.
-          'X-Auto-Response-Suppress': 'All',
-          'X-Takedown-Case': letter.reference,
-        },
-      });
+      await this.transport.send(mail);
     } catch (error) {
       const reason = describeSmtpFailure(error);
-      if (classifySmtpFailure(error) === 'permanent' || lastTry) return this.markFailed(letter, reason);
-      this.logger.warn(`Letter ${letter.id} (${letter.reference}) not sent, will retry: ${reason}`);
-      await this.record(letter, `attempts = attempts + 1, last_error = $4, claimed_until = NULL`, null, [reason]);
+      if (classifySmtpFailure(error) === 'permanent' || lastTry) return this.markFailed(letters, reason);
+      this.logger.warn(`${this.describe(letters)} not sent, will retry: ${reason}`);
+      await this.record(letters, `attempts = attempts + 1, last_error = $5, claimed_until = NULL`, null, {}, [reason]);
       return { outcome: 'retry', reason };
     }
     await this.record(
-      letter,
+      letters,
       `status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, claimed_until = NULL`,
       'letter.sent',
+      letters.length > 1 ? { digest: { messageId: mail.messageId, letters: letters.length } } : {},
     );
-    return { outcome: 'sent', messageId: letter.message_id };
+    return { outcome: 'sent', messageId: mail.messageId };
   }
 
-  /** Leases the letter if it is queued and nobody holds a live lease on it; an expired lease counts as none. */
+  private single(letter: LetterRow): OutgoingMail {
+    return {
+      from: this.mail.from,
+      to: letter.recipient ?? '',
+      subject: letter.subject,
+      text: letter.text,
+      html: letter.html,
+      messageId: letter.message_id,
+      inReplyTo: letter.in_reply_to ?? undefined,
+      references: letter.references,
+      headers: { ...AUTOMATED_HEADERS, 'X-Takedown-Case': letter.reference },
+    };
+  }
+
+  /**
+   * The held letters of one recipient in one mail: why they waited, then each letter's subject and text. Its
+   * Message-ID is the first letter's, marked as a digest, so that a resend after a lost outcome is the same mail;
+   * References name the letters' own Message-IDs, so that a reply threads to one of their cases.
+   */
+  private digest(letters: LetterRow[]): OutgoingMail {
+    const references = [...new Set(letters.map((l) => l.reference))];
+    const rendered = this.templates.letter('digest', {
+      site: { name: this.app.siteName, url: this.app.publicUrl },
+      agent: this.app.agent,
+      count: letters.length,
+      cap: this.letters.capPerRecipient,
+      windowMinutes: this.letters.capWindowMinutes,
+      letters: letters.map((l) => ({ reference: l.reference, subject: l.subject, text: l.text })),
+    });
+    return {
+      from: this.mail.from,
+      to: letters[0].recipient ?? '',
+      ...rendered,
+      messageId: letterMessageId(`digest-${letters[0].id}`, this.mail.from),
+      references: letters.map((l) => l.message_id).slice(-DIGEST_REFERENCES),
+      headers: { ...AUTOMATED_HEADERS, 'X-Takedown-Case': references.join(', ') },
+    };
+  }
+
+  /**
+   * Claims, for the release of `letterId`, every held letter of its recipient whose time has come and that nobody
+   * holds a live lease on, provided `letterId` is one of them. The advisory lock per recipient makes concurrent
+   * releases (each held letter's job comes back at the same moment) take turns: the first takes them all, the
+   * others find them leased.
+   */
+  private async claimReleased(letterId: string): Promise<LetterRow[]> {
+    return this.dataSource.transaction(async (m) => {
+      const [lead] = await m.query<{ recipient: string | null }[]>(`SELECT recipient FROM letters WHERE id = $1`, [
+        letterId,
+      ]);
+      if (!lead?.recipient) return [];
+      await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [RELEASE_LOCK, recipientKey(lead.recipient)]);
+      return m.query<LetterRow[]>(
+        `WITH lead AS (
+           SELECT recipient FROM letters WHERE id = $1 AND status = 'queued' AND held_until <= now()
+             AND (claimed_until IS NULL OR claimed_until < now())),
+         claimed AS (
+           UPDATE letters l SET claimed_until = now() + make_interval(secs => $2)
+           FROM lead
+           WHERE l.status = 'queued' AND l.held_until IS NOT NULL AND l.held_until <= now()
+             AND lower(l.recipient) = lower(lead.recipient)
+             AND (l.claimed_until IS NULL OR l.claimed_until < now())
+           ${CLAIM_RETURNING})
+         ${CLAIMED_LETTER} ORDER BY l.created_at, l.id`,
+        [letterId, LETTER_LEASE_SECONDS],
+      );
+    });
+  }
+
+  private describe(letters: LetterRow[]): string {
+    const [first] = letters;
+    return letters.length === 1
+      ? `Letter ${first.id} (${first.reference})`
+      : `Digest of ${letters.length} letters (${first.id} and others)`;
+  }
+
+  /**
+   * Leases the letter if it is queued, not held, and nobody holds a live lease on it; an expired lease counts as
+   * none. A held letter, even one whose time has come, goes through claimReleased with its recipient's others.
+   */
   private async claim(letterId: string): Promise<LetterRow | undefined> {
     // A CTE, because TypeORM answers a bare UPDATE ... RETURNING with [rows, count] rather than rows.
     const [letter] = await this.dataSource.query<LetterRow[]>(
       `WITH claimed AS (
-         UPDATE letters SET claimed_until = now() + make_interval(secs => $2)
-         WHERE id = $1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < now())
-         RETURNING id, case_id, recipient, subject, text, html, message_id, in_reply_to, "references", claimed_until)
-       SELECT l.id, c.reference, l.recipient, l.subject, l.text, l.html, l.message_id, l.in_reply_to,
-              l."references", l.claimed_until::text AS lease
-       FROM claimed l JOIN cases c ON c.id = l.case_id`,
+         UPDATE letters l SET claimed_until = now() + make_interval(secs => $2)
+         WHERE id = $1 AND status = 'queued' AND held_until IS NULL
+           AND (claimed_until IS NULL OR claimed_until < now())
+         ${CLAIM_RETURNING})
+       ${CLAIMED_LETTER}`,
       [letterId, LETTER_LEASE_SECONDS],
     );
     return letter;
   }
 
   /**
-   * Updates the letter with `set`, guarded by `claimed_until = $2` (our lease), and writes the outcome (`action`)
-   * to the case's audit log in the same statement; extra parameters follow from $4. A lease that ran out meanwhile
-   * belongs to another sender now, and this one records nothing.
+   * Updates the letters with `set`, each guarded by `claimed_until` = its lease, and writes the outcome (`action`,
+   * with `detail`) to each one's case audit log in the same statement; extra parameters follow from $5. A lease
+   * that ran out meanwhile belongs to another sender now, and this one records nothing for that letter.
    */
-  private async record(letter: LetterRow, set: string, action: string | null, params: unknown[] = []): Promise<void> {
+  private async record(
+    letters: LetterRow[],
+    set: string,
+    action: string | null,
+    detail: object = {},
+    params: unknown[] = [],
+  ): Promise<void> {
     const [row] = await this.dataSource.query<{ n: number }[]>(
       `WITH changed AS (
-         UPDATE letters SET ${set} WHERE id = $1 AND claimed_until = $2::timestamptz
-         RETURNING id, case_id, kind, last_error),
+         UPDATE letters l SET ${set}
+         FROM unnest($1::uuid[], $2::text[]) AS c(id, lease)
+         WHERE l.id = c.id AND l.claimed_until = c.lease::timestamptz
+         RETURNING l.id, l.case_id, l.kind, l.last_error),
        logged AS (
          INSERT INTO audit_events (case_id, actor, action, detail)
-         SELECT case_id, 'worker', $3::text, jsonb_build_object('letter', id, 'kind', kind, 'error', last_error)
+         SELECT case_id, 'worker', $3::text,
+                jsonb_build_object('letter', id, 'kind', kind, 'error', last_error) || $4::jsonb
          FROM changed WHERE $3::text IS NOT NULL)
        SELECT count(*)::int AS n FROM changed`,
-      [letter.id, letter.lease, action, ...params],
+      [letters.map((l) => l.id), letters.map((l) => l.lease), action, JSON.stringify(detail), ...params],
     );
-    if (row.n === 0) this.logger.warn(`Lease lost on letter ${letter.id} (${letter.reference}); recorded nothing`);
+    if (row.n < letters.length) {
+      this.logger.warn(`Lease lost on ${this.describe(letters)}; recorded nothing for ${letters.length - row.n}`);
+    }
   }
 
-  private async markFailed(letter: LetterRow, reason: string): Promise<SendResult> {
-    this.logger.warn(`Letter ${letter.id} failed: ${reason}`);
+  private async markFailed(letters: LetterRow[], reason: string): Promise<SendResult> {
+    this.logger.warn(`${this.describe(letters)} failed: ${reason}`);
     await this.record(
-      letter,
-      `status = 'failed', attempts = attempts + 1, last_error = $4, claimed_until = NULL`,
+      letters,
+      `status = 'failed', attempts = attempts + 1, last_error = $5, claimed_until = NULL`,
       'letter.failed',
+      {},
       [reason],
     );
     return { outcome: 'failed', reason };
   }
 }
+
+const AUTOMATED_HEADERS = {
+  'Auto-Submitted': 'auto-generated',
+  // Asks Exchange and Outlook not to answer with out-of-office replies.
+  'X-Auto-Response-Suppress': 'All',
+};

@@ -19,6 +19,8 @@ export enum LetterStatus {
 }
 
 @Entity('letters')
+/** The held letters, for their release (and for a reconciler: a held letter is owed only from held_until on). */
+@Index('letters_held', ['heldUntil'], { where: "status = 'queued' AND held_until IS NOT NULL" })
 export class Letter {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Index() @Column('uuid') caseId!: string;
@@ -44,4 +46,10 @@ export class Letter {
   @Column('timestamptz', { nullable: true }) sentAt!: Date | null;
   /** While a sender has the letter: set when it claims it, cleared when it records the outcome, or it runs out. */
   @Column('timestamptz', { nullable: true }) claimedUntil!: Date | null;
+  /**
+   * Held by the per-recipient cap (letters.config.ts): a queued letter is not sent before this time, and then goes
+   * out together with the recipient's other held letters in one digest. Kept once sent, as the record of the wait.
+   * A queued letter with held_until still ahead is waiting on purpose, not lost.
+   */
+  @Column('timestamptz', { nullable: true }) heldUntil!: Date | null;
 }

@@ -3,11 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../cases/audit';
 import { isValidEmail } from '../checklist';
 import { EntityManager } from 'typeorm';
-import { type AppConfig, appConfig, type MailConfig, mailConfig } from '../core/config';
+import {
+  type AppConfig,
+  appConfig,
+  type LettersConfig,
+  lettersConfig,
+  type MailConfig,
+  mailConfig,
+} from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { LetterKind, LetterStatus } from './letter.entity';
+import { holdUntil } from './recipient-cap';
 import { letterMessageId, threadFor } from './threading';
 
 export interface LetterCase {
@@ -34,6 +42,7 @@ export const NO_RECIPIENT = 'No recipient address: the letter cannot be sent';
 /**
  * Renders a letter from templates/mail and records it once per dedupe key, with its Message-ID, its place in
  * the case's thread and, in the same transaction, its send job in the outbox. Sending is the mail worker's job.
+ * A letter beyond the recipient's cap (recipient-cap.ts) is recorded held, with the time it may go.
  */
 @Injectable()
 export class LettersService {
@@ -42,6 +51,7 @@ export class LettersService {
     private readonly outbox: OutboxService,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(mailConfig.KEY) private readonly mail: MailConfig,
+    @Inject(lettersConfig.KEY) private readonly letters: LettersConfig,
   ) {}
 
   /** The letter as the pipeline renders it: `context` is what the letter adds to the site, agent and case. */
@@ -113,6 +123,18 @@ export class LettersService {
       kind,
       ...(recipient ? {} : { unsendable: given ? 'invalid recipient' : 'no recipient' }),
     });
+    const held = recipient ? await holdUntil(manager, this.letters, kase.id, recipient) : undefined;
+    if (held) {
+      await manager.query(`UPDATE letters SET held_until = $2 WHERE id = $1`, [id, held]);
+      await audit(manager, kase.id, 'system', 'letter.held', {
+        letter: id,
+        kind,
+        until: held.toISOString(),
+        cap: this.letters.capPerRecipient,
+        windowMinutes: this.letters.capWindowMinutes,
+      });
+    }
+    // A held letter's job is enqueued all the same: the sender finds it held and waits until then.
     if (recipient) {
       await this.outbox.enqueue(manager, [{ queue: QueueName.Mail, name: JobName.SendLetter, data: { letterId: id } }]);
     }

@@ -28,6 +28,16 @@ export class MailProcessor extends WorkerHost {
         // Failures are recorded on the letter by now; these throws only tell BullMQ whether to try again.
         if (result.outcome === 'failed') throw new UnrecoverableError(result.reason);
         if (result.outcome === 'retry') throw new Error(result.reason);
+        if (result.outcome === 'held') {
+          const held = `Letter ${item.data.letterId} is held by the per-recipient cap until ${result.until.toISOString()}`;
+          // Waits for the release without spending an attempt. Not before a second from now: a worker whose clock
+          // is ahead of Postgres's would otherwise spin until the database agrees the time has come.
+          if (token) {
+            await job.moveToDelayed(Math.max(result.until.getTime(), Date.now() + 1_000), token);
+            throw new DelayedError(held);
+          }
+          throw new Error(held);
+        }
         if (result.outcome === 'busy') {
           const busy = `Letter ${item.data.letterId} is being sent by another worker`;
           // Failing the last attempt would leave the letter queued with no job. Re-adding it is no answer: the job

@@ -21,6 +21,8 @@ export function applyTestEnv(overrides: Record<string, string> = {}): void {
     TAKEDOWN_REQUIRE_APPROVAL: 'false',
     SWEEP_EVERY_SECONDS: '2',
     FORM_RATE_LIMIT: '1000',
+    // Tests file many notices from one address; test/letter-cap.e2e-spec.ts sets its own cap.
+    LETTER_CAP_PER_RECIPIENT: '10000',
     LOG_LEVEL: 'warn',
     ...overrides,
   });

@@ -6,12 +6,14 @@ export * from './intake.config';
 export * from './mail.config';
 export * from './sla.config';
 export * from './auth.config';
+export * from './letters.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
+import { lettersConfig } from './letters.config';
 import { mailConfig } from './mail.config';
 import { redisConfig } from './redis.config';
 import { slaConfig } from './sla.config';
@@ -27,6 +29,7 @@ export function assertConfig(): void {
     intakeConfig,
     mailConfig,
     slaConfig,
+    lettersConfig,
     authConfig,
   ])
     load();

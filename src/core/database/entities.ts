@@ -12,6 +12,7 @@ import { ReportedLink } from '../../cases/reported-link.entity';
 import { EvidenceFile } from '../../email-intake/evidence-file.entity';
 import { InboundMessage } from '../../email-intake/inbound-message.entity';
 import { Letter } from '../../letters/letter.entity';
+import { LetterRecipientWindow } from '../../letters/letter-recipient-window.entity';
 import { IdempotencyKey } from '../../notices/idempotency-key.entity';
 import { Notice } from '../../notices/notice.entity';
 import { DownloadLink } from '../../site/download-link.entity';
@@ -30,6 +31,7 @@ export const ENTITIES = [
   Takedown,
   Referral,
   Letter,
+  LetterRecipientWindow,
   OutboxMessage,
   SoftwarePage,
   DownloadLink,

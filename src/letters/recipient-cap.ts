@@ -1,0 +1,62 @@
+import type { EntityManager } from 'typeorm';
+import type { LettersConfig } from '../core/config';
+
+/**
+ * The address as the cap counts it: lower-cased, and without a "+tag" in the local part, since jane+1@ and jane+2@
+ * reach one mailbox. (Providers that ignore dots, as Gmail does, are not folded: that is theirs, not the standard.)
+ */
+export function recipientKey(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return address.trim().toLowerCase();
+  const local = address.slice(0, at).trim();
+  const plus = local.indexOf('+');
+  return `${(plus > 0 ? local.slice(0, plus) : local).toLowerCase()}@${address
+    .slice(at + 1)
+    .trim()
+    .toLowerCase()}`;
+}
+
+/**
+ * Whether `recipient` has shown it is the sender of the case's notices, so that letters to it are not capped: the
+ * case was filed with an agency key and the address is one its notices came from, or any email notice from the
+ * address passed DMARC (its domain vouched for the From). The API's and the form's email field prove nothing, and
+ * neither does the status link: the API answers with it, so opening it shows no control of the mailbox.
+ */
+async function isVerifiedSender(m: EntityManager, caseId: string, recipient: string): Promise<boolean> {
+  const [row] = await m.query<{ verified: boolean }[]>(
+    `SELECT EXISTS (
+              SELECT 1 FROM cases c JOIN notices n ON n.case_id = c.id
+              WHERE c.id = $1 AND c.agency_id IS NOT NULL AND lower(n.sender_email) = lower($2))
+         OR EXISTS (
+              SELECT 1 FROM notices
+              WHERE lower(sender_email) = lower($2) AND channel = 'email' AND auth->>'dmarc' = 'pass')
+       AS verified`,
+    [caseId, recipient],
+  );
+  return row.verified;
+}
+
+/**
+ * Counts a letter just recorded for `recipient` against the cap, in the caller's transaction, and says until when
+ * it is held: undefined when it may go now. The count is one atomic upsert of the recipient's row: its row lock
+ * holds every other process counting for the same address until this transaction ends, so concurrent routings
+ * cannot both take the last place, and a transaction that rolls back takes its count with it.
+ */
+export async function holdUntil(
+  m: EntityManager,
+  config: LettersConfig,
+  caseId: string,
+  recipient: string,
+): Promise<Date | undefined> {
+  if (config.capPerRecipient === 0 || (await isVerifiedSender(m, caseId, recipient))) return undefined;
+  const [window] = await m.query<{ letters: number; window_end: Date }[]>(
+    `INSERT INTO letter_recipient_windows AS w (recipient, window_end, letters)
+     VALUES ($1, now() + make_interval(secs => $2), 1)
+     ON CONFLICT (recipient) DO UPDATE SET
+       letters = CASE WHEN w.window_end <= now() THEN 1 ELSE w.letters + 1 END,
+       window_end = CASE WHEN w.window_end <= now() THEN EXCLUDED.window_end ELSE w.window_end END
+     RETURNING letters, window_end`,
+    [recipientKey(recipient), config.capWindowSeconds],
+  );
+  return window.letters > config.capPerRecipient ? window.window_end : undefined;
+}

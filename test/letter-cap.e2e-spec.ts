@@ -1,0 +1,243 @@
+import 'reflect-metadata';
+import type { TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
+import type { DNSResolver } from 'mailauth';
+import { randomBytes } from 'node:crypto';
+import type { Client } from 'pg';
+import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
+import { WorkerModule } from '../src/worker.module';
+import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
+import { applyTestEnv, TEST_REDIS_URL } from './support/env';
+import { completeNoticeFrom, postJson } from './support/factories';
+import { drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { compose, completeNoticeText, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
+import { SmtpSink } from './support/smtp-sink';
+import { createStaff, signIn, type StaffFixture } from './support/staff';
+
+jest.setTimeout(180_000);
+
+/** Its own database: this file's workers relay and send every letter of it, and no other file's worker may. */
+const DATABASE_URL = isolatedDatabaseUrl('lettercap');
+const CAP = 5;
+/** Small, so that the test sees held letters released; long enough that 20 routings fall inside one window. */
+const WINDOW_MINUTES = 0.3;
+const INTAKE = 'dmca@example.com';
+/** A sender domain whose DNS lets 127.0.0.1 send for it (SPF) and publishes DMARC: its mail passes DMARC. */
+const PASS_DOMAIN = 'verified-sender.test';
+
+const resolver: DNSResolver = (name, rrtype) => {
+  const zone: Record<string, string[][]> = {
+    [`TXT ${PASS_DOMAIN}`]: [['v=spf1 ip4:127.0.0.1 ip6:::ffff:127.0.0.1 -all']],
+    [`TXT _dmarc.${PASS_DOMAIN}`]: [['v=DMARC1; p=reject']],
+  };
+  const answer = zone[`${rrtype} ${name.toLowerCase()}`];
+  return answer ? Promise.resolve(answer) : fakeResolver(name, rrtype);
+};
+
+async function startResolvingWorker(env: Record<string, string>): Promise<TestingModule> {
+  applyTestEnv(env);
+  const worker = await Test.createTestingModule({ imports: [WorkerModule] })
+    .overrideProvider(MAIL_DNS_RESOLVER)
+    .useValue(resolver)
+    .compile();
+  worker.useLogger(process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']);
+  await worker.init();
+  return worker;
+}
+
+interface LetterRow {
+  id: string;
+  case_id: string;
+  kind: string;
+  status: string;
+  held_until: Date | null;
+  sent_at: Date | null;
+  reference: string;
+  subject: string;
+}
+
+describe('the letter cap per recipient: a stranger cannot make us mail a third party without limit', () => {
+  const prefix = uniquePrefix();
+  const sink = new SmtpSink();
+  let client: Client;
+  let api: RunningApi;
+  let mailWorker: TestingModule;
+  let worker: TestingModule;
+  let admin: StaffFixture;
+  let port: number;
+
+  beforeAll(async () => {
+    client = await isolatedDatabase('lettercap');
+    await sink.start();
+    port = await freePort();
+    const env = {
+      DATABASE_URL,
+      QUEUE_PREFIX: prefix,
+      SMTP_URL: sink.url,
+      LETTER_CAP_PER_RECIPIENT: String(CAP),
+      LETTER_CAP_WINDOW_MINUTES: String(WINDOW_MINUTES),
+      SMTP_LISTEN_PORT: String(port),
+      SMTP_LISTEN_HOST: '127.0.0.1',
+      INBOUND_ADDRESSES: INTAKE,
+    };
+    api = await startApi(env);
+    // Two workers, as in production, so that the count is shared between processes; one has the SMTP listener.
+    // Both parse inbound mail, so both read DNS from the zone above.
+    mailWorker = await startResolvingWorker(env);
+    worker = await startResolvingWorker({ ...env, SMTP_LISTEN_PORT: '0' });
+    admin = await createStaff(client, 'admin');
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await mailWorker?.close();
+    await api?.close();
+    await sink.stop();
+    await client?.end();
+  });
+
+  const lettersTo = async (address: string): Promise<LetterRow[]> =>
+    (
+      await client.query<LetterRow>(
+        `SELECT l.id, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
+         FROM letters l JOIN cases c ON c.id = l.case_id WHERE lower(l.recipient) = lower($1)
+         ORDER BY l.created_at, l.id`,
+        [address],
+      )
+    ).rows;
+
+  /** Every case of `address` routed, and each of its letters sent or held: what the first window ends with. */
+  const settledLetters = (address: string, cases: number): Promise<LetterRow[]> =>
+    waitFor(`the letters of ${cases} cases to ${address} to be sent or held`, async () => {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM cases c WHERE c.routed_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM letters l WHERE l.case_id = c.id AND lower(l.recipient) = lower($1))`,
+        [address],
+      );
+      if (rows[0].n < cases) return undefined;
+      const letters = await lettersTo(address);
+      return letters.every((l) => l.status === 'sent' || l.held_until !== null) ? letters : undefined;
+    });
+
+  const fileNotices = async (address: string, n: number, headers: Record<string, string> = {}): Promise<void> => {
+    const answers = await Promise.all(
+      Array.from({ length: n }, () =>
+        postJson(
+          api.url,
+          '/api/v1/notices',
+          completeNoticeFrom(address, [`https://files.unlisted-host-${uniqueId()}.example/f.zip`]),
+          headers,
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+  };
+
+  it('sends at most the cap to an address that filed 20 anonymous notices, and the rest together when the window ends', async () => {
+    const victim = `victim-${uniqueId()}@example.net`;
+    await fileNotices(victim, 20);
+
+    const first = await settledLetters(victim, 20);
+    const sentNow = first.filter((l) => l.status === 'sent');
+    const held = first.filter((l) => l.status !== 'sent');
+    expect(first.length).toBeGreaterThanOrEqual(20);
+    expect(sentNow).toHaveLength(CAP);
+    expect(sentNow.every((l) => l.held_until === null)).toBe(true);
+    expect(held).toHaveLength(first.length - CAP);
+    expect(held.every((l) => l.status === 'queued')).toBe(true);
+    // Held until the window ends: one release time for them all, still ahead.
+    const releases = new Set(held.map((l) => l.held_until!.toISOString()));
+    expect(releases.size).toBe(1);
+    const release = held[0].held_until!;
+    expect(release.getTime()).toBeGreaterThan(Date.now());
+    expect(sink.to(victim)).toHaveLength(CAP);
+
+    // Staff see why: the case detail shows the letter held with its release time, the audit log says so too.
+    const example = held[0];
+    const detail = await fetch(`${api.url}/api/v1/staff/cases/${example.reference}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(detail.status).toBe(200);
+    const body = (await detail.json()) as { letters: { id: string; status: string; heldUntil: string | null }[] };
+    const shown = body.letters.find((l) => l.id === example.id);
+    expect(shown).toMatchObject({ status: 'queued', heldUntil: release.toISOString() });
+    const { rows: events } = await client.query<{ detail: Record<string, unknown> }>(
+      `SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'letter.held'`,
+      [example.case_id],
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0].detail).toMatchObject({ letter: example.id, until: release.toISOString(), cap: CAP });
+    const cookie = await signIn(api.url, admin);
+    const page = await (await fetch(`${api.url}/staff/cases/${example.reference}`, { headers: { cookie } })).text();
+    expect(page).toMatch(/held/i);
+    expect(page).toContain('per-recipient cap');
+
+    // The window ends: the held letters go out once, together, as one digest.
+    const after = await waitFor(
+      'the held letters to be sent',
+      async () => {
+        const rows = await lettersTo(victim);
+        return rows.every((l) => l.status === 'sent') ? rows : undefined;
+      },
+      WINDOW_MINUTES * 60_000 + 60_000,
+    );
+    await drain(client, TEST_REDIS_URL, prefix, 60_000);
+    const mails = sink.to(victim);
+    expect(mails).toHaveLength(CAP + 1);
+    const digest = mails[CAP];
+    for (const l of held) {
+      expect(digest.parsed.text).toContain(l.reference);
+      expect(digest.parsed.text).toContain(l.subject);
+    }
+    expect(digest.parsed.subject).toContain(String(held.length));
+    const releasedAt = after.filter((l) => held.some((h) => h.id === l.id)).map((l) => l.sent_at!.getTime());
+    expect(Math.min(...releasedAt)).toBeGreaterThanOrEqual(release.getTime());
+    expect(new Set(releasedAt).size).toBe(1);
+    const { rows: sentEvents } = await client.query<{ detail: Record<string, unknown> }>(
+      `SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'letter.sent'`,
+      [example.case_id],
+    );
+    expect(sentEvents).toHaveLength(1);
+    expect(sentEvents[0].detail).toMatchObject({ letter: example.id, digest: { letters: held.length } });
+  });
+
+  it('does not cap a sender that filed with an agency key', async () => {
+    const created = await postJson(
+      api.url,
+      '/api/v1/staff/agencies',
+      { name: `Agency ${uniqueId()}`, contactEmail: 'notices@agency.example.org' },
+      { authorization: `Bearer ${admin.token}` },
+    );
+    expect(created.status).toBe(201);
+    const agent = `agent-${uniqueId()}@agency.example.org`;
+    await fileNotices(agent, CAP + 3, { authorization: `Bearer ${created.body.key}` });
+
+    const letters = await settledLetters(agent, CAP + 3);
+    expect(letters.length).toBeGreaterThanOrEqual(CAP + 3);
+    expect(letters.filter((l) => l.held_until !== null)).toEqual([]);
+    expect(sink.to(agent)).toHaveLength(letters.length);
+  });
+
+  it('does not cap an address whose email notices passed DMARC', async () => {
+    const sender = `rights-${uniqueId()}@${PASS_DOMAIN}`;
+    const n = CAP + 3;
+    for (let i = 0; i < n; i++) {
+      const raw = await compose({
+        from: `Jane Roe <${sender}>`,
+        to: INTAKE,
+        subject: `DMCA notice ${i}`,
+        messageId: `<${randomBytes(8).toString('hex')}@${PASS_DOMAIN}>`,
+        text: completeNoticeText(`https://files.unlisted-host-${uniqueId()}.example/f.zip`, 'Jane Roe', sender),
+      });
+      expect(await sendRaw(port, raw, { from: sender, to: [INTAKE] })).toMatch(/^250/);
+    }
+    const letters = await settledLetters(sender, n);
+    const { rows: auth } = await client.query<{ dmarc: string }>(
+      `SELECT auth->>'dmarc' AS dmarc FROM notices WHERE lower(sender_email) = lower($1)`,
+      [sender],
+    );
+    expect(auth.map((a) => a.dmarc)).toEqual(auth.map(() => 'pass'));
+    expect(letters.filter((l) => l.held_until !== null)).toEqual([]);
+    expect(sink.to(sender)).toHaveLength(letters.length);
+  });
+});

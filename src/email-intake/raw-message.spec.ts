@@ -1,6 +1,7 @@
 import { loopReason } from './mail-loop';
 import {
   contentHash,
+  headerBlockBytes,
   messageIdOf,
   messageIds,
   mimeProblem,
@@ -144,5 +145,155 @@ describe('Message-IDs', () => {
     ['two ids', '<a@x.example> <b@y.example>', ['<a@x.example>', '<b@y.example>']],
   ])('%s', (_name, value, expected) => {
     expect(messageIds(value)).toEqual(expected);
+  });
+});
+
+/**
+ * Time per KB of `run` over an input of about 1 MB, divided by its time per KB over about 10 KB, measured in the same
+ * run: about 1 for a linear path, about 100 for a quadratic one. The small input is run enough times to take as long
+ * as the large one, and each side keeps its best of a few tries, so that one stall of a noisy machine does not count.
+ * A tripwire against quadratic paths, not a bound on time.
+ */
+function growthPerKb<T>(make: (bytes: number) => T, size: (input: T) => number, run: (input: T) => unknown): number {
+  const perKb = (input: T, reps: number): number => {
+    let best = Infinity;
+    // Up to three tries, fewer when a try is slow (a quadratic path's one try already says enough).
+    for (let attempt = 0, spent = 0; attempt < 3 && spent < 2000; attempt++) {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < reps; i++) run(input);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      spent += ms;
+      best = Math.min(best, ms / ((reps * size(input)) / 1024));
+    }
+    return best;
+  };
+  const small = make(10 * 1024);
+  const large = make(1024 * 1024);
+  run(small); // warm up the code paths before either is timed
+  return perKb(large, 1) / perKb(small, Math.max(1, Math.round(size(large) / size(small))));
+}
+
+/** A message whose one References header is folded over about `bytes` of continuation lines. */
+function foldedHeader(bytes: number): { raw: Buffer; ids: string[] } {
+  const ids: string[] = [];
+  const lines = ['References: <first@x.test>'];
+  ids.push('<first@x.test>');
+  for (let length = lines[0].length, i = 0; length < bytes; i++) {
+    const id = `<id-${i}@folded.example.test>`;
+    ids.push(id);
+    lines.push(`\t${id}`);
+    length += id.length + 3;
+  }
+  const raw = Buffer.from(`From: a@x.test\r\n${lines.join('\r\n')}\r\nSubject: s\r\n\r\nbody\r\n`, 'latin1');
+  return { raw, ids };
+}
+
+/** A message of `count` short header fields. */
+function shortHeaderLines(count: number): Buffer {
+  return Buffer.from(`${Array.from({ length: count }, (_, i) => `X-H${i}: v${i}`).join('\r\n')}\r\n\r\nbody`, 'latin1');
+}
+
+const headersOfRaw = (raw: Buffer) => parseHeaders(splitMessage(raw).head);
+const bytesOf = (raw: Buffer) => raw.length;
+
+describe('header unfolding over long input', () => {
+  it('unfolds a 1 MB folded header into one value and keeps its lines', () => {
+    const { raw, ids } = foldedHeader(1024 * 1024);
+    const headers = headersOfRaw(raw);
+    expect(headers.map((h) => h.name)).toEqual(['from', 'references', 'subject']);
+    const references = headers[1];
+    expect(references.value).toBe(ids.join(' '));
+    expect(messageIds(references.value)).toEqual(ids);
+    expect(references.raw).toBe(
+      `References: ${ids[0]}\n${ids
+        .slice(1)
+        .map((id) => `\t${id}`)
+        .join('\n')}`,
+    );
+    expect(headers[2]).toEqual({ name: 'subject', value: 's', raw: 'Subject: s' });
+  });
+
+  it('reads 100,000 short header lines as 100,000 fields', () => {
+    const headers = headersOfRaw(shortHeaderLines(100_000));
+    expect(headers).toHaveLength(100_000);
+    expect(headers[0]).toEqual({ name: 'x-h0', value: 'v0', raw: 'X-H0: v0' });
+    expect(headers[99_999]).toEqual({ name: 'x-h99999', value: 'v99999', raw: 'X-H99999: v99999' });
+  });
+
+  it('folds continuation lines with the spacing a single value would have', () => {
+    const headers = headersOfRaw(Buffer.from('Subject: a\r\n  b \r\n\t\r\n c\r\nTo: x@y\r\n\r\n'));
+    expect(headers).toEqual([
+      { name: 'subject', value: 'a b c', raw: 'Subject: a\n  b \n\t\n c' },
+      { name: 'to', value: 'x@y', raw: 'To: x@y' },
+    ]);
+    expect(headersOfRaw(Buffer.from('Subject:\r\n  \r\n b\r\n\r\n'))[0].value).toBe('b');
+  });
+});
+
+describe('the header block', () => {
+  it('is measured up to the first empty line, in bytes, whatever the line endings', () => {
+    expect(headerBlockBytes(Buffer.from('Subject: x\r\n\r\nbody'))).toBe('Subject: x'.length);
+    expect(headerBlockBytes(Buffer.from('Subject: x\n\nbody\r\n\r\nmore'))).toBe('Subject: x'.length);
+    expect(headerBlockBytes(Buffer.from('Subject: x\r\nTo: y'))).toBe('Subject: x\r\nTo: y'.length);
+    expect(headerBlockBytes(foldedHeader(1024 * 1024).raw)).toBeGreaterThan(1024 * 1024);
+  });
+
+  it('is empty when the message opens with an empty line (all body)', () => {
+    expect(headerBlockBytes(Buffer.from('\r\nno headers at all\r\n\r\nstill body'))).toBe(0);
+    expect(splitMessage(Buffer.from('\nbody')).body.toString()).toBe('body');
+    expect(splitMessage(Buffer.from('\r\nbody')).head).toBe('');
+  });
+});
+
+describe('everything read from a raw message is linear in its input', () => {
+  const limits = { maxParts: 100, maxDepth: 8 };
+  const text = (s: string) => s.length;
+  const repeatTo = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / unit.length));
+
+  it.each<[string, (bytes: number) => Buffer, (raw: Buffer) => unknown]>([
+    ['parseHeaders, one folded header', (n) => foldedHeader(n).raw, headersOfRaw],
+    ['parseHeaders, short header lines', (n) => shortHeaderLines(Math.ceil(n / 14)), headersOfRaw],
+    ['contentHash, one folded header', (n) => foldedHeader(n).raw, contentHash],
+    ['mimeProblem, one folded header', (n) => foldedHeader(n).raw, (raw) => mimeProblem(raw, limits)],
+    [
+      'contentHash, a body of empty lines before its text',
+      (n) => Buffer.from(`S: x\r\n\r\n${repeatTo('\r\n', n)}x`),
+      contentHash,
+    ],
+    ['contentHash, a body of empty lines (LF)', (n) => Buffer.from(`S: x\n\n${repeatTo('\n', n)}x`), contentHash],
+    ['contentHash, no empty line at all', (n) => Buffer.from(repeatTo('a', n)), contentHash],
+    [
+      'mimeProblem, a multipart of many parts',
+      (n) => Buffer.from(`Content-Type: multipart/mixed; boundary=zz\r\n\r\n${repeatTo('--zz\r\n\r\nx\r\n', n)}`),
+      (raw) => mimeProblem(raw, limits),
+    ],
+    [
+      'mimeProblem, a long boundary over many lines',
+      (n) =>
+        Buffer.from(
+          `Content-Type: multipart/mixed; boundary="${'b'.repeat(n / 2)}"\r\n\r\n${repeatTo('x\r\n', n / 2)}`,
+        ),
+      (raw) => mimeProblem(raw, limits),
+    ],
+    [
+      'mimeProblem, a boundary parameter that never closes its quote',
+      (n) => Buffer.from(`Content-Type: multipart/mixed; ${repeatTo('boundary = "', n)}\r\n\r\nx`),
+      (raw) => mimeProblem(raw, limits),
+    ],
+  ])('%s', (_name, make, run) => {
+    expect(growthPerKb(make, bytesOf, run)).toBeLessThan(20);
+  });
+
+  it.each<[string, (bytes: number) => string, (value: string) => unknown]>([
+    ['messageIds, a run of "<"', (n) => '<'.repeat(n), messageIds],
+    ['messageIds, ids that never close', (n) => repeatTo(`<${'a'.repeat(899)}`, n), messageIds],
+    ['messageIds, a run of "<a"', (n) => repeatTo('<a', n), messageIds],
+    ['replyText, quoted lines', (n) => repeatTo('> quoted\n', n), replyText],
+    ['replyText, attribution lines', (n) => `mine\n${repeatTo('On Tue, Desk wrote:\n', n)}`, replyText],
+    ['replyText, a run of spaces after "wrote:"', (n) => `wrote:${' '.repeat(n)}x`, replyText],
+    ['replyText, a run of dashes', (n) => `${'-'.repeat(n)} Original Message ${' '.repeat(n)}x`, replyText],
+    ['replyText, one long line of spaces', (n) => `${' '.repeat(n)}>`, replyText],
+  ])('%s', (_name, make, run) => {
+    expect(growthPerKb(make, text, run)).toBeLessThan(20);
   });
 });

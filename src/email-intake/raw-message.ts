@@ -36,32 +36,59 @@ const PER_HOP_HEADERS = new Set([
   'x-virus-scanned',
 ]);
 
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Where the header block ends and the body begins: at the first empty line (CRLF or LF), or nowhere (undefined)
+ * when the message has none. A message that opens with an empty line has no headers at all.
+ */
+function headerEnd(raw: Buffer): { head: number; body: number } | undefined {
+  if (raw[0] === LF) return { head: 0, body: 1 };
+  if (raw[0] === CR && raw[1] === LF) return { head: 0, body: 2 };
+  const crlf = raw.indexOf('\r\n\r\n');
+  // An LF-only empty line counts only before the first CRLF one: no need to search the body for it.
+  const lf = (crlf >= 0 ? raw.subarray(0, crlf + 2) : raw).indexOf('\n\n');
+  if (lf >= 0) return { head: lf, body: lf + 2 };
+  if (crlf >= 0) return { head: crlf, body: crlf + 4 };
+  return undefined;
+}
+
 /** Splits at the first empty line. A message without one is all header (RFC 5322 allows an empty body). */
 export function splitMessage(raw: Buffer): { head: string; body: Buffer } {
-  const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  const candidates = [crlf >= 0 ? { at: crlf, len: 4 } : undefined, lf >= 0 ? { at: lf, len: 2 } : undefined].filter(
-    (c) => c !== undefined,
-  );
-  if (candidates.length === 0) return { head: raw.toString('latin1'), body: Buffer.alloc(0) };
-  const first = candidates.reduce((a, b) => (b.at < a.at ? b : a));
-  return { head: raw.subarray(0, first.at).toString('latin1'), body: raw.subarray(first.at + first.len) };
+  const end = headerEnd(raw);
+  if (!end) return { head: raw.toString('latin1'), body: Buffer.alloc(0) };
+  return { head: raw.subarray(0, end.head).toString('latin1'), body: raw.subarray(end.body) };
+}
+
+/** Size in bytes of the header block (what splitMessage gives as `head`), without decoding anything. */
+export function headerBlockBytes(raw: Buffer): number {
+  return headerEnd(raw)?.head ?? raw.length;
 }
 
 /** Header fields in order, with continuation lines folded into the field they continue. */
 export function parseHeaders(head: string): RawHeader[] {
   const out: RawHeader[] = [];
+  // The field being read: its lines and the trimmed pieces of its value, joined once when the next field starts.
+  // Appending to the value line by line re-copied it each time, quadratic in a long folded header.
+  let field: { name: string; lines: string[]; parts: string[] } | undefined;
+  const finish = (): void => {
+    if (field) out.push({ name: field.name, value: field.parts.join(' '), raw: field.lines.join('\n') });
+  };
   for (const line of head.split(/\r?\n/)) {
-    if (/^[ \t]/.test(line) && out.length > 0) {
-      const last = out[out.length - 1];
-      last.raw += `\n${line}`;
-      last.value = `${last.value} ${line.trim()}`.trim();
+    if (field && (line.startsWith(' ') || line.startsWith('\t'))) {
+      field.lines.push(line);
+      const part = line.trim();
+      if (part !== '') field.parts.push(part);
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim(), raw: line });
+    finish();
+    const first = line.slice(colon + 1).trim();
+    field = { name: line.slice(0, colon).trim().toLowerCase(), lines: [line], parts: first === '' ? [] : [first] };
   }
+  finish();
   return out;
 }
 
@@ -92,8 +119,15 @@ export function contentHash(raw: Buffer): string {
   const kept = parseHeaders(head)
     .filter((h) => !PER_HOP_HEADERS.has(h.name))
     .map((h) => h.raw.replace(/\r/g, ''));
-  const normalisedBody = body.toString('latin1').replace(/\r\n/g, '\n').replace(/\n+$/, '');
-  return createHash('sha256').update(kept.join('\n')).update('\n\n').update(normalisedBody, 'latin1').digest('hex');
+  const normalisedBody = body.toString('latin1').replace(/\r\n/g, '\n');
+  // Trailing newlines dropped by a walk back from the end: /\n+$/ retried from every newline of a long run of them.
+  let end = normalisedBody.length;
+  while (end > 0 && normalisedBody.charCodeAt(end - 1) === LF) end -= 1;
+  return createHash('sha256')
+    .update(kept.join('\n'))
+    .update('\n\n')
+    .update(normalisedBody.slice(0, end), 'latin1')
+    .digest('hex');
 }
 
 export interface MimeLimits {
@@ -131,6 +165,7 @@ export function mimeProblem(
     const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
     if (!boundary) return `malformed MIME: ${type} without a boundary`;
     const delimiter = `--${boundary[1] ?? boundary[2]}`;
+    const closing = `${delimiter}--`;
     const text = body.toString('latin1');
     const lines = text.split(/\r?\n/);
     let current: string[] | undefined;
@@ -138,7 +173,7 @@ export function mimeProblem(
     const children: string[] = [];
     for (const line of lines) {
       const trimmed = line.trimEnd();
-      if (trimmed === delimiter || trimmed === `${delimiter}--`) {
+      if (trimmed === delimiter || trimmed === closing) {
         if (current) children.push(current.join('\n'));
         current = trimmed === delimiter ? [] : undefined;
         if (trimmed !== delimiter) {

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { TestingModule } from '@nestjs/testing';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { PARSE_LIMITS } from '../src/email-intake/inbound-parser.service';
-import { db, startMailWorker, uniquePrefix, waitFor } from './support/harness';
-import { compose, freePort, sendRaw } from './support/mail-fixtures';
+import { db, type RunningApi, startApi, startMailWorker, uniquePrefix, waitFor } from './support/harness';
+import { compose, freePort, sendRaw, type SmtpError } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 
 jest.setTimeout(60_000);
@@ -135,5 +135,126 @@ describe('parse limits across forwarded messages, through the SMTP listener and 
     });
     const row = await settled(id);
     expect(row.status).toBe('parsed');
+  });
+});
+
+/**
+ * A message whose References header is folded over about `bytes` of continuation lines: the shape that took 27 s to
+ * unfold before the 250.
+ */
+function foldedHeaderMessage(id: string, bytes: number): { raw: Buffer; lastId: string } {
+  const lines = [`References: <first@mail.test>`];
+  let lastId = '';
+  for (let length = 0, i = 0; length < bytes; i++) {
+    lastId = `<ref-${i}@folded.mail.test>`;
+    lines.push(` ${lastId}`);
+    length += lastId.length + 3;
+  }
+  const raw = [
+    'From: Jane Roe <jane@rights-holder.test>',
+    `To: ${INTAKE}`,
+    'Subject: a notice with a long References header',
+    `Message-ID: ${id}`,
+    ...lines,
+    '',
+    'Please remove https://example.com/d/1.',
+    '',
+  ].join('\r\n');
+  return { raw: Buffer.from(raw, 'latin1'), lastId };
+}
+
+describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), over SMTP and the webhook', () => {
+  const DEFAULT_MAX_HEADER_BYTES = 256 * 1024;
+  const SECRET = 'test-inbound-webhook-secret';
+  let client: Client;
+  let worker: TestingModule;
+  let api: RunningApi;
+  let sink: SmtpSink;
+  let port: number;
+
+  beforeAll(async () => {
+    client = await db();
+    sink = await new SmtpSink().start();
+    port = await freePort();
+    const env = {
+      QUEUE_PREFIX: uniquePrefix(),
+      SMTP_LISTEN_PORT: String(port),
+      SMTP_LISTEN_HOST: '127.0.0.1',
+      INBOUND_ADDRESSES: INTAKE,
+      INBOUND_MAX_BYTES: String(4 * 1024 * 1024),
+      INBOUND_WEBHOOK_SECRET: SECRET,
+      SMTP_URL: sink.url,
+    };
+    worker = await startMailWorker(env);
+    api = await startApi(env);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sink?.stop();
+    await client?.end();
+  });
+
+  const messageId = () => `<${randomBytes(8).toString('hex')}@mail.test>`;
+  const rowsOf = async (id: string) =>
+    (
+      await client.query<{ status: string; raw: Buffer; channel: string }>(
+        `SELECT status, raw, channel FROM inbound_messages WHERE message_id = $1`,
+        [id],
+      )
+    ).rows;
+  const post = (raw: Buffer) =>
+    fetch(`${api.url}/api/v1/inbound/email`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'message/rfc822',
+        'x-inbound-signature': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`,
+      },
+      body: raw,
+    });
+
+  it('refuses a 1 MB folded header over SMTP with a 552 naming the limit, and stores nothing', async () => {
+    const id = messageId();
+    const { raw } = foldedHeaderMessage(id, 1024 * 1024);
+    const refusal = await sendRaw(port, raw, { from: 'jane@rights-holder.test', to: [INTAKE] }).then(
+      (reply) => reply,
+      (error: SmtpError) => error,
+    );
+    expect(refusal).toMatchObject({ responseCode: 552 });
+    expect((refusal as SmtpError).response).toContain(
+      `the limit is ${DEFAULT_MAX_HEADER_BYTES} bytes (INBOUND_MAX_HEADER_BYTES)`,
+    );
+    expect(await rowsOf(id)).toEqual([]);
+  });
+
+  it('takes a long folded header within the limit over SMTP, whole, and the worker parses it', async () => {
+    const id = messageId();
+    const { raw, lastId } = foldedHeaderMessage(id, 200 * 1024);
+    expect(await sendRaw(port, raw, { from: 'jane@rights-holder.test', to: [INTAKE] })).toMatch(/^250 /);
+    const row = await waitFor('the message to be parsed', async () => {
+      const [found] = await rowsOf(id);
+      return found && found.status !== 'stored' ? found : undefined;
+    });
+    expect(row).toMatchObject({ channel: 'smtp', status: 'parsed' });
+    expect(row.raw.subarray(row.raw.length - raw.length).equals(raw)).toBe(true);
+    expect(row.raw.toString('latin1')).toContain(` ${lastId}\r\n\r\nPlease remove`);
+  });
+
+  it('answers the webhook 413 naming the limit for a 1 MB folded header, and stores nothing', async () => {
+    const id = messageId();
+    const res = await post(foldedHeaderMessage(id, 1024 * 1024).raw);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { message: string }).message).toContain(
+      `over the limit of ${DEFAULT_MAX_HEADER_BYTES} bytes (INBOUND_MAX_HEADER_BYTES)`,
+    );
+    expect(await rowsOf(id)).toEqual([]);
+  });
+
+  it('takes a long folded header within the limit on the webhook', async () => {
+    const id = messageId();
+    const res = await post(foldedHeaderMessage(id, 200 * 1024).raw);
+    expect(res.status).toBe(202);
+    expect((await rowsOf(id)).map((r) => r.channel)).toEqual(['webhook']);
   });
 });

@@ -184,3 +184,98 @@ describe('IMAP intake of a message over INBOUND_MAX_BYTES', () => {
     expect(again.rows).toEqual([{ status: 'quarantined', reason: row.reason }]);
   });
 });
+
+describe('IMAP intake of a message whose header block is over INBOUND_MAX_HEADER_BYTES', () => {
+  const MAX_BYTES = 64 * 1024;
+  const MAX_HEADER_BYTES = 4096;
+  let client: Client;
+  let dovecot: ThrowawayDovecot;
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    client = await db();
+    dovecot = await ThrowawayDovecot.start();
+    worker = await startWorker({
+      QUEUE_PREFIX: uniquePrefix(),
+      INBOUND_MAX_BYTES: String(MAX_BYTES),
+      INBOUND_MAX_HEADER_BYTES: String(MAX_HEADER_BYTES),
+      ...imapSettings(dovecot),
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await dovecot?.stop();
+    await client?.end();
+  });
+
+  /** A message with a References header folded over `headerBytes`, and a body of `bodyBytes`. */
+  const folded = (id: string, headerBytes: number, bodyBytes: number): Buffer => {
+    const refs = Array.from({ length: Math.ceil(headerBytes / 30) }, (_, i) => ` <ref-${i}@folded.mail.test>`);
+    return Buffer.from(
+      [
+        'From: Jane Roe <jane@rights-holder.test>',
+        'To: dmca@example.com',
+        'Subject: a notice with a long References header',
+        `Message-ID: ${id}`,
+        'References: <first@mail.test>',
+        ...refs,
+        '',
+        `Please remove https://example.com/d/1. ${'x'.repeat(bodyBytes)}`,
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+  };
+
+  const recorded = (id: string) =>
+    waitFor(
+      `message ${id} to be recorded`,
+      async () =>
+        (
+          await client.query<{ status: string; reason: string; raw: Buffer; processed_at: Date | null }>(
+            `SELECT status, reason, raw, processed_at FROM inbound_messages WHERE message_id = $1`,
+            [id],
+          )
+        ).rows[0],
+      30_000,
+    );
+
+  it('keeps the whole message, quarantined with the reason, never parsed, and moves it out of INBOX', async () => {
+    const id = `<${randomBytes(8).toString('hex')}@mail.test>`;
+    const raw = folded(id, 16 * 1024, 100);
+    expect(raw.length).toBeLessThan(MAX_BYTES);
+    await dovecot.append(raw);
+
+    const row = await recorded(id);
+    expect(row.status).toBe('quarantined');
+    expect(row.processed_at).toBeTruthy();
+    const headerBytes = raw.indexOf('\r\n\r\n');
+    expect(row.reason).toBe(
+      `header block over INBOUND_MAX_HEADER_BYTES (${headerBytes} bytes, the limit is ${MAX_HEADER_BYTES}); ` +
+        `kept unparsed, and left in the mailbox's processed folder (${PROCESSED})`,
+    );
+    expect(row.raw.equals(raw)).toBe(true);
+
+    await waitFor('the message to leave INBOX', async () => (await dovecot.count('INBOX')) === 0);
+    expect(await dovecot.count(PROCESSED)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const again = await client.query(`SELECT status, reason FROM inbound_messages WHERE message_id = $1`, [id]);
+    expect(again.rows).toEqual([{ status: 'quarantined', reason: row.reason }]);
+  });
+
+  it('cuts the headers kept of a message over INBOUND_MAX_BYTES to INBOUND_MAX_HEADER_BYTES', async () => {
+    const id = `<${randomBytes(8).toString('hex')}@mail.test>`;
+    const raw = folded(id, 16 * 1024, MAX_BYTES);
+    await dovecot.append(raw);
+
+    const row = await recorded(id);
+    expect(row.status).toBe('quarantined');
+    expect(row.reason).toBe(
+      `over INBOUND_MAX_BYTES (${raw.length} bytes); left in the mailbox's processed folder (${PROCESSED}); ` +
+        `its headers cut to the first ${MAX_HEADER_BYTES} bytes (INBOUND_MAX_HEADER_BYTES)`,
+    );
+    expect(row.raw.equals(raw.subarray(0, MAX_HEADER_BYTES))).toBe(true);
+    await waitFor('the message to leave INBOX', async () => (await dovecot.count('INBOX')) === 0);
+  });
+});

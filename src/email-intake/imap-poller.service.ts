@@ -3,6 +3,7 @@ import { ImapFlow } from 'imapflow';
 import { type MailConfig, mailConfig } from '../core/config';
 import { InboundChannel } from './inbound-message.entity';
 import { InboundStoreService } from './inbound-store.service';
+import { headerBlockBytes } from './raw-message';
 
 type ImapSettings = NonNullable<MailConfig['imap']>;
 
@@ -17,6 +18,14 @@ export function overLimitReason(size: number, processedFolder: string): string {
   return `over INBOUND_MAX_BYTES (${size} bytes); left in the mailbox's processed folder (${processedFolder})`;
 }
 
+/** Why a message with a header block over INBOUND_MAX_HEADER_BYTES was kept whole but never parsed. */
+export function overHeaderLimitReason(headerBytes: number, limit: number, processedFolder: string): string {
+  return (
+    `header block over INBOUND_MAX_HEADER_BYTES (${headerBytes} bytes, the limit is ${limit}); kept unparsed, ` +
+    `and left in the mailbox's processed folder (${processedFolder})`
+  );
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -26,7 +35,8 @@ function describe(error: unknown): string {
  * at once when the server announces new mail while the connection idles. Each message is stored raw and only then
  * moved to the processed folder, so a crash or a failed store leaves it in the folder to be taken again. A message
  * over INBOUND_MAX_BYTES is not downloaded: its headers are stored, quarantined with the reason, and the message
- * itself is moved to the processed folder like any other, where staff can find it.
+ * itself is moved to the processed folder like any other, where staff can find it. A message whose header block is
+ * over INBOUND_MAX_HEADER_BYTES is stored whole but quarantined, never parsed.
  *
  * Several workers may poll the same mailbox. Two of them can fetch the same message before either moves it; both
  * store it, and InboundStoreService keeps the second copy as a duplicate (same Message-ID and content hash) that is
@@ -128,14 +138,15 @@ export class ImapPollerService implements OnApplicationBootstrap, OnApplicationS
         );
         const raw = tooLarge ? message && message.headers : message && message.source;
         if (!raw) continue; // moved by another worker since the size was read
+        const refused = this.refusal(raw, size, tooLarge, settings.processedFolder);
         let stored;
         try {
-          stored = tooLarge
+          stored = refused
             ? await this.store.storeQuarantined(
                 InboundChannel.Imap,
-                raw,
+                refused.kept,
                 { from: null, to: [] },
-                overLimitReason(size, settings.processedFolder),
+                refused.reason,
               )
             : await this.store.store(InboundChannel.Imap, raw, { from: null, to: [] });
         } catch (error) {
@@ -151,6 +162,34 @@ export class ImapPollerService implements OnApplicationBootstrap, OnApplicationS
     } finally {
       lock.release();
     }
+  }
+
+  /**
+   * What to keep of a message the parser must not see, and why; undefined when it may be parsed. Only the headers of
+   * a message over INBOUND_MAX_BYTES were downloaded, and those are cut to INBOUND_MAX_HEADER_BYTES; a message within
+   * it whose header block is over that limit is kept whole. Either way the message itself stays in the mailbox.
+   */
+  private refusal(
+    raw: Buffer,
+    size: number,
+    tooLarge: boolean,
+    processedFolder: string,
+  ): { kept: Buffer; reason: string } | undefined {
+    const { maxHeaderBytes } = this.config.listener;
+    const headerBytes = headerBlockBytes(raw);
+    if (tooLarge) {
+      const reason = overLimitReason(size, processedFolder);
+      return headerBytes > maxHeaderBytes
+        ? {
+            kept: raw.subarray(0, maxHeaderBytes),
+            reason: `${reason}; its headers cut to the first ${maxHeaderBytes} bytes (INBOUND_MAX_HEADER_BYTES)`,
+          }
+        : { kept: raw, reason };
+    }
+    if (headerBytes > maxHeaderBytes) {
+      return { kept: raw, reason: overHeaderLimitReason(headerBytes, maxHeaderBytes, processedFolder) };
+    }
+    return undefined;
   }
 
   /** Waits `ms`, or less when new mail arrives, the connection closes or the worker stops. */

@@ -1,8 +1,9 @@
-import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, PayloadTooLargeException, UnauthorizedException } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type MailConfig, mailConfig } from '../core/config';
 import { InboundChannel } from './inbound-message.entity';
 import { InboundStoreService, type StoredInbound } from './inbound-store.service';
+import { headerBlockBytes } from './raw-message';
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
@@ -34,6 +35,13 @@ export class InboundWebhookService {
     if (!given || !timingSafeEqual(Buffer.from(given[1], 'hex'), expected)) {
       throw new UnauthorizedException(
         'X-Inbound-Signature must be sha256=<hex HMAC-SHA256 of the raw body under the shared secret>.',
+      );
+    }
+    const { maxHeaderBytes } = this.config.listener;
+    const headerBytes = headerBlockBytes(raw);
+    if (headerBytes > maxHeaderBytes) {
+      throw new PayloadTooLargeException(
+        `The message's header block (${headerBytes} bytes) is over the limit of ${maxHeaderBytes} bytes (INBOUND_MAX_HEADER_BYTES).`,
       );
     }
     return this.store.store(InboundChannel.Webhook, raw, { from: null, to: [] });

@@ -5,7 +5,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { type MailConfig, mailConfig } from '../core/config';
 import { InboundChannel } from './inbound-message.entity';
 import { InboundStoreService } from './inbound-store.service';
-import { receivedHeader } from './raw-message';
+import { headerBlockBytes, receivedHeader } from './raw-message';
 
 /** An SMTP reply: smtp-server answers an error's responseCode with its message. */
 function smtpError(responseCode: number, message: string): Error {
@@ -66,7 +66,7 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
     session: SMTPServerSession,
     callback: (err?: Error | null, message?: string) => void,
   ): void {
-    const { maxBytes } = this.config.listener;
+    const { maxBytes, maxHeaderBytes } = this.config.listener;
     const chunks: Buffer[] = [];
     let size = 0;
     let answered = false;
@@ -87,6 +87,17 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
         this.logger.warn(`refused ${size} bytes from ${session.remoteAddress}: over ${maxBytes}`);
         return answer(smtpError(552, `5.3.4 Message too big: the limit is ${maxBytes} bytes`));
       }
+      const message = Buffer.concat(chunks);
+      // Refused before anything is stored or parsed: the client's own header block, not counting our Received line.
+      const headerBytes = headerBlockBytes(message);
+      if (headerBytes > maxHeaderBytes) {
+        this.logger.warn(
+          `refused a ${headerBytes}-byte header block from ${session.remoteAddress}: over ${maxHeaderBytes}`,
+        );
+        return answer(
+          smtpError(552, `5.3.4 Header block too big: the limit is ${maxHeaderBytes} bytes (INBOUND_MAX_HEADER_BYTES)`),
+        );
+      }
       const mailFrom = session.envelope.mailFrom;
       const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
       const trace = receivedHeader({
@@ -98,7 +109,7 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
         recipient: to.length === 1 ? to[0] : undefined,
         date: new Date(),
       });
-      const raw = Buffer.concat([Buffer.from(trace, 'latin1'), ...chunks]);
+      const raw = Buffer.concat([Buffer.from(trace, 'latin1'), message]);
       this.store
         .store(InboundChannel.Smtp, raw, { from: mailFrom ? mailFrom.address : null, to })
         .then((stored) => {

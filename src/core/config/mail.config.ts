@@ -18,6 +18,12 @@ export class MailEnv {
   @IsString() SMTP_LISTEN_HOST = '0.0.0.0';
   /** Largest inbound message in bytes; larger is refused with 552. */
   @IsInt() @Min(1024) INBOUND_MAX_BYTES = 25 * 1024 * 1024;
+  /**
+   * Largest header block (everything before the first empty line) of an inbound message, in bytes: 552 on SMTP, 413
+   * on the webhook, quarantined from IMAP. Real mail carries a few KB, tens with a long relay trail; 256 KiB is far
+   * above that, and small enough that reading the headers before the 250 stays a matter of milliseconds.
+   */
+  @IsInt() @Min(1024) INBOUND_MAX_HEADER_BYTES = 256 * 1024;
   @IsInt() @Min(1) @Max(1000) SMTP_MAX_CONNECTIONS = 50;
   /** PEM files for STARTTLS on the listener; both or neither. */
   @IsOptional() @IsString() SMTP_TLS_KEY?: string = undefined;
@@ -50,6 +56,7 @@ export const mailConfig = registerAs('mail', () => {
       port: env.SMTP_LISTEN_PORT,
       host: env.SMTP_LISTEN_HOST,
       maxBytes: env.INBOUND_MAX_BYTES,
+      maxHeaderBytes: env.INBOUND_MAX_HEADER_BYTES,
       maxConnections: env.SMTP_MAX_CONNECTIONS,
       tls: env.SMTP_TLS_KEY && env.SMTP_TLS_CERT ? { key: env.SMTP_TLS_KEY, cert: env.SMTP_TLS_CERT } : undefined,
     },

@@ -3,7 +3,7 @@
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
-  testRegex: ['src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
+  testRegex: ['src/.*\\.spec\\.ts$', 'test/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', {}],
     '^.+/node_modules/@nestjs/.+\\.js$': [

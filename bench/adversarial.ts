@@ -6,6 +6,12 @@
  *
  * Used by the linearity tripwire test (test/text-linearity.spec.ts) and the text bench.
  */
+import { highlightEvidence } from '../src/cases/evidence-highlight';
+import { checkNotice } from '../src/checklist';
+import { redactPersonalData } from '../src/core/privacy/redact';
+import { replyText } from '../src/email-intake/raw-message';
+import { loadProviderRegistry, sortLinks } from '../src/links';
+
 export interface AdversarialShape {
   name: string;
   make(bytes: number): string;
@@ -26,10 +32,20 @@ export const ADVERSARIAL_SHAPES: readonly AdversarialShape[] = [
   // The shapes the first probe found: an instruction head run on over a long line ending in ':' before statements.
   { name: 'eg-colon-then-statements', make: (b) => fill(b, 'I own\n', `${'e.g. '.repeat(b / 20)}:\n\n${PERJURY}`) },
   { name: 'perjury-lines', make: (b) => fill(b, 'penalty of perjury\n') },
-  { name: 'signature-spaces', make: (b) => fill(b, ' ', 'signature') },
+  {
+    name: 'perjury-then-eg-colon-then-owner-lines',
+    make: (b) => fill(b, 'I own\n', `${PERJURY}${'e.g.'.repeat(b / 8)}:\n\n`),
+  },
+  { name: 'eg-colon-then-perjury-lines', make: (b) => fill(b, 'penalty of perjury\n', `${'e.g.'.repeat(b / 8)}:\n\n`) },
+  { name: 'signature-spaces', make: (b) => fill(b, ' ', 'signature', 'x') },
+  { name: 'signature-tabs', make: (b) => fill(b, '\t', 'signature', 'x') },
+  { name: 'signature-space-lines', make: (b) => fill(b, ' \n', 'signature', 'x') },
+  { name: 'signed-by-spaces', make: (b) => fill(b, ' ', `signed${' '.repeat(b / 2)}by`, 'x') },
+  { name: 'email-newlines', make: (b) => fill(b, '\n', 'email', 'x') },
+  { name: 'phone-spaces', make: (b) => fill(b, ' ', 'phone', 'x') },
   { name: 'email-spaces', make: (b) => fill(b, ' ', 'email', 'x') },
   { name: 'contact-label-spaces', make: (b) => fill(b, ' ', 'contact information', ': x') },
-  { name: 'spaces', make: (b) => fill(b, ' ') },
+  { name: 'spaces', make: (b) => fill(b, ' ', '', 'x') },
   { name: 'space-lines', make: (b) => fill(b, ' \n') },
   { name: 'tabs-nbsp', make: (b) => fill(b, '\t\u00a0 ') },
   { name: 'blank-lines', make: (b) => fill(b, '\n') },
@@ -74,11 +90,32 @@ export const ADVERSARIAL_SHAPES: readonly AdversarialShape[] = [
   { name: 'numbered-items', make: (b) => fill(b, '1. ') },
 ];
 
-/** One free-text path of the product, as the API, the worker and the staff pages run it. */
+/**
+ * One free-text path of the product, as the API, the worker and the staff pages run it. `prepare` does, untimed,
+ * what the path is handed by others (the evidence quotes a page highlights) and answers the work to time.
+ */
 export interface TextOperation {
   name: string;
-  run(text: string): unknown;
+  prepare(text: string): () => unknown;
 }
+
+const registry = loadProviderRegistry();
+const SITE = { siteDomains: ['example.com'], registry };
+
+export const TEXT_OPERATIONS: readonly TextOperation[] = [
+  { name: 'checklist', prepare: (text) => () => checkNotice({ text }) },
+  { name: 'link sorting', prepare: (text) => () => sortLinks({ text }, SITE) },
+  {
+    name: 'evidence highlighting',
+    prepare: (text) => {
+      const { elements } = checkNotice({ text });
+      const evidence = Object.entries(elements).map(([element, r]) => ({ element, quotes: r?.evidence ?? [] }));
+      return () => highlightEvidence(text, evidence);
+    },
+  },
+  { name: 'reply stripping', prepare: (text) => () => replyText(text) },
+  { name: 'redaction', prepare: (text) => () => redactPersonalData(text) },
+];
 
 export interface Growth {
   shape: string;
@@ -116,18 +153,13 @@ export function measureGrowth(
   largeRuns = 1,
 ): Growth {
   const small = shape.make(smallBytes);
+  const runSmall = op.prepare(small);
+  runSmall(); // warm-up: compile the patterns and the code paths once
+  const smallMs = Math.min(timePerRun(runSmall, 20), timePerRun(runSmall, 20));
   const large = shape.make(largeBytes);
-  op.run(small); // warm-up: compile the patterns and the code paths once
-  const smallMs = Math.min(
-    timePerRun(() => op.run(small), 20),
-    timePerRun(() => op.run(small), 20),
-  );
+  const runLarge = op.prepare(large);
   let largeMs = Infinity;
-  for (let i = 0; i < largeRuns; i++)
-    largeMs = Math.min(
-      largeMs,
-      timePerRun(() => op.run(large), 0),
-    );
+  for (let i = 0; i < largeRuns; i++) largeMs = Math.min(largeMs, timePerRun(runLarge, 0));
   const smallMsPerKb = smallMs / (small.length / 1024);
   const largeMsPerKb = largeMs / (large.length / 1024);
   return {

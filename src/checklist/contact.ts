@@ -3,8 +3,9 @@ import { facts } from './spans';
 import { NoticeText, Span, isRedactedLine, lineIndexAt } from './text';
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}\b/g;
+// The spaces around an optional word are bounded and never adjacent: "\s*(?:x)?\s*" is quadratic in a run of spaces.
 const LABELLED =
-  /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|contact(?:\s+(?:info(?:rmation)?|details))?)\s*(?:number|no\.?)?\s*(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
+  /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|contact(?:\s+(?:info(?:rmation)?|details))?)\s{0,8}(?:(?:number|no\.?)\s{0,8})?(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
 const PHRASES = [
   /\b(?:reach|contact(?:ed)?|call|e-?mail|write\s+to)\s+(?:me|us)\s+(?:at|via|by|on|through|using)\b/gi,
   /\bmay\s+be\s+(?:contacted|reached)\b/gi,
@@ -16,7 +17,7 @@ const PHRASES = [
   /\bdirect\s+(?:any\s+)?(?:inquiries|questions|correspondence)\b[^.\n]{0,60}\bto\s*:/gi,
   /\bcontact\s+information\s+(?:listed\s+)?below\b/gi,
   /\bI\s+live\s+(?:in|at)\b/gi,
-  /^\s*attn\.?\s+\S/gim,
+  /^[ \t]*attn\.?\s+\S/gim,
 ];
 const STREET =
   /\b\d{1,6}[A-Za-z]?(?:-\d{1,5})?\s+(?:[A-Z][\w.'-]{0,30}\s+){0,4}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Boulevard|Blvd|Lane|Ln|Parkway|Pkwy|Pde|Parade|Way|Place|Pl|Court|Ct|Highway|Hwy|Square|Sq|Terrace)\b\.?/g;

@@ -2,7 +2,7 @@ import { Line, NoticeText, Span, lineIndexAt } from './text';
 
 const MAX_ANSWER_LINES = 12;
 const QUESTION_HEAD =
-  /(?:^|[.!?:]\s|\n)\s*(?:\d{1,2}[.)]\s*)?(?:do|does|did|are|is|have|has|can|will|would|could)\s+(?:you|the\s+sender|sender)\b[^.!?\n]{0,400}$/i;
+  /(?:^|[.!?:]\s|\n)[ \t]*(?:\d{1,2}[.)]\s*)?(?:do|does|did|are|is|have|has|can|will|would|could)\s+(?:you|the\s+sender|sender)\b[^.!?\n]{0,400}$/i;
 /**
  * Wording that introduces a statement the sender is asked to make rather than one they make. It counts only when
  * at most one line break, and at most INSTRUCTION_REACH characters on each line, separate it from the statement.

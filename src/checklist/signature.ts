@@ -3,12 +3,12 @@ import { facts } from './spans';
 import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 
 const VALEDICTION =
-  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:best|kind|warm|kindest|warmest)?\s*regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*[,.!:]?\s*$/i;
+  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*(?:[,.!:]\s*)?$/i;
 const SIGN_PROMPT =
-  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature\s*:?\s*$|^(?:\d{1,2}[.)]\s*)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
+  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
   /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
-  /\b(?:signed|signature|e-?signature)\s*(?:by)?\s*:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
+  /\b(?:signed|signature|e-?signature)\s{0,8}(?:by\s{0,8})?:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
   /\b(?:my\s+)?(?:electronic|digital)\s+signature\s+(?:follows|is\s+set\s+out|appears|below)/gi,
   /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n\s*(?:\[[^\]\n]{1,20}\])/gi,
   /\blinked\s+image\s+is\s+a\s+representation\s+of\s+my\s+(?:physical\s+)?signature\b/gi,

@@ -30,7 +30,7 @@ const YES = /^\W{0,4}(?:\S{1,3}\s*)?(?:yes|y|correct|true|authori[sz]ed|i\s+am|w
 
 const GOOD_FAITH = /\bgood[\s-]{1,3}faith\b/gi;
 const ABOUT_ACCURACY =
-  /^\s*(?:&\s*)?\w{0,10}\s*(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
+  /^\s*(?:&\s*)?(?:\w{1,10}\s*)?(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
 const UNAUTHORISED =
   /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use/i;
 const PERJURY = /\bpenalt(?:y|ies)\s+of\s+perjury\b/gi;
@@ -66,7 +66,8 @@ const NOT_INFRINGING_URL = /licen[cs]e|terms|policy|legal|dmca/i;
 const ORIGINAL_CONTEXT =
   /(?:original|official|private\s+repo|work\s+(?:that\s+has\s+been\s+)?infringed|taken\s+(?:directly\s+)?from|copied\s+from|from\s+(?:my|our))[^\n]{0,60}$/i;
 /** An answer that actually identifies material: a URL, a path or a file name. */
-const IDENTIFIES = /https?:\/\/|[\w-]+\/[\w.-]+|\b[\w-]+\.[a-z]{1,5}\b/i;
+// Each word is tried from its start only (the lookbehinds): "[\w-]+\/" tried at every letter of a long word is quadratic.
+const IDENTIFIES = /https?:\/\/|(?<![\w-])[\w-]+\/[\w.-]+|(?<![\w-])[\w-]+\.[a-z]{1,5}\b/i;
 const INFRINGING_CONTEXT =
   /infring|remove|take\s*down|taken\s+down|disable|unauthori[sz]ed|pirat|cop(?:y|ies)\s+(?:of|at)|stolen|leaked/i;
 const INFRINGING_PROMPT =

@@ -44,7 +44,16 @@ export function normalizeUrl(raw: string): NormalizeResult {
 export type NormalizedParts = { ok: true; url: string; hostname: string } | { ok: false; reason: string };
 
 // eslint-disable-next-line no-control-regex -- control characters at the edges are exactly what is trimmed
-const EDGE_SPACE_RE = /^[\s\u0000-\u001f\u00a0\ufeff]+|[\s\u0000-\u001f\u00a0\ufeff]+$/g;
+const EDGE_SPACE_RE = /[\s\u0000-\u001f\u00a0\ufeff]/;
+
+/** `s` without spaces and control characters at either end; a loop, since `[...]+$` is quadratic in a long run. */
+function trimEdges(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && EDGE_SPACE_RE.test(s[start])) start++;
+  while (end > start && EDGE_SPACE_RE.test(s[end - 1])) end--;
+  return s.slice(start, end);
+}
 const HTTP_SCHEME_RE = /^https?$/i;
 const PAGE_HASH_RE = /^#!?\//;
 
@@ -53,7 +62,7 @@ export function normalizeUrlParts(raw: string): NormalizedParts {
   // Most URLs start and end with a printable ASCII character: nothing to strip, skip the regex.
   const first = raw.charCodeAt(0);
   const last = raw.charCodeAt(raw.length - 1);
-  let text = first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f ? raw : raw.replace(EDGE_SPACE_RE, '');
+  let text = first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f ? raw : trimEdges(raw);
   if (!text) return { ok: false, reason: 'empty' };
   if (text.length > MAX_URL_LENGTH) return { ok: false, reason: `longer than ${MAX_URL_LENGTH} characters` };
 

@@ -1,0 +1,19 @@
+import { ADVERSARIAL_SHAPES, measureGrowth, TEXT_OPERATIONS } from '../bench/adversarial';
+
+/**
+ * A tripwire against quadratic paths in free-text handling, not a wall-clock bound: for each adversarial shape
+ * and each text path, the time per KB at 1 MB must stay within 20 times the time per KB at 10 KB, both measured in
+ * this run. A linear path stays near 1; a quadratic one gives about 100.
+ */
+const MAX_GROWTH = 20;
+
+describe('free text costs the same per KB at 1 MB as at 10 KB', () => {
+  for (const op of TEXT_OPERATIONS) {
+    it(`${op.name}`, () => {
+      const over = ADVERSARIAL_SHAPES.map((shape) => measureGrowth(shape, op))
+        .filter((g) => g.ratio > MAX_GROWTH)
+        .map((g) => `${g.shape}: ${g.ratio.toFixed(1)}x per KB (${g.largeMs.toFixed(0)} ms at 1 MB)`);
+      expect(over).toEqual([]);
+    }, 300_000);
+  }
+});

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '../core/queue/queue.module';
 import { IntakeService } from '../notices/intake.service';
+import { TextAnalysisService } from '../notices/text-analysis/text-analysis.service';
 import { ImapPollerService } from './imap-poller.service';
 import { InboundParserService } from './inbound-parser.service';
 import { InboundProcessor } from './inbound.processor';
@@ -14,6 +15,7 @@ import { SmtpListenerService } from './smtp-listener.service';
   providers: [
     // The intake service without the notices module's controllers, which belong to the HTTP app.
     IntakeService,
+    TextAnalysisService,
     InboundStoreService,
     InboundParserService,
     InboundProcessor,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkNotice, type ChecklistResult, type StructuredNotice } from '../checklist';
+import { type ChecklistResult, type StructuredNotice } from '../checklist';
 import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
 import { PartyRole } from '../cases/party.entity';
@@ -19,8 +19,7 @@ import {
 } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
-import { PROVIDER_REGISTRY } from '../links/links.constants';
-import { sortLinks, type ProviderRegistry, type SortedLink, type SortLinksInput } from '../links';
+import { type SortedLink } from '../links';
 import { complainantAddress } from '../cases/complainant-address';
 import { replyText } from '../email-intake/raw-message';
 import { linkAction } from '../takedowns/link-action';
@@ -28,6 +27,7 @@ import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
 import { holds, NOT_THE_COMPLAINANT, NoticeFlag, STICKY_HOLD_FLAGS } from './notice-flags';
 import { NoticeChannel } from './notice.entity';
+import { type AnalysisResult, TextAnalysisService } from './text-analysis/text-analysis.service';
 
 export interface IntakeRequest {
   channel: NoticeChannel;
@@ -98,17 +98,17 @@ export class IntakeService {
     @Inject(intakeConfig.KEY) private readonly limits: IntakeConfig,
     @Inject(takedownConfig.KEY) private readonly takedown: TakedownConfig,
     @Inject(slaConfig.KEY) private readonly sla: SlaConfig,
-    @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
+    private readonly text: TextAnalysisService,
   ) {}
 
   async receive(request: IntakeRequest): Promise<IntakeResult> {
-    const { links, checklist } = this.prepare(request);
+    const { links, checklist, flags } = await this.prepare(request);
     return this.dataSource.transaction(async (manager) => {
       if (request.idempotency) {
         const earlier = await this.claimIdempotencyKey(manager, request.idempotency);
         if (earlier) return { response: earlier, replayed: true };
       }
-      const { response } = await this.record(manager, request, checklist, links);
+      const { response } = await this.record(manager, request, checklist, links, flags);
       if (request.idempotency) {
         await manager.query(
           `UPDATE idempotency_keys SET case_id = $2, response_status = $3, response_body = $4 WHERE key = $1`,
@@ -124,14 +124,14 @@ export class IntakeService {
    * Throws NoticeTooLargeError over the limits, as receive does.
    */
   async receiveEmail(manager: EntityManager, request: IntakeRequest & { email: EmailOrigin }): Promise<RecordedNotice> {
-    const { links, checklist } = this.prepare(request);
+    const { links, checklist, flags: textFlags } = await this.prepare(request);
     const named = request.email.namedReference;
     const email = named
       ? { ...request.email, flags: [...request.email.flags, NoticeFlag.NamesOtherCase] }
       : request.email;
-    const { response, noticeId } = await this.record(manager, { ...request, email }, checklist, links);
+    const { response, noticeId } = await this.record(manager, { ...request, email }, checklist, links, textFlags);
     if (named) await audit(manager, response.caseId, 'sender', 'notice.names_other_case', { reference: named });
-    return { caseId: response.caseId, noticeId, status: response.status, flags: email.flags };
+    return { caseId: response.caseId, noticeId, status: response.status, flags: [...email.flags, ...textFlags] };
   }
 
   /**
@@ -146,9 +146,15 @@ export class IntakeService {
     request: RevisionRequest,
   ): Promise<RecordedNotice> {
     this.enforceLimits(0, request.text.length);
-    const checklist = checkNotice({ text: replyText(request.text), kindHint: 'counter_notice' });
+    const read = await this.text.analyse({
+      text: request.text,
+      kindHint: 'counter_notice',
+      ownWordsOnly: true,
+      withoutLinks: true,
+    });
+    const checklist = read.checklist;
     await manager.query(`SELECT id FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
-    const flags = [...new Set([...request.email.flags, NoticeFlag.CounterNotice])];
+    const flags = [...new Set([...request.email.flags, NoticeFlag.CounterNotice, ...read.flags])];
     const [notice] = await manager.query<{ id: string }[]>(
       `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
                             inbound_message_id, sender_email, auth, flags)
@@ -185,9 +191,9 @@ export class IntakeService {
    */
   async revise(manager: EntityManager, caseId: string, request: RevisionRequest): Promise<RecordedNotice> {
     this.enforceLimits(0, request.text.length);
-    const links = this.sort({ text: request.text });
+    const reply = await this.text.analyse({ text: request.text, ownWordsOnly: true });
+    const { links, checklist: own } = reply;
     this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
-    const own = checkNotice({ text: replyText(request.text), textLinks: links });
 
     const [kase] = await manager.query<CaseForRevision[]>(
       `SELECT id, status, checklist FROM cases WHERE id = $1 FOR UPDATE`,
@@ -200,7 +206,7 @@ export class IntakeService {
     // The case's record is what its complainant sent: a stranger's reply and the uploader's counter-notice stay
     // on the case for staff, but never count towards the takedown's checklist.
     const earlier = all.filter((n) => !n.flags.some((f) => NOT_THE_COMPLAINANT.includes(f)));
-    const flags = [...request.email.flags];
+    const flags: string[] = [...request.email.flags, ...reply.flags];
     const known = await this.complainantEmails(manager, caseId);
     if (!known.has(request.email.senderEmail.toLowerCase())) flags.push(NoticeFlag.SenderNotComplainant);
 
@@ -228,12 +234,13 @@ export class IntakeService {
       .map((t, i) => (t === null ? '' : i === 0 ? t : replyText(t)))
       .filter((t) => t.trim() !== '');
     const structured = mergeStructured(earlier.map((n) => n.structured));
-    const text = texts.join('\n\n');
-    const checklist = checkNotice({
-      structured,
-      text,
-      textLinks: this.sort({ text, infringingUrls: structured?.infringingUrls, workUrl: structured?.work?.url }),
-    });
+    // The whole record is read again; were its text to run out of time, the case keeps the checklist it had.
+    const record = await this.text.analyse({ structured, text: texts.join('\n\n') });
+    const checklist = record.flags.length > 0 ? kase.checklist : record.checklist;
+    if (record.flags.length > 0) {
+      flags.push(...record.flags);
+      await manager.query(`UPDATE notices SET flags = $2 WHERE id = $1`, [notice.id, flags]);
+    }
 
     // Held when THIS notice is flagged (a stranger's reply, a DMARC failure): an earlier flagged notice stays
     // flagged for staff but does not stop a later clean reply from the complainant completing and routing the case,
@@ -290,21 +297,12 @@ export class IntakeService {
     return known;
   }
 
-  private prepare(request: IntakeRequest): { links: SortedLink[]; checklist: ChecklistResult } {
+  private async prepare(request: IntakeRequest): Promise<AnalysisResult> {
     this.enforceLimits(request.structured?.infringingUrls?.length ?? 0, request.text?.length ?? 0);
-    const links = this.sort({
-      text: request.text,
-      infringingUrls: request.structured?.infringingUrls,
-      workUrl: request.structured?.work?.url,
-    });
-    const checklist = checkNotice({ structured: request.structured, text: request.text, textLinks: links });
+    const read = await this.text.analyse({ structured: request.structured, text: request.text });
     // The work's own URL is not counted against the limit: only what the sender reports.
-    this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
-    return { links, checklist };
-  }
-
-  private sort(input: SortLinksInput): SortedLink[] {
-    return sortLinks(input, { siteDomains: this.app.siteDomains, registry: this.registry });
+    this.enforceLimits(read.links.filter((l) => l.role !== 'original').length, 0);
+    return read;
   }
 
   private enforceLimits(urlCount: number, textLength: number): void {
@@ -351,8 +349,9 @@ export class IntakeService {
     request: IntakeRequest,
     checklist: ChecklistResult,
     links: SortedLink[],
+    textFlags: readonly string[],
   ): Promise<{ response: NoticeResponseDto; noticeId: string }> {
-    const flags = request.email?.flags ?? [];
+    const flags = [...(request.email?.flags ?? []), ...textFlags];
     const status = holds(flags) ? CaseStatus.InReview : initialStatus(checklist);
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];

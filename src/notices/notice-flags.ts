@@ -14,6 +14,13 @@ export enum NoticeFlag {
    * was not threaded into that case. Informational; the reference is in the notice's audit entry.
    */
   NamesOtherCase = 'names_other_case',
+  /**
+   * The free text took longer than TEXT_BUDGET_MS to read: the notice was checked from its structured fields alone,
+   * and a person reads the text.
+   */
+  TextBudgetExceeded = 'text_budget_exceeded',
+  /** The text reader failed on this text (a bug): as for TextBudgetExceeded, a person reads it. */
+  TextUnread = 'text_unread',
 }
 
 /**
@@ -25,6 +32,8 @@ export const HOLD_FLAGS: readonly string[] = [
   NoticeFlag.DmarcFail,
   NoticeFlag.SenderNotComplainant,
   NoticeFlag.CounterNotice,
+  NoticeFlag.TextBudgetExceeded,
+  NoticeFlag.TextUnread,
 ];
 
 /**

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { IntakeService } from './intake.service';
 import { NoticeFormController } from './notice-form.controller';
 import { NoticesController } from './notices.controller';
+import { TextAnalysisService } from './text-analysis/text-analysis.service';
 
 @Module({
   controllers: [NoticesController, NoticeFormController],
-  providers: [IntakeService],
+  providers: [IntakeService, TextAnalysisService],
   exports: [IntakeService],
 })
 export class NoticesModule {}

@@ -9,10 +9,20 @@ export class IntakeEnv {
   @IsInt() @Min(1024) MAX_BODY_BYTES = 5 * 1024 * 1024;
   /** Largest free-text notice, in characters; more is answered 413. */
   @IsInt() @Min(1024) MAX_TEXT_CHARS = 1024 * 1024;
+  /** Worker threads (per process) that read notices' free text off the event loop. */
+  @IsInt() @Min(1) @Max(64) TEXT_WORKER_THREADS = 2;
+  /** A thread's time for one notice's text; past it the notice is read from its structured fields and held. */
+  @IsInt() @Min(50) @Max(600_000) TEXT_BUDGET_MS = 5_000;
 }
 
 export const intakeConfig = registerAs('intake', () => {
   const env = validateEnv(IntakeEnv);
-  return { maxUrls: env.MAX_URLS_PER_NOTICE, maxBodyBytes: env.MAX_BODY_BYTES, maxTextChars: env.MAX_TEXT_CHARS };
+  return {
+    maxUrls: env.MAX_URLS_PER_NOTICE,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    maxTextChars: env.MAX_TEXT_CHARS,
+    textWorkerThreads: env.TEXT_WORKER_THREADS,
+    textBudgetMs: env.TEXT_BUDGET_MS,
+  };
 });
 export type IntakeConfig = ReturnType<typeof intakeConfig>;

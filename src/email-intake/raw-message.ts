@@ -69,26 +69,33 @@ export function headerBlockBytes(raw: Buffer): number {
 /** Header fields in order, with continuation lines folded into the field they continue. */
 export function parseHeaders(head: string): RawHeader[] {
   const out: RawHeader[] = [];
-  // The field being read: its lines and the trimmed pieces of its value, joined once when the next field starts.
-  // Appending to the value line by line re-copied it each time, quadratic in a long folded header.
-  let field: { name: string; lines: string[]; parts: string[] } | undefined;
-  const finish = (): void => {
-    if (field) out.push({ name: field.name, value: field.parts.join(' '), raw: field.lines.join('\n') });
+  // The last field's lines and value pieces once it has continuation lines, joined into it when the next field starts:
+  // appending to its value line by line re-copied the whole value each time, quadratic in a long folded header.
+  let folded: { lines: string[]; parts: string[] } | undefined;
+  const unfold = (): void => {
+    if (!folded) return;
+    const last = out[out.length - 1];
+    last.raw = folded.lines.join('\n');
+    last.value = folded.parts.join(' ');
+    folded = undefined;
   };
   for (const line of head.split(/\r?\n/)) {
-    if (field && (line.startsWith(' ') || line.startsWith('\t'))) {
-      field.lines.push(line);
+    if (out.length > 0 && (line.startsWith(' ') || line.startsWith('\t'))) {
+      if (!folded) {
+        const last = out[out.length - 1];
+        folded = { lines: [last.raw], parts: last.value === '' ? [] : [last.value] };
+      }
+      folded.lines.push(line);
       const part = line.trim();
-      if (part !== '') field.parts.push(part);
+      if (part !== '') folded.parts.push(part);
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    finish();
-    const first = line.slice(colon + 1).trim();
-    field = { name: line.slice(0, colon).trim().toLowerCase(), lines: [line], parts: first === '' ? [] : [first] };
+    unfold();
+    out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim(), raw: line });
   }
-  finish();
+  unfold();
   return out;
 }
 

@@ -9,13 +9,11 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { LinkStatus } from '../src/cases/reported-link.entity';
 import { checkNotice } from '../src/checklist';
-import { dataSourceOptions } from '../src/core/database/data-source-options';
-import { ensureDatabase } from '../src/core/database/ensure-database';
 import { projectRoot } from '../src/core/paths';
 import { loadProviderRegistry, sortLinks } from '../src/links';
+import { migrate } from './bench-database';
 import { floorRows, writeFloor } from './floor';
 import { benchNotice } from './notice-fixture';
 import { ms, summarise, type Summary } from './stats';
@@ -38,17 +36,6 @@ class BenchCheckError extends Error {}
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new BenchCheckError(message);
-}
-
-async function migrate(url: string): Promise<void> {
-  await ensureDatabase(url);
-  const dataSource = new DataSource(dataSourceOptions(url, 1));
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations();
-  } finally {
-    await dataSource.destroy();
-  }
 }
 
 /** The case, its links and its outbox row are all there, and nothing else was written. */

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkNotice } from '../src/checklist';
 import { loadProviderRegistry, sortLinks } from '../src/links';
+import { letterWithUrls } from './notice-fixture';
 import { ms, summarise, type Summary } from './stats';
 
 const RUNS = 15;
@@ -21,29 +22,6 @@ function time(fn: () => unknown): Summary {
     samples.push(performance.now() - t0);
   }
   return summarise(samples);
-}
-
-const LETTER = [
-  'Dear Sir or Madam,',
-  'I am the copyright owner of "Acme Studio 5" and am authorized to act on behalf of Acme Ltd.',
-  'The original work is at https://acme-software.com/studio.',
-  'I have a good faith belief that use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law.',
-  'I swear, under penalty of perjury, that the information in the notification is accurate and that I am the copyright owner or am authorized to act on behalf of the owner.',
-  'Search terms: Acme Studio',
-  'Contact: jane@acme-software.com, +1 415 555 0100',
-  'Sincerely,',
-  'Jane Roe',
-].join('\n');
-
-function letterWithUrls(count: number, bytes: number): string {
-  const lines = Array.from(
-    { length: count },
-    (_, i) =>
-      `${i + 1}. The infringing copy at https://example.com/d/${100000 + i} (mirror https://mega.nz/file/${i}x)`,
-  );
-  let text = `${LETTER}\n\nThe infringing material is listed below:\n${lines.join('\n')}\n`;
-  if (text.length < bytes) text += 'Further remarks follow. '.repeat(Math.ceil((bytes - text.length) / 24));
-  return text;
 }
 
 const naiveFloor = (text: string): number => (text.match(/https?:\/\/[^\s)]+/g) ?? []).length;

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { availableParallelism } from 'node:os';
 import { IsInt, Max, Min } from 'class-validator';
 import { validateEnv } from './validate-env';
 
@@ -9,8 +10,8 @@ export class IntakeEnv {
   @IsInt() @Min(1024) MAX_BODY_BYTES = 5 * 1024 * 1024;
   /** Largest free-text notice, in characters; more is answered 413. */
   @IsInt() @Min(1024) MAX_TEXT_CHARS = 1024 * 1024;
-  /** Worker threads (per process) that read notices' free text off the event loop. */
-  @IsInt() @Min(1) @Max(64) TEXT_WORKER_THREADS = 2;
+  /** Worker threads (per process) that read notices' free text off the event loop; one core is left to the loop. */
+  @IsInt() @Min(1) @Max(64) TEXT_WORKER_THREADS = Math.max(1, availableParallelism() - 1);
   /** A thread's time for one notice's text; past it the notice is read from its structured fields and held. */
   @IsInt() @Min(50) @Max(600_000) TEXT_BUDGET_MS = 5_000;
 }

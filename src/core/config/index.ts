@@ -6,6 +6,7 @@ export * from './intake.config';
 export * from './mail.config';
 export * from './sla.config';
 export * from './auth.config';
+export * from './reconcile.config';
 export * from './letters.config';
 export { ConfigError } from './validate-env';
 
@@ -15,6 +16,7 @@ import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
 import { lettersConfig } from './letters.config';
 import { mailConfig } from './mail.config';
+import { reconcileConfig } from './reconcile.config';
 import { redisConfig } from './redis.config';
 import { slaConfig } from './sla.config';
 import { takedownConfig } from './takedown.config';
@@ -31,6 +33,7 @@ export function assertConfig(): void {
     slaConfig,
     lettersConfig,
     authConfig,
+    reconcileConfig,
   ])
     load();
 }

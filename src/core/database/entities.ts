@@ -15,6 +15,7 @@ import { Letter } from '../../letters/letter.entity';
 import { LetterRecipientWindow } from '../../letters/letter-recipient-window.entity';
 import { IdempotencyKey } from '../../notices/idempotency-key.entity';
 import { Notice } from '../../notices/notice.entity';
+import { ReconcileCount } from '../../reconcile/reconcile-count.entity';
 import { DownloadLink } from '../../site/download-link.entity';
 import { SoftwarePage } from '../../site/software-page.entity';
 import { Referral } from '../../takedowns/referral.entity';
@@ -44,4 +45,5 @@ export const ENTITIES = [
   ReasonTemplate,
   AccountEvent,
   LoginAttempt,
+  ReconcileCount,
 ];

@@ -8,10 +8,14 @@ import { connect, createServer } from 'node:net';
 export class ThrowawayRedis {
   private process: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+  ) {}
 
-  static async start(): Promise<ThrowawayRedis> {
-    const redis = new ThrowawayRedis(await freePort());
+  /** `extraArgs`: more redis-server options, e.g. `['--rename-command', 'CONFIG', '']` to act like a managed Redis. */
+  static async start(extraArgs: string[] = []): Promise<ThrowawayRedis> {
+    const redis = new ThrowawayRedis(await freePort(), extraArgs);
     await redis.start();
     return redis;
   }
@@ -24,7 +28,10 @@ export class ThrowawayRedis {
     if (this.process && this.process.exitCode === null) return;
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      [
+        ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        ...['--loglevel', 'warning', ...this.extraArgs],
+      ],
       { stdio: 'ignore' },
     );
     this.process = child;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { JobName } from '../queue/jobs';
 import { DEPTH_STATES, QueueDashboardService } from './queue-dashboard.service';
 
 /** Cases whose first takedown was done within this window feed the receipt-to-action quantiles. */
@@ -58,6 +59,22 @@ export class MetricsService {
           `SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`,
         );
         this.set(r.n);
+      },
+    });
+    new Counter({
+      name: 'takedown_desk_reconciled_total',
+      help: 'Jobs the reconciler put back on the queues because Redis no longer held work Postgres says is owed, by job.',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      // The totals live in Postgres (the worker counts, the API reports): every replica reports the same, and a
+      // restart loses none.
+      async collect() {
+        const rows = await db.query<{ kind: string; n: number }[]>(
+          `SELECT kind, total::float8 AS n FROM reconcile_counts`,
+        );
+        const totals = new Map(rows.map((r) => [r.kind, r.n]));
+        this.reset();
+        for (const kind of Object.values(JobName)) this.inc({ kind }, totals.get(kind) ?? 0);
       },
     });
     // Both gauges report parts of one query. prom-client reads every metric of a scrape at once, so a gauge set by

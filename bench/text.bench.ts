@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkNotice } from '../src/checklist';
 import { loadProviderRegistry, sortLinks } from '../src/links';
+import { ADVERSARIAL_SHAPES, type Growth, measureGrowth, TEXT_OPERATIONS } from './adversarial';
 import { letterWithUrls } from './notice-fixture';
 import { ms, summarise, type Summary } from './stats';
 
@@ -50,10 +51,32 @@ function main(): void {
       `${r.name.padEnd(34)}${ms(r.ours.median).padStart(9)}${ms(r.floor.median).padStart(9)}${`${r.ratio.toFixed(1)}x`.padStart(9)}`,
     );
   }
+  const linearity = textLinearity();
   const out = path.join(process.cwd(), 'test-output');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'bench-text.json'), JSON.stringify(rows, null, 2));
+  writeFileSync(path.join(out, 'bench-text.json'), JSON.stringify({ rows, linearity }, null, 2));
   console.log('\nwritten to test-output/bench-text.json');
+}
+
+/**
+ * text_linearity: for each free-text path, the worst growth in time per KB from 10 KB to 1 MB over the adversarial
+ * shapes (1.0 is perfectly linear; a quadratic path gives about 100). Aim: within 2x.
+ */
+function textLinearity(): { operation: string; worst: Growth; median: number }[] {
+  console.log(`\ntext_linearity: time per KB at 1 MB / at 10 KB, over ${ADVERSARIAL_SHAPES.length} adversarial shapes`);
+  console.log(`${'path'.padEnd(24)}${'median'.padStart(8)}${'worst'.padStart(8)}  worst shape (ms at 1 MB)`);
+  const result = TEXT_OPERATIONS.map((op) => {
+    const growth = ADVERSARIAL_SHAPES.map((shape) => measureGrowth(shape, op, 10 * 1024, 1024 * 1024, 3));
+    const worst = growth.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const median = summarise(growth.map((g) => g.ratio)).median;
+    console.log(
+      `${op.name.padEnd(24)}${`${median.toFixed(2)}x`.padStart(8)}${`${worst.ratio.toFixed(2)}x`.padStart(8)}  ${worst.shape} (${worst.largeMs.toFixed(0)})`,
+    );
+    return { operation: op.name, worst, median };
+  });
+  const worst = Math.max(...result.map((r) => r.worst.ratio));
+  console.log(`text_linearity ${worst.toFixed(2)}x (aim: 2x or less)`);
+  return result;
 }
 
 main();

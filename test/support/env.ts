@@ -20,6 +20,9 @@ export function applyTestEnv(overrides: Record<string, string> = {}): void {
     TAKEDOWN_DELAY_SECONDS: '0',
     TAKEDOWN_REQUIRE_APPROVAL: 'false',
     SWEEP_EVERY_SECONDS: '2',
+    // The reconciler re-enqueues owed work it finds in the whole database, whichever test made it: only the tests
+    // that are about it (test/reconciler.e2e-spec.ts) turn it on.
+    RECONCILE_EVERY_SECONDS: '86400',
     FORM_RATE_LIMIT: '1000',
     // Tests file many notices from one address; test/letter-cap.e2e-spec.ts sets its own cap.
     LETTER_CAP_PER_RECIPIENT: '10000',

@@ -103,6 +103,42 @@ describe('while Postgres is down', () => {
   });
 });
 
+describe('while Postgres does not answer at all (a network partition)', () => {
+  let proxy: PgProxy;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    proxy = await PgProxy.start(TEST_DATABASE_URL);
+    api = await startApi({ DATABASE_URL: proxy.url, DATABASE_CONNECT_TIMEOUT_MS: '1000' });
+  });
+
+  afterAll(async () => {
+    proxy?.answer();
+    await api?.close();
+    await proxy?.cut();
+  });
+
+  it('answers 503 once DATABASE_CONNECT_TIMEOUT_MS has passed, instead of leaving the request hanging', async () => {
+    proxy.silence();
+    const [filing, health] = await Promise.all([
+      fetch(`${api.url}/api/v1/notices`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(completeNotice([`https://mega.nz/file/${uniqueId()}`])),
+      }),
+      fetch(`${api.url}/health`),
+    ]);
+    expect({ status: filing.status, retryAfter: filing.headers.get('retry-after') }).toEqual({
+      status: 503,
+      retryAfter: expect.stringMatching(/^\d+$/),
+    });
+    expect(health.status).toBe(503);
+
+    proxy.answer();
+    await waitFor('the API to reach Postgres again', async () => (await fetch(`${api.url}/health`)).status === 200);
+  });
+});
+
 /** The errors Postgres, node-postgres and TypeORM really give, made for real, and what the filter makes of them. */
 describe('recognising an unreachable database', () => {
   let dataSource: DataSource;

@@ -26,7 +26,7 @@ import { TemplateRenderer } from './templates/template-renderer';
     }),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      useFactory: (db: DatabaseConfig) => dataSourceOptions(db.url, db.poolSize),
+      useFactory: (db: DatabaseConfig) => dataSourceOptions(db.url, db.poolSize, db.connectTimeoutMs),
     }),
   ],
   providers: [OutboxService, TemplateRenderer],

@@ -9,6 +9,8 @@ export class PgProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  /** While set, new connections are accepted and never answered: a database behind a network partition. */
+  private silent = false;
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -35,6 +37,12 @@ export class PgProxy {
   async open(): Promise<void> {
     if (this.server) return;
     const server = createServer((client) => {
+      if (this.silent) {
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
+        return;
+      }
       const upstream = connect(this.target.port, this.target.host);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -51,6 +59,20 @@ export class PgProxy {
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * Postgres stops answering without refusing anything: open connections are reset, new ones are accepted and
+   * left silent, until `answer()`.
+   */
+  silence(): void {
+    this.silent = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  answer(): void {
+    this.silent = false;
+    for (const socket of this.sockets) socket.destroy();
   }
 
   /** Postgres goes away: open connections are reset and new ones refused, until `open()`. */

@@ -2,6 +2,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 /** Append-only: the product inserts rows and never updates or deletes them. */
 @Entity('audit_events')
+/** Staff approvals and restorations, which the reconciler checks were carried out. */
+@Index('audit_events_approvals', ['id'], { where: "action = 'takedowns.approved'" })
+@Index('audit_events_restorations', ['id'], { where: "action = 'links.restored'" })
 export class AuditEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
   @Index() @Column('uuid') caseId!: string;

@@ -29,6 +29,8 @@ export enum CaseStatus {
 @Entity('cases')
 // Written by hand in migrations/*-QueueSearch.ts: trigram search of references (pg_trgm).
 @Index('cases_reference_trgm', { synchronize: false })
+/** Cases not routed yet, oldest change first: what the reconciler looks for. */
+@Index('cases_unrouted', ['updatedAt'], { where: 'routed_at IS NULL' })
 export class Case {
   @PrimaryGeneratedColumn('uuid') id!: string;
   /** Human reference such as DMCA-2026-000042, from a database sequence. */

@@ -26,6 +26,8 @@ export enum LinkStatus {
 // Written by hand: trigram search of URLs (migrations/*-QueueSearch.ts); host and case for domain filters (*-LinkHost.ts).
 @Index('reported_links_url_trgm', { synchronize: false })
 @Index('reported_links_host', { synchronize: false })
+/** Approved links, by case: the links an approval still has to act on. */
+@Index('reported_links_approved', ['caseId'], { where: "status = 'approved'" })
 export class ReportedLink {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') caseId!: string;

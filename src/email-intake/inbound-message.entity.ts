@@ -22,6 +22,8 @@ export enum InboundStatus {
 /** One email exactly as received, stored before the sender is told it was accepted. */
 @Entity('inbound_messages')
 @Index('inbound_messages_dedupe', ['messageId', 'contentHash'])
+/** Messages stored and not parsed yet: what the reconciler looks for. */
+@Index('inbound_messages_unparsed', ['receivedAt'], { where: "status = 'stored'" })
 export class InboundMessage {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'enum', enum: InboundChannel, enumName: 'inbound_channel' }) channel!: InboundChannel;

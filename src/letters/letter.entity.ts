@@ -21,6 +21,8 @@ export enum LetterStatus {
 @Entity('letters')
 /** The held letters, for their release (and for a reconciler: a held letter is owed only from held_until on). */
 @Index('letters_held', ['heldUntil'], { where: "status = 'queued' AND held_until IS NOT NULL" })
+/** Letters not sent yet, oldest first: what the reconciler looks for. */
+@Index('letters_unsent', ['createdAt'], { where: "status = 'queued'" })
 export class Letter {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Index() @Column('uuid') caseId!: string;

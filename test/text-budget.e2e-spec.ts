@@ -47,6 +47,9 @@ describe('the time budget for reading a notice', () => {
       'notice.received',
     ]);
     expect(audit.rows[0].detail.flags).toEqual(['text_budget_exceeded']);
+
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/^takedown_desk_notices_flagged\{flag="text_budget_exceeded"\} [1-9]\d*$/m);
   });
 
   it('answers other requests while several texts are being read, and keeps every notice', async () => {

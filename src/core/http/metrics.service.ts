@@ -38,6 +38,19 @@ export class MetricsService {
       },
     });
     new Gauge({
+      name: 'takedown_desk_notices_flagged',
+      help: 'Notices held for a person, by flag (text_budget_exceeded: its text ran past TEXT_BUDGET_MS; dmarc_fail; ...).',
+      labelNames: ['flag'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.query<{ flag: string; n: number }[]>(
+          `SELECT flag, count(*)::int AS n FROM notices, unnest(flags) AS flag GROUP BY flag`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ flag: r.flag }, r.n);
+      },
+    });
+    new Gauge({
       name: 'takedown_desk_cases',
       help: 'Cases by workflow status.',
       labelNames: ['status'],

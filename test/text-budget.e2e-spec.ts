@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { completeNotice, postJson } from './support/factories';
+import { completeNotice, completeNoticeFrom, postJson } from './support/factories';
 import { db, type RunningApi, startApi, uniqueId, uniquePrefix } from './support/harness';
 
 jest.setTimeout(60_000);
@@ -52,15 +52,48 @@ describe('the time budget for reading a notice', () => {
     expect(metrics).toMatch(/^takedown_desk_notices_flagged\{flag="text_budget_exceeded"\} [1-9]\d*$/m);
   });
 
-  it('answers other requests while several texts are being read, and keeps every notice', async () => {
-    const posts = [1, 2, 3].map(() => postJson(api.url, '/api/v1/notices', { text: bigText() }));
-    const health = await fetch(`${api.url}/health`);
-    expect(health.status).toBe(200);
-    const answers = await Promise.all(posts);
+  it('keeps every one of several notices read at once, each flagged', async () => {
+    const answers = await Promise.all([1, 2, 3].map(() => postJson(api.url, '/api/v1/notices', { text: bigText() })));
     expect(answers.map((r) => r.status)).toEqual([201, 201, 201]);
     const { rows } = await client.query(`SELECT flags FROM notices WHERE case_id = ANY($1::uuid[])`, [
       answers.map((r) => r.body.caseId),
     ]);
     expect(rows).toEqual([1, 2, 3].map(() => ({ flags: ['text_budget_exceeded'] })));
+  });
+});
+
+describe('more texts at once than the text pool queues', () => {
+  let api: RunningApi;
+  let client: Client;
+
+  beforeAll(async () => {
+    client = await db();
+    api = await startApi({ QUEUE_PREFIX: uniquePrefix(), TEXT_WORKER_THREADS: '1', TEXT_QUEUE_MAX: '1' });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await client?.end();
+  });
+
+  it('answers 503 with Retry-After to what does not fit, writes nothing for it, and takes the rest', async () => {
+    const text = `I am the copyright owner.\n${'penalty of perjury\n'.repeat(60_000)}`.slice(0, 1_000_000);
+    const marker = `busy-${uniqueId()}@rights-holder.example.org`;
+    const body = {
+      ...completeNoticeFrom(marker, [`https://example.com/d/${uniqueId()}`]),
+      text,
+    };
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(() => postJson(api.url, '/api/v1/notices', body)));
+
+    const busy = answers.filter((r) => r.status === 503);
+    const taken = answers.filter((r) => r.status === 201);
+    expect(busy.length + taken.length).toBe(6);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const r of busy) {
+      expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(r.body.message).toMatch(/send this one again/);
+    }
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM parties WHERE email = $1`, [marker]);
+    expect(rows[0].n).toBe(taken.length);
   });
 });

@@ -195,7 +195,16 @@ export class InboundParserService {
     };
     const caseId = thread.caseId;
 
+    const notice = {
+      channel: NoticeChannel.Email,
+      text: content.text,
+      structured: { complainant: { name: sender.name || undefined, email: email.senderEmail } },
+      email,
+    };
     try {
+      // Read before the transaction: no row stays locked while a thread reads the text.
+      const kind = !caseId ? 'notice' : thread.counterNotice ? 'counter_notice' : 'reply';
+      const read = await this.intake.readEmail(kind, notice);
       await this.dataSource.transaction(async (m) => {
         const [locked] = await m.query<{ status: InboundStatus }[]>(
           `SELECT status FROM inbound_messages WHERE id = $1 FOR UPDATE`,
@@ -203,15 +212,10 @@ export class InboundParserService {
         );
         if (locked?.status !== InboundStatus.Stored) return;
         const recorded: RecordedNotice = !caseId
-          ? await this.intake.receiveEmail(m, {
-              channel: NoticeChannel.Email,
-              text: content.text,
-              structured: { complainant: { name: sender.name || undefined, email: email.senderEmail } },
-              email,
-            })
+          ? await this.intake.receiveEmail(m, notice, read)
           : thread.counterNotice
-            ? await this.intake.receiveCounterNotice(m, caseId, { text: content.text, email })
-            : await this.intake.revise(m, caseId, { text: content.text, email });
+            ? await this.intake.receiveCounterNotice(m, caseId, { text: content.text, email }, read)
+            : await this.intake.revise(m, caseId, { text: content.text, email }, read);
         await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
         await m.query(
           `UPDATE inbound_messages SET status = 'parsed', case_id = $2, notice_id = $3, processed_at = now(),

@@ -123,8 +123,12 @@ export class IntakeService {
    * A new notice from email, recorded in the caller's transaction (which also marks the stored message parsed).
    * Throws NoticeTooLargeError over the limits, as receive does.
    */
-  async receiveEmail(manager: EntityManager, request: IntakeRequest & { email: EmailOrigin }): Promise<RecordedNotice> {
-    const { links, checklist, flags: textFlags } = await this.prepare(request);
+  async receiveEmail(
+    manager: EntityManager,
+    request: IntakeRequest & { email: EmailOrigin },
+    read: AnalysisResult,
+  ): Promise<RecordedNotice> {
+    const { links, checklist, flags: textFlags } = read;
     const named = request.email.namedReference;
     const email = named
       ? { ...request.email, flags: [...request.email.flags, NoticeFlag.NamesOtherCase] }
@@ -144,14 +148,8 @@ export class IntakeService {
     manager: EntityManager,
     caseId: string,
     request: RevisionRequest,
+    read: AnalysisResult,
   ): Promise<RecordedNotice> {
-    this.enforceLimits(0, request.text.length);
-    const read = await this.text.analyse({
-      text: request.text,
-      kindHint: 'counter_notice',
-      ownWordsOnly: true,
-      withoutLinks: true,
-    });
     const checklist = read.checklist;
     await manager.query(`SELECT id FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
     const flags = [...new Set([...request.email.flags, NoticeFlag.CounterNotice, ...read.flags])];
@@ -189,11 +187,13 @@ export class IntakeService {
    * join the case, and when the case has just become complete, or gained links, it goes back to the router. A reply
    * from an address that is not the complainant's is kept but flagged, and then nothing is done automatically.
    */
-  async revise(manager: EntityManager, caseId: string, request: RevisionRequest): Promise<RecordedNotice> {
-    this.enforceLimits(0, request.text.length);
-    const reply = await this.text.analyse({ text: request.text, ownWordsOnly: true });
+  async revise(
+    manager: EntityManager,
+    caseId: string,
+    request: RevisionRequest,
+    reply: AnalysisResult,
+  ): Promise<RecordedNotice> {
     const { links, checklist: own } = reply;
-    this.enforceLimits(links.filter((l) => l.role !== 'original').length, 0);
 
     const [kase] = await manager.query<CaseForRevision[]>(
       `SELECT id, status, checklist FROM cases WHERE id = $1 FOR UPDATE`,
@@ -280,6 +280,23 @@ export class IntakeService {
       ]);
     }
     return { caseId, noticeId: notice.id, status, flags, rerouted };
+  }
+
+  /**
+   * Reads an email's text (a new notice, a counter-notice, or a reply to a case) before the caller opens the
+   * transaction that records it, so that no row stays locked while a thread reads. Throws NoticeTooLargeError over
+   * the limits, as the recording would.
+   */
+  async readEmail(kind: 'notice' | 'counter_notice' | 'reply', request: IntakeRequest): Promise<AnalysisResult> {
+    if (kind === 'notice') return this.prepare(request);
+    const text = request.text ?? '';
+    this.enforceLimits(0, text.length);
+    if (kind === 'counter_notice') {
+      return this.text.analyse({ text, kindHint: 'counter_notice', ownWordsOnly: true, withoutLinks: true });
+    }
+    const read = await this.text.analyse({ text, ownWordsOnly: true });
+    this.enforceLimits(read.links.filter((l) => l.role !== 'original').length, 0);
+    return read;
   }
 
   /** Who may revise a case: its complainant's addresses and the senders of its earlier, unflagged notices. */

@@ -14,6 +14,8 @@ export class IntakeEnv {
   @IsInt() @Min(1) @Max(64) TEXT_WORKER_THREADS = Math.max(1, availableParallelism() - 1);
   /** A thread's time for one notice's text; past it the notice is read from its structured fields and held. */
   @IsInt() @Min(50) @Max(600_000) TEXT_BUDGET_MS = 5_000;
+  /** Texts that may wait for a thread, per process; one more is answered 503 with Retry-After (a job retries). */
+  @IsInt() @Min(1) @Max(100_000) TEXT_QUEUE_MAX = 64;
 }
 
 export const intakeConfig = registerAs('intake', () => {
@@ -24,6 +26,7 @@ export const intakeConfig = registerAs('intake', () => {
     maxTextChars: env.MAX_TEXT_CHARS,
     textWorkerThreads: env.TEXT_WORKER_THREADS,
     textBudgetMs: env.TEXT_BUDGET_MS,
+    textQueueMax: env.TEXT_QUEUE_MAX,
   };
 });
 export type IntakeConfig = ReturnType<typeof intakeConfig>;

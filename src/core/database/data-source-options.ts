@@ -16,6 +16,7 @@ export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs =
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, connectionTimeoutMillis: connectTimeoutMs },
+    // keepAlive: an open connection to a database that went silent is found dead by TCP, not held forever.
+    extra: { max: poolSize, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true },
   };
 }

@@ -5,6 +5,7 @@ import {
   DATABASE_UNAVAILABLE_MESSAGE,
   isDatabaseUnavailable,
 } from './database-unavailable';
+import { ServiceUnavailableError } from './service-unavailable';
 
 interface BodyParserError {
   type?: string;
@@ -28,15 +29,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     if (res.headersSent) return;
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`${req.method} ${req.path}: the database is unavailable (${String(exception)})`);
-      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-      res.setHeader('Cache-Control', 'no-store');
-      if (wantsPage(req)) {
-        res.status(503).type('html').send(unavailablePage(DATABASE_UNAVAILABLE_MESSAGE));
-        return;
-      }
-      res.status(503).json({ statusCode: 503, error: HttpStatus[503], message: DATABASE_UNAVAILABLE_MESSAGE });
-      return;
+      // The route's pattern, not its path: a status page's path is its private token.
+      this.logger.warn(`${req.method} ${routeOf(req)}: the database is unavailable (${String(exception)})`);
+      return unavailable(req, res, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_SECONDS);
+    }
+    if (exception instanceof ServiceUnavailableError) {
+      this.logger.warn(`${req.method} ${routeOf(req)}: ${exception.message}`);
+      return unavailable(req, res, exception.message, exception.retryAfterSeconds);
     }
     const { status, message } = this.describe(exception);
     res.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message });
@@ -66,6 +65,22 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { status: 500, message: 'Internal server error' };
   }
+}
+
+/** 503 with `Retry-After`: a page for a browser's page request, JSON otherwise. */
+function unavailable(req: Request, res: Response, message: string, retryAfterSeconds: number): void {
+  res.setHeader('Retry-After', String(retryAfterSeconds));
+  res.setHeader('Cache-Control', 'no-store');
+  if (wantsPage(req)) {
+    res.status(503).type('html').send(unavailablePage(message));
+    return;
+  }
+  res.status(503).json({ statusCode: 503, error: HttpStatus[503], message });
+}
+
+function routeOf(req: Request): string {
+  const route = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof route === 'string' ? route : '(no route)';
 }
 
 /** A browser asking for a page, rather than a client of the JSON API. */

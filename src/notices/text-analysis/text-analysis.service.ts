@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { type AppConfig, appConfig, type IntakeConfig, intakeConfig } from '../../core/config';
 import { NoticeFlag } from '../notice-flags';
 import { analyseStructuredOnly, type NoticeAnalysis, type NoticeAnalysisInput } from './notice-analysis';
-import { TextBudgetExceededError, TextWorkerPool } from './text-worker-pool';
+import { ServiceUnavailableError } from '../../core/http/service-unavailable';
+import { TextBudgetExceededError, TextPoolBusyError, TextPoolClosedError, TextWorkerPool } from './text-worker-pool';
+
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 export type AnalysisRequest = Omit<NoticeAnalysisInput, 'siteDomains'>;
 
@@ -27,7 +30,7 @@ export class TextAnalysisService implements OnModuleDestroy {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(intakeConfig.KEY) private readonly limits: IntakeConfig,
   ) {
-    this.pool = new TextWorkerPool(workerFile(), limits.textWorkerThreads, limits.textBudgetMs);
+    this.pool = new TextWorkerPool(workerFile(), limits.textWorkerThreads, limits.textBudgetMs, limits.textQueueMax);
   }
 
   async analyse(request: AnalysisRequest): Promise<AnalysisResult> {
@@ -36,6 +39,14 @@ export class TextAnalysisService implements OnModuleDestroy {
     try {
       return { ...(await this.pool.run<NoticeAnalysis>(input)), flags: [] };
     } catch (error) {
+      // Not about this text: the process is stopping, or too many texts wait. The notice is not taken, and its
+      // sender (or its job) tries again.
+      if (error instanceof TextPoolClosedError || error instanceof TextPoolBusyError) {
+        throw new ServiceUnavailableError(
+          `Too many notices are being read right now (${error.message}); send this one again in a few seconds.`,
+          BUSY_RETRY_AFTER_SECONDS,
+        );
+      }
       const exceeded = error instanceof TextBudgetExceededError;
       const flag = exceeded ? NoticeFlag.TextBudgetExceeded : NoticeFlag.TextUnread;
       this.logger.warn(

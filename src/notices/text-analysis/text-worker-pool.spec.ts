@@ -1,5 +1,11 @@
 import * as path from 'node:path';
-import { TextAnalysisError, TextBudgetExceededError, TextWorkerPool } from './text-worker-pool';
+import {
+  TextAnalysisError,
+  TextBudgetExceededError,
+  TextPoolBusyError,
+  TextPoolClosedError,
+  TextWorkerPool,
+} from './text-worker-pool';
 
 const SPIN_WORKER = path.join(__dirname, '../../../test/support/spin-worker.js');
 
@@ -29,6 +35,26 @@ describe('TextWorkerPool', () => {
     clearInterval(timer);
     expect(error).toBeInstanceOf(TextBudgetExceededError);
     expect(ticks).toBeGreaterThan(10);
+  });
+
+  it('fails what runs and waits as closed, not as out of time, when the pool closes', async () => {
+    pool = new TextWorkerPool(SPIN_WORKER, 1, 60_000);
+    const spinning = pool.run('spin').catch((e: Error) => e);
+    const waiting = pool.run('next').catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    await pool.close();
+    expect(await spinning).toBeInstanceOf(TextPoolClosedError);
+    expect(await waiting).toBeInstanceOf(TextPoolClosedError);
+  });
+
+  it('refuses a task when as many wait as it queues', async () => {
+    pool = new TextWorkerPool(SPIN_WORKER, 1, 500, 1);
+    const spinning = pool.run('spin').catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    const waiting = pool.run('next');
+    await expect(pool.run('one too many')).rejects.toBeInstanceOf(TextPoolBusyError);
+    expect(await spinning).toBeInstanceOf(TextBudgetExceededError);
+    await expect(waiting).resolves.toBe('next');
   });
 
   it('reports an error the text code threw, and the thread serves the next task', async () => {

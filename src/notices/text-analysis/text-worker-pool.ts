@@ -5,6 +5,16 @@ export class TextBudgetExceededError extends Error {
   override readonly name = 'TextBudgetExceededError';
 }
 
+/** More tasks wait than the pool takes: the caller should come back later. */
+export class TextPoolBusyError extends Error {
+  override readonly name = 'TextPoolBusyError';
+}
+
+/** The pool was closed (the process is stopping): the task was not read, and should be tried again elsewhere. */
+export class TextPoolClosedError extends Error {
+  override readonly name = 'TextPoolClosedError';
+}
+
 /** The text code threw: a bug to fix, reported with the message only (never the notice's text). */
 export class TextAnalysisError extends Error {
   override readonly name = 'TextAnalysisError';
@@ -40,19 +50,26 @@ export class TextWorkerPool {
     private readonly file: string,
     private readonly size: number,
     private readonly budgetMs: number,
+    private readonly maxQueue = Infinity,
   ) {}
 
   run<T>(input: unknown): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('the text pool is closed'));
+    if (this.closed) return Promise.reject(new TextPoolClosedError('the text pool is closed'));
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.reject(new TextPoolBusyError(`${this.queue.length} texts are already waiting to be read`));
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
       this.pump();
     });
   }
 
+  /** Stops every thread; what is running or waiting fails with TextPoolClosedError, never as out of time. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new Error('the text pool is closed'));
+    const closed = new TextPoolClosedError('the text pool is closed');
+    for (const task of this.queue.splice(0)) task.reject(closed);
+    for (const slot of this.slots) this.finish(slot)?.reject(closed);
     await Promise.all([...this.slots].map((slot) => this.retire(slot)));
   }
 
@@ -108,13 +125,15 @@ export class TextWorkerPool {
 
   /**
    * A thread that died on its own: its task fails and another thread starts for what is queued. One that died
-   * before it was ready cannot load at all, so what is queued fails with it rather than starting threads forever.
+   * before it was ready cannot load at all: with no other thread ready, what is queued fails with it rather than
+   * starting threads forever; a ready thread goes on with the queue.
    */
   private lost(slot: Slot, error: Error): void {
     if (!this.slots.delete(slot)) return;
     this.finish(slot)?.reject(error);
-    if (!slot.ready) for (const task of this.queue.splice(0)) task.reject(error);
-    if (!this.closed) this.pump();
+    const serving = [...this.slots].some((s) => s.ready);
+    if (!slot.ready && !serving) for (const task of this.queue.splice(0)) task.reject(error);
+    else if (!this.closed) this.pump();
   }
 
   private async retire(slot: Slot): Promise<void> {

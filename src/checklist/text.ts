@@ -78,9 +78,13 @@ export function normalise(raw: string): NoticeText {
   while (lineStart <= raw.length) {
     let lineEnd = raw.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = raw.length;
-    LINE_PREFIX.lastIndex = lineStart;
-    const prefix = LINE_PREFIX.exec(raw)?.[0].length ?? 0;
-    bolds.push(isEmphasised(raw, lineStart + prefix, lineEnd));
+    let prefix = 0;
+    if (lineEnd > lineStart) {
+      LINE_PREFIX.lastIndex = lineStart;
+      prefix = LINE_PREFIX.exec(raw)?.[0].length ?? 0;
+    }
+    bolds.push(lineEnd > lineStart && isEmphasised(raw, lineStart + prefix, lineEnd));
+    if (prefix > 0) flush(lineStart);
 
     for (let i = lineStart + prefix; i < lineEnd; i++) {
       const c = raw.charCodeAt(i);
@@ -118,12 +122,12 @@ export function normalise(raw: string): NoticeText {
         else keep(i);
       } else keep(i);
     }
-    flush(lineEnd);
     if (lineEnd >= raw.length) break;
-    put('\n', lineEnd);
+    keep(lineEnd); // the line break itself, in the run that the next line may go on
     lineStart = lineEnd + 1;
   }
 
+  flush(raw.length);
   const text = parts.join('');
   const lines: Line[] = [];
   let at = 0;
@@ -131,8 +135,11 @@ export function normalise(raw: string): NoticeText {
   while (at <= text.length) {
     let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
-    const lineText = text.slice(at, end);
-    lines.push({ text: lineText, start: at, end, bold: bolds[index] ?? false, blank: lineText.trim() === '' });
+    const lineText = end > at ? text.slice(at, end) : '';
+    const blank = end === at || lineText.trim() === '';
+    // Every field set here, the memos too, so that all lines share one object shape.
+    const bold = bolds[index] ?? false;
+    lines.push({ text: lineText, start: at, end, bold, blank, prompt: blank ? false : undefined, quotes: undefined });
     index++;
     at = end + 1;
   }

@@ -4,7 +4,12 @@ import { Test } from '@nestjs/testing';
 import type { DNSResolver } from 'mailauth';
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
+import { LetterSenderService } from '../src/letters/letter-sender.service';
+import { LetterKind } from '../src/letters/letter.entity';
+import { LettersService } from '../src/letters/letters.service';
+import { VERIFIED_SENDER_SQL } from '../src/letters/recipient-cap';
 import { WorkerModule } from '../src/worker.module';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { applyTestEnv, TEST_REDIS_URL } from './support/env';
@@ -22,6 +27,8 @@ const CAP = 5;
 /** Small, so that the test sees held letters released; long enough that 20 routings fall inside one window. */
 const WINDOW_MINUTES = 0.3;
 const INTAKE = 'dmca@example.com';
+/** The most letters one digest carries (letter-sender.service.ts): a flood goes out in several. */
+const DIGEST_MAX = 50;
 /** A sender domain whose DNS lets 127.0.0.1 send for it (SPF) and publishes DMARC: its mail passes DMARC. */
 const PASS_DOMAIN = 'verified-sender.test';
 
@@ -47,6 +54,7 @@ async function startResolvingWorker(env: Record<string, string>): Promise<Testin
 
 interface LetterRow {
   id: string;
+  recipient: string;
   case_id: string;
   kind: string;
   status: string;
@@ -99,12 +107,93 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
   const lettersTo = async (address: string): Promise<LetterRow[]> =>
     (
       await client.query<LetterRow>(
-        `SELECT l.id, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
+        `SELECT l.id, l.recipient, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
          FROM letters l JOIN cases c ON c.id = l.case_id WHERE lower(l.recipient) = lower($1)
          ORDER BY l.created_at, l.id`,
         [address],
       )
     ).rows;
+
+  const lettersById = async (ids: string[]): Promise<LetterRow[]> =>
+    (
+      await client.query<LetterRow>(
+        `SELECT l.id, l.recipient, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
+         FROM letters l JOIN cases c ON c.id = l.case_id WHERE l.id = ANY($1) ORDER BY l.created_at, l.id`,
+        [ids],
+      )
+    ).rows;
+
+  const allSent = (ids: string[]): Promise<LetterRow[]> =>
+    waitFor(
+      `${ids.length} letters to be sent`,
+      async () => {
+        const rows = await lettersById(ids);
+        return rows.every((l) => l.status === 'sent') ? rows : undefined;
+      },
+      WINDOW_MINUTES * 60_000 + 60_000,
+    );
+
+  /** A case of its own, filed by an address of its own, to record letters on. */
+  const aCase = async (): Promise<{ id: string; reference: string; statusToken: string }> => {
+    const res = await postJson(
+      api.url,
+      '/api/v1/notices',
+      completeNoticeFrom(`owner-${uniqueId()}@example.org`, [
+        `https://files.unlisted-host-${uniqueId()}.example/f.zip`,
+      ]),
+    );
+    expect(res.status).toBe(201);
+    const { rows } = await client.query<{ id: string; reference: string; statusToken: string }>(
+      `SELECT id, reference, status_token AS "statusToken" FROM cases WHERE id = $1`,
+      [res.body.caseId],
+    );
+    return rows[0];
+  };
+
+  /**
+   * Records a receipt-like letter to each of `recipients` on `kase`, in order, in one transaction, through the real
+   * service (cap included). `holdHeldJobs` marks the send jobs of the letters the cap held as relayed, so that only
+   * the test sends those.
+   */
+  const recordLetters = async (
+    kase: { id: string; reference: string; statusToken: string },
+    recipients: string[],
+    { holdHeldJobs = false } = {},
+  ): Promise<string[]> => {
+    const letters = worker.get(LettersService, { strict: false });
+    return worker.get(DataSource).transaction(async (m) => {
+      const ids: string[] = [];
+      for (const to of recipients) {
+        const id = await letters.record(m, kase, LetterKind.Receipt, `cap-${uniqueId()}`, to, {
+          kind: 'takedown',
+          complete: true,
+          missing: [],
+        });
+        if (!id) throw new Error('the letter was not recorded');
+        ids.push(id);
+      }
+      if (holdHeldJobs) {
+        await m.query(
+          `UPDATE outbox SET dispatched_at = now() WHERE data->>'letterId' IN (
+             SELECT id::text FROM letters WHERE id = ANY($1) AND held_until IS NOT NULL)`,
+          [ids],
+        );
+      }
+      return ids;
+    });
+  };
+
+  /** The letter.sent events of `ids`, by the digest they went in (null: sent as itself). */
+  const sentIn = async (ids: string[]): Promise<Map<string | null, string[]>> => {
+    const { rows } = await client.query<{ letter: string; digest: string | null }>(
+      `SELECT detail->>'letter' AS letter, detail->'digest'->>'messageId' AS digest FROM audit_events
+       WHERE action = 'letter.sent' AND detail->>'letter' = ANY($1)`,
+      [ids],
+    );
+    const by = new Map<string | null, string[]>();
+    for (const r of rows) by.set(r.digest, [...(by.get(r.digest) ?? []), r.letter]);
+    return by;
+  };
 
   /** Every case of `address` routed, and each of its letters sent or held: what the first window ends with. */
   const settledLetters = (address: string, cases: number): Promise<LetterRow[]> =>
@@ -240,4 +329,126 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
     expect(letters.filter((l) => l.held_until !== null)).toEqual([]);
     expect(sink.to(sender)).toHaveLength(letters.length);
   });
+
+  it('sends the held letters to one mailbox under several +tags as one digest, to one of its addresses', async () => {
+    const local = `tagged-${uniqueId()}`;
+    const addresses = Array.from({ length: CAP + 3 }, (_, i) => `${local}+${i + 1}@example.net`);
+    const ids = await recordLetters(await aCase(), addresses);
+    const recorded = await lettersById(ids);
+    const held = recorded.filter((l) => l.held_until !== null);
+    expect(held.map((l) => l.recipient)).toEqual(addresses.slice(CAP));
+
+    await allSent(ids);
+    const mails = sink.received.filter((m) => m.envelope.to.some((to) => to.startsWith(`${local}+`)));
+    expect(mails).toHaveLength(CAP + 1);
+    const digests = mails.filter((m) => m.parsed.subject?.includes('sent together'));
+    expect(digests).toHaveLength(1);
+    expect(digests[0].envelope.to).toHaveLength(1);
+    expect(held.map((l) => l.recipient)).toContain(digests[0].envelope.to[0]);
+    expect(digests[0].parsed.text).toContain(`3 of 3`);
+    const sent = await sentIn(held.map((l) => l.id));
+    expect([...sent.keys()]).toHaveLength(1);
+  });
+
+  it(`sends a flood of held letters in digests of at most ${DIGEST_MAX}, each letter in one`, async () => {
+    const to = `flood-${uniqueId()}@example.net`;
+    const ids = await recordLetters(await aCase(), Array<string>(CAP + DIGEST_MAX + 5).fill(to));
+    await allSent(ids);
+    const sent = await sentIn(ids);
+    expect(sent.get(null)).toHaveLength(CAP);
+    const digests = [...sent.entries()].filter(([digest]) => digest !== null).map(([, letters]) => letters);
+    expect(digests.map((d) => d.length).sort((a, b) => a - b)).toEqual([5, DIGEST_MAX]);
+    expect(new Set(digests.flat()).size).toBe(DIGEST_MAX + 5);
+    expect(sink.to(to)).toHaveLength(CAP + 2);
+  });
+
+  it("fails only the lead letter when a digest's last try fails for now; the others stay queued for their own jobs", async () => {
+    const to = `last-try-${uniqueId()}@example.net`;
+    const ids = await recordLetters(await aCase(), Array<string>(CAP + 3).fill(to), { holdHeldJobs: true });
+    const held = ids.slice(CAP);
+    await allSent(ids.slice(0, CAP));
+    await client.query(`UPDATE letters SET held_until = now() - interval '1 second' WHERE id = ANY($1)`, [held]);
+    const sender = worker.get(LetterSenderService, { strict: false });
+
+    sink.mode = 'tempfail';
+    try {
+      expect(await sender.send(held[0], { lastTry: true })).toMatchObject({ outcome: 'failed' });
+    } finally {
+      sink.mode = 'accept';
+    }
+    const { rows } = await client.query<{ id: string; status: string; attempts: number; last_error: string | null }>(
+      `SELECT id, status, attempts, last_error, claimed_until FROM letters WHERE id = ANY($1) ORDER BY created_at`,
+      [held],
+    );
+    expect(rows[0]).toMatchObject({ id: held[0], status: 'failed', attempts: 1 });
+    for (const other of rows.slice(1)) {
+      expect(other).toMatchObject({ status: 'queued', attempts: 1, claimed_until: null });
+      expect(other.last_error).toMatch(/451/);
+    }
+
+    // Another letter's own job takes the rest up: one digest of the two.
+    expect(await sender.send(held[1])).toMatchObject({ outcome: 'sent' });
+    expect((await lettersById(held.slice(1))).map((l) => l.status)).toEqual(['sent', 'sent']);
+    expect(sink.to(to)).toHaveLength(CAP + 1);
+  });
+
+  it('keeps no address in the windows it counts by, and prunes windows long over', async () => {
+    const stale = `stale-${uniqueId()}`;
+    await client.query(`INSERT INTO letter_recipient_windows VALUES ($1, now() - interval '2 days', 3)`, [stale]);
+    const to = `Private.Person+dmca-${uniqueId()}@Example.net`;
+    const ids = await recordLetters(await aCase(), [to]);
+    await allSent(ids);
+    const { rows } = await client.query<{ row: string }>(
+      `SELECT row_to_json(w)::text AS row FROM letter_recipient_windows w`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.row.includes('@') || r.row.toLowerCase().includes('private.person'))).toEqual([]);
+    const { rows: old } = await client.query(
+      `SELECT 1 FROM letter_recipient_windows WHERE window_end < now() - interval '1 day'`,
+    );
+    expect(old).toEqual([]);
+  });
+
+  it('asks whether an address is a verified sender through an index of verified senders alone', async () => {
+    const flooded = `flooded-${uniqueId()}@example.net`;
+    await fileNotices(flooded, 5);
+    const [kase] = (
+      await client.query<{ case_id: string }>(`SELECT case_id FROM notices WHERE sender_email = $1 LIMIT 1`, [flooded])
+    ).rows;
+    // However many notices name the address, the look-up reads none of them: the index holds verified senders only.
+    await client.query('BEGIN');
+    try {
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${VERIFIED_SENDER_SQL}`,
+        [kase.case_id, flooded.toUpperCase()],
+      );
+      const nodes = flatten(rows[0]['QUERY PLAN'][0].Plan);
+      expect(nodes.map((n) => n['Index Name'])).toContain('notices_verified_sender');
+      // A bitmap scan names the index on one node and the table, with what its filter threw away, on its parent.
+      const { rows: indexes } = await client.query<{ name: string }>(
+        `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'notices'`,
+      );
+      const onNotices = nodes.filter(
+        (n) => n['Relation Name'] === 'notices' || indexes.some((i) => i.name === n['Index Name']),
+      );
+      const read = onNotices.reduce(
+        (sum, n) => sum + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0),
+        0,
+      );
+      expect(read).toBe(0);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
 });
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];

@@ -13,7 +13,6 @@ import { classifySmtpFailure, describeSmtpFailure } from '../core/mail/smtp-fail
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { LetterStatus } from './letter.entity';
 import { NO_RECIPIENT } from './letters.service';
-import { recipientKey } from './recipient-cap';
 import { letterMessageId } from './threading';
 
 interface LetterRow {
@@ -40,6 +39,12 @@ export const LETTER_LEASE_SECONDS = 5 * 60;
 
 /** First key of the advisory lock that makes one release of a recipient's held letters at a time. */
 const RELEASE_LOCK = 0x1e77e5;
+
+/**
+ * The most letters one digest carries. A flood to one mailbox goes out in several digests, each led by one of its
+ * letters' jobs, rather than in one mail so large that a relay refuses it (552) and fails every letter in it.
+ */
+export const DIGEST_MAX_LETTERS = 50;
 
 /** How many earlier Message-IDs a digest names in References, as threadFor trims a case's chain. */
 const DIGEST_REFERENCES = 20;
@@ -80,9 +85,11 @@ export type SendResult =
  * clients that drop duplicate Message-IDs show it once, and the two copies thread as one.
  *
  * A letter held by the per-recipient cap (held_until) is not sent before its time. Then the first of the
- * recipient's held letters to be taken up claims all of them whose time has come, under an advisory lock per
- * recipient so that two releases cannot split them, and sends them as one digest: one mail for the lot, each
- * letter recorded sent (or failed) with it.
+ * mailbox's held letters to be taken up (its recipient_key, so jane+1@ and jane+2@ are one mailbox) claims itself
+ * and the oldest others whose time has come, DIGEST_MAX_LETTERS in all, under an advisory lock per mailbox so that
+ * two releases cannot split them, and sends them as one digest to its own address: one mail for the lot, each
+ * letter recorded sent (or failed) with it. Letters beyond the bound wait for the next of their jobs to lead a
+ * digest of their own.
  */
 @Injectable()
 export class LetterSenderService {
@@ -111,23 +118,32 @@ export class LetterSenderService {
     if (row.held_until && !row.due) return { outcome: 'held', until: row.held_until };
     if (row.held_until) {
       const released = await this.claimReleased(letterId);
-      if (released.length > 0) return this.deliver(released, lastTry);
+      if (released) return this.deliver(released.letters, lastTry, released.lead, released.more);
     }
     return { outcome: 'busy' };
   }
 
-  /** Sends the claimed letters, all to one recipient: one as itself, several as one digest. Records the outcome. */
-  private async deliver(letters: LetterRow[], lastTry: boolean): Promise<SendResult> {
-    const [first] = letters;
-    if (!first.recipient) return this.markFailed(letters, NO_RECIPIENT);
-    const mail = letters.length === 1 ? this.single(first) : this.digest(letters);
+  /**
+   * Sends the claimed letters, all to one mailbox, to `lead`'s address: one as itself, several as one digest.
+   * Records the outcome. `lastTry` is the lead's job's: a temporary failure on it fails the lead alone, and the
+   * other letters stay queued, their own jobs' tries still to come. `more`: held letters left for later digests.
+   */
+  private async deliver(letters: LetterRow[], lastTry: boolean, lead = letters[0], more = 0): Promise<SendResult> {
+    if (!lead.recipient) return this.markFailed(letters, NO_RECIPIENT);
+    const mail = letters.length === 1 ? this.single(lead) : this.digest(letters, lead, more);
     try {
       await this.transport.send(mail);
     } catch (error) {
       const reason = describeSmtpFailure(error);
-      if (classifySmtpFailure(error) === 'permanent' || lastTry) return this.markFailed(letters, reason);
-      this.logger.warn(`${this.describe(letters)} not sent, will retry: ${reason}`);
-      await this.record(letters, `attempts = attempts + 1, last_error = $5, claimed_until = NULL`, null, {}, [reason]);
+      if (classifySmtpFailure(error) === 'permanent') return this.markFailed(letters, reason);
+      const retried = lastTry ? letters.filter((l) => l !== lead) : letters;
+      if (retried.length > 0) {
+        this.logger.warn(`${this.describe(retried)} not sent, will retry: ${reason}`);
+        await this.record(retried, `attempts = attempts + 1, last_error = $5, claimed_until = NULL`, null, {}, [
+          reason,
+        ]);
+      }
+      if (lastTry) return this.markFailed([lead], reason);
       return { outcome: 'retry', reason };
     }
     await this.record(
@@ -154,57 +170,83 @@ export class LetterSenderService {
   }
 
   /**
-   * The held letters of one recipient in one mail: why they waited, then each letter's subject and text. Its
-   * Message-ID is the first letter's, marked as a digest, so that a resend after a lost outcome is the same mail;
-   * References name the letters' own Message-IDs, so that a reply threads to one of their cases.
+   * The held letters of one mailbox in one mail to `lead`'s address: why they waited, then each letter's subject
+   * and text (and its own address, where a +tag made it another). Its Message-ID is the lead's, marked as a digest,
+   * so that a resend after a lost outcome (the lead's job again) is the same mail; References name the letters' own
+   * Message-IDs, so that a reply threads to one of their cases.
    */
-  private digest(letters: LetterRow[]): OutgoingMail {
+  private digest(letters: LetterRow[], lead: LetterRow, more: number): OutgoingMail {
     const references = [...new Set(letters.map((l) => l.reference))];
+    const to = lead.recipient ?? '';
     const rendered = this.templates.letter('digest', {
       site: { name: this.app.siteName, url: this.app.publicUrl },
       agent: this.app.agent,
       count: letters.length,
+      more,
+      max: DIGEST_MAX_LETTERS,
       cap: this.letters.capPerRecipient,
       windowMinutes: this.letters.capWindowMinutes,
-      letters: letters.map((l) => ({ reference: l.reference, subject: l.subject, text: l.text })),
+      letters: letters.map((l) => ({
+        reference: l.reference,
+        subject: l.subject,
+        text: l.text,
+        to: l.recipient !== to ? l.recipient : undefined,
+      })),
     });
     return {
       from: this.mail.from,
-      to: letters[0].recipient ?? '',
+      to,
       ...rendered,
-      messageId: letterMessageId(`digest-${letters[0].id}`, this.mail.from),
+      messageId: letterMessageId(`digest-${lead.id}`, this.mail.from),
       references: letters.map((l) => l.message_id).slice(-DIGEST_REFERENCES),
       headers: { ...AUTOMATED_HEADERS, 'X-Takedown-Case': references.join(', ') },
     };
   }
 
   /**
-   * Claims, for the release of `letterId`, every held letter of its recipient whose time has come and that nobody
-   * holds a live lease on, provided `letterId` is one of them. The advisory lock per recipient makes concurrent
-   * releases (each held letter's job comes back at the same moment) take turns: the first takes them all, the
-   * others find them leased.
+   * Claims, for the release of `letterId`, that letter and the oldest other held letters of its mailbox
+   * (recipient_key) whose time has come and that nobody holds a live lease on, DIGEST_MAX_LETTERS in all; nothing
+   * unless `letterId` itself is free to claim. The advisory lock per mailbox makes concurrent releases (each held
+   * letter's job comes back at the same moment) take turns: each claims a batch of its own, and the jobs of letters
+   * already claimed find them leased. `more` counts the due letters left for later digests.
    */
-  private async claimReleased(letterId: string): Promise<LetterRow[]> {
+  private async claimReleased(
+    letterId: string,
+  ): Promise<{ lead: LetterRow; letters: LetterRow[]; more: number } | undefined> {
     return this.dataSource.transaction(async (m) => {
-      const [lead] = await m.query<{ recipient: string | null }[]>(`SELECT recipient FROM letters WHERE id = $1`, [
-        letterId,
-      ]);
-      if (!lead?.recipient) return [];
-      await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [RELEASE_LOCK, recipientKey(lead.recipient)]);
-      return m.query<LetterRow[]>(
+      const [mailbox] = await m.query<{ recipient_key: string | null }[]>(
+        `SELECT recipient_key FROM letters WHERE id = $1`,
+        [letterId],
+      );
+      if (!mailbox?.recipient_key) return undefined;
+      await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [RELEASE_LOCK, mailbox.recipient_key]);
+      const letters = await m.query<LetterRow[]>(
         `WITH lead AS (
-           SELECT recipient FROM letters WHERE id = $1 AND status = 'queued' AND held_until <= now()
+           SELECT id, recipient_key FROM letters WHERE id = $1 AND status = 'queued' AND held_until <= now()
              AND (claimed_until IS NULL OR claimed_until < now())),
+         batch AS (
+           SELECT id FROM lead
+           UNION ALL
+           (SELECT l.id FROM letters l JOIN lead ON l.recipient_key = lead.recipient_key
+            WHERE l.id <> lead.id AND l.status = 'queued' AND l.held_until IS NOT NULL AND l.held_until <= now()
+              AND (l.claimed_until IS NULL OR l.claimed_until < now())
+            ORDER BY l.created_at, l.id LIMIT $3)),
          claimed AS (
            UPDATE letters l SET claimed_until = now() + make_interval(secs => $2)
-           FROM lead
-           WHERE l.status = 'queued' AND l.held_until IS NOT NULL AND l.held_until <= now()
-             AND lower(l.recipient) = lower(lead.recipient)
-             AND (l.claimed_until IS NULL OR l.claimed_until < now())
+           WHERE l.id IN (SELECT id FROM batch)
            ${CLAIM_RETURNING})
          ${CLAIMED_LETTER} ORDER BY l.created_at, l.id`,
-        [letterId, LETTER_LEASE_SECONDS],
+        [letterId, LETTER_LEASE_SECONDS, DIGEST_MAX_LETTERS - 1],
       );
+      const lead = letters.find((l) => l.id === letterId);
+      if (!lead) return undefined;
+      const [left] = await m.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM letters
+         WHERE recipient_key = $1 AND status = 'queued' AND held_until IS NOT NULL AND held_until <= now()
+           AND (claimed_until IS NULL OR claimed_until < now())`,
+        [mailbox.recipient_key],
+      );
+      return { lead, letters, more: left.n };
     });
   }
 

@@ -21,6 +21,10 @@ export enum LetterStatus {
 @Entity('letters')
 /** The held letters, for their release (and for a reconciler: a held letter is owed only from held_until on). */
 @Index('letters_held', ['heldUntil'], { where: "status = 'queued' AND held_until IS NOT NULL" })
+/** A mailbox's held letters, oldest first: what one release puts in its digest. */
+@Index('letters_held_by_recipient', ['recipientKey', 'createdAt'], {
+  where: "status = 'queued' AND held_until IS NOT NULL",
+})
 /** Letters not sent yet, oldest first: what the reconciler looks for. */
 @Index('letters_unsent', ['createdAt'], { where: "status = 'queued'" })
 export class Letter {
@@ -31,6 +35,8 @@ export class Letter {
   /** Makes recording idempotent: one letter per case, kind and occasion. */
   @Index({ unique: true }) @Column('text') dedupeKey!: string;
   @Column('text', { nullable: true }) recipient!: string | null;
+  /** The recipient's mailbox as the cap counts it (recipientKey): its held letters are released together. */
+  @Column('text', { nullable: true }) recipientKey!: string | null;
   @Column('text') subject!: string;
   @Column('text') text!: string;
   @Column('text') html!: string;

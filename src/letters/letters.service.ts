@@ -15,7 +15,7 @@ import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { LetterKind, LetterStatus } from './letter.entity';
-import { holdUntil } from './recipient-cap';
+import { holdUntil, recipientKey } from './recipient-cap';
 import { letterMessageId, threadFor } from './threading';
 
 export interface LetterCase {
@@ -97,9 +97,9 @@ export class LettersService {
     );
     // clock_timestamp(), not now(): letters recorded in one transaction keep their order in the thread.
     const rows = await manager.query<{ id: string }[]>(
-      `INSERT INTO letters (id, case_id, kind, dedupe_key, recipient, subject, text, html, message_id, in_reply_to,
-                            "references", status, last_error, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, clock_timestamp())
+      `INSERT INTO letters (id, case_id, kind, dedupe_key, recipient, recipient_key, subject, text, html, message_id,
+                            in_reply_to, "references", status, last_error, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp())
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
       [
         id,
@@ -107,6 +107,7 @@ export class LettersService {
         kind,
         `${kase.id}:${kind}:${occasion}`,
         recipient,
+        recipient ? recipientKey(recipient) : null,
         rendered.subject,
         rendered.text,
         rendered.html,
@@ -123,7 +124,7 @@ export class LettersService {
       kind,
       ...(recipient ? {} : { unsendable: given ? 'invalid recipient' : 'no recipient' }),
     });
-    const held = recipient ? await holdUntil(manager, this.letters, kase.id, recipient) : undefined;
+    const held = recipient ? await holdUntil(manager, this.letters, this.app.secret, kase.id, recipient) : undefined;
     if (held) {
       await manager.query(`UPDATE letters SET held_until = $2 WHERE id = $1`, [id, held]);
       await audit(manager, kase.id, 'system', 'letter.held', {

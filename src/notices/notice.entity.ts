@@ -11,6 +11,8 @@ export enum NoticeChannel {
 @Entity('notices')
 // Written by hand in migrations/*-QueueSearch.ts: the queue finds a case by its sender's address.
 @Index('notices_sender_email_lower', { synchronize: false })
+// Written by hand in migrations/*-LetterCapByMailbox.ts: the letter cap asks whether an address is a verified sender.
+@Index('notices_verified_sender', { synchronize: false })
 export class Notice {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Index() @Column('uuid') caseId!: string;

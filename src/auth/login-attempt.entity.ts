@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Failed sign-ins in a row for one account or one client address (LoginThrottle), shared by every API process.
- * The key is an HMAC of what it counts, so the table holds no email or IP address.
+ * Failed sign-ins for one account, one client address, or one address at one account (LoginThrottle), shared by
+ * every API process. The key is its kind and an HMAC of what it counts, so the table holds no email or IP address.
  */
 @Entity('login_attempts')
 export class LoginAttempt {

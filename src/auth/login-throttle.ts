@@ -47,18 +47,40 @@ export function clientAddress(ip: string | undefined): string {
     .join(':')}::/64`;
 }
 
-/** One counter: an account or a client address, hashed, and how long it may be made to wait at most. */
-export interface ThrottleKey {
-  key: string;
-  maxDelayMs: number;
+/**
+ * The counters of one sign-in, each an HMAC of what it counts: the client address, and with an email the account and
+ * the pair (account, address).
+ */
+export interface SignInKeys {
+  address: string;
+  account?: string;
+  pair?: string;
 }
 
 /**
- * Failed sign-ins in a row per account and per client address, in Postgres (`login_attempts`), so that every API
- * process sees the same counts, and sign-in keeps working while Redis is down. After a few free failures each
- * further attempt waits a delay that doubles, capped low for an account (a stranger guessing at it keeps its owner
- * out for that long at most) and high for an address (one client guessing on is slowed right down). An attempt
- * made before its delay is over is not checked at all, and does not count.
+ * What take() answers: the milliseconds to wait, or an attempt counted as a failure, with what succeeded() needs to
+ * take it back at the address (the address's next-allowed time before the attempt and as the attempt set it).
+ */
+export type LoginAttemptTicket =
+  { taken: false; waitMs: number } | { taken: true; keys: SignInKeys; addressWas: string; addressSet: string };
+
+interface CounterRow {
+  key: string;
+  failures: number;
+  forgotten: boolean;
+  waitMs: number;
+  nextAllowedAt: string;
+}
+
+/**
+ * Failed sign-ins per client address, per account and per (account, address), in Postgres (`login_attempts`), so
+ * that every API process sees the same counts, and sign-in keeps working while Redis is down. After a few free
+ * failures each further attempt on a counter waits a delay that doubles: up to a high cap for an address and for an
+ * address at one account (one client guessing on is slowed right down), up to a low cap for the account as a whole.
+ * The account's delay holds only the addresses that have spent their free failures at it, until the account's
+ * failures from every address together pass a much higher threshold: a stranger with many addresses does not keep
+ * the owner out from an address of their own. An attempt made before its delay is over is not checked at all, and
+ * does not count. A sign-in forgets the account's failures and its own at the address, not others' (see README).
  */
 @Injectable()
 export class LoginThrottle {
@@ -76,49 +98,71 @@ export class LoginThrottle {
 
   /**
    * The counters of a sign-in as `email` from `ip` (Express's req.ip, which believes X-Forwarded-For only from the
-   * proxies TRUST_PROXY names). A blank email has no account counter.
+   * proxies TRUST_PROXY names). A blank email has no account or pair counter.
    */
-  keysFor(email: string, ip: string | undefined): ThrottleKey[] {
+  keysFor(email: string, ip: string | undefined): SignInKeys {
     const account = normaliseEmail(email);
-    const keys = [{ key: this.hash('address', clientAddress(ip)), maxDelayMs: this.policy.addressMaxDelayMs }];
-    if (account) keys.push({ key: this.hash('account', account), maxDelayMs: this.policy.accountMaxDelayMs });
+    const address = clientAddress(ip);
+    const keys: SignInKeys = { address: this.hash('address', address) };
+    if (account) {
+      keys.account = this.hash('account', account);
+      keys.pair = this.hash('pair', `${account}\n${address}`);
+    }
     return keys;
   }
 
   /**
-   * Takes an attempt: when no key is waiting, counts it against every key as a failure (cleared on success), so
-   * that parallel guesses cannot all slip in before the first is checked, and answers 0. Otherwise changes
-   * nothing and answers the milliseconds until the attempt may be made.
+   * Takes an attempt: when it need not wait, counts it against every key as a failure (taken back on success), so
+   * that parallel guesses cannot all slip in before the first is checked. Otherwise changes nothing and answers the
+   * milliseconds until the attempt may be made.
    */
-  take(keys: ThrottleKey[]): Promise<number> {
-    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : 1));
-    const ids = sorted.map((k) => k.key);
+  take(keys: SignInKeys): Promise<LoginAttemptTicket> {
+    const ids = idsOf(keys);
     return this.dataSource.transaction(async (m) => {
       await m.query(
         `INSERT INTO login_attempts (key) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (key) DO NOTHING`,
         [ids],
       );
-      const rows = await m.query<{ key: string; failures: number; forgotten: boolean; waitMs: number }[]>(
+      const rows = await m.query<CounterRow[]>(
         `SELECT key, failures, updated_at < now() - make_interval(hours => $2) AS forgotten,
-                GREATEST(0, ceil(extract(epoch FROM next_allowed_at - clock_timestamp()) * 1000))::int AS "waitMs"
+                GREATEST(0, ceil(extract(epoch FROM next_allowed_at - clock_timestamp()) * 1000))::int AS "waitMs",
+                next_allowed_at::text AS "nextAllowedAt"
          FROM login_attempts WHERE key = ANY($1) ORDER BY key FOR UPDATE`,
         [ids, LOGIN_FAILURE_MEMORY_HOURS],
       );
-      const waitMs = Math.max(0, ...rows.map((r) => r.waitMs));
-      if (waitMs > 0) return waitMs;
-      const failures = rows.map((r) => (r.forgotten ? 1 : r.failures + 1));
+      const row = (key: string | undefined) => rows.find((r) => r.key === key);
+      const recent = (r: CounterRow | undefined) => (!r || r.forgotten ? 0 : r.failures);
+      const address = row(keys.address)!;
+      const account = row(keys.account);
+      // Past its free failures at the account, not at the first: an owner's typo at home does not put them behind
+      // the delay a botnet keeps pushing on.
+      const accountHolds =
+        recent(row(keys.pair)) > this.policy.freeFailures || recent(account) > this.policy.accountFreeFailures;
+      const waitMs = Math.max(
+        ...rows.filter((r) => r !== account).map((r) => r.waitMs),
+        accountHolds ? (account?.waitMs ?? 0) : 0,
+      );
+      if (waitMs > 0) return { taken: false, waitMs };
+      const failures = rows.map((r) => recent(r) + 1);
       const delays = rows.map((r, i) =>
-        loginDelayMs(failures[i], { ...this.policy, maxDelayMs: sorted.find((k) => k.key === r.key)!.maxDelayMs }),
+        loginDelayMs(failures[i], {
+          ...this.policy,
+          maxDelayMs: r === account ? this.policy.accountMaxDelayMs : this.policy.addressMaxDelayMs,
+        }),
       );
       // now() is when this transaction began, maybe before a parallel one that held the lock committed: a free
       // failure leaves the time alone, and a delay runs from the clock, or parallel sign-ins would wait on each other.
-      await m.query(
-        `UPDATE login_attempts a
-         SET failures = v.failures, updated_at = now(),
-             next_allowed_at = CASE WHEN v.delay_ms > 0
-                                    THEN clock_timestamp() + make_interval(secs => v.delay_ms / 1000.0)
-                                    ELSE a.next_allowed_at END
-         FROM unnest($1::text[], $2::int[], $3::int[]) AS v(key, failures, delay_ms) WHERE a.key = v.key`,
+      // (The SELECT around the UPDATE makes TypeORM answer the rows alone.)
+      const updated = await m.query<{ key: string; nextAllowedAt: string }[]>(
+        `WITH u AS (
+           UPDATE login_attempts a
+           SET failures = v.failures, updated_at = now(),
+               next_allowed_at = CASE WHEN v.delay_ms > 0
+                                      THEN clock_timestamp() + make_interval(secs => v.delay_ms / 1000.0)
+                                      ELSE a.next_allowed_at END
+           FROM unnest($1::text[], $2::int[], $3::int[]) AS v(key, failures, delay_ms) WHERE a.key = v.key
+           RETURNING a.key, a.next_allowed_at)
+         SELECT key, next_allowed_at::text AS "nextAllowedAt" FROM u`,
         [rows.map((r) => r.key), failures, delays],
       );
       await m.query(
@@ -128,16 +172,51 @@ export class LoginThrottle {
            ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
         [LOGIN_FAILURE_MEMORY_HOURS, ids, PRUNE_BATCH],
       );
-      return 0;
+      const addressSet = updated.find((r) => r.key === keys.address)!.nextAllowedAt;
+      return { taken: true, keys, addressWas: address.nextAllowedAt, addressSet };
     });
   }
 
-  /** Forgets the keys' failures: a sign-in succeeded. */
-  async clear(keys: ThrottleKey[]): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_attempts WHERE key = ANY($1)`, [keys.map((k) => k.key)]);
+  /**
+   * A taken attempt's password was right: forgets the account's failures and the pair's, and takes the pair's
+   * failures (its owner's own, this attempt among them) off the address. The address keeps its failures at other
+   * accounts, so a sign-in of one's own does not wipe out the delay earned guessing at a colleague's.
+   */
+  async succeeded(attempt: Extract<LoginAttemptTicket, { taken: true }>): Promise<void> {
+    const { keys } = attempt;
+    await this.dataSource.transaction(async (m) => {
+      // The same rows locked in the same order as take(), so the two never deadlock.
+      const rows = await m.query<{ key: string; failures: number }[]>(
+        `SELECT key, failures FROM login_attempts WHERE key = ANY($1) ORDER BY key FOR UPDATE`,
+        [idsOf(keys)],
+      );
+      const own = rows.find((r) => r.key === keys.pair)?.failures ?? 1;
+      // This attempt's delay at the address is undone, unless a parallel attempt has set another since.
+      await m.query(
+        `UPDATE login_attempts
+         SET failures = GREATEST(0, failures - $2),
+             next_allowed_at = CASE WHEN next_allowed_at = $4::timestamptz THEN $3::timestamptz
+                                    ELSE next_allowed_at END
+         WHERE key = $1`,
+        [keys.address, own, attempt.addressWas, attempt.addressSet],
+      );
+      await m.query(`DELETE FROM login_attempts WHERE key = ANY($1)`, [
+        [keys.account, keys.pair].filter((k) => k !== undefined),
+      ]);
+    });
   }
 
-  private hash(kind: 'account' | 'address', value: string): string {
+  /** Forgets every failure under these keys (a test's clean slate; an operator's). */
+  async clear(keys: SignInKeys): Promise<void> {
+    await this.dataSource.query(`DELETE FROM login_attempts WHERE key = ANY($1)`, [idsOf(keys)]);
+  }
+
+  private hash(kind: 'account' | 'address' | 'pair', value: string): string {
     return `${kind}:${createHmac('sha256', this.secret).update(`${kind}:${value}`).digest('base64url')}`;
   }
+}
+
+/** The keys in the order every transaction locks them. */
+function idsOf(keys: SignInKeys): string[] {
+  return [keys.address, keys.account, keys.pair].filter((k) => k !== undefined).sort();
 }

@@ -3,8 +3,16 @@ import { IsInt, Max, Min } from 'class-validator';
 import { validateEnv } from './validate-env';
 
 export class AuthEnv {
-  /** Failed sign-ins per account, and per client address, before each further attempt has to wait. */
+  /**
+   * Failed sign-ins per client address, and per address at one account, before each further attempt has to wait;
+   * also the account's own free failures, for addresses that have spent theirs at it.
+   */
   @IsInt() @Min(0) @Max(100) LOGIN_FREE_FAILURES = 5;
+  /**
+   * Failed sign-ins at one account, from all addresses together, before an address that has not failed at it (its
+   * owner's) waits the account's delay too (see README, "Sign-in").
+   */
+  @IsInt() @Min(0) @Max(1_000_000) LOGIN_ACCOUNT_FREE_FAILURES = 100;
   /** The first wait after the free failures; each further failure doubles it, up to the caps below. */
   @IsInt() @Min(1) @Max(3_600_000) LOGIN_DELAY_BASE_MS = 1000;
   /**
@@ -21,6 +29,7 @@ export const authConfig = registerAs('auth', () => {
   return {
     login: {
       freeFailures: env.LOGIN_FREE_FAILURES,
+      accountFreeFailures: env.LOGIN_ACCOUNT_FREE_FAILURES,
       baseDelayMs: env.LOGIN_DELAY_BASE_MS,
       accountMaxDelayMs: env.LOGIN_ACCOUNT_DELAY_MAX_MS,
       addressMaxDelayMs: env.LOGIN_ADDRESS_DELAY_MAX_MS,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '../core/config';
-import { redisOptionsFromUrl } from '../core/queue/redis-options';
+import { messageOf } from '../core/error-message';
+import { probeRedis } from '../core/queue/redis-probe';
 
 /** What BullMQ asks of its Redis: keep the data across a restart, and never evict a key to make room. */
 export const REDIS_DURABLE_SETTINGS = { appendonly: 'yes', 'maxmemory-policy': 'noeviction' } as const;
@@ -46,39 +46,21 @@ export class RedisDurabilityService implements OnApplicationBootstrap, OnApplica
    * not be reached (a refused CONFIG GET is an answer, and gives one warning saying so).
    */
   async check(): Promise<string[] | undefined> {
-    const client = new Redis({
-      ...redisOptionsFromUrl(this.redis.url),
-      lazyConnect: true,
-      connectTimeout: 2_000,
-      commandTimeout: 2_000,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    client.on('error', () => undefined);
-    try {
-      try {
-        await client.connect();
-      } catch {
-        return undefined;
-      }
-      let warnings: string[];
+    const warnings = await probeRedis(this.redis.url, { timeoutMs: 2_000, retries: 0 }, async (client) => {
       try {
         const answer = (await client.call('CONFIG', 'GET', 'appendonly', 'maxmemory-policy')) as string[];
         const settings: Record<string, string> = {};
         for (let i = 0; i + 1 < answer.length; i += 2) settings[answer[i]] = answer[i + 1];
-        warnings = durabilityWarnings(settings);
+        return durabilityWarnings(settings);
       } catch (error) {
-        warnings = [
-          `Redis refused CONFIG GET (${error instanceof Error ? error.message : String(error)}), so its persistence ` +
-            `cannot be checked: make sure it keeps an append-only file and uses maxmemory-policy noeviction`,
+        return [
+          `Redis refused CONFIG GET (${messageOf(error)}), so its persistence cannot be checked: make sure it ` +
+            `keeps an append-only file and uses maxmemory-policy noeviction`,
         ];
       }
-      for (const warning of warnings) this.logger.warn(warning);
-      return warnings;
-    } finally {
-      client.disconnect();
-    }
+    });
+    for (const warning of warnings ?? []) this.logger.warn(warning);
+    return warnings;
   }
 
   private async checkUntilAnswered(): Promise<void> {

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
 import { complainantAddress } from '../cases/complainant-address';
 import { type TakedownConfig, takedownConfig } from '../core/config';
+import { messageOf } from '../core/error-message';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
@@ -266,10 +267,6 @@ export class TakedownSweepService {
 
 function removedLink(r: ClaimedRow): RemovedLink {
   return { siteRef: r.site_ref, url: r.url, outbound: r.reason === TakedownReason.OutboundLink };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): T[][] {

@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Redirect, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { redisConfig, type RedisConfig } from '../config';
-import { redisOptionsFromUrl } from '../queue/redis-options';
+import { probeRedis } from '../queue/redis-probe';
 import { DATABASE_RETRY_AFTER_SECONDS } from './database-unavailable';
 
 type Up = 'up' | 'down';
@@ -52,22 +51,8 @@ export class HealthController {
 
 /** A short-lived connection per check: about a second to connect, one retry, then Redis counts as down. */
 async function pingRedis(url: string): Promise<Up> {
-  const client = new Redis({
-    ...redisOptionsFromUrl(url),
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    commandTimeout: 1_000,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: (times) => (times > 1 ? null : 100),
-  });
-  client.on('error', () => undefined); // reported as 'down' below, not as an unhandled event
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG' ? 'up' : 'down';
-  } catch {
-    return 'down';
-  } finally {
-    client.disconnect();
-  }
+  const pong = await probeRedis(url, { timeoutMs: 1_000, retries: 1 }, (client) => client.ping()).catch(
+    () => undefined,
+  );
+  return pong === 'PONG' ? 'up' : 'down';
 }

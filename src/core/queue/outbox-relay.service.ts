@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../with-timeout';
 import { JOB_RETRY, QueueName } from './jobs';
 
 interface OutboxRow {
@@ -75,6 +76,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
           await withTimeout(
             this.queues[row.queue].add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id }),
             ADD_TIMEOUT_MS,
+            'Redis',
           );
           sent.push(row.id);
         } catch (e) {
@@ -112,12 +114,4 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
     this.schedule(delay);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

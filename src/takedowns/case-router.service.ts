@@ -177,11 +177,25 @@ export class CaseRouterService {
   /**
    * Acts on the links a staff member approved (TriageService.approve): takedowns due now for what the site has,
    * not_found for what it does not, referrals for storage files. Safe to repeat: takedowns and referrals are unique
-   * and the referral letter is keyed by the approval.
+   * and the referral letter is keyed by the approval. It always ends with a takedowns.scheduled event naming the
+   * approval, with counts of 0 when nothing approved is left (a sweep took the links down first): the reconciler
+   * reads that event as "done".
    */
   async applyApproval(caseId: string, approval: string): Promise<void> {
     const plan = await this.plan(caseId, true);
-    if (plan.links.length === 0) return;
+    if (plan.links.length === 0) {
+      await this.dataSource.transaction(async (m) => {
+        const [kase] = await m.query<{ id: string }[]>(`SELECT id FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
+        if (!kase) return;
+        await audit(m, kase.id, 'worker', 'takedowns.scheduled', {
+          approval,
+          takedowns: 0,
+          internalNotFound: 0,
+          outboundLinks: 0,
+        });
+      });
+      return;
+    }
     await this.dataSource.transaction(async (m) => {
       const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
       if (!kase) return;

@@ -6,7 +6,9 @@ import { SITE_ADAPTER, type SiteAdapter } from '../site/site-adapter';
 /**
  * Puts back on the site what was removed for links staff restored (TriageService.restore): the site is called
  * outside any transaction, then the takedowns are marked restored. A failure throws and the job retries; the site's
- * restore is idempotent, so a retry after a crash does no harm.
+ * restore is idempotent, so a retry after a crash does no harm. It always ends with a takedowns.restored event naming
+ * the restoration, with a count of 0 when an earlier restoration's job put the links back already: the reconciler
+ * reads that event as "done".
  */
 @Injectable()
 export class RestoreService {
@@ -21,10 +23,10 @@ export class RestoreService {
        WHERE t.case_id = $1 AND t.status = 'done' AND l.status = 'restored'`,
       [caseId],
     );
-    if (rows.length === 0) return;
-    await this.site.restore(rows.map((r) => r.site_ref));
+    if (rows.length > 0) await this.site.restore(rows.map((r) => r.site_ref));
     await this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT 1 FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
+      const [kase] = await m.query<unknown[]>(`SELECT 1 FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
+      if (!kase) return;
       const restored = await m.query<unknown[]>(
         `WITH restored AS (UPDATE takedowns SET status = 'restored', restored_at = now()
                            WHERE id = ANY($1::uuid[]) AND status = 'done' RETURNING id)

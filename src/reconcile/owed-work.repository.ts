@@ -7,15 +7,24 @@ export interface OwedJob {
   item: JobItem;
   /** The id of the row the work is for (a case, letter, inbound message or audit event): ids only, never content. */
   ref: string;
-  /** Ids under which a live job does the same work (a case's first routing, when a revision is owed). */
+  /** Ids under which a live job does the same work (every earlier routing of a case, when a revision is owed). */
   aliases: string[];
 }
 
 export interface OwedQuery {
   graceSeconds: number;
+  /** Rows read per page. */
   limit: number;
+  /** Where the page starts: the `next` of the page before (undefined: from the oldest owed row). */
+  after?: string;
   /** Re-checks only these refs (after their job was found completed). */
   only?: string[];
+}
+
+/** One page of owed work, oldest first, and where the next page starts (undefined when this one was the last). */
+export interface OwedPage {
+  owed: OwedJob[];
+  next: string | undefined;
 }
 
 /** Every kind of work the reconciler looks for, in the order a pass goes through them. */
@@ -28,26 +37,47 @@ export const RECONCILED_KINDS = [
   JobName.SweepDueTakedowns,
 ] as const;
 export type ReconciledKind = (typeof RECONCILED_KINDS)[number];
+/** The kinds owed row by row, read in pages; the sweep is one job for every due takedown. */
+export type PagedKind = Exclude<ReconciledKind, JobName.SweepDueTakedowns>;
 
-/** The one ref of the sweep: it acts on every due takedown, so one job covers them all. */
+/** The one ref of the sweep: it acts on every due takedown, so its schedule covers them all. */
 export const DUE_TAKEDOWNS_REF = 'due-takedowns';
+
+interface KeyedJob {
+  job: OwedJob;
+  /** The row's place in the page order (its keyset cursor). */
+  key: string;
+}
 
 /**
  * The queries that say, from Postgres alone, which jobs should exist: each finds rows older than the grace whose
  * work is not done, by the marks the job's own handler leaves when it is (routed_at, a letter's status, the audit
- * event that closes an approval or a restoration). Rows whose job still waits in the outbox are the relay's, not
- * the reconciler's.
+ * event that closes an approval or a restoration). Each reads one page in a fixed order with a keyset cursor, so a
+ * caller can go through every owed row however many stay owed (failed jobs left for staff, live ones). Rows whose job
+ * still waits in the outbox are the relay's, not the reconciler's.
  */
 @Injectable()
 export class OwedWorkRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async find(kind: ReconciledKind, query: OwedQuery): Promise<OwedJob[]> {
-    const owed = await this.query(kind, query);
-    return this.notInOutbox(owed);
+  async find(kind: PagedKind, query: OwedQuery): Promise<OwedPage> {
+    const rows = await this.query(kind, query);
+    const next = rows.length === query.limit ? rows[rows.length - 1].key : undefined;
+    return { owed: await this.notInOutbox(rows.map((r) => r.job)), next };
   }
 
-  private query(kind: ReconciledKind, q: OwedQuery): Promise<OwedJob[]> {
+  /** Whether takedowns have been due for longer than the grace with no sweep holding them. */
+  async takedownsLeftUnswept(graceSeconds: number): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ due: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM takedowns
+                      WHERE status = 'pending' AND due_at < now() - make_interval(secs => $1)
+                        AND (claimed_until IS NULL OR claimed_until < now())) AS due`,
+      [graceSeconds],
+    );
+    return row?.due ?? false;
+  }
+
+  private query(kind: PagedKind, q: OwedQuery): Promise<KeyedJob[]> {
     switch (kind) {
       case JobName.RouteCase:
         return this.unroutedCases(q);
@@ -59,32 +89,34 @@ export class OwedWorkRepository {
         return this.unappliedApprovals(q);
       case JobName.RestoreLinks:
         return this.unappliedRestorations(q);
-      case JobName.SweepDueTakedowns:
-        return this.unsweptTakedowns(q);
     }
   }
 
   /**
-   * Cases with no routing since they were recorded or a reply revised them. A revision's routing runs under the
-   * revision's id (the case's notice count); the first routing's job, should it still be live, does the same work.
+   * Cases with no routing since they were recorded or a reply revised them, by last change. A revision's routing runs
+   * under the revision's id (the case's notice count); a live job of any earlier routing does the same work.
    */
-  private async unroutedCases({ graceSeconds, limit, only }: OwedQuery): Promise<OwedJob[]> {
-    const rows = await this.dataSource.query<{ id: string; notices: number }[]>(
-      `SELECT c.id, (SELECT count(*)::int FROM notices n WHERE n.case_id = c.id) AS notices
+  private async unroutedCases({ graceSeconds, limit, after, only }: OwedQuery): Promise<KeyedJob[]> {
+    const rows = await this.dataSource.query<{ id: string; notices: number; key: string }[]>(
+      `SELECT c.id, (SELECT count(*)::int FROM notices n WHERE n.case_id = c.id) AS notices,
+              c.updated_at::text || '|' || c.id AS key
        FROM cases c
        WHERE c.routed_at IS NULL AND c.updated_at < now() - make_interval(secs => $1)
          AND ($3::uuid[] IS NULL OR c.id = ANY($3::uuid[]))
-       ORDER BY c.updated_at LIMIT $2`,
-      [graceSeconds, limit, only ?? null],
+         AND ($4::text IS NULL
+              OR (c.updated_at, c.id) > (split_part($4, '|', 1)::timestamptz, split_part($4, '|', 2)::uuid))
+       ORDER BY c.updated_at, c.id LIMIT $2`,
+      [graceSeconds, limit, only ?? null, after ?? null],
     );
     return rows.map((r) => {
-      const first: JobItem = { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId: r.id } };
-      if (r.notices <= 1) return { item: first, ref: r.id, aliases: [] };
-      return {
-        item: { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId: r.id, revision: r.notices } },
-        ref: r.id,
-        aliases: [jobIdFor(first)],
-      };
+      const route = (revision?: number): JobItem => ({
+        queue: QueueName.Cases,
+        name: JobName.RouteCase,
+        data: revision ? { caseId: r.id, revision } : { caseId: r.id },
+      });
+      if (r.notices <= 1) return { job: { item: route(), ref: r.id, aliases: [] }, key: r.key };
+      const earlier = [route(), ...Array.from({ length: r.notices - 2 }, (_, i) => route(i + 2))];
+      return { job: { item: route(r.notices), ref: r.id, aliases: earlier.map(jobIdFor) }, key: r.key };
     });
   }
 
@@ -92,106 +124,112 @@ export class OwedWorkRepository {
    * Letters recorded to be sent and neither sent nor failed, that no sender holds. A letter held by the per-recipient
    * cap (held_until) waits on purpose: it is owed a send only from its held_until on.
    */
-  private async unsentLetters({ graceSeconds, limit, only }: OwedQuery): Promise<OwedJob[]> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM letters
+  private async unsentLetters({ graceSeconds, limit, after, only }: OwedQuery): Promise<KeyedJob[]> {
+    const rows = await this.dataSource.query<{ id: string; key: string }[]>(
+      `SELECT id, created_at::text || '|' || id AS key FROM letters
        WHERE status = 'queued' AND recipient IS NOT NULL
          AND (claimed_until IS NULL OR claimed_until < now())
          AND created_at < now() - make_interval(secs => $1)
          AND (held_until IS NULL OR held_until < now() - make_interval(secs => $1))
          AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))
-       ORDER BY created_at LIMIT $2`,
-      [graceSeconds, limit, only ?? null],
+         AND ($4::text IS NULL
+              OR (created_at, id) > (split_part($4, '|', 1)::timestamptz, split_part($4, '|', 2)::uuid))
+       ORDER BY created_at, id LIMIT $2`,
+      [graceSeconds, limit, only ?? null, after ?? null],
     );
     return rows.map((r) => ({
-      item: { queue: QueueName.Mail, name: JobName.SendLetter, data: { letterId: r.id } },
-      ref: r.id,
-      aliases: [],
+      job: {
+        item: { queue: QueueName.Mail, name: JobName.SendLetter, data: { letterId: r.id } },
+        ref: r.id,
+        aliases: [],
+      },
+      key: r.key,
     }));
   }
 
-  private async unparsedInbound({ graceSeconds, limit, only }: OwedQuery): Promise<OwedJob[]> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM inbound_messages
+  private async unparsedInbound({ graceSeconds, limit, after, only }: OwedQuery): Promise<KeyedJob[]> {
+    const rows = await this.dataSource.query<{ id: string; key: string }[]>(
+      `SELECT id, received_at::text || '|' || id AS key FROM inbound_messages
        WHERE status = 'stored' AND received_at < now() - make_interval(secs => $1)
          AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))
-       ORDER BY received_at LIMIT $2`,
-      [graceSeconds, limit, only ?? null],
+         AND ($4::text IS NULL
+              OR (received_at, id) > (split_part($4, '|', 1)::timestamptz, split_part($4, '|', 2)::uuid))
+       ORDER BY received_at, id LIMIT $2`,
+      [graceSeconds, limit, only ?? null, after ?? null],
     );
     return rows.map((r) => ({
-      item: { queue: QueueName.Inbound, name: JobName.ParseInbound, data: { inboundId: r.id } },
-      ref: r.id,
-      aliases: [],
+      job: {
+        item: { queue: QueueName.Inbound, name: JobName.ParseInbound, data: { inboundId: r.id } },
+        ref: r.id,
+        aliases: [],
+      },
+      key: r.key,
     }));
   }
 
   /**
-   * Staff approvals (takedowns.approved) that the worker has not acted on: no takedowns.scheduled event names them,
-   * and the case still has approved links (with none, applying the approval does nothing).
+   * Staff approvals (takedowns.approved, with the links they approved) that the worker has not acted on: no
+   * takedowns.scheduled event names them (the job writes one however little it finds to do), and links of this
+   * approval are still approved (with none, the links were taken down or dealt with since, and the job would only act
+   * on other approvals' links). The command line's approval, which names no links, enqueues no job and is not owed one.
    */
-  private async unappliedApprovals({ graceSeconds, limit, only }: OwedQuery): Promise<OwedJob[]> {
+  private async unappliedApprovals({ graceSeconds, limit, after, only }: OwedQuery): Promise<KeyedJob[]> {
     const rows = await this.dataSource.query<{ id: string; case_id: string }[]>(
       `SELECT a.id, a.case_id FROM audit_events a
        WHERE a.action = 'takedowns.approved' AND a.at < now() - make_interval(secs => $1)
          AND ($3::bigint[] IS NULL OR a.id = ANY($3::bigint[]))
-         AND a.case_id IN (SELECT case_id FROM reported_links WHERE status = 'approved')
+         AND ($4::bigint IS NULL OR a.id > $4::bigint)
+         AND EXISTS (SELECT 1 FROM reported_links l
+                     WHERE l.case_id = a.case_id AND l.status = 'approved'
+                       AND l.url IN (SELECT jsonb_array_elements_text(a.detail->'links')))
          AND NOT EXISTS (SELECT 1 FROM audit_events s
                          WHERE s.case_id = a.case_id AND s.action = 'takedowns.scheduled'
                            AND s.detail->>'approval' = a.id::text)
        ORDER BY a.id LIMIT $2`,
-      [graceSeconds, limit, only ?? null],
+      [graceSeconds, limit, only ?? null, after ?? null],
     );
     return rows.map((r) => ({
-      item: { queue: QueueName.Cases, name: JobName.ApplyApproval, data: { caseId: r.case_id, approval: r.id } },
-      ref: r.id,
-      aliases: [],
+      job: {
+        item: { queue: QueueName.Cases, name: JobName.ApplyApproval, data: { caseId: r.case_id, approval: r.id } },
+        ref: r.id,
+        aliases: [],
+      },
+      key: r.id,
     }));
   }
 
   /**
-   * Staff restorations (links.restored) not carried out: no takedowns.restored event names them, and the case still
-   * has a done takedown of a restored link (with none, the restore does nothing).
+   * Staff restorations (links.restored, with the links they restored) not carried out: no takedowns.restored event
+   * names them (the job writes one however little it finds to do), and a link of this restoration still has a done
+   * takedown (with none, an earlier restoration's job put it back already).
    */
-  private async unappliedRestorations({ graceSeconds, limit, only }: OwedQuery): Promise<OwedJob[]> {
+  private async unappliedRestorations({ graceSeconds, limit, after, only }: OwedQuery): Promise<KeyedJob[]> {
     const rows = await this.dataSource.query<{ id: string; case_id: string }[]>(
       `SELECT a.id, a.case_id FROM audit_events a
        WHERE a.action = 'links.restored' AND a.at < now() - make_interval(secs => $1)
          AND ($3::bigint[] IS NULL OR a.id = ANY($3::bigint[]))
-         AND a.case_id IN (SELECT t.case_id FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
-                           WHERE t.status = 'done' AND l.status = 'restored')
+         AND ($4::bigint IS NULL OR a.id > $4::bigint)
+         AND EXISTS (SELECT 1 FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
+                     WHERE t.case_id = a.case_id AND t.status = 'done' AND l.status = 'restored'
+                       AND l.url IN (SELECT jsonb_array_elements_text(a.detail->'links')))
          AND NOT EXISTS (SELECT 1 FROM audit_events s
                          WHERE s.case_id = a.case_id AND s.action = 'takedowns.restored'
                            AND s.detail->>'restoration' = a.id::text)
        ORDER BY a.id LIMIT $2`,
-      [graceSeconds, limit, only ?? null],
+      [graceSeconds, limit, only ?? null, after ?? null],
     );
     return rows.map((r) => ({
-      item: {
-        queue: QueueName.Takedowns,
-        name: JobName.RestoreLinks,
-        data: { caseId: r.case_id, restoration: r.id },
-      },
-      ref: r.id,
-      aliases: [],
-    }));
-  }
-
-  /** Takedowns due for longer than the grace that no sweep holds: one sweep job takes them all. */
-  private async unsweptTakedowns({ graceSeconds }: OwedQuery): Promise<OwedJob[]> {
-    const [row] = await this.dataSource.query<{ due: boolean }[]>(
-      `SELECT EXISTS (SELECT 1 FROM takedowns
-                      WHERE status = 'pending' AND due_at < now() - make_interval(secs => $1)
-                        AND (claimed_until IS NULL OR claimed_until < now())) AS due`,
-      [graceSeconds],
-    );
-    if (!row?.due) return [];
-    return [
-      {
-        item: { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: {} },
-        ref: DUE_TAKEDOWNS_REF,
+      job: {
+        item: {
+          queue: QueueName.Takedowns,
+          name: JobName.RestoreLinks,
+          data: { caseId: r.case_id, restoration: r.id },
+        },
+        ref: r.id,
         aliases: [],
       },
-    ];
+      key: r.id,
+    }));
   }
 
   /** Leaves out what the outbox still holds: the relay will add those jobs. */

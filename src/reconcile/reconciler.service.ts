@@ -3,8 +3,19 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { type ReconcileConfig, reconcileConfig, type TakedownConfig, takedownConfig } from '../core/config';
-import { JOB_RETRY, jobIdFor, type JobItem, JobName, QueueName } from '../core/queue/jobs';
-import { type OwedJob, OwedWorkRepository, RECONCILED_KINDS, type ReconciledKind } from './owed-work.repository';
+import { messageOf } from '../core/error-message';
+import { JOB_RETRY, jobIdFor, type JobItem, JobName, QueueName, SWEEP_SCHEDULER_ID } from '../core/queue/jobs';
+import { upsertSweepScheduler } from '../core/queue/sweep-schedule';
+import { withTimeout } from '../core/with-timeout';
+import {
+  DUE_TAKEDOWNS_REF,
+  type OwedJob,
+  type OwedQuery,
+  OwedWorkRepository,
+  type PagedKind,
+  RECONCILED_KINDS,
+  type ReconciledKind,
+} from './owed-work.repository';
 
 /** What the reconciler made of one piece of owed work. */
 export interface ReconcileFind {
@@ -12,9 +23,12 @@ export interface ReconcileFind {
   /** The row the work is for (ids only). */
   ref: string;
   jobId: string;
-  /** The job's state in BullMQ when the pass looked ('unknown': Redis did not hold it). */
+  /**
+   * The job's state in BullMQ when the pass looked ('unknown': Redis did not hold it). For the sweep, whose job id is
+   * its scheduler's: 'scheduled' when BullMQ held the schedule, 'unknown' when it had lost it.
+   */
   state: string;
-  /** Put back on its queue by this pass. */
+  /** Put back on its queue (for the sweep, its schedule put back) by this pass: counted as work Redis lost. */
   requeued: boolean;
 }
 
@@ -32,6 +46,11 @@ const REDIS_TIMEOUT_MS = 5_000;
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 const CHUNK = 50;
 const LOGGED_REFS = 50;
+/**
+ * The most pages (of RECONCILE_BATCH_SIZE rows) of one kind a pass reads; the next pass goes on from where it stopped,
+ * so that every owed row is looked at however many stay owed ahead of it (failed jobs left for staff, live ones).
+ */
+const PAGES_PER_PASS = 10;
 
 /**
  * Puts back on the queues the work Postgres says is owed and Redis does not hold: Redis restarted without its data,
@@ -39,10 +58,14 @@ const LOGGED_REFS = 50;
  * lock lets one pass run at a time. Only work older than RECONCILE_GRACE_SECONDS is looked at, so the normal path
  * (outbox, relay, queue) is never raced.
  *
- * A job is put back under its deterministic id, and only when BullMQ does not hold it: a waiting, delayed or running
- * job is left alone, a failed one is left for staff (it failed for good, or ran out of attempts), and a completed
- * one whose work the database still says is owed (checked again) is removed and added anew, since BullMQ ignores
- * an add under an id it still holds. The database decides; a completed job whose work is done is never looked at.
+ * Each kind is read oldest first in pages with a keyset cursor, up to PAGES_PER_PASS pages a pass; the cursor is kept
+ * for the next pass (by this worker: another worker's pass keeps its own) and starts over once a kind is read to its
+ * end. A job is put back under its deterministic id, and only when BullMQ does not hold it: a waiting, delayed or
+ * running job is left alone, a failed one is left for staff (it failed for good, or ran out of attempts), and a
+ * completed one whose work the database still says is owed (checked again) is removed and added anew, since BullMQ
+ * ignores an add under an id it still holds. The database decides; a completed job whose work is done is never looked
+ * at. Due takedowns have no job of their own: the sweep's schedule takes them, and it is that schedule that is put
+ * back, should Redis have lost it.
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,6 +74,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
+  /** Where each kind's next pass starts reading (absent: from the oldest owed row). */
+  private readonly cursors = new Map<PagedKind, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -106,8 +131,23 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async reconcileKind(kind: ReconciledKind): Promise<ReconcileFind[]> {
-    const query = { graceSeconds: this.graceFor(kind), limit: this.config.batchSize };
-    const owed = await this.owed.find(kind, query);
+    if (kind === JobName.SweepDueTakedowns) return this.reconcileSweep();
+    const finds: ReconcileFind[] = [];
+    let after = this.cursors.get(kind);
+    for (let page = 0; page < PAGES_PER_PASS; page++) {
+      const query = { graceSeconds: this.config.graceSeconds, limit: this.config.batchSize, after };
+      const { owed, next } = await this.owed.find(kind, query);
+      finds.push(...(await this.reconcilePage(kind, owed, query)));
+      after = next;
+      if (after === undefined) break;
+    }
+    if (after === undefined) this.cursors.delete(kind);
+    else this.cursors.set(kind, after);
+    this.log(kind, finds);
+    return finds;
+  }
+
+  private async reconcilePage(kind: PagedKind, owed: OwedJob[], query: OwedQuery): Promise<ReconcileFind[]> {
     const finds: ReconcileFind[] = [];
     const completed: OwedJob[] = [];
     for (let i = 0; i < owed.length; i += CHUNK) {
@@ -124,44 +164,72 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     }
     if (completed.length > 0) {
       // Ran, yet owed: read the database again, since the job may have finished between the query and the look.
-      const still = await this.owed.find(kind, { ...query, only: completed.map((o) => o.ref) });
+      const refs = completed.map((o) => o.ref);
+      const { owed: still } = await this.owed.find(kind, {
+        ...query,
+        after: undefined,
+        only: refs,
+        limit: refs.length,
+      });
       for (const o of still) {
-        await withTimeout(this.queues[o.item.queue].remove(jobIdFor(o.item)), REDIS_TIMEOUT_MS);
+        await withTimeout(this.queues[o.item.queue].remove(jobIdFor(o.item)), REDIS_TIMEOUT_MS, 'Redis');
         await this.add(o.item);
         finds.push(this.find(kind, o, 'completed', true));
       }
     }
-    this.log(kind, finds);
     return finds;
   }
 
-  /** The sweep's scheduler runs every SWEEP_EVERY_SECONDS: a takedown is only left unswept after that too. */
-  private graceFor(kind: ReconciledKind): number {
-    return kind === JobName.SweepDueTakedowns
-      ? this.config.graceSeconds + this.takedowns.sweepEverySeconds
-      : this.config.graceSeconds;
+  /**
+   * Takedowns due for longer than the grace and a sweep interval, with no sweep holding them: the sweep's schedule
+   * should have taken them. The schedule is upserted (idempotent, as every worker does each minute), and counted as
+   * put back only when BullMQ had lost it; when it was there, sweeps are failing or no worker takes the queue.
+   */
+  private async reconcileSweep(): Promise<ReconcileFind[]> {
+    const kind = JobName.SweepDueTakedowns;
+    const grace = this.config.graceSeconds + this.takedowns.sweepEverySeconds;
+    if (!(await this.owed.takedownsLeftUnswept(grace))) return [];
+    const queue = this.queues[QueueName.Takedowns];
+    const scheduled = await withTimeout(queue.getJobScheduler(SWEEP_SCHEDULER_ID), REDIS_TIMEOUT_MS, 'Redis');
+    await withTimeout(upsertSweepScheduler(queue, this.takedowns.sweepEverySeconds), REDIS_TIMEOUT_MS, 'Redis');
+    const find: ReconcileFind = {
+      kind,
+      ref: DUE_TAKEDOWNS_REF,
+      jobId: SWEEP_SCHEDULER_ID,
+      state: scheduled ? 'scheduled' : 'unknown',
+      requeued: !scheduled,
+    };
+    if (scheduled) {
+      this.logger.warn(
+        `Takedowns have been due for over ${grace} s though the sweep is scheduled: check that a worker takes the ` +
+          `${QueueName.Takedowns} queue, and the sweep's failed jobs`,
+      );
+    } else {
+      this.logger.warn(`Put back the sweep's schedule, which the queues had lost, for the takedowns due`);
+    }
+    return [find];
   }
 
   /** The job's state, or the state of a live job under one of its aliases. */
   private async stateOf(o: OwedJob): Promise<string> {
     const queue = this.queues[o.item.queue];
-    const state = await withTimeout(queue.getJobState(jobIdFor(o.item)), REDIS_TIMEOUT_MS);
-    if (LIVE_STATES.has(state)) return state;
-    for (const alias of o.aliases) {
-      const aliasState = await withTimeout(queue.getJobState(alias), REDIS_TIMEOUT_MS);
-      if (LIVE_STATES.has(aliasState)) return aliasState;
-    }
-    return state;
+    const state = await withTimeout(queue.getJobState(jobIdFor(o.item)), REDIS_TIMEOUT_MS, 'Redis');
+    if (LIVE_STATES.has(state) || o.aliases.length === 0) return state;
+    const aliases = await Promise.all(
+      o.aliases.map((alias) => withTimeout(queue.getJobState(alias), REDIS_TIMEOUT_MS, 'Redis')),
+    );
+    return aliases.find((a) => LIVE_STATES.has(a)) ?? state;
   }
 
   private add(item: JobItem): Promise<unknown> {
     return withTimeout(
       this.queues[item.queue].add(item.name, item.data, { ...JOB_RETRY, jobId: jobIdFor(item) }),
       REDIS_TIMEOUT_MS,
+      'Redis',
     );
   }
 
-  private find(kind: ReconciledKind, o: OwedJob, state: string, requeued: boolean): ReconcileFind {
+  private find(kind: PagedKind, o: OwedJob, state: string, requeued: boolean): ReconcileFind {
     return { kind, ref: o.ref, jobId: jobIdFor(o.item), state, requeued };
   }
 
@@ -211,16 +279,4 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 function refs(finds: ReconcileFind[]): string {
   const shown = finds.slice(0, LOGGED_REFS).map((f) => f.ref);
   return finds.length > LOGGED_REFS ? `${shown.join(', ')} and ${finds.length - LOGGED_REFS} more` : shown.join(', ');
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

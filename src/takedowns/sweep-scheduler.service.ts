@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { type TakedownConfig, takedownConfig } from '../core/config';
-import { JobName, QueueName, SWEEP_SCHEDULER_ID } from '../core/queue/jobs';
+import { QueueName } from '../core/queue/jobs';
+import { upsertSweepScheduler } from '../core/queue/sweep-schedule';
 
 const RECHECK_MS = 60_000;
 
@@ -31,11 +32,7 @@ export class SweepSchedulerService implements OnApplicationBootstrap, OnApplicat
 
   private async upsert(): Promise<void> {
     try {
-      await this.queue.upsertJobScheduler(
-        SWEEP_SCHEDULER_ID,
-        { every: this.config.sweepEverySeconds * 1000 },
-        { name: JobName.SweepDueTakedowns, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-      );
+      await upsertSweepScheduler(this.queue, this.config.sweepEverySeconds);
     } catch (error) {
       this.logger.warn(
         `Could not register the sweep schedule yet: ${error instanceof Error ? error.message : String(error)}`,

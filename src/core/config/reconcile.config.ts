@@ -10,7 +10,7 @@ export class ReconcileEnv {
    * queues normally take, so that it only acts on work Redis lost.
    */
   @IsInt() @Min(0) @Max(7 * 86_400) RECONCILE_GRACE_SECONDS = 300;
-  /** The most items of one kind re-enqueued per pass; the rest wait for the next pass. */
+  /** Rows of one kind read per query; a pass reads a few such pages of each kind, the next goes on from there. */
   @IsInt() @Min(1) @Max(100_000) RECONCILE_BATCH_SIZE = 1000;
 }
 

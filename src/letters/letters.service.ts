@@ -16,6 +16,7 @@ import { OutboxService } from '../core/queue/outbox.service';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { LetterKind, LetterStatus } from './letter.entity';
 import { holdUntil, recipientKey } from './recipient-cap';
+import { confirmationToken } from './recipient-confirmation';
 import { letterMessageId, threadFor } from './threading';
 
 export interface LetterCase {
@@ -81,7 +82,12 @@ export class LettersService {
     // Addresses come from senders and from the catalog: one that is not a single valid address (a list, a header
     // fragment) is not sent to at all, and the letter is failed for staff with the reason.
     const recipient = given && isValidEmail(given.trim()) ? given.trim() : null;
-    const rendered = this.render(kase, kind, context);
+    // A receipt to an address the cap may hold carries the link its owner follows to show the mailbox is theirs.
+    const confirm =
+      recipient && kind === LetterKind.Receipt && this.letters.capPerRecipient > 0
+        ? { confirmUrl: `${this.app.publicUrl}/letters/confirm/${confirmationToken(this.app.secret, recipient)}` }
+        : {};
+    const rendered = this.render(kase, kind, { ...context, ...confirm });
     const id = randomUUID();
     // A thread per correspondent: the complainant's letters thread together, the uploader's apart from them.
     const earlier = recipient

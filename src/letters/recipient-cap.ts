@@ -34,11 +34,18 @@ export const VERIFIED_SENDER_SQL = `SELECT EXISTS (
  * Whether `recipient` has shown it is the sender of the case's notices, so that letters to it are not capped: the
  * case was filed with an agency key and the address is one its notices came from, or any email notice from the
  * address passed DMARC (its domain vouched for the From). The API's and the form's email field prove nothing, and
- * neither does the status link: the API answers with it, so opening it shows no control of the mailbox.
+ * neither does the status link: the API answers with it, so opening it shows no control of the mailbox. (The link
+ * that does, mailed in the receipt, is checked apart: isConfirmed.)
  */
 async function isVerifiedSender(m: EntityManager, caseId: string, recipient: string): Promise<boolean> {
   const [row] = await m.query<{ verified: boolean }[]>(VERIFIED_SENDER_SQL, [caseId, recipient]);
   return row.verified;
+}
+
+/** Whether the address's owner followed the confirmation link of one of our letters (recipient-confirmation.ts). */
+async function isConfirmed(m: EntityManager, hash: string): Promise<boolean> {
+  const rows = await m.query<unknown[]>(`SELECT 1 FROM confirmed_recipients WHERE recipient_hash = $1`, [hash]);
+  return rows.length > 0;
 }
 
 /**
@@ -65,7 +72,9 @@ export async function holdUntil(
   caseId: string,
   recipient: string,
 ): Promise<Date | undefined> {
-  if (config.capPerRecipient === 0 || (await isVerifiedSender(m, caseId, recipient))) return undefined;
+  if (config.capPerRecipient === 0) return undefined;
+  const hash = recipientHash(secret, recipient);
+  if ((await isConfirmed(m, hash)) || (await isVerifiedSender(m, caseId, recipient))) return undefined;
   const [window] = await m.query<{ letters: number; window_end: Date }[]>(
     `INSERT INTO letter_recipient_windows AS w (recipient_hash, window_end, letters)
      VALUES ($1, now() + make_interval(secs => $2), 1)
@@ -73,7 +82,7 @@ export async function holdUntil(
        letters = CASE WHEN w.window_end <= now() THEN 1 ELSE w.letters + 1 END,
        window_end = CASE WHEN w.window_end <= now() THEN EXCLUDED.window_end ELSE w.window_end END
      RETURNING letters, window_end`,
-    [recipientHash(secret, recipient), config.capWindowSeconds],
+    [hash, config.capWindowSeconds],
   );
   // SKIP LOCKED: a window another transaction is counting in is left to a later prune, not waited for.
   await m.query(

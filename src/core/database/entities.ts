@@ -11,6 +11,7 @@ import { ReasonTemplate } from '../../cases/reason-template.entity';
 import { ReportedLink } from '../../cases/reported-link.entity';
 import { EvidenceFile } from '../../email-intake/evidence-file.entity';
 import { InboundMessage } from '../../email-intake/inbound-message.entity';
+import { ConfirmedRecipient } from '../../letters/confirmed-recipient.entity';
 import { Letter } from '../../letters/letter.entity';
 import { LetterRecipientWindow } from '../../letters/letter-recipient-window.entity';
 import { IdempotencyKey } from '../../notices/idempotency-key.entity';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   Referral,
   Letter,
   LetterRecipientWindow,
+  ConfirmedRecipient,
   OutboxMessage,
   SoftwarePage,
   DownloadLink,

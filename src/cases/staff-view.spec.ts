@@ -1,6 +1,15 @@
 import type { StaffPrincipal } from '../auth/staff-auth.service';
 import { StaffRole } from '../auth/staff-user.entity';
-import { auditEntry, httpUrl, humanAge, pagination, queueForm, relativeTime, structuredFields } from './staff-view';
+import {
+  ACTION_LABELS,
+  auditEntry,
+  httpUrl,
+  humanAge,
+  pagination,
+  queueForm,
+  relativeTime,
+  structuredFields,
+} from './staff-view';
 import { decodeFlash, encodeFlash, type Flash } from './staff-view-http';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -164,6 +173,15 @@ describe('auditEntry', () => {
       label: 'some.new_action',
       fields: [],
     });
+  });
+
+  it('labels every action the audit log records, the restorations included', () => {
+    for (const action of Object.keys(ACTION_LABELS)) {
+      const { label } = auditEntry(event('worker', null, action, {}), names);
+      expect({ action, label }).toEqual({ action, label: expect.not.stringMatching(/^[a-z_]+\.[a-z_]+$/) });
+    }
+    expect(auditEntry(event('worker', null, 'takedowns.restored', {}), names).label).toBe('Links put back on the site');
+    expect(auditEntry(event('u-1', null, 'links.restored', {}), names).label).toBe('Links restored');
   });
 
   it('reads nested detail: assignees by name, long lists cut, empty values left out', () => {

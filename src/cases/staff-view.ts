@@ -3,6 +3,7 @@ import { validate } from 'class-validator';
 import type { StaffPrincipal } from '../auth/staff-auth.service';
 import { StaffRole } from '../auth/staff-user.entity';
 import { ELEMENT_LABELS, type ElementName, type StructuredNotice } from '../checklist';
+import type { AuditAction } from './audit-actions';
 import type { Provider } from '../links';
 import { CaseStatus } from './case.entity';
 import type { CaseDetail } from './case-detail.service';
@@ -293,33 +294,37 @@ export interface AuditEntryView {
   fields: { label: string; value: string; long: boolean }[];
 }
 
-const ACTION_LABELS: Record<string, string> = {
-  'case.transitioned': 'Status changed',
-  'case.assigned': 'Assigned',
-  'case.rejected': 'Case rejected',
-  'case.routed': 'Routed',
-  'case.held_for_review': 'Held for review',
-  'note.added': 'Note',
-  'element.overridden': 'Checklist element overridden',
-  'link.sorting_overridden': 'Link re-sorted',
-  'links.rejected': 'Links rejected',
-  'takedowns.approved': 'Takedowns approved',
-  'takedowns.scheduled': 'Takedowns scheduled',
-  'takedowns.done': 'Takedowns done',
-  'takedowns.failed': 'Takedowns failed',
-  'referrals.recorded': 'Referrals recorded',
-  'info.requested': 'Information requested',
-  'letter.deficiency_recorded': 'Deficiency letter recorded',
-  'letter.recorded': 'Letter recorded',
-  'letter.sent': 'Letter sent',
-  'letter.failed': 'Letter failed',
-  'letter.held': 'Letter held by the per-recipient cap',
+/** A label for every audit action: an action added to AuditDetails without one here does not compile. */
+export const ACTION_LABELS: Record<AuditAction, string> = {
   'notice.received': 'Notice received',
   'notice.revised': 'Notice revised',
   'notice.counter_notice': 'Counter-notice received',
   'notice.names_other_case': 'Notice names another case',
   'consent.given': 'Privacy consent given',
+  'case.transitioned': 'Status changed',
+  'case.routed': 'Routed',
+  'case.held_for_review': 'Held for review',
+  'case.assigned': 'Assigned',
+  'case.rejected': 'Case rejected',
+  'note.added': 'Note',
+  'element.overridden': 'Checklist element overridden',
+  'info.requested': 'Information requested',
+  'link.sorting_overridden': 'Link re-sorted',
+  'links.rejected': 'Links rejected',
+  'links.restored': 'Links restored',
+  'takedowns.approved': 'Takedowns approved',
+  'takedowns.scheduled': 'Takedowns scheduled',
+  'takedowns.done': 'Takedowns done',
+  'takedowns.failed': 'Takedowns failed',
+  'takedowns.restored': 'Links put back on the site',
+  'referrals.recorded': 'Referrals recorded',
+  'letter.recorded': 'Letter recorded',
+  'letter.deficiency_recorded': 'Deficiency letter recorded',
+  'letter.held': 'Letter held by the per-recipient cap',
+  'letter.sent': 'Letter sent',
+  'letter.failed': 'Letter failed',
 };
+
 /** Ids the audit keeps for the record that the page names instead (the assignee's name is beside them). */
 const HIDDEN_DETAIL: Record<string, readonly string[]> = { 'case.assigned': ['from', 'to'] };
 
@@ -340,7 +345,7 @@ export function auditEntry(event: CaseDetail['audit'][number], names: ReadonlyMa
     actor: event.actorName ?? names.get(event.actor) ?? event.actor,
     byStaff,
     action: event.action,
-    label: ACTION_LABELS[event.action] ?? event.action,
+    label: ACTION_LABELS[event.action as AuditAction] ?? event.action,
     fields: fields.map((f) => ({ ...f, long: f.value.length > 120 || f.value.includes('\n') })),
   };
 }

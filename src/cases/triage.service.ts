@@ -260,7 +260,7 @@ export class TriageService {
     return this.withCase(reference, async (m, kase) => {
       const { reason, template } = await this.reasonFor(m, given);
       let links: LinkRow[];
-      let action: string;
+      let action: 'links.rejected' | 'case.rejected';
       if (given.linkIds) {
         links = await this.chosenLinks(m, kase, given.linkIds);
         const stuck = links.find((l) => !canMoveLink(l.status, LinkStatus.Rejected));

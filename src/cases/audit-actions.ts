@@ -1,0 +1,61 @@
+import type { ElementName, NoticeKind } from '../checklist';
+import type { CaseStatus } from './case.entity';
+
+/**
+ * Every action the audit log records, each with the detail it carries. `audit()` takes only these, so an action
+ * without its detail, or a detail of the wrong shape, does not compile; the staff UI's label for each is a Record
+ * over this list, so an action without a label does not compile either. The detail holds ids, counts, statuses,
+ * element names and staff's own words; a field marked optional is absent from some of the events.
+ */
+export interface AuditDetails {
+  // Intake
+  'notice.received': { channel: string; kind: NoticeKind; missing: ElementName[]; links: number; flags?: string[] };
+  'notice.revised': {
+    channel: string;
+    missing: ElementName[];
+    newLinks: number;
+    flags: string[];
+    rerouted: boolean;
+  };
+  'notice.counter_notice': { channel: string; complete: boolean; missing: ElementName[]; flags: string[] };
+  'notice.names_other_case': { reference: string };
+  'consent.given': { privacyNotice: string };
+  // The case
+  'case.transitioned': { from: CaseStatus; to: CaseStatus; reason: string | null };
+  'case.routed': { status: CaseStatus; searchMatches: number };
+  'case.held_for_review': { flags: string[] };
+  'case.assigned': { from: string | null; to: string | null; toName: string | null };
+  'case.rejected': { reason: string; template: string | null; links: string[] };
+  'note.added': { text: string };
+  'element.overridden': { element: ElementName; checker: boolean; present: boolean; reason: string };
+  'info.requested': { elements: ElementName[]; message: string | null };
+  // Links and takedowns
+  'link.sorting_overridden': {
+    link: string;
+    from: { classification: string; provider: string | null; role: string };
+    to: { classification?: string; provider?: string | null; role?: string };
+    reason: string;
+  };
+  'links.rejected': { reason: string; template: string | null; links: string[] };
+  'links.restored': { links: string[]; reason: string };
+  'takedowns.approved': { links: string[]; reason: string | null } | { takedowns: number };
+  'takedowns.scheduled': {
+    approval?: string;
+    takedowns: number;
+    internalNotFound: number;
+    outboundLinks: number;
+    awaitingApproval?: boolean;
+  };
+  'takedowns.done': { done: number; notFound: number; unverified: number; outboundLinksRemoved: number };
+  'takedowns.failed': { error: string; giveUp: number; retry: number };
+  'takedowns.restored': { restoration: string; restored: number };
+  'referrals.recorded': { providers: { provider: string; links: number }[] };
+  // Letters (letter.sent and letter.failed are written by the sender's own statement, with the same shape)
+  'letter.recorded': { letter: string; kind: string; unsendable?: string };
+  'letter.deficiency_recorded': { missing: ElementName[] };
+  'letter.held': { letter: string; kind: string; until: string; cap: number; windowMinutes: number };
+  'letter.sent': { letter: string; kind: string; error: null; digest?: { messageId: string; letters: number } };
+  'letter.failed': { letter: string; kind: string; error: string | null };
+}
+
+export type AuditAction = keyof AuditDetails;

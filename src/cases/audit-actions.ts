@@ -17,11 +17,20 @@ export interface AuditDetails {
     flags: string[];
     rerouted: boolean;
   };
-  'notice.counter_notice': { channel: string; complete: boolean; missing: ElementName[]; flags: string[] };
+  'notice.counter_notice': {
+    channel: string;
+    complete: boolean;
+    missing: ElementName[];
+    flags: string[];
+    /** The case's status once the counter-notice was taken in (a withdrawn case stays withdrawn). */
+    caseStatus?: CaseStatus;
+  };
   'notice.names_other_case': { reference: string };
   'consent.given': { privacyNotice: string };
   // The case
   'case.transitioned': { from: CaseStatus; to: CaseStatus; reason: string | null };
+  /** A system writer asked for a move the workflow refuses; the case kept its status (see CaseTransitionsService). */
+  'case.transition_refused': { from: CaseStatus; to: CaseStatus; reason: string | null; refusal: string };
   'case.routed': { status: CaseStatus; searchMatches: number };
   'case.held_for_review': { flags: string[] };
   'case.assigned': { from: string | null; to: string | null; toName: string | null };

@@ -6,7 +6,7 @@ import { LinksModule } from '../links/links.module';
 import { SiteModule } from '../site/site.module';
 import { CaseDetailService } from './case-detail.service';
 import { CaseQueueService } from './case-queue.service';
-import { CaseTransitionsService } from './case-transitions.service';
+import { CaseTransitionsModule } from './case-transitions.module';
 import { ReasonTemplatesService } from './reason-templates.service';
 import { StaffPagesController } from './staff-pages.controller';
 import { TriageController } from './triage.controller';
@@ -18,9 +18,9 @@ import { TriageService } from './triage.service';
  * cannot import this module (this one imports it).
  */
 @Module({
-  imports: [AuthModule, LettersModule, LinksModule, SiteModule],
+  imports: [AuthModule, LettersModule, LinksModule, SiteModule, CaseTransitionsModule],
   controllers: [TriageController, StaffPagesController, AdminPagesController],
-  providers: [CaseTransitionsService, TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],
-  exports: [CaseTransitionsService, TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],
+  providers: [TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],
+  exports: [CaseTransitionsModule, TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],
 })
 export class CaseWorkflowModule {}

@@ -1,5 +1,15 @@
 import { CaseStatus } from './case.entity';
-import { assertTransition, canTransition, CaseTransitionError, requiresReason } from './case-workflow';
+import {
+  assertTransition,
+  canTransition,
+  CaseTransitionError,
+  COUNTER_NOTICE_REASON,
+  initialStatus,
+  REPLY_TO_REJECTION_REASON,
+  requiresReason,
+  statusAfterCounterNotice,
+  statusAfterReply,
+} from './case-workflow';
 
 const S = CaseStatus;
 const ALL = Object.values(CaseStatus);
@@ -58,5 +68,53 @@ describe('case workflow', () => {
   ])('needs no reason for %s → %s', (from, to) => {
     expect(requiresReason(from, to)).toBe(false);
     expect(() => assertTransition(from, to)).not.toThrow();
+  });
+});
+
+describe('what system writers propose', () => {
+  const complete = { kind: 'takedown' as const, complete: true };
+  const incomplete = { kind: 'takedown' as const, complete: false };
+
+  it.each([
+    ['takedown', true, false, S.Received],
+    ['takedown', false, false, S.NeedsInfo],
+    ['takedown', true, true, S.InReview],
+    ['counter_notice', true, false, S.InReview],
+  ] as const)('a new %s notice (complete: %s, held: %s) starts %s', (kind, isComplete, held, status) => {
+    expect(initialStatus(kind, isComplete, held)).toBe(status);
+  });
+
+  it.each([
+    [S.Received, incomplete, false, { to: S.NeedsInfo, reason: null, restartClock: false }],
+    [S.Received, complete, false, null],
+    [S.NeedsInfo, complete, false, { to: S.Received, reason: null, restartClock: true }],
+    [S.NeedsInfo, complete, true, { to: S.InReview, reason: null, restartClock: true }],
+    [S.NeedsInfo, incomplete, false, null],
+    [S.InReview, complete, false, null],
+    [S.InReview, incomplete, false, { to: S.NeedsInfo, reason: null, restartClock: false }],
+    [S.Rejected, complete, false, { to: S.InReview, reason: REPLY_TO_REJECTION_REASON, restartClock: true }],
+    [S.Rejected, incomplete, false, { to: S.InReview, reason: REPLY_TO_REJECTION_REASON, restartClock: true }],
+    [S.Rejected, complete, true, null],
+    [S.Actioned, complete, false, null],
+    [S.Closed, complete, false, null],
+    [S.Withdrawn, complete, false, null],
+  ])('a reply on a %s case (%o, held: %s) proposes %o', (from, record, held, proposal) => {
+    expect(statusAfterReply(from, record, held)).toEqual(proposal);
+    // What it proposes, the table allows.
+    if (proposal) expect(() => assertTransition(from, proposal.to, proposal.reason)).not.toThrow();
+  });
+
+  it.each(ALL.filter((s) => s !== S.InReview))('a counter-notice on a %s case asks for review', (from) => {
+    expect(statusAfterCounterNotice(from)).toEqual({
+      to: S.InReview,
+      reason: COUNTER_NOTICE_REASON,
+      restartClock: true,
+    });
+    // The table refuses it only for a withdrawn case: the door then records the refusal for staff.
+    expect(canTransition(from, S.InReview)).toBe(from !== S.Withdrawn);
+  });
+
+  it('a counter-notice on a case in review changes nothing', () => {
+    expect(statusAfterCounterNotice(S.InReview)).toBeNull();
   });
 });

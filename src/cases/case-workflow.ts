@@ -1,3 +1,4 @@
+import type { NoticeKind } from '../checklist';
 import { CaseStatus } from './case.entity';
 
 /**
@@ -68,4 +69,67 @@ export function assertTransition(from: CaseStatus, to: CaseStatus, reason?: stri
   if (!allowed.includes(to)) throw new CaseTransitionError(from, to, allowed);
   if (requiresReason(from, to) && !reason?.trim())
     throw new CaseTransitionError(from, to, allowed, `A case going from ${from} to ${to} needs a reason.`);
+}
+
+/** Why a counter-notice moves a case, in its audit event (a reopening needs a reason). */
+export const COUNTER_NOTICE_REASON = 'counter-notice received';
+/** Why the complainant's reply to a rejection reopens the case. */
+export const REPLY_TO_REJECTION_REASON = 'the sender replied to the rejection';
+
+/** A move a system writer (intake, the router) asks of the status door, with its reason and clock. */
+export interface StatusProposal {
+  to: CaseStatus;
+  reason: string | null;
+  /** The case waits on us again: its service-level clock starts over (a reopening always restarts it). */
+  restartClock: boolean;
+}
+
+/**
+ * Where a new case starts: in review when its notice is held for a person (a flag) or is not a takedown notice;
+ * otherwise received when the takedown notice is complete and needs_info when it lacks an element.
+ */
+export function initialStatus(kind: NoticeKind, complete: boolean, held: boolean): CaseStatus {
+  if (held || kind !== 'takedown') return CaseStatus.InReview;
+  return complete ? CaseStatus.Received : CaseStatus.NeedsInfo;
+}
+
+/**
+ * What a reply on a case's thread (a revision of its notice) asks of its status, or null for nothing:
+ * - while the case is still being decided (received, needs_info, in_review) it goes where the whole record now puts
+ *   it, as a new case would (a case already in review stays there rather than going back to received: the router
+ *   moves it on); an answer to our request for information restarts the clock;
+ * - a rejected case goes back to staff when the complainant replies (the rejection letter invites that reply), as a
+ *   reopening; a held reply (a stranger's, a DMARC failure) does not reopen it;
+ * - an actioned, closed or withdrawn case keeps its status (a reply may still add links to an actioned one).
+ */
+export function statusAfterReply(
+  from: CaseStatus,
+  record: { kind: NoticeKind; complete: boolean },
+  held: boolean,
+): StatusProposal | null {
+  switch (from) {
+    case CaseStatus.Received:
+    case CaseStatus.NeedsInfo:
+    case CaseStatus.InReview: {
+      let to = initialStatus(record.kind, record.complete, held);
+      if (from === CaseStatus.InReview && to === CaseStatus.Received) to = CaseStatus.InReview;
+      return to === from ? null : { to, reason: null, restartClock: from === CaseStatus.NeedsInfo };
+    }
+    case CaseStatus.Rejected:
+      return held ? null : { to: CaseStatus.InReview, reason: REPLY_TO_REJECTION_REASON, restartClock: true };
+    case CaseStatus.Actioned:
+    case CaseStatus.Closed:
+    case CaseStatus.Withdrawn:
+      return null;
+  }
+}
+
+/**
+ * What a counter-notice asks of its case: review by staff, on a clock of its own, whatever the status. The door
+ * refuses it for a withdrawn case (nothing is left to decide there) and records the refusal for staff; on an
+ * actioned, closed or rejected case it is the normal path back to review.
+ */
+export function statusAfterCounterNotice(from: CaseStatus): StatusProposal | null {
+  if (from === CaseStatus.InReview) return null;
+  return { to: CaseStatus.InReview, reason: COUNTER_NOTICE_REASON, restartClock: true };
 }

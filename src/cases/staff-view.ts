@@ -302,6 +302,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'notice.names_other_case': 'Notice names another case',
   'consent.given': 'Privacy consent given',
   'case.transitioned': 'Status changed',
+  'case.transition_refused': 'Status change refused',
   'case.routed': 'Routed',
   'case.held_for_review': 'Held for review',
   'case.assigned': 'Assigned',

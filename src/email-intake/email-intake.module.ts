@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CaseTransitionsModule } from '../cases/case-transitions.module';
 import { QueueModule } from '../core/queue/queue.module';
 import { IntakeService } from '../notices/intake.service';
 import { TextAnalysisService } from '../notices/text-analysis/text-analysis.service';
@@ -11,7 +12,7 @@ import { SmtpListenerService } from './smtp-listener.service';
 
 /** The worker side of email intake: SMTP listener, IMAP poller, and parsing stored messages into notices. */
 @Module({
-  imports: [QueueModule],
+  imports: [QueueModule, CaseTransitionsModule],
   providers: [
     // The intake service without the notices module's controllers, which belong to the HTTP app.
     IntakeService,

@@ -4,16 +4,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { type ChecklistResult, type StructuredNotice } from '../checklist';
 import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
+import { CaseTransitionsService } from '../cases/case-transitions.service';
+import { statusAfterCounterNotice, statusAfterReply } from '../cases/case-workflow';
 import { PartyRole } from '../cases/party.entity';
 import { hostReversedSql, LinkStatus } from '../cases/reported-link.entity';
-import { slaDeadlines } from '../cases/sla';
 import {
   type AppConfig,
   appConfig,
   type IntakeConfig,
   intakeConfig,
-  type SlaConfig,
-  slaConfig,
   type TakedownConfig,
   takedownConfig,
 } from '../core/config';
@@ -97,8 +96,8 @@ export class IntakeService {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(intakeConfig.KEY) private readonly limits: IntakeConfig,
     @Inject(takedownConfig.KEY) private readonly takedown: TakedownConfig,
-    @Inject(slaConfig.KEY) private readonly sla: SlaConfig,
     private readonly text: TextAnalysisService,
+    private readonly transitions: CaseTransitionsService,
   ) {}
 
   async receive(request: IntakeRequest): Promise<IntakeResult> {
@@ -140,7 +139,9 @@ export class IntakeService {
 
   /**
    * A reply to our letter to the uploader: their counter-notice. It is recorded on the case as a notice of its own,
-   * checked as a counter-notice and flagged for staff, and the case goes to review. It is not a revision: the case's
+   * checked as a counter-notice and flagged for staff, and the case goes to review through the status door
+   * (statusAfterCounterNotice: a closed one is reopened on a fresh clock; a withdrawn one stays withdrawn, and the
+   * refusal is in its audit log for staff). It is not a revision: the case's
    * takedown checklist, its links and its routing are left alone, and its links are not recorded (they name what
    * the uploader wants restored, not anything to take down).
    */
@@ -151,7 +152,10 @@ export class IntakeService {
     read: AnalysisResult,
   ): Promise<RecordedNotice> {
     const checklist = read.checklist;
-    await manager.query(`SELECT id FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
+    const [kase] = await manager.query<{ id: string; status: CaseStatus }[]>(
+      `SELECT id, status FROM cases WHERE id = $1 FOR UPDATE`,
+      [caseId],
+    );
     const flags = [...new Set([...request.email.flags, NoticeFlag.CounterNotice, ...read.flags])];
     const [notice] = await manager.query<{ id: string }[]>(
       `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
@@ -168,24 +172,23 @@ export class IntakeService {
         flags,
       ],
     );
-    await manager.query(`UPDATE cases SET status = $2, updated_at = now() WHERE id = $1`, [
-      caseId,
-      CaseStatus.InReview,
-    ]);
+    const { status } = await this.transitions.propose(manager, kase, statusAfterCounterNotice(kase.status), 'sender');
     await audit(manager, caseId, 'sender', 'notice.counter_notice', {
       channel: NoticeChannel.Email,
       complete: checklist.complete,
       missing: checklist.missing,
       flags,
+      caseStatus: status,
     });
-    return { caseId, noticeId: notice.id, status: CaseStatus.InReview, flags, rerouted: false };
+    return { caseId, noticeId: notice.id, status, flags, rerouted: false };
   }
 
   /**
    * A reply to one of a case's letters: kept as a revised notice of that case. The checklist runs again over the
    * case's whole record (every notice's text, replies without what they quote, and structured fields), new links
-   * join the case, and when the case has just become complete, or gained links, it goes back to the router. A reply
-   * from an address that is not the complainant's is kept but flagged, and then nothing is done automatically.
+   * join the case, and when the case has just become complete, or gained links, it goes back to the router. Its
+   * status goes through the status door (statusAfterReply): a reply to a rejected case brings it back to staff. A
+   * reply from an address that is not the complainant's is kept but flagged, and then nothing is done automatically.
    */
   async revise(
     manager: EntityManager,
@@ -247,25 +250,24 @@ export class IntakeService {
     // or anyone who can name a case could freeze it. Only a counter-notice (STICKY_HOLD_FLAGS) holds the whole case.
     const held = holds(flags) || all.some((n) => n.flags.some((f) => STICKY_HOLD_FLAGS.includes(f)));
     const open = OPEN_STATUSES.includes(kase.status);
-    let status = kase.status;
-    if (open) status = held ? CaseStatus.InReview : initialStatus(checklist);
     const actionable = checklist.kind === 'takedown' && checklist.complete;
     const rerouted =
       !held &&
       actionable &&
       (open || kase.status === CaseStatus.Actioned) &&
       (!kase.checklist.complete || added.pending > 0);
-    // The sender answered: the case waits on us again, and its service-level clock starts over.
-    const restarted = kase.status === CaseStatus.NeedsInfo && status !== CaseStatus.NeedsInfo;
-    const due = slaDeadlines(new Date(), this.sla);
     await manager.query(
-      `UPDATE cases SET checklist = $2, kind = $3, status = $4, routed_at = CASE WHEN $5 THEN NULL ELSE routed_at END,
-                        ack_due_at = CASE WHEN $6 THEN $7 ELSE ack_due_at END,
-                        action_due_at = CASE WHEN $6 THEN $8 ELSE action_due_at END,
-                        acknowledged_at = CASE WHEN $6 THEN NULL ELSE acknowledged_at END,
+      `UPDATE cases SET checklist = $2, kind = $3, routed_at = CASE WHEN $4 THEN NULL ELSE routed_at END,
                         updated_at = now()
        WHERE id = $1`,
-      [caseId, JSON.stringify(checklist), checklist.kind, status, rerouted, restarted, due.ackDueAt, due.actionDueAt],
+      [caseId, JSON.stringify(checklist), checklist.kind, rerouted],
+    );
+    // An answer to our request for information restarts the clock: the case waits on us again.
+    const { status } = await this.transitions.propose(
+      manager,
+      kase,
+      statusAfterReply(kase.status, checklist, held),
+      'sender',
     );
     await audit(manager, caseId, 'sender', 'notice.revised', {
       channel: NoticeChannel.Email,
@@ -369,26 +371,16 @@ export class IntakeService {
     textFlags: readonly string[],
   ): Promise<{ response: NoticeResponseDto; noticeId: string }> {
     const flags = [...(request.email?.flags ?? []), ...textFlags];
-    const status = holds(flags) ? CaseStatus.InReview : initialStatus(checklist);
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];
-    const due = slaDeadlines(new Date(), this.sla);
-    const [created] = await manager.query<{ id: string; reference: string }[]>(
-      `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms, agency_id, ack_due_at, action_due_at)
-       VALUES ('DMCA-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('case_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8)
-       RETURNING id, reference`,
-      [
-        status,
-        checklist.kind,
-        token,
-        JSON.stringify(checklist),
-        searchTerms,
-        request.agencyId ?? null,
-        due.ackDueAt,
-        due.actionDueAt,
-      ],
-    );
+    const created = await this.transitions.open(manager, {
+      checklist,
+      held: holds(flags),
+      statusToken: token,
+      searchTerms,
+      agencyId: request.agencyId ?? null,
+    });
+    const { status } = created;
 
     const [notice] = await manager.query<{ id: string }[]>(
       `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
@@ -517,9 +509,4 @@ function mergeStructured(all: (StructuredNotice | null)[]): StructuredNotice | u
 
 function isActionable(link: SortedLink): boolean {
   return link.classification === 'internal' || link.classification === 'external_disk';
-}
-
-function initialStatus(checklist: ChecklistResult): CaseStatus {
-  if (checklist.kind !== 'takedown') return CaseStatus.InReview;
-  return checklist.complete ? CaseStatus.Received : CaseStatus.NeedsInfo;
 }

@@ -4,6 +4,7 @@ import type { ChecklistResult, ElementName } from '../checklist';
 import { ELEMENT_LABELS } from '../checklist';
 import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
+import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { complainantAddress } from '../cases/complainant-address';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { type TakedownConfig, takedownConfig } from '../core/config';
@@ -56,7 +57,8 @@ const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', '
  * the letters of this routing are keyed by the revision (the case's notice count), so a second receipt can follow.
  * A routing whose notice is flagged for review (a DMARC failure, a reply from a stranger), or a case with a
  * counter-notice, is held for a person instead; links sent by someone other than the complainant are never acted on.
- * A case a staff member has already acted on (a bulk action can come before the worker) keeps the status they gave it.
+ * The status routing arrives at goes through the status door (proposeUnlessStaffActed): a case a staff member has
+ * already acted on (a bulk action can come before the worker) keeps the status they gave it.
  */
 @Injectable()
 export class CaseRouterService {
@@ -67,6 +69,7 @@ export class CaseRouterService {
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
+    private readonly transitions: CaseTransitionsService,
   ) {}
 
   async route(caseId: string): Promise<void> {
@@ -84,12 +87,8 @@ export class CaseRouterService {
       if (!kase || kase.routed_at) return; // another worker routed it meanwhile
       const held = await this.heldFor(m, kase.id);
       if (held.length > 0) {
-        await m.query(
-          `UPDATE cases SET routed_at = now(), search_matches = $3,
-                          status = CASE WHEN acknowledged_at IS NULL THEN $2::case_status ELSE status END
-         WHERE id = $1`,
-          [kase.id, CaseStatus.InReview, JSON.stringify(matches)],
-        );
+        await this.markRouted(m, kase.id, matches);
+        await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
         await audit(m, kase.id, 'worker', 'case.held_for_review', { flags: held });
         return;
       }
@@ -97,10 +96,10 @@ export class CaseRouterService {
       const recipient = await complainantAddress(m, kase.id);
       const occasion = await this.occasion(m, kase.id);
 
-      let status = kase.status;
+      let proposed = kase.status;
       let deficiencyLetter = false;
       if (plan) {
-        status = await this.routeComplete(m, kase, plan, recipient, occasion);
+        proposed = await this.routeComplete(m, kase, plan, recipient, occasion);
       } else if (
         kase.kind === 'takedown' &&
         DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)
@@ -117,14 +116,17 @@ export class CaseRouterService {
         deficiencyLetter,
         missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
       });
-      await m.query(
-        `UPDATE cases SET routed_at = now(), search_matches = $3,
-                          status = CASE WHEN acknowledged_at IS NULL THEN $2::case_status ELSE status END
-         WHERE id = $1`,
-        [kase.id, status, JSON.stringify(matches)],
-      );
+      await this.markRouted(m, kase.id, matches);
+      const { status } = await this.transitions.proposeUnlessStaffActed(m, kase, proposed, 'worker');
       await audit(m, kase.id, 'worker', 'case.routed', { status, searchMatches: matches.length });
     });
+  }
+
+  private async markRouted(m: EntityManager, caseId: string, matches: unknown[]): Promise<void> {
+    await m.query(`UPDATE cases SET routed_at = now(), search_matches = $2 WHERE id = $1`, [
+      caseId,
+      JSON.stringify(matches),
+    ]);
   }
 
   /**

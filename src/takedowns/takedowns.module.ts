@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CaseTransitionsModule } from '../cases/case-transitions.module';
 import { QueueModule } from '../core/queue/queue.module';
 import { LettersModule } from '../letters/letters.module';
 import { SiteModule } from '../site/site.module';
@@ -11,7 +12,7 @@ import { TakedownsProcessor } from './takedowns.processor';
 
 /** The worker side: routing cases, sweeping due takedowns, and the schedule that drives the sweep. */
 @Module({
-  imports: [QueueModule, LettersModule, SiteModule],
+  imports: [QueueModule, LettersModule, SiteModule, CaseTransitionsModule],
   providers: [
     CaseRouterService,
     TakedownSweepService,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { HttpException, HttpStatus, type INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -6,28 +7,27 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { StaffAccountError, StaffAuthService } from './auth/staff-auth.service';
 import { StaffRole } from './auth/staff-user.entity';
+import { CaseTransitionError } from './cases/case-workflow';
+import { TriageService } from './cases/triage.service';
 import { checkNotice } from './checklist';
-import { appConfig, lettersConfig, mailConfig, takedownConfig } from './core/config';
 import { AppEnv } from './core/config/app.config';
 import { DatabaseEnv } from './core/config/database-env';
 import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
 import { dataSourceOptions } from './core/database/data-source-options';
 import { ensureDatabase } from './core/database/ensure-database';
-import { OutboxService } from './core/queue/outbox.service';
-import { TemplateRenderer } from './core/templates/template-renderer';
 import { LetterPreviewError, previewLetter } from './letters/letter-preview';
 import { LettersService } from './letters/letters.service';
-import { loadProviderRegistry, sortLinks } from './links';
-import { CatalogAdapter } from './site/catalog.adapter';
+import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links';
+import { PROVIDER_REGISTRY } from './links/links.constants';
 import { CatalogImportError, CatalogImportService } from './site/catalog-import.service';
-import { WebhookAdapter } from './site/webhook.adapter';
-import { approveTakedowns } from './takedowns/approve-takedowns';
+import { SITE_ADAPTER, type SiteAdapter } from './site/site-adapter';
 
 const USAGE = `Usage: npm run cli -- <command>
 
   check-notice [--site-domain D]... FILE...   Check notices; one JSON line per file. Needs no database.
   import-catalog FILE [--format csv|json]     Load software pages and downloads into the catalog.
-  approve-takedowns REFERENCE                 Release a case's takedowns held for approval.
+  approve-takedowns REFERENCE                 Approve a case's pending links, as staff's "approve all pending"
+                                              does: held takedowns are released and the worker does the rest.
   render-letter NAME --case REFERENCE [--html] Print a case's letter as the pipeline renders it (NAME: receipt,
                                               deficiency, referral, takedown_done, uploader).
   inbound [--status S] [--limit N]            List stored inbound mail, newest first (S: quarantined, ignored,
@@ -37,7 +37,13 @@ const USAGE = `Usage: npm run cli -- <command>
   create-admin EMAIL [--name NAME] [--password-stdin]
                                               Create an admin staff account. Prints a generated password once,
                                               or reads the password (12+ characters) from standard input.
+
+Exit codes: 0 done, 1 error or wrong usage, 2 refused (the workflow or the case's state does not allow it; the API
+answers 409 there).
 `;
+
+/** The exit code of a command the workflow refused, where the API answers 409. */
+export const EXIT_REFUSED = 2;
 
 export class UsageError extends Error {}
 
@@ -64,8 +70,12 @@ export async function runCli(argv: string[], io: CliOutput = stdio): Promise<num
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`);
-    else if (
+    else if (error instanceof CaseTransitionError || isConflict(error)) {
+      io.err(`Refused: ${error.message}\n`);
+      return EXIT_REFUSED;
+    } else if (
       error instanceof ConfigError ||
+      error instanceof HttpException ||
       error instanceof CatalogImportError ||
       error instanceof LetterPreviewError ||
       error instanceof StaffAccountError
@@ -134,6 +144,26 @@ function checkNotices(args: string[], io: CliOutput): number {
   return failed ? 1 : 0;
 }
 
+function isConflict(error: unknown): error is HttpException {
+  return error instanceof HttpException && error.getStatus() === (HttpStatus.CONFLICT as number);
+}
+
+/**
+ * Boots the application context (CliModule: the services the API uses, wired the same way) for one command, and
+ * closes it after. Configuration errors reach runCli instead of ending the process.
+ */
+async function withApp<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  // Loaded here, so that check-notice needs neither the modules nor a database.
+  const { NestFactory } = await import('@nestjs/core');
+  const { CliModule } = await import('./cli.module');
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'], abortOnError: false });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
 async function withDatabase<T>(fn: (ds: DataSource) => Promise<T>): Promise<T> {
   const ds = new DataSource(dataSourceOptions(validateEnv(DatabaseEnv).DATABASE_URL, 2));
   await ds.initialize();
@@ -151,8 +181,8 @@ async function importCatalog(args: string[], io: CliOutput): Promise<number> {
   const format = args.includes('--format') ? formatArg : path.extname(file).slice(1).toLowerCase();
   if (format !== 'csv' && format !== 'json') throw new UsageError('Give a .csv or .json file, or --format csv|json.');
   const content = readFileSync(file, 'utf8');
-  const summary = await withDatabase(async (ds) => {
-    const importer = new CatalogImportService(ds);
+  const summary = await withApp(async (app) => {
+    const importer = app.get(CatalogImportService);
     return importer.import(importer.parse(content, format));
   });
   io.out(`Imported ${summary.pages} pages and ${summary.links} download links from ${file}\n`);
@@ -163,12 +193,11 @@ async function approve(args: string[], io: CliOutput): Promise<number> {
   const [reference] = args;
   if (!reference || !/^DMCA-\d{4}-\d{6}$/.test(reference))
     throw new UsageError('approve-takedowns needs a case reference such as DMCA-2026-000042.');
-  const { approved } = await withDatabase((ds) => approveTakedowns(ds, reference, `cli:${userInfo().username}`));
-  io.out(
-    approved
-      ? `Released ${approved} takedown(s) of ${reference}; the next sweep removes the links.\n`
-      : `${reference} has no takedowns awaiting approval.\n`,
+  const { username } = userInfo();
+  const { links, status } = await withApp((app) =>
+    app.get(TriageService).approve(reference, undefined, { id: `cli:${username}`, name: username }),
   );
+  io.out(`Approved ${links ?? 0} link(s) of ${reference} (now ${status}); the worker takes them down.\n`);
   return 0;
 }
 
@@ -176,13 +205,15 @@ async function renderLetter(args: string[], io: CliOutput): Promise<number> {
   const name = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--case');
   const reference = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
   if (!name || !reference) throw new UsageError('render-letter needs a letter NAME and --case REFERENCE.');
-  const app = appConfig();
-  const letters = new LettersService(new TemplateRenderer(), new OutboxService(), app, mailConfig(), lettersConfig());
-  const letter = await withDatabase((ds) => {
-    const takedown = takedownConfig();
-    const site = takedown.siteAdapter === 'webhook' ? new WebhookAdapter(takedown) : new CatalogAdapter(ds, app);
-    return previewLetter(ds, letters, { site, registry: loadProviderRegistry() }, reference, name);
-  });
+  const letter = await withApp((app) =>
+    previewLetter(
+      app.get(DataSource),
+      app.get(LettersService),
+      { site: app.get<SiteAdapter>(SITE_ADAPTER), registry: app.get<ProviderRegistry>(PROVIDER_REGISTRY) },
+      reference,
+      name,
+    ),
+  );
   io.out(`${letter.recipient ? `To: ${letter.recipient}\n` : ''}Subject: ${letter.subject}\n\n${letter.text}`);
   if (args.includes('--html')) io.out(`\n----- HTML -----\n${letter.html}`);
   return 0;
@@ -247,8 +278,8 @@ async function createAdmin(args: string[], io: CliOutput): Promise<number> {
     if (!io.readInput) throw new UsageError('--password-stdin needs standard input.');
     password = (await io.readInput()).replace(/\r?\n$/, '');
   }
-  const user = await withDatabase((ds) =>
-    new StaffAuthService(ds).createUser(email, name ?? email.split('@')[0], StaffRole.Admin, password, 'cli'),
+  const user = await withApp((app) =>
+    app.get(StaffAuthService).createUser(email, name ?? email.split('@')[0], StaffRole.Admin, password, 'cli'),
   );
   io.out(`Created admin ${user.email} (${user.id}).\n`);
   if (generated) io.out(`Password (shown once, store it now): ${password}\n`);

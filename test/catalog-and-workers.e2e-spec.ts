@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import { runCli } from '../src/cli';
-import { TEST_REDIS_URL } from './support/env';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './support/env';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { db, drain, type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
 
@@ -34,7 +34,7 @@ describe('npm run cli -- import-catalog', () => {
         '',
       ].join('\r\n'),
     );
-    process.env.DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/takedown_test';
+    process.env.DATABASE_URL = TEST_DATABASE_URL;
     const out: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
     expect(await runCli(['import-catalog', file], io)).toBe(0);
@@ -176,12 +176,12 @@ describe('with TAKEDOWN_REQUIRE_APPROVAL', () => {
     expect(t.rows).toEqual([{ status: 'awaiting_approval', due_at: null }]);
     expect((await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' })).status).toBe(302);
 
-    // Released from the command line, the next scheduled sweep removes the link.
+    // Approved from the command line (TriageService.approve, as the API), the worker removes the link.
     const out: string[] = [];
     expect(
       await runCli(['approve-takedowns', res.body.reference], { out: (l) => out.push(l), err: (l) => out.push(l) }),
     ).toBe(0);
-    expect(out.join('')).toContain('Released 1 takedown(s)');
+    expect(out.join('')).toContain('Approved 1 link(s)');
     await waitFor('the approved takedown', async () => {
       const { rows } = await client.query(`SELECT status FROM takedowns WHERE case_id = $1`, [res.body.caseId]);
       return rows[0].status === 'done';

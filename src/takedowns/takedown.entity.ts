@@ -13,6 +13,13 @@ export enum TakedownStatus {
   Restored = 'restored',
 }
 
+/** The site's record of a removed link's page and publisher (personal data: the address). */
+export interface RemovedUploader {
+  email: string;
+  label: string | null;
+  pageUrl: string | null;
+}
+
 export enum TakedownReason {
   /** The reported URL is one of ours. */
   Reported = 'reported',
@@ -43,6 +50,14 @@ export class Takedown {
   @Column('timestamptz', { nullable: true }) doneAt!: Date | null;
   /** When the adapter confirmed that the link no longer serves the file. */
   @Column('timestamptz', { nullable: true }) verifiedAt!: Date | null;
+  /**
+   * The round of removals the takedown belongs to: the routing or staff approval that made it fall due
+   * (`routing-<n>`, `approval-<audit event>`); none while it waits for approval. The round's letters go out once,
+   * when its last takedown is settled, listing every link it removed.
+   */
+  @Column('text', { nullable: true }) round!: string | null;
+  /** Who published the removed link and where, as the site said when it was removed: for the uploader's letter. */
+  @Column('jsonb', { nullable: true }) uploader!: RemovedUploader | null;
   /** When the site put the link back. */
   @Column('timestamptz', { nullable: true }) restoredAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

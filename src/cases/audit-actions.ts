@@ -1,5 +1,6 @@
 import type { ElementName, NoticeKind } from '../checklist';
 import type { CaseStatus } from './case.entity';
+import type { LinkStatus } from './reported-link.entity';
 
 /**
  * Every action the audit log records, each with the detail it carries. `audit()` takes only these, so an action
@@ -47,6 +48,11 @@ export interface AuditDetails {
   };
   'links.rejected': { reason: string; template: string | null; links: string[] };
   'links.restored': { links: string[]; reason: string };
+  /** Link moves the link workflow refused a system actor during the named action: the links kept their status. */
+  'links.transition_refused': {
+    during: keyof AuditDetails;
+    links: { url: string; status: LinkStatus; to: LinkStatus }[];
+  };
   'takedowns.approved': { links: string[]; reason: string | null } | { takedowns: number };
   'takedowns.scheduled': {
     approval?: string;

@@ -1,4 +1,4 @@
-import { canMoveLink, isActionableSorting, LINK_TRANSITIONS } from './link-workflow';
+import { canMoveLink, initialLinkStatus, isActionableSorting, LINK_TRANSITIONS } from './link-workflow';
 import { LinkStatus } from './reported-link.entity';
 
 describe('link workflow', () => {
@@ -30,5 +30,16 @@ describe('link workflow', () => {
     expect(isActionableSorting('external_disk')).toBe(true);
     expect(isActionableSorting('external_other')).toBe(false);
     expect(isActionableSorting('invalid')).toBe(false);
+  });
+
+  it.each([
+    ['internal', 'infringing', LinkStatus.Pending],
+    ['external_disk', 'infringing', LinkStatus.Pending],
+    ['external_other', 'infringing', LinkStatus.Ignored],
+    ['invalid', 'infringing', LinkStatus.Ignored],
+    ['internal', 'original', LinkStatus.Ignored],
+    ['external_disk', 'reference', LinkStatus.Ignored],
+  ] as const)('records a %s %s link as %s', (classification, role, status) => {
+    expect(initialLinkStatus({ classification, role })).toBe(status);
   });
 });

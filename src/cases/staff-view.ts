@@ -313,6 +313,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'link.sorting_overridden': 'Link re-sorted',
   'links.rejected': 'Links rejected',
   'links.restored': 'Links restored',
+  'links.transition_refused': 'Link status change refused',
   'takedowns.approved': 'Takedowns approved',
   'takedowns.scheduled': 'Takedowns scheduled',
   'takedowns.done': 'Takedowns done',

@@ -12,6 +12,7 @@ import { type CaseStatus, CaseStatus as Status, type ElementOverride, type Eleme
 import { CaseTransitionsService } from './case-transitions.service';
 import { complainantAddress } from './complainant-address';
 import { effectiveChecklist, requiredElements } from './effective-checklist';
+import { moveLinks } from './link-transitions';
 import { canMoveLink, isActionableSorting } from './link-workflow';
 import { LinkStatus } from './reported-link.entity';
 
@@ -179,27 +180,38 @@ export class TriageService {
       const status = waiting ? (actionable ? LinkStatus.Pending : LinkStatus.Ignored) : link.status;
       await m.query(
         `UPDATE reported_links
-         SET classification = $2, provider = $3, role = $4, status = $5,
+         SET classification = $2, provider = $3, role = $4,
              sorting_override = jsonb_build_object(
                'from', COALESCE(sorting_override->'from',
                                 jsonb_build_object('classification', classification, 'provider', provider, 'role', role)),
-               'reason', $6::text, 'by', $7::text, 'at', now())
+               'reason', $5::text, 'by', $6::text, 'at', now())
          WHERE id = $1`,
-        [link.id, to.classification, to.provider, to.role, status, reason.trim(), actor.id],
+        [link.id, to.classification, to.provider, to.role, reason.trim(), actor.id],
       );
-      await audit(m, kase.id, actor.id, 'link.sorting_overridden', {
-        link: link.url,
-        from: { classification: link.classification, provider: link.provider, role: link.role },
-        to,
-        reason: reason.trim(),
+      await moveLinks(m, {
+        caseId: kase.id,
+        actor: actor.id,
+        moves: [{ linkIds: status === link.status ? [] : [link.id], to: status }],
+        onRefused: 'refuse',
+        event: {
+          action: 'link.sorting_overridden',
+          detail: {
+            link: link.url,
+            from: { classification: link.classification, provider: link.provider, role: link.role },
+            to,
+            reason: reason.trim(),
+          },
+        },
       });
       return { reference, status: kase.status, links: 1 };
     });
   }
 
   /**
-   * Approves the takedown of the chosen links (by default every pending link on our site or at a storage provider):
-   * held takedowns fall due now, and the worker acts on the rest (ApplyApproval). The notice must be complete once
+   * Approves the takedown of the chosen links (by default every pending link on our site or at a storage provider,
+   * and every referred storage file one of our pages still links to): held takedowns fall due now, as one round of
+   * removals, and the worker acts on the rest (ApplyApproval). A referred link stays referred (the file is at its
+   * provider): approving it releases the takedown of our own link to it (512(d)). The notice must be complete once
    * staff overrides are counted: approving an incomplete notice would act on a claim the law does not recognise.
    */
   approve(reference: string, linkIds: string[] | undefined, actor: Actor, reason?: string): Promise<ActionResult> {
@@ -213,14 +225,15 @@ export class TriageService {
           `${reference} still lacks: ${checklist.missing.join(', ')}. Request the information, or override the elements you judge present, before approving.`,
         );
       }
-      const links = linkIds ? await this.chosenLinks(m, kase, linkIds) : await this.pendingLinks(m, kase.id);
+      const held = await this.heldReferrals(m, kase.id);
+      const links = linkIds ? await this.chosenLinks(m, kase, linkIds) : await this.pendingLinks(m, kase.id, held);
       for (const link of links) {
         if (!isActionableSorting(link.classification)) {
           throw new ConflictException(
             `The link ${link.url} is sorted ${link.classification}: we can only act on our own links and storage files. Re-sort it first if that is wrong.`,
           );
         }
-        if (!canMoveLink(link.status, LinkStatus.Approved)) {
+        if (!canMoveLink(link.status, LinkStatus.Approved) && !held.has(link.id)) {
           throw new ConflictException(`The link ${link.url} is ${link.status} and cannot be approved.`);
         }
       }
@@ -231,16 +244,22 @@ export class TriageService {
       }
       if (kase.status !== Status.Actioned) await this.transitions.apply(m, kase, Status.Actioned, actor.id, reason);
       const ids = links.map((l) => l.id);
-      await m.query(
-        `UPDATE takedowns SET status = 'pending', due_at = now()
-         WHERE reported_link_id = ANY($1::uuid[]) AND status = 'awaiting_approval'`,
-        [ids],
-      );
-      await m.query(`UPDATE reported_links SET status = 'approved' WHERE id = ANY($1::uuid[])`, [ids]);
-      const approval = await audit(m, kase.id, actor.id, 'takedowns.approved', {
-        links: links.map((l) => l.url),
-        reason: reason?.trim() || null,
+      const { event: approval } = await moveLinks(m, {
+        caseId: kase.id,
+        actor: actor.id,
+        moves: [{ linkIds: links.filter((l) => !held.has(l.id)).map((l) => l.id), to: LinkStatus.Approved }],
+        onRefused: 'refuse',
+        event: {
+          action: 'takedowns.approved',
+          detail: { links: links.map((l) => l.url), reason: reason?.trim() || null },
+        },
       });
+      // The held takedowns fall due together: one round of removals, told in one letter per recipient.
+      await m.query(
+        `UPDATE takedowns SET status = 'pending', due_at = now(), round = $2
+         WHERE reported_link_id = ANY($1::uuid[]) AND status = 'awaiting_approval'`,
+        [ids, `approval-${approval}`],
+      );
       await this.outbox.enqueue(m, [
         { queue: QueueName.Cases, name: JobName.ApplyApproval, data: { caseId: kase.id, approval } },
       ]);
@@ -284,14 +303,19 @@ export class TriageService {
       if (inFlight) {
         throw new ConflictException(`The link ${inFlight.url} is being taken down right now; try again in a minute.`);
       }
-      await m.query(`UPDATE reported_links SET status = 'rejected' WHERE id = ANY($1::uuid[])`, [ids]);
       // Takedowns not yet carried out are withdrawn; the audit event keeps the record of what was rejected.
       await m.query(
         `DELETE FROM takedowns WHERE reported_link_id = ANY($1::uuid[]) AND status IN ('awaiting_approval', 'pending')`,
         [ids],
       );
       const urls = given.linkIds ? links.map((l) => l.url) : [];
-      const event = await audit(m, kase.id, actor.id, action, { reason, template, links: urls });
+      const { event } = await moveLinks(m, {
+        caseId: kase.id,
+        actor: actor.id,
+        moves: [{ linkIds: ids, to: LinkStatus.Rejected }],
+        onRefused: 'refuse',
+        event: { action, detail: { reason, template, links: urls } },
+      });
       const letter = await this.letter(m, kase, LetterKind.Rejection, `reject-${event}`, { reason, links: urls });
       return { reference, status: kase.status, links: links.length, letter };
     });
@@ -310,12 +334,12 @@ export class TriageService {
           `The link ${stuck.url} is ${stuck.status}: only a taken-down link can be restored.`,
         );
       }
-      await m.query(`UPDATE reported_links SET status = 'restored' WHERE id = ANY($1::uuid[])`, [
-        links.map((l) => l.id),
-      ]);
-      const restoration = await audit(m, kase.id, actor.id, 'links.restored', {
-        links: links.map((l) => l.url),
-        reason: reason.trim(),
+      const { event: restoration } = await moveLinks(m, {
+        caseId: kase.id,
+        actor: actor.id,
+        moves: [{ linkIds: links.map((l) => l.id), to: LinkStatus.Restored }],
+        onRefused: 'refuse',
+        event: { action: 'links.restored', detail: { links: links.map((l) => l.url), reason: reason.trim() } },
       });
       await this.outbox.enqueue(m, [
         { queue: QueueName.Takedowns, name: JobName.RestoreLinks, data: { caseId: kase.id, restoration } },
@@ -433,14 +457,28 @@ export class TriageService {
     return links;
   }
 
-  /** "All links": those the complainant reported as infringing that are still waiting, and any not found before. */
-  private async pendingLinks(m: EntityManager, caseId: string): Promise<LinkRow[]> {
+  /**
+   * "All links": those the complainant reported as infringing that are still waiting, any not found before, and
+   * referred files whose takedown of our link to them waits for approval.
+   */
+  private async pendingLinks(m: EntityManager, caseId: string, held: ReadonlySet<string>): Promise<LinkRow[]> {
     return (await this.links(m, caseId)).filter(
       (l) =>
-        l.role === 'infringing' &&
-        isActionableSorting(l.classification) &&
-        (l.status === LinkStatus.Pending || l.status === LinkStatus.NotFound),
+        held.has(l.id) ||
+        (l.role === 'infringing' &&
+          isActionableSorting(l.classification) &&
+          (l.status === LinkStatus.Pending || l.status === LinkStatus.NotFound)),
     );
+  }
+
+  /** Referred links with a held takedown of our own link to the file (512(d)): approving them releases it. */
+  private async heldReferrals(m: EntityManager, caseId: string): Promise<Set<string>> {
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT DISTINCT l.id FROM reported_links l JOIN takedowns t ON t.reported_link_id = l.id
+       WHERE l.case_id = $1 AND l.status = 'referred' AND t.status = 'awaiting_approval' AND t.reason = 'outbound_link'`,
+      [caseId],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   private validSorting(given: LinkSorting, link: LinkRow): Required<LinkSorting> {

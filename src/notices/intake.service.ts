@@ -7,7 +7,7 @@ import { CaseStatus } from '../cases/case.entity';
 import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { statusAfterCounterNotice, statusAfterReply } from '../cases/case-workflow';
 import { PartyRole } from '../cases/party.entity';
-import { hostReversedSql, LinkStatus } from '../cases/reported-link.entity';
+import { recordReportedLinks } from '../cases/link-transitions';
 import {
   type AppConfig,
   appConfig,
@@ -453,40 +453,13 @@ export class IntakeService {
    * One statement for any number of links. A link the case already has (a reply repeating it) is left as it is.
    * Returns how many were new, and how many of those wait for the router.
    */
-  private async recordLinks(
+  private recordLinks(
     manager: EntityManager,
     caseId: string,
     noticeId: string,
     links: SortedLink[],
   ): Promise<{ inserted: number; pending: number }> {
-    if (links.length === 0) return { inserted: 0, pending: 0 };
-    // The case's link count (the queue sorts by it) moves in the same statement.
-    const rows = await manager.query<{ status: LinkStatus }[]>(
-      `WITH inserted AS (
-         INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position,
-                                     role_reason, classification_note, host_reversed)
-         SELECT $1, $2, t.*, ${hostReversedSql('t.url')}
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[],
-                     $10::text[], $11::text[])
-           AS t(url, raw, classification, provider, role, status, position, role_reason, classification_note)
-         ON CONFLICT (case_id, url) DO NOTHING RETURNING status),
-       counted AS (UPDATE cases SET link_count = link_count + (SELECT count(*) FROM inserted) WHERE id = $1)
-       SELECT status FROM inserted`,
-      [
-        caseId,
-        noticeId,
-        links.map((l) => l.url),
-        links.map((l) => l.raw),
-        links.map((l) => l.classification),
-        links.map((l) => l.provider),
-        links.map((l) => l.role),
-        links.map((l) => (l.role === 'infringing' && isActionable(l) ? LinkStatus.Pending : LinkStatus.Ignored)),
-        links.map((_, i) => i),
-        links.map((l) => l.roleReason ?? null),
-        links.map((l) => l.reason ?? null),
-      ],
-    );
-    return { inserted: rows.length, pending: rows.filter((r) => r.status === LinkStatus.Pending).length };
+    return recordReportedLinks(manager, caseId, noticeId, links);
   }
 }
 
@@ -505,8 +478,4 @@ function mergeStructured(all: (StructuredNotice | null)[]): StructuredNotice | u
     infringingUrls: [...(acc.infringingUrls ?? []), ...(s.infringingUrls ?? [])],
     searchTerms: [...(acc.searchTerms ?? []), ...(s.searchTerms ?? [])],
   }));
-}
-
-function isActionable(link: SortedLink): boolean {
-  return link.classification === 'internal' || link.classification === 'external_disk';
 }

@@ -6,6 +6,7 @@ import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
 import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { complainantAddress } from '../cases/complainant-address';
+import { moveLinks } from '../cases/link-transitions';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
@@ -195,6 +196,10 @@ export class CaseRouterService {
           internalNotFound: 0,
           outboundLinks: 0,
         });
+        // The approval may have released takedowns of our links to referred files, which move no link status.
+        await this.outbox.enqueue(m, [
+          { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: { caseId: kase.id, after: approval } },
+        ]);
       });
       return;
     }
@@ -202,16 +207,26 @@ export class CaseRouterService {
       const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
       if (!kase) return;
       const recipient = await complainantAddress(m, kase.id);
-      const created = await this.createTakedowns(m, plan.links, this.targets(plan), false);
+      // Takedowns the approval released from hold are a round already (`approval-<id>`), which a sweep may have
+      // finished before this job ran: what is made here falls due now, as a round of its own.
+      const created = await this.createTakedowns(m, plan.links, this.targets(plan), false, `applied-${approval}`);
       const found = new Set(plan.ours.map((s) => s.url));
       const missing = plan.internal.filter((l) => !found.has(l.url)).map((l) => l.id);
-      await this.setLinkStatus(m, missing, LinkStatus.NotFound);
-      await this.refer(m, kase, plan.disk, recipient, `approval-${approval}`);
-      await audit(m, kase.id, 'worker', 'takedowns.scheduled', {
-        approval,
-        takedowns: created,
-        internalNotFound: missing.length,
-        outboundLinks: plan.outbound.length,
+      await this.refer(m, kase, plan, recipient, `approval-${approval}`, false);
+      await moveLinks(m, {
+        caseId: kase.id,
+        actor: 'worker',
+        moves: [{ linkIds: missing, to: LinkStatus.NotFound }],
+        onRefused: 'skip',
+        event: {
+          action: 'takedowns.scheduled',
+          detail: {
+            approval,
+            takedowns: created,
+            internalNotFound: missing.length,
+            outboundLinks: plan.outbound.length,
+          },
+        },
       });
       await this.outbox.enqueue(m, [
         { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: { caseId: kase.id, after: approval } },
@@ -233,21 +248,33 @@ export class CaseRouterService {
     recipient: string | null,
     occasion: string,
   ): Promise<CaseStatus> {
-    const { links, internal, disk, ours, outbound } = plan;
-    const created = await this.createTakedowns(m, links, this.targets(plan), this.config.requireApproval);
+    const { links, internal, ours, outbound } = plan;
+    const hold = this.config.requireApproval;
+    // Held takedowns join a round when staff approve them (TriageService.approve).
+    const created = await this.createTakedowns(m, links, this.targets(plan), hold, hold ? null : `routing-${occasion}`);
 
     const found = new Set(ours.map((s) => s.url));
     const missing = internal.filter((l) => !found.has(l.url)).map((l) => l.id);
     const scheduled = internal.filter((l) => found.has(l.url)).map((l) => l.id);
-    await this.setLinkStatus(m, missing, LinkStatus.NotFound);
-    if (!this.config.requireApproval) await this.setLinkStatus(m, scheduled, LinkStatus.Approved);
 
-    const referred = await this.refer(m, kase, disk, recipient, occasion);
-    await audit(m, kase.id, 'worker', 'takedowns.scheduled', {
-      takedowns: created,
-      internalNotFound: missing.length,
-      outboundLinks: outbound.length,
-      awaitingApproval: this.config.requireApproval,
+    const referred = await this.refer(m, kase, plan, recipient, occasion, hold);
+    await moveLinks(m, {
+      caseId: kase.id,
+      actor: 'worker',
+      moves: [
+        { linkIds: missing, to: LinkStatus.NotFound },
+        { linkIds: hold ? [] : scheduled, to: LinkStatus.Approved },
+      ],
+      onRefused: 'skip',
+      event: {
+        action: 'takedowns.scheduled',
+        detail: {
+          takedowns: created,
+          internalNotFound: missing.length,
+          outboundLinks: outbound.length,
+          awaitingApproval: this.config.requireApproval,
+        },
+      },
     });
     if (created > 0 && !this.config.requireApproval && this.config.delaySeconds === 0) {
       await this.outbox.enqueue(m, [
@@ -264,14 +291,15 @@ export class CaseRouterService {
     links: LinkRow[],
     targets: { s: SiteLink; reason: TakedownReason }[],
     hold: boolean,
+    round: string | null,
   ): Promise<number> {
     const linkId = new Map(links.map((l) => [l.url, l.id]));
     const rows = targets.filter(({ s }) => linkId.has(s.url));
     if (rows.length === 0) return 0;
     const inserted: unknown[] = await m.query(
-      `INSERT INTO takedowns (case_id, reported_link_id, site_ref, reason, status, due_at)
+      `INSERT INTO takedowns (case_id, reported_link_id, site_ref, reason, status, due_at, round)
        SELECT (SELECT case_id FROM reported_links WHERE id = t.link_id), t.link_id, t.ref, t.reason, $4::takedown_status,
-              CASE WHEN $4::takedown_status = 'pending' THEN now() + make_interval(secs => $5::int) END
+              CASE WHEN $4::takedown_status = 'pending' THEN now() + make_interval(secs => $5::int) END, $6::text
        FROM unnest($1::uuid[], $2::text[], $3::takedown_reason[]) AS t(link_id, ref, reason)
        ON CONFLICT (reported_link_id, site_ref) DO NOTHING RETURNING id`,
       [
@@ -280,19 +308,25 @@ export class CaseRouterService {
         rows.map(({ reason }) => reason),
         hold ? TakedownStatus.AwaitingApproval : TakedownStatus.Pending,
         this.config.delaySeconds,
+        round,
       ],
     );
     return inserted.length;
   }
 
-  /** Returns how many providers the links were referred to. */
+  /**
+   * Returns how many providers the links were referred to. The letter says what becomes of our own links to those
+   * files (the outbound takedowns just made): removed after the delay, or once staff have approved it.
+   */
   private async refer(
     m: EntityManager,
     kase: CaseRow,
-    disk: LinkRow[],
+    plan: Pick<RoutingPlan, 'disk' | 'outbound'>,
     recipient: string | null,
     occasion: string,
+    held: boolean,
   ): Promise<number> {
+    const { disk } = plan;
     const byProvider = new Map<string, LinkRow[]>();
     for (const l of disk) {
       if (!l.provider) continue;
@@ -318,28 +352,27 @@ export class CaseRouterService {
         groups.map((g) => JSON.stringify(g.channel)),
       ],
     );
-    await this.setLinkStatus(
-      m,
-      disk.filter((l) => l.provider).map((l) => l.id),
-      LinkStatus.Referred,
-    );
     await this.letters.record(
       m,
       { id: kase.id, reference: kase.reference, statusToken: kase.status_token },
       LetterKind.Referral,
       occasion,
       recipient,
-      { providers: groups },
+      { providers: groups, ourLinks: { count: plan.outbound.length, held } },
     );
-    await audit(m, kase.id, 'worker', 'referrals.recorded', {
-      providers: groups.map((g) => ({ provider: g.id, links: g.links.length })),
+    // A link staff decided on since the plan was read (a rejection, say) keeps their decision: the workflow refuses
+    // the move, and the refusal is in the audit log.
+    await moveLinks(m, {
+      caseId: kase.id,
+      actor: 'worker',
+      moves: [{ linkIds: disk.filter((l) => l.provider).map((l) => l.id), to: LinkStatus.Referred }],
+      onRefused: 'skip',
+      event: {
+        action: 'referrals.recorded',
+        detail: { providers: groups.map((g) => ({ provider: g.id, links: g.links.length })) },
+      },
     });
     return groups.length;
-  }
-
-  private async setLinkStatus(m: EntityManager, ids: string[], status: LinkStatus): Promise<void> {
-    if (ids.length === 0) return;
-    await m.query(`UPDATE reported_links SET status = $2 WHERE id = ANY($1::uuid[])`, [ids, status]);
   }
 }
 

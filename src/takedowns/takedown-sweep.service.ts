@@ -2,13 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
 import { complainantAddress } from '../cases/complainant-address';
+import { checkLinks, moveLinks, recordRefusal } from '../cases/link-transitions';
+import { canMoveLink } from '../cases/link-workflow';
+import { LinkStatus } from '../cases/reported-link.entity';
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { messageOf } from '../core/error-message';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } from '../site/site-adapter';
-import { TakedownReason } from './takedown.entity';
+import { type RemovedUploader, TakedownReason } from './takedown.entity';
 
 interface ClaimedRow {
   id: string;
@@ -19,6 +22,10 @@ interface ClaimedRow {
   reported_link_id: string;
   reason: TakedownReason;
   url: string;
+  /** The reported link's status when the batch was claimed. */
+  link_status: LinkStatus;
+  /** The round of removals (takedown.entity.ts); a takedown made before rounds is a round of its own. */
+  round: string;
   attempts: number;
   /** claimed_until as Postgres wrote it, to the microsecond: the token that proves the rows are still ours. */
   lease: string;
@@ -104,9 +111,10 @@ export class TakedownSweepService {
            SELECT id FROM takedowns
            WHERE status = 'pending' AND due_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
            ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, case_id, site_ref, reported_link_id, reason, attempts, claimed_until)
+         RETURNING id, case_id, site_ref, reported_link_id, reason, attempts, claimed_until, round)
        SELECT t.id, t.case_id, c.reference, c.status_token, t.site_ref, t.reported_link_id, t.reason, l.url,
-              t.attempts, t.claimed_until::text AS lease
+              l.status AS link_status, COALESCE(t.round, t.id::text) AS round, t.attempts,
+              t.claimed_until::text AS lease
        FROM claimed t JOIN cases c ON c.id = t.case_id JOIN reported_links l ON l.id = t.reported_link_id`,
       [this.config.sweepBatchSize, SWEEP_LEASE_SECONDS],
     );
@@ -120,9 +128,23 @@ export class TakedownSweepService {
     );
   }
 
-  /** One case's takedowns: whatever goes wrong is recorded against them alone, and the other cases go on. */
-  private async processGroup(group: ClaimedRow[]): Promise<SweepResult> {
+  /**
+   * One case's takedowns: whatever goes wrong is recorded against them alone, and the other cases go on. A reported
+   * link the workflow would not let us mark taken down (staff rejected it, say) is not removed from the site at all.
+   */
+  private async processGroup(claimed: ClaimedRow[]): Promise<SweepResult> {
     const counts: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
+    const refused = claimed.filter(
+      (r) =>
+        r.reason === TakedownReason.Reported &&
+        r.link_status !== LinkStatus.TakenDown &&
+        !canMoveLink(r.link_status, LinkStatus.TakenDown),
+    );
+    if (refused.length > 0) {
+      counts.failed += await this.dataSource.transaction((m) => this.recordRefused(m, refused));
+    }
+    const group = claimed.filter((r) => !refused.includes(r));
+    if (group.length === 0) return counts;
     try {
       const outcomes = await this.site.takeDown(
         group.map((r) => r.site_ref),
@@ -135,7 +157,8 @@ export class TakedownSweepService {
       return { ...counts, ...recorded };
     } catch (error) {
       try {
-        return { ...counts, ...(await this.dataSource.transaction((m) => this.recordFailure(m, group, error))) };
+        const failed = await this.dataSource.transaction((m) => this.recordFailure(m, group, error));
+        return { ...counts, failed: counts.failed + failed.failed, retrying: failed.retrying };
       } catch (recordError) {
         // Nothing recorded: the lease runs out and a later sweep tries these rows again.
         this.logger.error(
@@ -144,6 +167,46 @@ export class TakedownSweepService {
         return { ...counts, retrying: group.length };
       }
     }
+  }
+
+  /**
+   * Takedowns whose link the workflow refuses to mark taken down: failed with the reason, for staff, and the refusal
+   * in the audit log. A link that became approved since the claim goes back to the next sweep.
+   */
+  private async recordRefused(m: EntityManager, group: ClaimedRow[]): Promise<number> {
+    const ours = await this.stillOurs(m, group);
+    if (ours.length === 0) return 0;
+    const caseId = ours[0].case_id;
+    const { refused } = await checkLinks(
+      m,
+      caseId,
+      ours.map((r) => r.reported_link_id),
+      LinkStatus.TakenDown,
+    );
+    const statusOf = new Map(refused.map((l) => [l.id, l.status]));
+    const fail = ours.filter((r) => statusOf.has(r.reported_link_id));
+    const back = ours.filter((r) => !statusOf.has(r.reported_link_id));
+    await m.query(`UPDATE takedowns SET claimed_until = NULL WHERE id = ANY($1::uuid[])`, [back.map((r) => r.id)]);
+    if (fail.length === 0) return 0;
+    const errors = fail.map(
+      (r) =>
+        `The link is ${statusOf.get(r.reported_link_id)}: the link workflow does not let it be taken down, so it was not removed from the site.`,
+    );
+    await m.query(
+      `UPDATE takedowns t SET status = 'failed', attempts = attempts + 1, claimed_until = NULL, last_error = e.error
+       FROM unnest($1::uuid[], $2::text[]) AS e(id, error) WHERE t.id = e.id`,
+      [fail.map((r) => r.id), errors],
+    );
+    await audit(m, caseId, 'worker', 'takedowns.failed', { error: errors[0], giveUp: fail.length, retry: 0 });
+    await recordRefusal(
+      m,
+      caseId,
+      'worker',
+      'takedowns.failed',
+      refused.map((l) => ({ ...l, to: LinkStatus.TakenDown })),
+    );
+    await this.finishRounds(m, fail[0], fail);
+    return fail.length;
   }
 
   /**
@@ -187,20 +250,33 @@ export class TakedownSweepService {
        WHERE id = ANY($1::uuid[])`,
       [notFound.map((r) => r.id)],
     );
+    const withUploader = done.filter((r) => uploaded.get(r.site_ref)?.uploaderEmail);
+    await m.query(
+      `UPDATE takedowns t SET uploader = u.uploader FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, uploader)
+       WHERE t.id = u.id`,
+      [withUploader.map((r) => r.id), withUploader.map((r) => JSON.stringify(uploaderOf(uploaded.get(r.site_ref))))],
+    );
     // An outbound-link takedown removes our link to a file elsewhere; that file stays up, so its referral stands.
     const reported = done.filter((r) => r.reason === TakedownReason.Reported);
     const outbound = done.filter((r) => r.reason === TakedownReason.OutboundLink);
-    await m.query(`UPDATE reported_links SET status = 'taken_down' WHERE id = ANY($1::uuid[])`, [
-      reported.map((r) => r.reported_link_id),
-    ]);
-    await audit(m, ours[0].case_id, 'worker', 'takedowns.done', {
-      done: done.length,
-      notFound: notFound.length,
-      unverified: done.filter((r) => live.has(r.site_ref)).length,
-      outboundLinksRemoved: outbound.length,
+    // The site has removed them: a link the workflow refuses (staff changed it under a lost lease) keeps its
+    // status, and the refusal is in the audit log beside this takedowns.done.
+    await moveLinks(m, {
+      caseId: ours[0].case_id,
+      actor: 'worker',
+      moves: [{ linkIds: reported.map((r) => r.reported_link_id), to: LinkStatus.TakenDown }],
+      onRefused: 'skip',
+      event: {
+        action: 'takedowns.done',
+        detail: {
+          done: done.length,
+          notFound: notFound.length,
+          unverified: done.filter((r) => live.has(r.site_ref)).length,
+          outboundLinksRemoved: outbound.length,
+        },
+      },
     });
-    if (done.length > 0) await this.recordDoneLetter(m, ours[0], done);
-    await this.recordUploaderLetters(m, ours[0], done, uploaded);
+    await this.finishRounds(m, ours[0], ours);
     return { done: done.length, notFound: notFound.length };
   }
 
@@ -227,45 +303,77 @@ export class TakedownSweepService {
       giveUp: giveUp.length,
       retry: retry.length,
     });
+    if (giveUp.length > 0) await this.finishRounds(m, ours[0], giveUp);
     return { failed: giveUp.length, retrying: retry.length };
   }
 
   /**
-   * 512(g)(2)(A): the uploader is told promptly what was removed and how to file a counter-notice; one letter per
-   * case and address. It names the case but nothing of the complainant's contact details.
+   * The letters of each round these rows belong to, once the round has no takedown left pending: one to the
+   * complainant and, 512(g)(2)(A), one to each uploader, each listing every link the round removed, however many
+   * batches (or workers) that took. Called under the case's lock, so the round's last batch sees the others'
+   * results; letters are keyed by round and recipient, so a round is told once.
    */
-  private async recordUploaderLetters(
-    m: EntityManager,
-    first: ClaimedRow,
-    done: ClaimedRow[],
-    uploaded: Map<string, SiteLink>,
-  ): Promise<void> {
-    for (const [email, removed] of removedByUploader(done.map(removedLink), uploaded)) {
+  private async finishRounds(m: EntityManager, first: ClaimedRow, rows: ClaimedRow[]): Promise<void> {
+    const letterCase = { id: first.case_id, reference: first.reference, statusToken: first.status_token };
+    for (const round of new Set(rows.map((r) => r.round))) {
+      const removed = await m.query<RoundRow[]>(
+        `SELECT t.site_ref, t.reason, l.url, t.uploader FROM takedowns t
+         JOIN reported_links l ON l.id = t.reported_link_id
+         WHERE t.case_id = $1 AND COALESCE(t.round, t.id::text) = $2 AND t.status = 'done'
+           AND NOT EXISTS (SELECT 1 FROM takedowns p
+                           WHERE p.case_id = $1 AND COALESCE(p.round, p.id::text) = $2 AND p.status = 'pending')
+         ORDER BY l.position, t.site_ref`,
+        [first.case_id, round],
+      );
+      if (removed.length === 0) continue;
+      const links = removed.map(removedLink);
+      const at = new Date();
       await this.letters.record(
         m,
-        { id: first.case_id, reference: first.reference, statusToken: first.status_token },
-        LetterKind.Uploader,
-        email,
-        email,
-        { removed, at: new Date() },
+        letterCase,
+        LetterKind.TakedownDone,
+        `round:${round}`,
+        await complainantAddress(m, first.case_id),
+        takedownDoneContext(links, at),
       );
+      const uploaded = new Map<string, SiteLink>(
+        removed
+          .filter((r) => r.uploader)
+          .map((r) => [
+            r.site_ref,
+            {
+              ref: r.site_ref,
+              url: r.url,
+              label: r.uploader?.label ?? undefined,
+              pageUrl: r.uploader?.pageUrl ?? undefined,
+              uploaderEmail: r.uploader?.email,
+            },
+          ]),
+      );
+      // It names the case but nothing of the complainant's contact details.
+      for (const [email, upload] of removedByUploader(links, uploaded)) {
+        await this.letters.record(m, letterCase, LetterKind.Uploader, `round:${round}:${email}`, email, {
+          removed: upload,
+          at,
+        });
+      }
     }
-  }
-
-  private async recordDoneLetter(m: EntityManager, first: ClaimedRow, done: ClaimedRow[]): Promise<void> {
-    await this.letters.record(
-      m,
-      { id: first.case_id, reference: first.reference, statusToken: first.status_token },
-      LetterKind.TakedownDone,
-      // One letter per batch of removals: the first takedown id names the occasion.
-      [...done.map((r) => r.id)].sort()[0],
-      await complainantAddress(m, first.case_id),
-      takedownDoneContext(done.map(removedLink), new Date()),
-    );
   }
 }
 
-function removedLink(r: ClaimedRow): RemovedLink {
+interface RoundRow {
+  site_ref: string;
+  reason: TakedownReason;
+  url: string;
+  uploader: RemovedUploader | null;
+}
+
+function uploaderOf(link: SiteLink | undefined): RemovedUploader | null {
+  if (!link?.uploaderEmail) return null;
+  return { email: link.uploaderEmail, label: link.label ?? null, pageUrl: link.pageUrl ?? null };
+}
+
+function removedLink(r: Pick<ClaimedRow, 'site_ref' | 'url' | 'reason'>): RemovedLink {
   return { siteRef: r.site_ref, url: r.url, outbound: r.reason === TakedownReason.OutboundLink };
 }
 

@@ -45,6 +45,13 @@ describe('takedown letters per round of removals', () => {
       const { rows } = await client.query(`SELECT routed_at FROM cases WHERE id = $1`, [res.body.caseId]);
       return rows[0]?.routed_at ? true : undefined;
     });
+    // The case and its takedowns are written in one transaction; wait for both all the same.
+    await waitFor('the takedowns to be recorded', async () => {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM takedowns WHERE case_id = $1`, [
+        res.body.caseId,
+      ]);
+      return rows[0].n === urls.length;
+    });
     return { caseId: res.body.caseId, reference: res.body.reference };
   }
 

@@ -5,7 +5,7 @@ import { PartyRole } from '../src/cases/party.entity';
 import { hostReversedSql, LinkStatus } from '../src/cases/reported-link.entity';
 import type { ChecklistResult } from '../src/checklist';
 import { JobName, QueueName } from '../src/core/queue/jobs';
-import type { SortedLink } from '../src/links';
+import { isActionable, type SortedLink } from '../src/links';
 import { NoticeChannel } from '../src/notices/notice.entity';
 import type { BenchNoticeBody } from './notice-fixture';
 
@@ -33,7 +33,7 @@ export interface FloorRows {
 
 /** The rows intake writes for this notice, taking its checklist and sorted links as given. */
 export function floorRows(body: BenchNoticeBody, checklist: ChecklistResult, links: SortedLink[]): FloorRows {
-  const actionable = (l: SortedLink) => l.classification === 'internal' || l.classification === 'external_disk';
+  const actionable = (l: SortedLink) => isActionable(l.classification);
   const c = body.complainant;
   return {
     status:

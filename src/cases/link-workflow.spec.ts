@@ -1,4 +1,5 @@
-import { canMoveLink, initialLinkStatus, isActionableSorting, LINK_TRANSITIONS } from './link-workflow';
+import { isActionable } from '../links';
+import { canMoveLink, initialLinkStatus, LINK_TRANSITIONS } from './link-workflow';
 import { LinkStatus } from './reported-link.entity';
 
 describe('link workflow', () => {
@@ -26,10 +27,10 @@ describe('link workflow', () => {
   });
 
   it('acts only on links sorted to our site or a storage provider', () => {
-    expect(isActionableSorting('internal')).toBe(true);
-    expect(isActionableSorting('external_disk')).toBe(true);
-    expect(isActionableSorting('external_other')).toBe(false);
-    expect(isActionableSorting('invalid')).toBe(false);
+    expect(isActionable('internal')).toBe(true);
+    expect(isActionable('external_disk')).toBe(true);
+    expect(isActionable('external_other')).toBe(false);
+    expect(isActionable('invalid')).toBe(false);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import type { LinkClassification, LinkRole } from '../links';
+import { isActionable, type LinkClassification, type LinkRole } from '../links';
 import { LinkStatus } from './reported-link.entity';
 
 /**
@@ -26,17 +26,12 @@ export function canMoveLink(from: LinkStatus, to: LinkStatus): boolean {
   return LINK_TRANSITIONS[from].includes(to);
 }
 
-/** Only links on our site or at a storage provider can be acted on; the rest must be re-sorted first. */
-export function isActionableSorting(classification: LinkClassification): boolean {
-  return classification === 'internal' || classification === 'external_disk';
-}
-
 /**
  * The status a link is recorded with: an infringing link we can act on waits for the pipeline (pending); any other
  * link (the work, a reference, a link elsewhere) is kept for the record and ignored until staff re-sort it.
  */
 export function initialLinkStatus(link: { classification: LinkClassification; role: LinkRole }): LinkStatus {
-  return link.role === 'infringing' && isActionableSorting(link.classification)
+  return link.role === 'infringing' && isActionable(link.classification)
     ? LinkStatus.Pending
     : LinkStatus.Ignored;
 }

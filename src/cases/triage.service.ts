@@ -5,7 +5,7 @@ import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
-import type { LinkClassification, LinkRole, ProviderRegistry } from '../links';
+import { isActionable, type LinkClassification, type LinkRole, type ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
 import { audit } from './audit';
 import { type CaseStatus, CaseStatus as Status, type ElementOverride, type ElementOverrides } from './case.entity';
@@ -13,7 +13,7 @@ import { CaseTransitionsService } from './case-transitions.service';
 import { complainantAddress } from './complainant-address';
 import { effectiveChecklist, requiredElements } from './effective-checklist';
 import { moveLinks } from './link-transitions';
-import { canMoveLink, isActionableSorting } from './link-workflow';
+import { canMoveLink } from './link-workflow';
 import { LinkStatus } from './reported-link.entity';
 
 /** Who is acting: a staff member let through by StaffGuard. */
@@ -176,7 +176,7 @@ export class TriageService {
       }
       // A link that was ignored for its sorting becomes actionable (pending) when re-sorted, and the reverse.
       const waiting = link.status === LinkStatus.Pending || link.status === LinkStatus.Ignored;
-      const actionable = isActionableSorting(to.classification) && to.role === 'infringing';
+      const actionable = isActionable(to.classification) && to.role === 'infringing';
       const status = waiting ? (actionable ? LinkStatus.Pending : LinkStatus.Ignored) : link.status;
       await m.query(
         `UPDATE reported_links
@@ -228,7 +228,7 @@ export class TriageService {
       const held = await this.heldReferrals(m, kase.id);
       const links = linkIds ? await this.chosenLinks(m, kase, linkIds) : await this.pendingLinks(m, kase.id, held);
       for (const link of links) {
-        if (!isActionableSorting(link.classification)) {
+        if (!isActionable(link.classification)) {
           throw new ConflictException(
             `The link ${link.url} is sorted ${link.classification}: we can only act on our own links and storage files. Re-sort it first if that is wrong.`,
           );
@@ -466,7 +466,7 @@ export class TriageService {
       (l) =>
         held.has(l.id) ||
         (l.role === 'infringing' &&
-          isActionableSorting(l.classification) &&
+          isActionable(l.classification) &&
           (l.status === LinkStatus.Pending || l.status === LinkStatus.NotFound)),
     );
   }

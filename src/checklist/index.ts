@@ -8,6 +8,7 @@ import { evidenceList } from './spans';
 import { StructuredNotice, looksLikeTakedown, structuredEvidence } from './structured';
 import { authoritySpans, goodFaithSpans, infringingSpans, perjurySpans, workSpans } from './takedown-text';
 import { NoticeText, Span, normalise } from './text';
+import { isActionable, type LinkClassification } from '../links/link-classifier';
 
 export { COUNTER_NOTICE_ELEMENTS, ELEMENT_LABELS, TAKEDOWN_ELEMENTS } from './elements';
 export type { CounterNoticeElement, ElementName, TakedownElement } from './elements';
@@ -30,7 +31,7 @@ export interface ChecklistInput {
    * actionable (on the site, or a file at a storage provider) identifies the material even where the wording around
    * it is too plain for the text detectors ("It is copied at https://...").
    */
-  textLinks?: readonly { raw: string; role: string; classification: string }[];
+  textLinks?: readonly { raw: string; role: string; classification: LinkClassification }[];
 }
 
 export interface ChecklistResult {
@@ -89,7 +90,7 @@ function sortedLinkEvidence(input: ChecklistInput, doc: NoticeText | undefined):
   if (!doc || !input.text) return [];
   const text = input.text;
   return (input.textLinks ?? [])
-    .filter((l) => l.role === 'infringing' && (l.classification === 'internal' || l.classification === 'external_disk'))
+    .filter((l) => l.role === 'infringing' && isActionable(l.classification))
     .map((l) => l.raw)
     .filter((raw) => raw.length > 0 && text.includes(raw))
     .slice(0, MAX_LINK_EVIDENCE);

@@ -1,4 +1,4 @@
-export { MAX_URL_LENGTH, classifyUrl, normalizeUrl, isSiteHost } from './link-classifier';
+export { MAX_URL_LENGTH, classifyUrl, isActionable, normalizeUrl, isSiteHost } from './link-classifier';
 export type { ClassifiedLink, ClassifyOptions, LinkClassification, NormalizeResult } from './link-classifier';
 export { extractUrls } from './extract';
 export { DEFAULT_REFERENCE_URLS, sortLinks } from './link-roles';

@@ -4,6 +4,14 @@ import type { ProviderRegistry } from './provider-registry';
 
 export type LinkClassification = 'internal' | 'external_disk' | 'external_other' | 'invalid';
 
+/**
+ * Whether we can act on a link so sorted: one on our own site (a takedown) or a file at a storage provider (a
+ * referral, and a takedown of our own links to it). Anything else is recorded and left alone.
+ */
+export function isActionable(classification: LinkClassification): boolean {
+  return classification === 'internal' || classification === 'external_disk';
+}
+
 export interface ClassifiedLink {
   /** The normalised href, or for an invalid link the text as written (trimmed). */
   url: string;

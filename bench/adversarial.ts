@@ -9,7 +9,7 @@
 import { highlightEvidence } from '../src/cases/evidence-highlight';
 import { checkNotice } from '../src/checklist';
 import { redactPersonalData } from '../src/core/privacy/redact';
-import { replyText } from '../src/email-intake/raw-message';
+import { replyText } from '../src/checklist';
 import { loadProviderRegistry, sortLinks } from '../src/links';
 
 export interface AdversarialShape {

@@ -13,6 +13,7 @@ import { isActionable, type LinkClassification } from '../links/link-classifier'
 export { COUNTER_NOTICE_ELEMENTS, ELEMENT_LABELS, TAKEDOWN_ELEMENTS } from './elements';
 export type { CounterNoticeElement, ElementName, TakedownElement } from './elements';
 export { isValidEmail } from './email';
+export { replyText } from './reply-text';
 export type { NoticeKind } from './kind';
 export type { StructuredNotice } from './structured';
 

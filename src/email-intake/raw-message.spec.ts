@@ -7,9 +7,9 @@ import {
   mimeProblem,
   parseHeaders,
   receivedHeader,
-  replyText,
   splitMessage,
 } from './raw-message';
+import { replyText } from '../checklist/reply-text';
 
 const MESSAGE = [
   'From: Jane Roe <jane@rights.example.org>',
@@ -75,22 +75,6 @@ describe('mimeProblem', () => {
     expect(mimeProblem(Buffer.from(multipart('b1', Array(6).fill(part))), limits)).toMatch(/more than 5 MIME parts/);
     const nested = multipart('b1', [multipart('b2', [multipart('b3', [multipart('b4', [part])])])]);
     expect(mimeProblem(Buffer.from(nested), limits)).toMatch(/deeper than 3/);
-  });
-});
-
-describe('replyText', () => {
-  it('drops quoted lines, their attribution and an Original Message tail', () => {
-    const reply = [
-      'I have a good faith belief that this use is not authorized.',
-      '',
-      'On Tue, 1 Dec 2026, Desk <dmca@example.com> wrote:',
-      '> Include this sentence: "I swear, under penalty of perjury ..."',
-      '>',
-    ].join('\n');
-    expect(replyText(reply)).toBe('I have a good faith belief that this use is not authorized.');
-    expect(replyText('Signed, Jane\n-----Original Message-----\nI swear, under penalty of perjury')).toBe(
-      'Signed, Jane',
-    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { type ChecklistResult, type StructuredNotice } from '../checklist';
+import { type ChecklistResult, replyText, type StructuredNotice } from '../checklist';
 import { audit } from '../cases/audit';
 import { CaseStatus } from '../cases/case.entity';
 import { CaseTransitionsService } from '../cases/case-transitions.service';
@@ -20,7 +20,6 @@ import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { type SortedLink } from '../links';
 import { complainantAddress } from '../cases/complainant-address';
-import { replyText } from '../email-intake/raw-message';
 import { linkAction } from '../takedowns/link-action';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';

@@ -1,5 +1,4 @@
-import { checkNotice, type ChecklistResult, type NoticeKind, type StructuredNotice } from '../../checklist';
-import { replyText } from '../../email-intake/raw-message';
+import { checkNotice, type ChecklistResult, type NoticeKind, replyText, type StructuredNotice } from '../../checklist';
 import { loadProviderRegistry, sortLinks, type ProviderRegistry, type SortedLink } from '../../links';
 
 /** What one notice's free text is read for: its links sorted, then its checklist. Plain data, so it crosses threads. */

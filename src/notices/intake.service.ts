@@ -25,6 +25,7 @@ import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
 import { holds, NOT_THE_COMPLAINANT, NoticeFlag, STICKY_HOLD_FLAGS } from './notice-flags';
 import { NoticeChannel } from './notice.entity';
+import { mergeStructured } from './structured-notice';
 import { type AnalysisResult, TextAnalysisService } from './text-analysis/text-analysis.service';
 
 export interface IntakeRequest {
@@ -464,17 +465,3 @@ export class IntakeService {
 
 /** Statuses in which a reply may still change what happens to the case. */
 const OPEN_STATUSES: readonly CaseStatus[] = [CaseStatus.Received, CaseStatus.NeedsInfo, CaseStatus.InReview];
-
-/** The case's structured record: later notices' fields over earlier ones, URL and search-term lists joined. */
-function mergeStructured(all: (StructuredNotice | null)[]): StructuredNotice | undefined {
-  const present = all.filter((s): s is StructuredNotice => s !== null);
-  if (present.length === 0) return undefined;
-  return present.reduce((acc, s) => ({
-    ...acc,
-    ...s,
-    complainant: acc.complainant || s.complainant ? { ...acc.complainant, ...s.complainant } : undefined,
-    work: acc.work || s.work ? { ...acc.work, ...s.work } : undefined,
-    infringingUrls: [...(acc.infringingUrls ?? []), ...(s.infringingUrls ?? [])],
-    searchTerms: [...(acc.searchTerms ?? []), ...(s.searchTerms ?? [])],
-  }));
-}

@@ -17,7 +17,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ReasonTemplatesService } from '../cases/reason-templates.service';
-import { canDecide, DECIDERS, staffNav } from '../cases/staff-view';
+import { canDecide, staffNav } from '../cases/staff-view';
 import {
   sendCsrfRefusal,
   FormPost,
@@ -37,7 +37,7 @@ import { AgencyKeysService } from './agency-keys.service';
 import { CreateAgencyDto } from './dto/agency.dto';
 import { CreateApiTokenDto } from './dto/create-api-token.dto';
 import { CreateStaffUserDto } from './dto/create-staff-user.dto';
-import { ANY_STAFF, Roles } from './roles.decorator';
+import { ANY_STAFF, DECIDERS, Roles } from './roles.decorator';
 import {
   LastAdminError,
   StaffAccountError,

@@ -14,9 +14,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ANY_STAFF, Roles } from '../auth/roles.decorator';
+import { ANY_STAFF, DECIDERS, Roles } from '../auth/roles.decorator';
 import { StaffAuthService, type StaffPrincipal, type StaffUserSummary } from '../auth/staff-auth.service';
-import { StaffRole } from '../auth/staff-user.entity';
 import { CurrentStaff, StaffGuard } from '../auth/staff.guard';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken } from '../core/http/csrf';
@@ -54,7 +53,6 @@ import {
   validated,
 } from './staff-view-http';
 
-const DECIDERS = [StaffRole.Admin, StaffRole.Legal];
 const REFERENCE = 'reference';
 
 /** A form on the case page that failed: the page is shown again with the message and what was typed. */

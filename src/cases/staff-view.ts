@@ -13,6 +13,7 @@ import { requiredElements } from './effective-checklist';
 import { highlightEvidence } from './evidence-highlight';
 import { LinkStatus } from './reported-link.entity';
 import type { ReasonTemplateView } from './reason-templates.service';
+import { DECIDERS } from '../auth/roles.decorator';
 
 /**
  * View models of the staff pages: plain data shaped for the Handlebars templates, so that the templates only loop
@@ -20,7 +21,6 @@ import type { ReasonTemplateView } from './reason-templates.service';
  */
 
 /** The roles that act on cases; viewers only read. */
-export const DECIDERS: readonly StaffRole[] = [StaffRole.Admin, StaffRole.Legal];
 export const canDecide = (staff: Pick<StaffPrincipal, 'role'>): boolean => DECIDERS.includes(staff.role);
 
 /**

@@ -15,9 +15,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ANY_STAFF, Roles } from '../auth/roles.decorator';
+import { ANY_STAFF, DECIDERS, Roles } from '../auth/roles.decorator';
 import type { StaffPrincipal } from '../auth/staff-auth.service';
-import { StaffRole } from '../auth/staff-user.entity';
 import { CurrentStaff, StaffGuard } from '../auth/staff.guard';
 import type { ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
@@ -47,7 +46,6 @@ import type { ReasonTemplateView } from './reason-templates.service';
 import { ReasonTemplatesService } from './reason-templates.service';
 import { TriageService } from './triage.service';
 
-const DECIDERS = [StaffRole.Admin, StaffRole.Legal];
 const REFERENCE = 'reference';
 
 /** The triage API: the queue, a case in full, and every staff action. Viewers read; legal and admin act. */

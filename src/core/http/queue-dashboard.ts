@@ -5,11 +5,12 @@ import { readCookie, SESSION_COOKIE } from '../../auth/cookies';
 import { StaffAuthService, type StaffPrincipal } from '../../auth/staff-auth.service';
 import { StaffRole } from '../../auth/staff-user.entity';
 import { QueueDashboardService } from './queue-dashboard.service';
+import { DECIDERS } from '../../auth/roles.decorator';
 
 export const QUEUE_DASHBOARD_PATH = '/staff/queues';
 
 /** Viewers are read-only staff, and the dashboard can retry, promote and remove jobs. */
-const DASHBOARD_ROLES: ReadonlySet<StaffRole> = new Set([StaffRole.Admin, StaffRole.Legal]);
+const DASHBOARD_ROLES: ReadonlySet<StaffRole> = new Set(DECIDERS);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

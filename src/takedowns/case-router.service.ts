@@ -17,6 +17,7 @@ import { LettersService } from '../letters/letters.service';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
 import type { LinkClassification, ProviderRegistry } from '../links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink } from '../site/site-adapter';
+import { referralGroups, routedStatus } from './routing-plan';
 import { TakedownReason, TakedownStatus } from './takedown.entity';
 
 interface CaseRow {
@@ -281,9 +282,7 @@ export class CaseRouterService {
         { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: { caseId: kase.id } },
       ]);
     }
-    // Nothing of ours matched and nothing to refer: a person should look at it.
-    if (created === 0 && referred === 0) return CaseStatus.InReview;
-    return this.config.requireApproval ? CaseStatus.InReview : CaseStatus.Actioned;
+    return routedStatus(created, referred, this.config.requireApproval);
   }
 
   private async createTakedowns(
@@ -327,21 +326,8 @@ export class CaseRouterService {
     held: boolean,
   ): Promise<number> {
     const { disk } = plan;
-    const byProvider = new Map<string, LinkRow[]>();
-    for (const l of disk) {
-      if (!l.provider) continue;
-      byProvider.set(l.provider, [...(byProvider.get(l.provider) ?? []), l]);
-    }
-    if (byProvider.size === 0) return 0;
-    const groups = [...byProvider.entries()].map(([id, rows]) => {
-      const provider = this.registry.byId(id);
-      return {
-        id,
-        name: provider?.name ?? id,
-        channel: provider?.copyright ?? {},
-        links: rows.map((r) => r.url),
-      };
-    });
+    const groups = referralGroups(disk, this.registry);
+    if (groups.length === 0) return 0;
     await m.query(
       `INSERT INTO referrals (case_id, provider, link_count, channel)
        SELECT $1, * FROM unnest($2::text[], $3::int[], $4::jsonb[]) ON CONFLICT (case_id, provider) DO NOTHING`,

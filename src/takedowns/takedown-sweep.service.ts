@@ -9,8 +9,9 @@ import { type TakedownConfig, takedownConfig } from '../core/config';
 import { messageOf } from '../core/error-message';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
-import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
+import { removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } from '../site/site-adapter';
+import { groupBy, removedLink, uploaderOf } from './sweep-rows';
 import { type RemovedUploader, TakedownReason } from './takedown.entity';
 
 interface ClaimedRow {
@@ -366,19 +367,4 @@ interface RoundRow {
   reason: TakedownReason;
   url: string;
   uploader: RemovedUploader | null;
-}
-
-function uploaderOf(link: SiteLink | undefined): RemovedUploader | null {
-  if (!link?.uploaderEmail) return null;
-  return { email: link.uploaderEmail, label: link.label ?? null, pageUrl: link.pageUrl ?? null };
-}
-
-function removedLink(r: Pick<ClaimedRow, 'site_ref' | 'url' | 'reason'>): RemovedLink {
-  return { siteRef: r.site_ref, url: r.url, outbound: r.reason === TakedownReason.OutboundLink };
-}
-
-function groupBy<T>(items: T[], key: (t: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return [...groups.values()];
 }

@@ -31,7 +31,5 @@ export function canMoveLink(from: LinkStatus, to: LinkStatus): boolean {
  * link (the work, a reference, a link elsewhere) is kept for the record and ignored until staff re-sort it.
  */
 export function initialLinkStatus(link: { classification: LinkClassification; role: LinkRole }): LinkStatus {
-  return link.role === 'infringing' && isActionable(link.classification)
-    ? LinkStatus.Pending
-    : LinkStatus.Ignored;
+  return link.role === 'infringing' && isActionable(link.classification) ? LinkStatus.Pending : LinkStatus.Ignored;
 }

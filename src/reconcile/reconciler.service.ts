@@ -1,10 +1,9 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { type ReconcileConfig, reconcileConfig, type TakedownConfig, takedownConfig } from '../core/config';
 import { messageOf } from '../core/error-message';
 import { JOB_RETRY, jobIdFor, type JobItem, JobName, QueueName, SWEEP_SCHEDULER_ID } from '../core/queue/jobs';
+import { Queues } from '../core/queue/queues';
 import { upsertSweepScheduler } from '../core/queue/sweep-schedule';
 import { withTimeout } from '../core/with-timeout';
 import {
@@ -70,7 +69,6 @@ const PAGES_PER_PASS = 10;
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcilerService.name);
-  private readonly queues: Record<QueueName, Queue>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
@@ -82,18 +80,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly owed: OwedWorkRepository,
     @Inject(reconcileConfig.KEY) private readonly config: ReconcileConfig,
     @Inject(takedownConfig.KEY) private readonly takedowns: TakedownConfig,
-    @InjectQueue(QueueName.Cases) cases: Queue,
-    @InjectQueue(QueueName.Takedowns) takedownsQueue: Queue,
-    @InjectQueue(QueueName.Mail) mail: Queue,
-    @InjectQueue(QueueName.Inbound) inbound: Queue,
-  ) {
-    this.queues = {
-      [QueueName.Cases]: cases,
-      [QueueName.Takedowns]: takedownsQueue,
-      [QueueName.Mail]: mail,
-      [QueueName.Inbound]: inbound,
-    };
-  }
+    private readonly queues: Queues,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.schedule();
@@ -172,7 +160,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         limit: refs.length,
       });
       for (const o of still) {
-        await withTimeout(this.queues[o.item.queue].remove(jobIdFor(o.item)), REDIS_TIMEOUT_MS, 'Redis');
+        await withTimeout(this.queues.get(o.item.queue).remove(jobIdFor(o.item)), REDIS_TIMEOUT_MS, 'Redis');
         await this.add(o.item);
         finds.push(this.find(kind, o, 'completed', true));
       }
@@ -189,7 +177,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     const kind = JobName.SweepDueTakedowns;
     const grace = this.config.graceSeconds + this.takedowns.sweepEverySeconds;
     if (!(await this.owed.takedownsLeftUnswept(grace))) return [];
-    const queue = this.queues[QueueName.Takedowns];
+    const queue = this.queues.get(QueueName.Takedowns);
     const scheduled = await withTimeout(queue.getJobScheduler(SWEEP_SCHEDULER_ID), REDIS_TIMEOUT_MS, 'Redis');
     await withTimeout(upsertSweepScheduler(queue, this.takedowns.sweepEverySeconds), REDIS_TIMEOUT_MS, 'Redis');
     const find: ReconcileFind = {
@@ -212,7 +200,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   /** The job's state, or the state of a live job under one of its aliases. */
   private async stateOf(o: OwedJob): Promise<string> {
-    const queue = this.queues[o.item.queue];
+    const queue = this.queues.get(o.item.queue);
     const state = await withTimeout(queue.getJobState(jobIdFor(o.item)), REDIS_TIMEOUT_MS, 'Redis');
     if (LIVE_STATES.has(state) || o.aliases.length === 0) return state;
     const aliases = await Promise.all(
@@ -223,7 +211,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private add(item: JobItem): Promise<unknown> {
     return withTimeout(
-      this.queues[item.queue].add(item.name, item.data, { ...JOB_RETRY, jobId: jobIdFor(item) }),
+      this.queues.get(item.queue).add(item.name, item.data, { ...JOB_RETRY, jobId: jobIdFor(item) }),
       REDIS_TIMEOUT_MS,
       'Redis',
     );

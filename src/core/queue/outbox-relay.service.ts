@@ -1,9 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { withTimeout } from '../with-timeout';
 import { JOB_RETRY, QueueName } from './jobs';
+import { Queues } from './queues';
 
 interface OutboxRow {
   id: string;
@@ -31,25 +30,14 @@ const ADD_TIMEOUT_MS = 3_000;
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayService.name);
-  private readonly queues: Record<QueueName, Queue>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
-    @InjectQueue(QueueName.Cases) cases: Queue,
-    @InjectQueue(QueueName.Takedowns) takedowns: Queue,
-    @InjectQueue(QueueName.Mail) mail: Queue,
-    @InjectQueue(QueueName.Inbound) inbound: Queue,
-  ) {
-    this.queues = {
-      [QueueName.Cases]: cases,
-      [QueueName.Takedowns]: takedowns,
-      [QueueName.Mail]: mail,
-      [QueueName.Inbound]: inbound,
-    };
-  }
+    private readonly queues: Queues,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.schedule(0);
@@ -74,7 +62,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       for (const row of rows) {
         try {
           await withTimeout(
-            this.queues[row.queue].add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id }),
+            this.queues.get(row.queue).add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id }),
             ADD_TIMEOUT_MS,
             'Redis',
           );

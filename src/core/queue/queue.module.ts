@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { redisConfig, type RedisConfig } from '../config';
 import { QueueName } from './jobs';
 import { OutboxRelayService } from './outbox-relay.service';
+import { Queues } from './queues';
 import { redisOptionsFromUrl } from './redis-options';
 
 // @nestjs/bullmq builds each queue's worker from the queue's own options, so the connection must suit a worker too:
@@ -31,7 +32,7 @@ const queues = Object.values(QueueName).map((name) =>
     }),
     ...queues,
   ],
-  providers: [OutboxRelayService],
-  exports: [...queues, OutboxRelayService],
+  providers: [Queues, OutboxRelayService],
+  exports: [...queues, Queues, OutboxRelayService],
 })
 export class QueueModule {}

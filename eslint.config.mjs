@@ -1,6 +1,25 @@
 // Type-aware lint rules that catch what matters here: promises nobody awaits, switches that miss a case.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/folder-layers.mjs';
+
+/**
+ * The layers of src/, lowest first: a folder imports only from folders in lower layers (see eslint/folder-layers.mjs).
+ * Folders in one layer are peers and do not import each other.
+ */
+export const SRC_LAYERS = [
+  ['core'],
+  ['links'],
+  ['checklist'],
+  ['site', 'auth'],
+  ['cases'],
+  ['letters'],
+  ['agencies'],
+  ['notices'],
+  ['takedowns'],
+  ['email-intake', 'status', 'triage', 'reconcile'],
+  ['staff-ui'],
+];
 
 export default tseslint.config(
   {
@@ -11,7 +30,7 @@ export default tseslint.config(
       'test-output/',
       'migrations/',
       '**/*.js',
-      '*.mjs',
+      '**/*.mjs',
       'test/support/jest/',
     ],
   },
@@ -23,6 +42,13 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: {
+      'layers/folder-layers': ['error', { root: 'src', layers: SRC_LAYERS, exempt: ['core/database/entities.ts'] }],
     },
   },
   {

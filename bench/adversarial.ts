@@ -6,7 +6,7 @@
  *
  * Used by the linearity tripwire test (test/text-linearity.spec.ts) and the text bench.
  */
-import { highlightEvidence } from '../src/cases/evidence-highlight';
+import { highlightEvidence } from '../src/staff-ui/evidence-highlight';
 import { checkNotice } from '../src/checklist';
 import { redactPersonalData } from '../src/core/privacy/redact';
 import { replyText } from '../src/checklist';

@@ -6,7 +6,7 @@ import { hostReversedSql, LinkStatus } from '../src/cases/reported-link.entity';
 import type { ChecklistResult } from '../src/checklist';
 import { JobName, QueueName } from '../src/core/queue/jobs';
 import { isActionable, type SortedLink } from '../src/links';
-import { NoticeChannel } from '../src/notices/notice.entity';
+import { NoticeChannel } from '../src/cases/notice.entity';
 import type { BenchNoticeBody } from './notice-fixture';
 
 /** Everything the floor writes, computed before the clock starts so that the floor is the database alone. */

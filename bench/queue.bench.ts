@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { CaseQueueService, type QueueFilter } from '../src/cases/case-queue.service';
+import { CaseQueueService, type QueueFilter } from '../src/triage/case-queue.service';
 import { hostReversedSql } from '../src/cases/reported-link.entity';
 import { dataSourceOptions } from '../src/core/database/data-source-options';
 import { ensureDatabase } from '../src/core/database/ensure-database';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AgenciesModule } from './agencies/agencies.module';
 import { AuthModule } from './auth/auth.module';
-import { CaseWorkflowModule } from './cases/case-workflow.module';
-import { CasesModule } from './cases/cases.module';
 import { CoreModule } from './core/core.module';
 import { InboundWebhookModule } from './email-intake/inbound-webhook.module';
 import { HealthController } from './core/http/health.controller';
@@ -10,6 +9,9 @@ import { QueueDashboardModule } from './core/http/queue-dashboard.module';
 import { LinksModule } from './links/links.module';
 import { NoticesModule } from './notices/notices.module';
 import { SiteModule } from './site/site.module';
+import { StaffUiModule } from './staff-ui/staff-ui.module';
+import { StatusModule } from './status/status.module';
+import { TriageModule } from './triage/triage.module';
 
 /** The HTTP app. Notices need Postgres only and are accepted while Redis is down; the queue dashboard and queue metrics reach Redis when asked. */
 @Module({
@@ -18,8 +20,10 @@ import { SiteModule } from './site/site.module';
     AuthModule,
     LinksModule,
     NoticesModule,
-    CasesModule,
-    CaseWorkflowModule,
+    AgenciesModule,
+    StatusModule,
+    TriageModule,
+    StaffUiModule,
     SiteModule,
     InboundWebhookModule,
     MetricsModule,

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { StaffAccountError, StaffAuthService } from './auth/staff-auth.service';
 import { StaffRole } from './auth/staff-user.entity';
 import { CaseTransitionError } from './cases/case-workflow';
-import { TriageService } from './cases/triage.service';
+import { TriageService } from './triage/triage.service';
 import { checkNotice } from './checklist';
 import { AppEnv } from './core/config/app.config';
 import { DatabaseEnv } from './core/config/database-env';

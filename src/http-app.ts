@@ -5,7 +5,7 @@ import { type AppConfig, appConfig, type IntakeConfig, intakeConfig } from './co
 import { HttpExceptionFilter } from './core/http/http-exception.filter';
 import { setupOpenApi } from './core/http/openapi';
 import { checkRequestInput } from './core/http/request-input';
-import { mountQueueDashboard } from './core/http/queue-dashboard';
+import { mountQueueDashboard } from './staff-ui/queue-dashboard';
 import { securityHeaders } from './core/http/security-headers';
 import { projectRoot } from './core/paths';
 

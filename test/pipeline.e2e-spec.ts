@@ -1,5 +1,5 @@
 import { TAKEDOWN_ELEMENTS } from '../src/checklist';
-import type { CaseStatusView } from '../src/cases/case-status.service';
+import type { CaseStatusView } from '../src/status/case-status.service';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import { TEST_REDIS_URL } from './support/env';

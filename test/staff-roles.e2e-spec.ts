@@ -7,7 +7,7 @@ import type { Client } from 'pg';
 import { ROLES_KEY } from '../src/auth/roles.decorator';
 import { StaffRole } from '../src/auth/staff-user.entity';
 import { StaffGuard } from '../src/auth/staff.guard';
-import { QUEUE_DASHBOARD_PATH } from '../src/core/http/queue-dashboard';
+import { QUEUE_DASHBOARD_PATH } from '../src/staff-ui/queue-dashboard';
 import { QueueName } from '../src/core/queue/jobs';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { db, type RunningApi, startApi, uniquePrefix } from './support/harness';

@@ -1,4 +1,5 @@
 import {
+  ForeignKey,
   Column,
   CreateDateColumn,
   Entity,
@@ -8,7 +9,6 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { Agency } from '../auth/agency.entity';
 import { StaffUser } from '../auth/staff-user.entity';
 import type { ChecklistResult, ElementName, NoticeKind } from '../checklist';
 
@@ -49,9 +49,14 @@ export class Case {
   /** The staff member working the case. */
   @Index() @Column('uuid', { nullable: true }) assigneeId!: string | null;
   @ManyToOne(() => StaffUser, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'assignee_id' }) assignee?: StaffUser;
-  /** The agency whose API key filed the case; it may read the case through its key. */
-  @Index() @Column('uuid', { nullable: true }) agencyId!: string | null;
-  @ManyToOne(() => Agency, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'agency_id' }) agency?: Agency;
+  /**
+   * The agency whose API key filed the case; it may read the case through its key. A foreign key by the entity's
+   * name, without a relation: agencies/ sits above the case domain (it reads cases), so cases/ does not import it.
+   */
+  @Index()
+  @ForeignKey('Agency', { onDelete: 'SET NULL' })
+  @Column('uuid', { nullable: true })
+  agencyId!: string | null;
   /** Service level: staff should first act by ackDueAt and decide by actionDueAt (business days, see sla.ts). */
   @Column('timestamptz', { nullable: true }) ackDueAt!: Date | null;
   @Index() @Column('timestamptz', { nullable: true }) actionDueAt!: Date | null;

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { LinkClassification, LinkRole } from '../links';
-import { Notice } from '../notices/notice.entity';
+import { Notice } from './notice.entity';
 import { Case } from './case.entity';
 
 /**

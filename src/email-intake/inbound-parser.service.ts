@@ -6,7 +6,7 @@ import { isValidEmail } from '../checklist';
 import { NoticeTooLargeError } from '../notices/intake.errors';
 import { type EmailOrigin, IntakeService, type RecordedNotice } from '../notices/intake.service';
 import { NoticeFlag } from '../notices/notice-flags';
-import { NoticeChannel } from '../notices/notice.entity';
+import { NoticeChannel } from '../cases/notice.entity';
 import { LetterKind } from '../letters/letter.entity';
 import { InboundStatus } from './inbound-message.entity';
 import { loopReason } from './mail-loop';

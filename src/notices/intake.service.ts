@@ -20,11 +20,11 @@ import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { type SortedLink } from '../links';
 import { complainantAddress } from '../cases/complainant-address';
-import { linkAction } from '../takedowns/link-action';
+import { linkAction } from '../cases/link-action';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
 import { holds, NOT_THE_COMPLAINANT, NoticeFlag, STICKY_HOLD_FLAGS } from './notice-flags';
-import { NoticeChannel } from './notice.entity';
+import { NoticeChannel } from '../cases/notice.entity';
 import { mergeStructured } from './structured-notice';
 import { type AnalysisResult, TextAnalysisService } from './text-analysis/text-analysis.service';
 

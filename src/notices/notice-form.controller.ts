@@ -6,7 +6,7 @@ import { RateLimiter } from '../core/http/rate-limiter';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { NoticeTooLargeError } from './intake.errors';
 import { IntakeService } from './intake.service';
-import { NoticeChannel } from './notice.entity';
+import { NoticeChannel } from '../cases/notice.entity';
 import { PRIVACY_NOTICE_VERSION } from './privacy-notice';
 import { type FormErrors, type NoticeFormFields, readForm, structuredFromForm, validateForm } from './notice-form';
 

@@ -14,13 +14,13 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
-import type { AgencyPrincipal } from '../auth/agency-keys.service';
-import { CurrentAgency, OptionalAgencyGuard } from '../auth/agency.guard';
+import type { AgencyPrincipal } from '../agencies/agency-keys.service';
+import { CurrentAgency, OptionalAgencyGuard } from '../agencies/agency.guard';
 import { CreateNoticeDto } from './dto/create-notice.dto';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
 import { IntakeService } from './intake.service';
-import { NoticeChannel } from './notice.entity';
+import { NoticeChannel } from '../cases/notice.entity';
 import { structuredFromDto } from './structured-notice';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -1,8 +1,6 @@
+import type { LinkAction } from '../../cases/link-action';
 import type { ElementName, NoticeKind } from '../../checklist';
 import type { LinkClassification, LinkRole } from '../../links';
-
-/** What will happen to a reported link. */
-export type LinkAction = 'takedown' | 'takedown_after_approval' | 'referral' | 'held_until_complete' | 'none';
 
 export interface NoticeLinkDto {
   url: string;

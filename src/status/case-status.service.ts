@@ -5,8 +5,8 @@ import { COUNTER_NOTICE_ELEMENTS, ELEMENT_LABELS, type ElementResult, TAKEDOWN_E
 import { type TakedownConfig, takedownConfig } from '../core/config';
 import { redactPersonalData } from '../core/privacy/redact';
 import type { LinkClassification, LinkRole } from '../links';
-import { linkAction } from '../takedowns/link-action';
-import { CaseStatus } from './case.entity';
+import { linkAction } from '../cases/link-action';
+import { CaseStatus } from '../cases/case.entity';
 
 /**
  * Elements whose evidence is the sender's own identity (name, address, phone, signature): the status page says

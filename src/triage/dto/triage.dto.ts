@@ -19,8 +19,8 @@ import {
 } from 'class-validator';
 import { COUNTER_NOTICE_ELEMENTS, type ElementName, TAKEDOWN_ELEMENTS } from '../../checklist';
 import type { LinkClassification, LinkRole } from '../../links';
-import { NoticeChannel } from '../../notices/notice.entity';
-import { CaseStatus } from '../case.entity';
+import { NoticeChannel } from '../../cases/notice.entity';
+import { CaseStatus } from '../../cases/case.entity';
 import { QUEUE_MAX_PER_PAGE, QUEUE_SORTS, type QueueSort } from '../case-queue.service';
 import { BULK_MAX_CASES, type BulkAction } from '../triage.service';
 

@@ -22,8 +22,8 @@ import { issueCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import type { ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
-import { CaseDetailService } from './case-detail.service';
-import { CaseQueueService } from './case-queue.service';
+import { CaseDetailService } from '../triage/case-detail.service';
+import { CaseQueueService } from '../triage/case-queue.service';
 import {
   ApproveDto,
   AssignDto,
@@ -36,9 +36,9 @@ import {
   RestoreDto,
   RequestInfoDto,
   TransitionDto,
-} from './dto/triage.dto';
-import { ReasonTemplatesService } from './reason-templates.service';
-import { type ActionResult, type LetterOutcome, TriageService } from './triage.service';
+} from '../triage/dto/triage.dto';
+import { ReasonTemplatesService } from '../triage/reason-templates.service';
+import { type ActionResult, type LetterOutcome, TriageService } from '../triage/triage.service';
 import { canDecide, caseView, pagination, queueForm, queueRows, staffNav } from './staff-view';
 import {
   sendCsrfRefusal,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ElementName } from '../checklist';
-import type { CaseStatus, ElementOverrides } from './case.entity';
-import { effectiveChecklist } from './effective-checklist';
-import { OVERDUE_SQL, overdue } from './sla';
+import type { CaseStatus, ElementOverrides } from '../cases/case.entity';
+import { effectiveChecklist } from '../cases/effective-checklist';
+import { OVERDUE_SQL, overdue } from '../cases/sla';
 
 export type QueueSort = 'oldest' | 'newest' | 'due' | 'links';
 export const QUEUE_SORTS: readonly QueueSort[] = ['oldest', 'newest', 'due', 'links'];

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
 import { AGENCY_KEY_PREFIX, AgencyKeysService, type AgencyPrincipal } from './agency-keys.service';
-import { API_TOKEN_PREFIX } from './staff-auth.service';
+import { API_TOKEN_PREFIX } from '../auth/staff-auth.service';
 
 type AgencyRequest = Request & { agency?: AgencyPrincipal };
 

@@ -7,14 +7,19 @@ import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { isActionable, type LinkClassification, type LinkRole, type ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
-import { audit } from './audit';
-import { type CaseStatus, CaseStatus as Status, type ElementOverride, type ElementOverrides } from './case.entity';
-import { CaseTransitionsService } from './case-transitions.service';
-import { complainantAddress } from './complainant-address';
-import { effectiveChecklist, requiredElements } from './effective-checklist';
-import { moveLinks } from './link-transitions';
-import { canMoveLink } from './link-workflow';
-import { LinkStatus } from './reported-link.entity';
+import { audit } from '../cases/audit';
+import {
+  type CaseStatus,
+  CaseStatus as Status,
+  type ElementOverride,
+  type ElementOverrides,
+} from '../cases/case.entity';
+import { CaseTransitionsService } from '../cases/case-transitions.service';
+import { complainantAddress } from '../cases/complainant-address';
+import { effectiveChecklist, requiredElements } from '../cases/effective-checklist';
+import { moveLinks } from '../cases/link-transitions';
+import { canMoveLink } from '../cases/link-workflow';
+import { LinkStatus } from '../cases/reported-link.entity';
 
 /** Who is acting: a staff member let through by StaffGuard. */
 export interface Actor {

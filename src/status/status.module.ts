@@ -2,5 +2,6 @@ import { Module } from '@nestjs/common';
 import { CaseStatusService } from './case-status.service';
 import { StatusController } from './status.controller';
 
+/** What a sender sees through their private status link: the page and its JSON API. */
 @Module({ controllers: [StatusController], providers: [CaseStatusService], exports: [CaseStatusService] })
-export class CasesModule {}
+export class StatusModule {}

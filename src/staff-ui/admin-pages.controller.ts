@@ -16,8 +16,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ReasonTemplatesService } from '../cases/reason-templates.service';
-import { canDecide, staffNav } from '../cases/staff-view';
+import { ReasonTemplatesService } from '../triage/reason-templates.service';
+import { canDecide, staffNav } from './staff-view';
 import {
   sendCsrfRefusal,
   FormPost,
@@ -28,16 +28,16 @@ import {
   StaffPageErrorFilter,
   takeFlash,
   validated,
-} from '../cases/staff-view-http';
-import { ReasonTemplateDto } from '../cases/dto/triage.dto';
+} from './staff-view-http';
+import { ReasonTemplateDto } from '../triage/dto/triage.dto';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
-import { AgencyKeysService } from './agency-keys.service';
-import { CreateAgencyDto } from './dto/agency.dto';
-import { CreateApiTokenDto } from './dto/create-api-token.dto';
-import { CreateStaffUserDto } from './dto/create-staff-user.dto';
-import { ANY_STAFF, DECIDERS, Roles } from './roles.decorator';
+import { AgencyKeysService } from '../agencies/agency-keys.service';
+import { CreateAgencyDto } from '../agencies/dto/agency.dto';
+import { CreateApiTokenDto } from '../auth/dto/create-api-token.dto';
+import { CreateStaffUserDto } from '../auth/dto/create-staff-user.dto';
+import { ANY_STAFF, DECIDERS, Roles } from '../auth/roles.decorator';
 import {
   LastAdminError,
   StaffAccountError,
@@ -45,9 +45,9 @@ import {
   type StaffPrincipal,
   StaffUserExistsError,
   StaffUserNotFoundError,
-} from './staff-auth.service';
-import { CurrentStaff, StaffGuard } from './staff.guard';
-import { StaffRole } from './staff-user.entity';
+} from '../auth/staff-auth.service';
+import { CurrentStaff, StaffGuard } from '../auth/staff.guard';
+import { StaffRole } from '../auth/staff-user.entity';
 
 const PATH = '/staff/admin';
 

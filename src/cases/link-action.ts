@@ -1,6 +1,8 @@
 import type { ChecklistResult } from '../checklist';
 import type { LinkClassification, LinkRole } from '../links';
-import type { LinkAction } from '../notices/dto/notice-response.dto';
+
+/** What the pipeline does with a reported link, as the API answer and the status page name it. */
+export type LinkAction = 'takedown' | 'takedown_after_approval' | 'referral' | 'held_until_complete' | 'none';
 
 /** What the pipeline does with one reported link. Pure, so the API answer and the router agree. */
 export function linkAction(

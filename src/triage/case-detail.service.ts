@@ -3,12 +3,12 @@ import { DataSource } from 'typeorm';
 import type { ChecklistResult, ElementName, StructuredNotice } from '../checklist';
 import { ELEMENT_LABELS } from '../checklist';
 import { SITE_ADAPTER, type SiteAdapter } from '../site/site-adapter';
-import type { CaseStatus, ElementOverrides } from './case.entity';
-import { allowedTransitions } from './case-workflow';
-import { effectiveChecklist } from './effective-checklist';
-import { LINK_TRANSITIONS } from './link-workflow';
-import type { LinkStatus, SortingOverride } from './reported-link.entity';
-import { overdue } from './sla';
+import type { CaseStatus, ElementOverrides } from '../cases/case.entity';
+import { allowedTransitions } from '../cases/case-workflow';
+import { effectiveChecklist } from '../cases/effective-checklist';
+import { LINK_TRANSITIONS } from '../cases/link-workflow';
+import type { LinkStatus, SortingOverride } from '../cases/reported-link.entity';
+import { overdue } from '../cases/sla';
 
 /** Links per case page whose catalog match is looked up live (the rest show what the router recorded). */
 const LIVE_MATCH_LIMIT = 200;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { accountEvent } from './account-events';
+import { accountEvent } from '../auth/account-events';
 import { Agency } from './agency.entity';
-import { sha256 } from './staff-auth.service';
+import { sha256 } from '../auth/staff-auth.service';
 
 export const AGENCY_KEY_PREFIX = 'tda_';
 const KEY_SHAPE = /^tda_[A-Za-z0-9_-]{43}$/;

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ChecklistResult, StructuredNotice } from '../checklist';
-import { Case } from '../cases/case.entity';
+import { Case } from './case.entity';
 
 export enum NoticeChannel {
   Api = 'api',

@@ -1,11 +1,11 @@
 import { HttpStatus, Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { readCookie, SESSION_COOKIE } from '../../auth/cookies';
-import { StaffAuthService, type StaffPrincipal } from '../../auth/staff-auth.service';
-import { StaffRole } from '../../auth/staff-user.entity';
-import { QueueDashboardService } from './queue-dashboard.service';
-import { DECIDERS } from '../../auth/roles.decorator';
+import { readCookie, SESSION_COOKIE } from '../auth/cookies';
+import { StaffAuthService, type StaffPrincipal } from '../auth/staff-auth.service';
+import { StaffRole } from '../auth/staff-user.entity';
+import { QueueDashboardService } from '../core/http/queue-dashboard.service';
+import { DECIDERS } from '../auth/roles.decorator';
 
 export const QUEUE_DASHBOARD_PATH = '/staff/queues';
 

@@ -3,9 +3,9 @@ import type { Request, Response } from 'express';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
-import { readCookie, SESSION_COOKIE } from './cookies';
-import { SESSION_IDLE_HOURS, StaffAuthService } from './staff-auth.service';
-import { StaffSignInService } from './staff-sign-in.service';
+import { readCookie, SESSION_COOKIE } from '../auth/cookies';
+import { SESSION_IDLE_HOURS, StaffAuthService } from '../auth/staff-auth.service';
+import { StaffSignInService } from '../auth/staff-sign-in.service';
 
 /** Server-rendered sign-in and sign-out for the staff UI; sign-in lands on the queue (StaffPagesController). */
 @Controller('staff')

@@ -23,10 +23,10 @@ import {
 import type { Agency } from './agency.entity';
 import { AgencyKeysService } from './agency-keys.service';
 import { AgencyResponseDto, CreateAgencyDto, CreatedAgencyResponseDto } from './dto/agency.dto';
-import { Roles } from './roles.decorator';
-import type { StaffPrincipal } from './staff-auth.service';
-import { CurrentStaff, StaffGuard } from './staff.guard';
-import { StaffRole } from './staff-user.entity';
+import { Roles } from '../auth/roles.decorator';
+import type { StaffPrincipal } from '../auth/staff-auth.service';
+import { CurrentStaff, StaffGuard } from '../auth/staff.guard';
+import { StaffRole } from '../auth/staff-user.entity';
 
 /** Admins give agencies their API keys, see them, and revoke them. */
 @ApiTags('staff: agencies')

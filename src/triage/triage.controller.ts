@@ -24,7 +24,7 @@ import type { CaseDetail } from './case-detail.service';
 import { CaseDetailService } from './case-detail.service';
 import type { QueuePage } from './case-queue.service';
 import { CaseQueueService } from './case-queue.service';
-import { CaseTransitionFilter } from './case-transition.filter';
+import { CaseTransitionFilter } from '../cases/case-transition.filter';
 import {
   ActionResultDto,
   ApproveDto,

@@ -3,16 +3,16 @@ import { validate } from 'class-validator';
 import type { StaffPrincipal } from '../auth/staff-auth.service';
 import { StaffRole } from '../auth/staff-user.entity';
 import { ELEMENT_LABELS, type ElementName, type StructuredNotice } from '../checklist';
-import type { AuditAction } from './audit-actions';
+import type { AuditAction } from '../cases/audit-actions';
 import type { Provider } from '../links';
-import { CaseStatus } from './case.entity';
-import type { CaseDetail } from './case-detail.service';
-import { QUEUE_SORTS, type QueueFilter, type QueueItem, type QueuePage } from './case-queue.service';
-import { ELEMENT_NAMES, QueueQueryDto } from './dto/triage.dto';
-import { requiredElements } from './effective-checklist';
+import { CaseStatus } from '../cases/case.entity';
+import type { CaseDetail } from '../triage/case-detail.service';
+import { QUEUE_SORTS, type QueueFilter, type QueueItem, type QueuePage } from '../triage/case-queue.service';
+import { ELEMENT_NAMES, QueueQueryDto } from '../triage/dto/triage.dto';
+import { requiredElements } from '../cases/effective-checklist';
 import { highlightEvidence } from './evidence-highlight';
-import { LinkStatus } from './reported-link.entity';
-import type { ReasonTemplateView } from './reason-templates.service';
+import { LinkStatus } from '../cases/reported-link.entity';
+import type { ReasonTemplateView } from '../triage/reason-templates.service';
 import { DECIDERS } from '../auth/roles.decorator';
 
 /**

@@ -1,7 +1,6 @@
 import type { NoticeKind } from '../checklist';
 import type { LinkClassification, LinkRole } from '../links';
-import type { LinkAction } from '../notices/dto/notice-response.dto';
-import { linkAction } from './link-action';
+import { type LinkAction, linkAction } from './link-action';
 
 const CLASSIFICATIONS: LinkClassification[] = ['internal', 'external_disk', 'external_other', 'invalid'];
 const ROLES: LinkRole[] = ['infringing', 'original', 'reference'];

@@ -16,13 +16,13 @@ import type { Request, Response } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { StaffPrincipal } from '../auth/staff-auth.service';
-import { StaffPageFilter } from '../auth/staff-page.filter';
+import { StaffPageFilter } from './staff-page.filter';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { isDatabaseUnavailable } from '../core/http/database-unavailable';
 import { HttpExceptionFilter } from '../core/http/http-exception.filter';
 import { TemplateRenderer } from '../core/templates/template-renderer';
-import { CaseTransitionError } from './case-workflow';
+import { CaseTransitionError } from '../cases/case-workflow';
 import { staffNav } from './staff-view';
 import { readCookie } from '../core/http/cookies';
 

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CaseTransitionsModule } from '../cases/case-transitions.module';
+import { LettersModule } from '../letters/letters.module';
+import { LinksModule } from '../links/links.module';
+import { SiteModule } from '../site/site.module';
+import { CaseDetailService } from './case-detail.service';
+import { CaseQueueService } from './case-queue.service';
+import { ReasonTemplatesService } from './reason-templates.service';
+import { TriageController } from './triage.controller';
+import { TriageService } from './triage.service';
+
+/** Staff's work on cases: the triage service, its JSON API, and the queue and case-detail read models. */
+@Module({
+  imports: [LettersModule, LinksModule, SiteModule, CaseTransitionsModule],
+  controllers: [TriageController],
+  providers: [TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],
+  exports: [CaseTransitionsModule, TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],
+})
+export class TriageModule {}

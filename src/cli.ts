@@ -5,9 +5,8 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { StaffAccountError, StaffAuthService } from './auth/staff-auth.service';
+import { StaffAuthService } from './auth/staff-auth.service';
 import { StaffRole } from './auth/staff-user.entity';
-import { CaseTransitionError } from './cases/case-workflow';
 import { TriageService } from './triage/triage.service';
 import { checkNotice } from './checklist';
 import { AppEnv } from './core/config/app.config';
@@ -15,11 +14,13 @@ import { DatabaseEnv } from './core/config/database-env';
 import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
 import { dataSourceOptions } from './core/database/data-source-options';
 import { ensureDatabase } from './core/database/ensure-database';
-import { LetterPreviewError, previewLetter } from './letters/letter-preview';
+import { DomainError } from './core/errors';
+import { errorAnswer } from './core/http/error-answer';
+import { previewLetter } from './letters/letter-preview';
 import { LettersService } from './letters/letters.service';
 import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links';
 import { PROVIDER_REGISTRY } from './links/links.constants';
-import { CatalogImportError, CatalogImportService } from './site/catalog-import.service';
+import { CatalogImportService } from './site/catalog-import.service';
 import { SITE_ADAPTER, type SiteAdapter } from './site/site-adapter';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -70,16 +71,10 @@ export async function runCli(argv: string[], io: CliOutput = stdio): Promise<num
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof CaseTransitionError || isConflict(error)) {
+    else if (isConflict(error)) {
       io.err(`Refused: ${error.message}\n`);
       return EXIT_REFUSED;
-    } else if (
-      error instanceof ConfigError ||
-      error instanceof HttpException ||
-      error instanceof CatalogImportError ||
-      error instanceof LetterPreviewError ||
-      error instanceof StaffAccountError
-    )
+    } else if (error instanceof ConfigError || error instanceof DomainError || error instanceof HttpException)
       io.err(`${error.message}\n`);
     else io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
@@ -144,8 +139,9 @@ function checkNotices(args: string[], io: CliOutput): number {
   return failed ? 1 : 0;
 }
 
-function isConflict(error: unknown): error is HttpException {
-  return error instanceof HttpException && error.getStatus() === (HttpStatus.CONFLICT as number);
+/** A refusal by the workflow or another rule of the domain: the command's own exit code, as the API's 409. */
+function isConflict(error: unknown): error is Error {
+  return errorAnswer(error)?.status === (HttpStatus.CONFLICT as number);
 }
 
 /**

@@ -1,6 +1,5 @@
 import {
   Body,
-  ConflictException,
   Controller,
   Delete,
   Get,
@@ -19,10 +18,7 @@ import { CreateStaffUserDto } from './dto/create-staff-user.dto';
 import type { ApiTokenResponseDto, StaffUserResponseDto } from './dto/staff-response.dto';
 import { ANY_STAFF, Roles } from './roles.decorator';
 import {
-  LastAdminError,
   StaffAuthService,
-  StaffUserExistsError,
-  StaffUserNotFoundError,
   type StaffPrincipal,
   type AccountEventView,
   type StaffUserSummary,
@@ -79,13 +75,8 @@ export class StaffApiController {
     @Body() dto: CreateStaffUserDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<StaffUserResponseDto> {
-    try {
-      const user = await this.auth.createUser(dto.email, dto.name, dto.role, dto.password, staff.id);
-      return { id: user.id, email: user.email, name: user.name, role: user.role };
-    } catch (error) {
-      if (error instanceof StaffUserExistsError) throw new ConflictException(error.message);
-      throw error;
-    }
+    const user = await this.auth.createUser(dto.email, dto.name, dto.role, dto.password, staff.id);
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
 
   @Get('account-events')
@@ -107,13 +98,7 @@ export class StaffApiController {
     @Body() dto: UpdateStaffUserDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<StaffUserListItemDto> {
-    try {
-      return userListItem(await this.auth.updateUser(id, dto, staff.id));
-    } catch (error) {
-      if (error instanceof StaffUserNotFoundError) throw new NotFoundException(error.message);
-      if (error instanceof LastAdminError) throw new ConflictException(error.message);
-      throw error;
-    }
+    return userListItem(await this.auth.updateUser(id, dto, staff.id));
   }
 }
 

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { accountEvent } from './account-events';
 import { ApiToken } from './api-token.entity';
 import { StaffRole, StaffUser } from './staff-user.entity';
+import { DomainError, type RefusalKind } from '../core/errors';
 
 /** Idle time after which a session ends, and the most any session lives however busy. */
 export const SESSION_IDLE_HOURS = 12;
@@ -21,11 +22,20 @@ export interface StaffPrincipal {
   via: 'session' | 'token';
 }
 
-export class StaffAccountError extends Error {}
-export class StaffUserExistsError extends StaffAccountError {}
-export class StaffUserNotFoundError extends StaffAccountError {}
+/** An account change refused as asked (a password too short, say). */
+export class StaffAccountError extends DomainError {
+  readonly kind: RefusalKind = 'invalid';
+}
+export class StaffUserExistsError extends StaffAccountError {
+  override readonly kind = 'conflict';
+}
+export class StaffUserNotFoundError extends StaffAccountError {
+  override readonly kind = 'not_found';
+}
 /** The change would leave no enabled admin, and nobody could manage accounts any more. */
-export class LastAdminError extends StaffAccountError {}
+export class LastAdminError extends StaffAccountError {
+  override readonly kind = 'conflict';
+}
 
 /** A staff account as the admin pages and the user API list it. */
 export interface StaffUserSummary {

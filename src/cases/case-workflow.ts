@@ -1,5 +1,6 @@
 import type { NoticeKind } from '../checklist';
 import { CaseStatus } from './case.entity';
+import { DomainError } from '../core/errors';
 
 /**
  * The case state machine: for each status, the statuses a case may move to. Enforced on the server by
@@ -30,7 +31,9 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]
 };
 
 /** Thrown when a case is asked to move where the workflow does not allow, or without a required reason. */
-export class CaseTransitionError extends Error {
+export class CaseTransitionError extends DomainError {
+  readonly kind = 'conflict';
+
   constructor(
     readonly from: CaseStatus,
     readonly to: CaseStatus,
@@ -41,7 +44,10 @@ export class CaseTransitionError extends Error {
       message ??
         `A case cannot go from ${from} to ${to}; from ${from} it may go to ${allowed.length ? allowed.join(', ') : 'nothing (final state)'}.`,
     );
-    this.name = 'CaseTransitionError';
+  }
+
+  override get details(): Record<string, unknown> {
+    return { allowed: this.allowed };
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorAnswer } from '../core/http/error-answer';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LinkTransitionError } from './link-transitions';
@@ -32,7 +33,7 @@ describe('the link door', () => {
       { id: 'a', url: 'https://example.com/d/1', status: LinkStatus.Pending },
       { id: 'b', url: 'https://example.com/d/2', status: LinkStatus.Pending },
     ]);
-    expect(error.getStatus()).toBe(409);
+    expect(errorAnswer(error)?.status).toBe(409);
     expect(error.message).toBe(
       'The link https://example.com/d/1 is pending and cannot be restored (nor 1 more); only a link that is taken_down can.',
     );

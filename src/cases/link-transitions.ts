@@ -1,9 +1,9 @@
-import { ConflictException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SortedLink } from '../links';
 import { audit, type AuditAction, type AuditDetails } from './audit';
 import { canMoveLink, initialLinkStatus, LINK_TRANSITIONS } from './link-workflow';
 import { hostReversedSql, LinkStatus } from './reported-link.entity';
+import { DomainError } from '../core/errors';
 
 /**
  * The one writer of `reported_links.status`: links are recorded with their initial status here, and every later
@@ -21,7 +21,9 @@ export interface LinkState {
 }
 
 /** What a staff move does with a link the workflow refuses: the whole move is refused (409, nothing written). */
-export class LinkTransitionError extends ConflictException {
+export class LinkTransitionError extends DomainError {
+  readonly kind = 'conflict';
+
   constructor(
     readonly to: LinkStatus,
     readonly refused: LinkState[],

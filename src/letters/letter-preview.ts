@@ -5,8 +5,12 @@ import type { SiteAdapter } from '../site/site-adapter';
 import { LetterKind } from './letter.entity';
 import type { LettersService, RenderedLetter } from './letters.service';
 import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from './removed-links';
+import { DomainError } from '../core/errors';
 
-export class LetterPreviewError extends Error {}
+/** A letter that cannot be previewed for this case; the message says why. */
+export class LetterPreviewError extends DomainError {
+  readonly kind = 'invalid';
+}
 
 interface CaseRow {
   id: string;

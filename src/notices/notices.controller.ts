@@ -1,12 +1,10 @@
 import {
   BadRequestException,
   Body,
-  ConflictException,
   Controller,
   Headers,
   HttpCode,
   HttpStatus,
-  PayloadTooLargeException,
   Post,
   Req,
   Res,
@@ -18,7 +16,6 @@ import type { AgencyPrincipal } from '../agencies/agency-keys.service';
 import { CurrentAgency, OptionalAgencyGuard } from '../agencies/agency.guard';
 import { CreateNoticeDto } from './dto/create-notice.dto';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
-import { IdempotencyConflictError, NoticeTooLargeError } from './intake.errors';
 import { IntakeService } from './intake.service';
 import { NoticeChannel } from '../cases/notice.entity';
 import { structuredFromDto } from './structured-notice';
@@ -49,22 +46,16 @@ export class NoticesController {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
     }
-    try {
-      const { response, replayed } = await this.intake.receive({
-        channel: NoticeChannel.Api,
-        structured,
-        text: dto.text,
-        agencyId: agency?.id,
-        idempotency: idempotencyKey ? idempotency(idempotencyKey, req.rawBody, agency) : undefined,
-      });
-      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.setHeader('Location', response.statusUrl);
-      return response;
-    } catch (error) {
-      if (error instanceof IdempotencyConflictError) throw new ConflictException(error.message);
-      if (error instanceof NoticeTooLargeError) throw new PayloadTooLargeException(error.message);
-      throw error;
-    }
+    const { response, replayed } = await this.intake.receive({
+      channel: NoticeChannel.Api,
+      structured,
+      text: dto.text,
+      agencyId: agency?.id,
+      idempotency: idempotencyKey ? idempotency(idempotencyKey, req.rawBody, agency) : undefined,
+    });
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.setHeader('Location', response.statusUrl);
+    return response;
   }
 }
 

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { normalizeUrl } from '../links';
 import { parseCsv } from './csv';
+import { DomainError } from '../core/errors';
 
 /** A catalog file that cannot be imported as it is; the message says which entry and what to fix. */
-export class CatalogImportError extends Error {
-  override readonly name = 'CatalogImportError';
+export class CatalogImportError extends DomainError {
+  readonly kind = 'invalid';
 }
 
 export interface CatalogEntry {

@@ -11,7 +11,6 @@ import {
   Post,
   Put,
   Query,
-  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -24,7 +23,6 @@ import type { CaseDetail } from './case-detail.service';
 import { CaseDetailService } from './case-detail.service';
 import type { QueuePage } from './case-queue.service';
 import { CaseQueueService } from './case-queue.service';
-import { CaseTransitionFilter } from '../cases/case-transition.filter';
 import {
   ActionResultDto,
   ApproveDto,
@@ -54,7 +52,6 @@ const REFERENCE = 'reference';
 @ApiCookieAuth()
 @Controller('api/v1/staff')
 @UseGuards(StaffGuard)
-@UseFilters(CaseTransitionFilter)
 export class TriageController {
   constructor(
     private readonly queue: CaseQueueService,

@@ -1,23 +1,17 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   DATABASE_UNAVAILABLE_MESSAGE,
   isDatabaseUnavailable,
 } from './database-unavailable';
+import { errorAnswer } from './error-answer';
 import { ServiceUnavailableError } from './service-unavailable';
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  limit?: number;
-  message?: string;
-}
-
 /**
- * Every error as JSON `{ statusCode, error, message }`. Body-parser's own errors (malformed JSON, a body over the
- * limit) become the 400 and 413 they are, with a message saying what to fix, instead of a 500. A database that
- * cannot be reached is a 503 with `Retry-After`, answered to a browser's page request as a page.
+ * Every error as JSON `{ statusCode, error, message, ...details }`, mapped by errorAnswer (domain refusals by kind,
+ * HTTP exceptions, body-parser's errors); anything unmapped is a logged 500. A database that cannot be reached is a
+ * 503 with `Retry-After`, answered to a browser's page request as a page.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -37,33 +31,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn(`${req.method} ${routeOf(req)}: ${exception.message}`);
       return unavailable(req, res, exception.message, exception.retryAfterSeconds);
     }
-    const { status, message } = this.describe(exception);
-    res.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message });
-  }
-
-  private describe(exception: unknown): { status: number; message: string | string[] } {
-    // Nest wraps body-parser's errors in an HttpException whose cause is the original.
-    const parserError = (exception instanceof HttpException ? exception.cause : exception) as
-      BodyParserError | undefined;
-    if (parserError?.type === 'entity.too.large') {
-      return {
-        status: 413,
-        message: `The request body is over the limit of ${parserError.limit} bytes. Send fewer URLs per notice.`,
-      };
-    }
-    if (parserError?.type === 'entity.parse.failed') {
-      return { status: 400, message: `The body is not valid JSON: ${parserError.message}` };
-    }
-    if (exception instanceof HttpException) {
-      const body = exception.getResponse();
-      const message =
-        typeof body === 'object' && body && 'message' in body
-          ? (body as { message: string | string[] }).message
-          : exception.message;
-      return { status: exception.getStatus(), message };
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return { status: 500, message: 'Internal server error' };
+    const answer = errorAnswer(exception);
+    if (!answer) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const { status, message, details } = answer ?? { status: 500, message: 'Internal server error' };
+    res.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message, ...details });
   }
 }
 

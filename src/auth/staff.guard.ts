@@ -21,7 +21,7 @@ const FORM_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /**
  * Lets a request through when it carries a live session cookie or `Authorization: Bearer tdk_…` token of a staff
  * member whose role the handler's @Roles lists. Anonymous callers get 401 (page controllers turn it into a redirect
- * to the sign-in page with StaffPageFilter), callers with another role 403.
+ * to the sign-in page in StaffPageErrorFilter), callers with another role 403.
  */
 @Injectable()
 export class StaffGuard implements CanActivate {

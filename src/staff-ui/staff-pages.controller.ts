@@ -1,89 +1,91 @@
 import {
-  Body,
   Controller,
   Get,
   Inject,
+  Injectable,
   Param,
   ParseUUIDPipe,
-  Post,
   Query,
   Req,
   Res,
-  UnprocessableEntityException,
   UseFilters,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ANY_STAFF, DECIDERS, Roles } from '../auth/roles.decorator';
-import { StaffAuthService, type StaffPrincipal, type StaffUserSummary } from '../auth/staff-auth.service';
+import { StaffAuthService, type StaffPrincipal } from '../auth/staff-auth.service';
 import { CurrentStaff, StaffGuard } from '../auth/staff.guard';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import type { ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
-import { CaseDetailService } from '../triage/case-detail.service';
 import { CaseQueueService } from '../triage/case-queue.service';
-import {
-  ApproveDto,
-  AssignDto,
-  BulkDto,
-  bulkActionOf,
-  ElementOverrideDto,
-  LinkSortingDto,
-  NoteDto,
-  RejectDto,
-  RestoreDto,
-  RequestInfoDto,
-  TransitionDto,
-} from '../triage/dto/triage.dto';
+import { ApproveDto, bulkActionOf, RejectDto } from '../triage/dto/triage.dto';
 import { ReasonTemplatesService } from '../triage/reason-templates.service';
 import { type ActionResult, type LetterOutcome, TriageService } from '../triage/triage.service';
-import { canDecide, caseView, pagination, queueForm, queueRows, staffNav } from './staff-view';
+import { assignableStaff, CasePage } from './case-page';
 import {
-  sendCsrfRefusal,
-  type Flash,
-  FormPost,
-  formFailure,
-  redirectAfterPost,
-  sendPage,
-  setFlash,
-  StaffPageErrorFilter,
-  takeFlash,
-  validated,
-} from './staff-view-http';
+  AssignForm,
+  BulkForm,
+  ElementForm,
+  LinksForm,
+  NoteForm,
+  RequestInfoForm,
+  SortingForm,
+  TransitionForm,
+} from './dto/page-forms';
+import { takeFlash } from './flash';
+import { type FormFailure, PageAction, PageActions, type PageOutcome, type StaffRequest } from './page-action';
+import { PageForm } from './page-form';
+import { sendPage } from './page-response';
+import { pagination, queueForm, queueRows } from './queue-view';
+import { StaffPageErrorFilter } from './staff-page-error.filter';
+import { canDecide, staffNav } from './view-format';
 
 const REFERENCE = 'reference';
+const CASE_ACTION = { roles: DECIDERS };
 
-/** A form on the case page that failed: the page is shown again with the message and what was typed. */
-interface Failure {
-  form: string;
-  message: string;
-  values: Record<string, unknown>;
-}
+/** A refused case form shows the case page again with the message and what was typed. */
+@Injectable()
+export class CasePageActions extends PageActions {
+  constructor(
+    reflector: Reflector,
+    @Inject(appConfig.KEY) app: AppConfig,
+    private readonly page: CasePage,
+  ) {
+    super(reflector, app);
+  }
 
-/** Staff who can be given cases: enabled legal and admin accounts. */
-export function assignableStaff(users: readonly StaffUserSummary[]): { id: string; name: string }[] {
-  return users
-    .filter((u) => u.disabledAt === null && DECIDERS.includes(u.role))
-    .map((u) => ({ id: u.id, name: u.name }));
+  /** No such case (404): there is no case page to show it on. */
+  protected override showsOnPage(status: number): boolean {
+    return status < 500 && status !== 404;
+  }
+
+  protected showRefusal(req: StaffRequest, res: Response, status: number, failure: FormFailure): Promise<void> {
+    return this.page.send(req, res, req.staff, req.params[REFERENCE] as string, status, { failure });
+  }
 }
 
 /**
- * The staff UI's queue and case pages: server-rendered, no script. Every action is a form post with a CSRF token
- * that calls the same TriageService as the JSON API, then redirects back with a flash message; a refusal shows the
- * page again with the service's message and the status it carries (409, 422).
+ * The staff UI's queue and case pages: server-rendered, no script. Every action is a form post (PageAction: CSRF
+ * checked, the form read into its DTO) that calls the same TriageService as the JSON API and says what happened; the
+ * browser goes back with that as the flash, and a refusal shows the page again with the service's message and the
+ * status it carries (409, 422).
  */
 @Controller('staff')
 @UseGuards(StaffGuard)
 @UseFilters(StaffPageErrorFilter)
+@UseInterceptors(CasePageActions)
 export class StaffPagesController {
   constructor(
     private readonly queue: CaseQueueService,
-    private readonly detail: CaseDetailService,
     private readonly triage: TriageService,
     private readonly reasons: ReasonTemplatesService,
     private readonly auth: StaffAuthService,
+    private readonly casePage: CasePage,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
@@ -125,57 +127,19 @@ export class StaffPagesController {
     });
   }
 
-  @Post('bulk')
-  @Roles(...DECIDERS)
-  async bulk(
-    @Body() body: unknown,
-    @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    const back = `/staff${queryOf(form.text('back'))}`;
-    if (!form.csrfValid(req, this.app.secret)) return sendCsrfRefusal(req, res, this.templates, this.app, staff, back);
-    const flash = (f: Omit<Flash, 'path'>): void => {
-      setFlash(req, res, this.app.secret, { path: '/staff', ...f });
-      redirectAfterPost(res, back);
-    };
-    try {
-      const references = form.list('references');
-      if (references.length === 0) throw new UnprocessableEntityException('Choose at least one case.');
-      const action = form.text('action');
-      const assignee = form.text('assigneeId');
-      const dto = await validated(BulkDto, {
-        references,
-        action,
-        templateId: action === 'reject' ? form.text('templateId') : undefined,
-        reason: action === 'reject' ? form.text('reason') : undefined,
-        assigneeId: action === 'assign' ? (assignee === 'none' ? null : assignee) : undefined,
-      });
-      if (dto.action === 'reject' && !dto.templateId && !dto.reason) {
-        throw new UnprocessableEntityException('Choose a reason template or write a reason to reject.');
-      }
-      if (dto.action === 'assign' && dto.assigneeId === undefined) {
-        throw new UnprocessableEntityException('Choose whom to assign the cases to.');
-      }
-      const results = await this.triage.bulk(dto.references, bulkActionOf(dto), staff);
-      const done = results.filter((r) => r.ok).length;
-      const verb = { approve: 'Approved', reject: 'Rejected', assign: 'Assigned' }[dto.action];
-      flash({
-        ok: done === results.length,
-        message: `${verb} ${done} of ${results.length} case${results.length === 1 ? '' : 's'}.`,
-        results,
-      });
-    } catch (error) {
-      const failure = formFailure(error);
-      if (!failure) throw error;
-      flash({ ok: false, message: failure.message });
-    }
+  /** Approves, rejects or assigns the ticked cases; the queue shows each case's result. */
+  @PageAction('bulk', { roles: DECIDERS, form: 'bulk', back: queueBack, refusal: 'flash' })
+  async bulk(@PageForm() form: BulkForm, @CurrentStaff() staff: StaffPrincipal): Promise<PageOutcome> {
+    const results = await this.triage.bulk(form.references, bulkActionOf(form), staff);
+    const done = results.filter((r) => r.ok).length;
+    const verb = { approve: 'Approved', reject: 'Rejected', assign: 'Assigned' }[form.action];
+    const cases = `${results.length} case${results.length === 1 ? '' : 's'}`;
+    return { ok: done === results.length, message: `${verb} ${done} of ${cases}.`, results };
   }
 
   @Get(`cases/:${REFERENCE}`)
   @Roles(...ANY_STAFF)
-  async casePage(
+  async casePageView(
     @Param(REFERENCE) reference: string,
     @Query('links') links: unknown,
     @CurrentStaff() staff: StaffPrincipal,
@@ -184,264 +148,111 @@ export class StaffPagesController {
   ): Promise<void> {
     const flash = takeFlash(req, res, this.app.secret, casePath(reference));
     const linkPage = typeof links === 'string' && /^\d{1,6}$/.test(links) ? Number(links) : 1;
-    await this.renderCase(req, res, staff, reference, 200, { flash, linkPage });
+    await this.casePage.send(req, res, staff, reference, 200, { flash, linkPage });
   }
 
-  @Post(`cases/:${REFERENCE}/assign`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/assign`, { ...CASE_ACTION, form: 'assign' })
   async assign(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: AssignForm,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    await this.act(req, res, staff, reference, form, { form: 'assign', values: {} }, async () => {
-      const chosen = form.text('assigneeId');
-      if (!chosen) throw new UnprocessableEntityException('Choose whom to assign the case to.');
-      const dto = await validated(AssignDto, { assigneeId: chosen === 'none' ? null : chosen });
-      await this.triage.assign(reference, dto.assigneeId, staff);
-      if (!dto.assigneeId) return 'The case is now unassigned.';
-      const name = (await this.auth.listUsers()).find((u) => u.id === dto.assigneeId)?.name ?? dto.assigneeId;
-      return `Assigned to ${name}.`;
-    });
+  ): Promise<string> {
+    await this.triage.assign(reference, form.assigneeId, staff);
+    if (!form.assigneeId) return 'The case is now unassigned.';
+    const name = (await this.auth.listUsers()).find((u) => u.id === form.assigneeId)?.name ?? form.assigneeId;
+    return `Assigned to ${name}.`;
   }
 
-  @Post(`cases/:${REFERENCE}/transition`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/transition`, { ...CASE_ACTION, form: 'transition' })
   async transition(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: TransitionForm,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    const values = { to: form.text('to'), reason: form.text('reason') };
-    await this.act(req, res, staff, reference, form, { form: 'transition', values }, async () => {
-      if (!values.to) throw new UnprocessableEntityException('Choose the status to move the case to.');
-      const dto = await validated(TransitionDto, values);
-      const done = await this.triage.transition(reference, dto.to, staff, dto.reason);
-      return `Moved to ${done.status}.`;
-    });
+  ): Promise<string> {
+    const done = await this.triage.transition(reference, form.to, staff, form.reason);
+    return `Moved to ${done.status}.`;
   }
 
   /** Approves every pending link on our site or at a storage provider. */
-  @Post(`cases/:${REFERENCE}/approve`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/approve`, { ...CASE_ACTION, form: 'approve' })
   async approveAll(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: ApproveDto,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    const values = { reason: form.text('reason') };
-    await this.act(req, res, staff, reference, form, { form: 'approve', values }, async () => {
-      const dto = await validated(ApproveDto, values);
-      return approvedMessage(await this.triage.approve(reference, undefined, staff, dto.reason));
-    });
+  ): Promise<string> {
+    return approvedMessage(await this.triage.approve(reference, undefined, staff, form.reason));
   }
 
-  /** Approves or rejects the links ticked in the links table. */
-  @Post(`cases/:${REFERENCE}/links`)
-  @Roles(...DECIDERS)
+  /** Approves, rejects or restores the links ticked in the links table. */
+  @PageAction(`cases/:${REFERENCE}/links`, { ...CASE_ACTION, form: 'links' })
   async chosenLinks(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: LinksForm,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    const values = { templateId: form.text('templateId'), reason: form.text('reason') };
-    await this.act(req, res, staff, reference, form, { form: 'links', values }, async () => {
-      const linkIds = form.list('linkIds');
-      if (linkIds.length === 0) throw new UnprocessableEntityException('Tick at least one link first.');
-      if (form.text('action') === 'approve') {
-        const dto = await validated(ApproveDto, { linkIds });
-        return approvedMessage(await this.triage.approve(reference, dto.linkIds, staff));
-      }
-      if (form.text('action') === 'restore') {
-        if (!values.reason) throw new UnprocessableEntityException('Write why the links are put back, in Reason.');
-        const dto = await validated(RestoreDto, { linkIds, reason: values.reason });
-        const done = await this.triage.restore(reference, dto.linkIds, dto.reason, staff);
+  ): Promise<string> {
+    switch (form.action) {
+      case 'approve':
+        return approvedMessage(await this.triage.approve(reference, form.linkIds, staff));
+      case 'restore': {
+        const done = await this.triage.restore(reference, form.linkIds, form.reason ?? '', staff);
         return `Restoring ${done.links} link${done.links === 1 ? '' : 's'}: the worker puts them back on the site.`;
       }
-      if (form.text('action') !== 'reject')
-        throw new UnprocessableEntityException('Choose approve, reject or restore.');
-      const dto = await validated(RejectDto, { ...values, linkIds });
-      return rejectedMessage(await this.triage.reject(reference, dto, staff), 'link');
-    });
+      case 'reject': {
+        const { linkIds, templateId, reason } = form;
+        return rejectedMessage(await this.triage.reject(reference, { linkIds, templateId, reason }, staff), 'link');
+      }
+    }
   }
 
-  @Post(`cases/:${REFERENCE}/reject`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/reject`, { ...CASE_ACTION, form: 'reject' })
   async reject(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: RejectDto,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    const values = { templateId: form.text('templateId'), reason: form.text('reason') };
-    await this.act(req, res, staff, reference, form, { form: 'reject', values }, async () => {
-      const dto = await validated(RejectDto, values);
-      return rejectedMessage(await this.triage.reject(reference, dto, staff), 'case');
-    });
+  ): Promise<string> {
+    return rejectedMessage(await this.triage.reject(reference, form, staff), 'case');
   }
 
-  @Post(`cases/:${REFERENCE}/request-info`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/request-info`, { ...CASE_ACTION, form: 'request-info' })
   async requestInfo(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: RequestInfoForm,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    const elements = form.list('elements');
-    const values = { elements: elements.length ? elements : undefined, message: form.text('message') };
-    await this.act(req, res, staff, reference, form, { form: 'request-info', values }, async () => {
-      const dto = await validated(RequestInfoDto, values);
-      const done = await this.triage.requestInfo(reference, dto, staff);
-      return `Asked the sender for more information; the case is ${done.status}. ${letterMessage(done.letter)}`;
-    });
+  ): Promise<string> {
+    const done = await this.triage.requestInfo(reference, form, staff);
+    return `Asked the sender for more information; the case is ${done.status}. ${letterMessage(done.letter)}`;
   }
 
-  @Post(`cases/:${REFERENCE}/notes`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/notes`, { ...CASE_ACTION, form: 'note' })
   async note(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: NoteForm,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    const values = { text: form.text('text') };
-    await this.act(req, res, staff, reference, form, { form: 'note', values }, async () => {
-      if (!values.text) throw new UnprocessableEntityException('Write the note first.');
-      const dto = await validated(NoteDto, values);
-      await this.triage.addNote(reference, dto.text, staff);
-      return 'Note added.';
-    });
+  ): Promise<string> {
+    await this.triage.addNote(reference, form.text, staff);
+    return 'Note added.';
   }
 
-  @Post(`cases/:${REFERENCE}/elements`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/elements`, { ...CASE_ACTION, form: 'element' })
   async overrideElement(
     @Param(REFERENCE) reference: string,
-    @Body() body: unknown,
+    @PageForm() form: ElementForm,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    await this.act(req, res, staff, reference, form, { form: 'element', values: {} }, async () => {
-      const present = { yes: true, no: false }[form.text('present') ?? ''];
-      if (present === undefined) throw new UnprocessableEntityException('Say whether the element is present.');
-      if (!form.text('reason')) throw new UnprocessableEntityException('Give a reason for the override.');
-      const dto = await validated(ElementOverrideDto, {
-        element: form.text('element'),
-        present,
-        reason: form.text('reason'),
-      });
-      await this.triage.overrideElement(reference, dto.element, dto.present, dto.reason, staff);
-      return `Marked ${dto.element} ${dto.present ? 'present' : 'missing'}.`;
-    });
+  ): Promise<string> {
+    await this.triage.overrideElement(reference, form.element, form.present, form.reason, staff);
+    return `Marked ${form.element} ${form.present ? 'present' : 'missing'}.`;
   }
 
-  @Post(`cases/:${REFERENCE}/links/:linkId/sorting`)
-  @Roles(...DECIDERS)
+  @PageAction(`cases/:${REFERENCE}/links/:linkId/sorting`, { ...CASE_ACTION, form: 'sorting' })
   async resort(
     @Param(REFERENCE) reference: string,
     @Param('linkId', new ParseUUIDPipe()) linkId: string,
-    @Body() body: unknown,
+    @PageForm() form: SortingForm,
     @CurrentStaff() staff: StaffPrincipal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    const form = new FormPost(body);
-    await this.act(req, res, staff, reference, form, { form: 'sorting', values: {} }, async () => {
-      if (!form.text('reason')) throw new UnprocessableEntityException('Give a reason for re-sorting the link.');
-      const { reason, ...sorting } = await validated(LinkSortingDto, {
-        classification: form.text('classification'),
-        provider: form.text('classification') === 'external_disk' ? form.text('provider') : undefined,
-        role: form.text('role'),
-        reason: form.text('reason'),
-      });
-      await this.triage.overrideLinkSorting(reference, linkId, sorting, reason, staff);
-      return `Re-sorted the link as ${sorting.classification}${sorting.provider ? ` (${sorting.provider})` : ''}.`;
-    });
-  }
-
-  /**
-   * Runs one case action from a form: refuses a post without a valid CSRF token (nothing changes), redirects back
-   * to the case with the outcome, or shows the case again with the service's refusal and its status.
-   */
-  private async act(
-    req: Request,
-    res: Response,
-    staff: StaffPrincipal,
-    reference: string,
-    form: FormPost,
-    failure: Omit<Failure, 'message'>,
-    run: () => Promise<string>,
-  ): Promise<void> {
-    const path = casePath(reference);
-    if (!form.csrfValid(req, this.app.secret)) return sendCsrfRefusal(req, res, this.templates, this.app, staff, path);
-    let message: string;
-    try {
-      message = await run();
-    } catch (error) {
-      const refused = formFailure(error);
-      // No such case, or not a refusal at all: the error page says so.
-      if (!refused || refused.status === 404) throw error;
-      return this.renderCase(req, res, staff, reference, refused.status, {
-        failure: { ...failure, message: refused.message },
-      });
-    }
-    setFlash(req, res, this.app.secret, { path, ok: true, message });
-    redirectAfterPost(res, path);
-  }
-
-  private async renderCase(
-    req: Request,
-    res: Response,
-    staff: StaffPrincipal,
-    reference: string,
-    status: number,
-    extra: { flash?: Flash | null; failure?: Failure; linkPage?: number },
-  ): Promise<void> {
-    const now = new Date();
-    const [detail, users, reasonTemplates] = await Promise.all([
-      this.detail.get(reference, now),
-      this.auth.listUsers(),
-      this.reasons.list(),
-    ]);
-    const csrf = issueCsrfToken(req, res, this.app.secret);
-    sendPage(res, this.templates, 'staff-case', status, {
-      site: this.app,
-      title: detail.reference,
-      nav: staffNav(staff, csrf, 'case'),
-      csrf,
-      flash: extra.flash ?? null,
-      failure: extra.failure ?? null,
-      view: caseView(detail, {
-        now,
-        canDecide: canDecide(staff),
-        names: new Map(users.map((u) => [u.id, u.name])),
-        assignable: assignableStaff(users),
-        reasonTemplates,
-        providers: this.registry.providers,
-        linkPage: extra.linkPage ?? 1,
-      }),
-    });
+  ): Promise<string> {
+    const { reason, ...sorting } = form;
+    await this.triage.overrideLinkSorting(reference, linkId, sorting, reason, staff);
+    return `Re-sorted the link as ${sorting.classification}${sorting.provider ? ` (${sorting.provider})` : ''}.`;
   }
 }
 
@@ -449,10 +260,11 @@ function casePath(reference: string): string {
   return `/staff/cases/${encodeURIComponent(reference)}`;
 }
 
-/** The queue's filters from the bulk form, re-encoded so that only a query string of /staff comes back. */
-function queryOf(back: string | undefined): string {
-  const query = new URLSearchParams(back ?? '').toString();
-  return query ? `?${query}` : '';
+/** The queue with the filters the bulk form was sent from, re-encoded so that only a query string of /staff comes back. */
+function queueBack(req: Request): string {
+  const back = (req.body as Record<string, unknown> | undefined)?.back;
+  const query = new URLSearchParams(typeof back === 'string' ? back : '').toString();
+  return query ? `/staff?${query}` : '/staff';
 }
 
 function approvedMessage(done: ActionResult): string {

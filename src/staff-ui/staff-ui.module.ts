@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module';
 import { TriageModule } from '../triage/triage.module';
-import { AdminPagesController } from './admin-pages.controller';
+import { AdminPage } from './admin-page';
+import { AdminPageActions, AdminPagesController } from './admin-pages.controller';
+import { CasePage } from './case-page';
+import { CsrfGuard } from './page-action';
 import { StaffLoginController } from './staff-login.controller';
-import { StaffPagesController } from './staff-pages.controller';
+import { CasePageActions, StaffPagesController } from './staff-pages.controller';
+import { StaffPageErrorFilter } from './staff-page-error.filter';
 
 /**
  * Every server-rendered staff page: sign-in, the queue and case pages, the admin page. The queue dashboard is an
@@ -12,5 +16,6 @@ import { StaffPagesController } from './staff-pages.controller';
 @Module({
   imports: [TriageModule, AgenciesModule],
   controllers: [StaffLoginController, StaffPagesController, AdminPagesController],
+  providers: [CasePage, AdminPage, CasePageActions, AdminPageActions, CsrfGuard, StaffPageErrorFilter],
 })
 export class StaffUiModule {}

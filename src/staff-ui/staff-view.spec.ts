@@ -1,16 +1,10 @@
 import type { StaffPrincipal } from '../auth/staff-auth.service';
 import { StaffRole } from '../auth/staff-user.entity';
-import {
-  ACTION_LABELS,
-  auditEntry,
-  httpUrl,
-  humanAge,
-  pagination,
-  queueForm,
-  relativeTime,
-  structuredFields,
-} from './staff-view';
-import { decodeFlash, encodeFlash, type Flash } from './staff-view-http';
+import { ACTION_LABELS, auditEntry } from './audit-view';
+import { structuredFields } from './case-view';
+import { pagination, queueForm } from './queue-view';
+import { decodeFlash, encodeFlash, type Flash } from './flash';
+import { httpUrl, humanAge, relativeTime } from './view-format';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const ago = (ms: number): Date => new Date(NOW.getTime() - ms);

@@ -1,0 +1,103 @@
+import type { AuditAction } from '../cases/audit-actions';
+import type { CaseDetail } from '../triage/case-detail.service';
+
+/** The case page's audit trail as staff read it: a label for every action, its details in words. */
+
+/** Items of a list shown in an audit event's detail before "… and N more". */
+const AUDIT_LIST_MAX = 10;
+
+export interface AuditEntryView {
+  id: string;
+  at: Date;
+  actor: string;
+  byStaff: boolean;
+  action: string;
+  label: string;
+  fields: { label: string; value: string; long: boolean }[];
+}
+
+/** A label for every audit action: an action added to AuditDetails without one here does not compile. */
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  'notice.received': 'Notice received',
+  'notice.revised': 'Notice revised',
+  'notice.counter_notice': 'Counter-notice received',
+  'notice.names_other_case': 'Notice names another case',
+  'consent.given': 'Privacy consent given',
+  'case.transitioned': 'Status changed',
+  'case.transition_refused': 'Status change refused',
+  'case.routed': 'Routed',
+  'case.held_for_review': 'Held for review',
+  'case.assigned': 'Assigned',
+  'case.rejected': 'Case rejected',
+  'note.added': 'Note',
+  'element.overridden': 'Checklist element overridden',
+  'info.requested': 'Information requested',
+  'link.sorting_overridden': 'Link re-sorted',
+  'links.rejected': 'Links rejected',
+  'links.restored': 'Links restored',
+  'links.transition_refused': 'Link status change refused',
+  'takedowns.approved': 'Takedowns approved',
+  'takedowns.scheduled': 'Takedowns scheduled',
+  'takedowns.done': 'Takedowns done',
+  'takedowns.failed': 'Takedowns failed',
+  'takedowns.restored': 'Links put back on the site',
+  'referrals.recorded': 'Referrals recorded',
+  'letter.recorded': 'Letter recorded',
+  'letter.deficiency_recorded': 'Deficiency letter recorded',
+  'letter.held': 'Letter held by the per-recipient cap',
+  'letter.sent': 'Letter sent',
+  'letter.failed': 'Letter failed',
+};
+
+/** Ids the audit keeps for the record that the page names instead (the assignee's name is beside them). */
+const HIDDEN_DETAIL: Record<string, readonly string[]> = { 'case.assigned': ['from', 'to'] };
+
+/** An audit event as people read it: who (a staff member's name, or system, worker, sender), what, and the detail. */
+export function auditEntry(event: CaseDetail['audit'][number], names: ReadonlyMap<string, string>): AuditEntryView {
+  const byStaff = event.actorName !== null || names.has(event.actor);
+  const hidden = HIDDEN_DETAIL[event.action] ?? [];
+  const fields = Object.entries(event.detail as Record<string, unknown>)
+    .filter(([key]) => !hidden.includes(key))
+    .map(([key, value]) => ({ label: humanKey(key), value: readable(value, names) }))
+    .filter((f) => f.value !== '');
+  if (event.action === 'case.assigned' && !fields.some((f) => f.label === 'to name')) {
+    fields.unshift({ label: 'to', value: 'nobody (unassigned)' });
+  }
+  return {
+    id: event.id,
+    at: event.at,
+    actor: event.actorName ?? names.get(event.actor) ?? event.actor,
+    byStaff,
+    action: event.action,
+    label: ACTION_LABELS[event.action as AuditAction] ?? event.action,
+    fields: fields.map((f) => ({ ...f, long: f.value.length > 120 || f.value.includes('\n') })),
+  };
+}
+
+function humanKey(key: string): string {
+  return key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+}
+
+/** Any JSON value as one readable line (or a paragraph, for a note): lists cut short, staff ids named. */
+function readable(value: unknown, names: ReadonlyMap<string, string>): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return names.get(value) ?? value;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, AUDIT_LIST_MAX).map((v) => readable(v, names));
+    const more = value.length - shown.length;
+    return shown.join(', ') + (more > 0 ? ` … and ${more} more` : '');
+  }
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => [humanKey(k), readable(v, names)])
+      .filter(([, v]) => v !== '')
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ');
+  }
+  return JSON.stringify(value);
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { TestingModule } from '@nestjs/testing';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
-import { PARSE_LIMITS } from '../src/email-intake/inbound-parser.service';
+import { PARSE_LIMITS } from '../src/email-intake/parse-budget';
 import { db, type RunningApi, startApi, startMailWorker, uniquePrefix, waitFor } from './support/harness';
 import { compose, freePort, sendRaw, type SmtpError } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';

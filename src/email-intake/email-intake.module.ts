@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CaseTransitionsModule } from '../cases/case-transitions.module';
 import { QueueModule } from '../core/queue/queue.module';
-import { IntakeService } from '../notices/intake.service';
-import { TextAnalysisService } from '../notices/text-analysis/text-analysis.service';
+import { NoticeIntakeModule } from '../notices/notice-intake.module';
 import { ImapPollerService } from './imap-poller.service';
 import { InboundParserService } from './inbound-parser.service';
 import { InboundProcessor } from './inbound.processor';
@@ -12,11 +10,8 @@ import { SmtpListenerService } from './smtp-listener.service';
 
 /** The worker side of email intake: SMTP listener, IMAP poller, and parsing stored messages into notices. */
 @Module({
-  imports: [QueueModule, CaseTransitionsModule],
+  imports: [QueueModule, NoticeIntakeModule],
   providers: [
-    // The intake service without the notices module's controllers, which belong to the HTTP app.
-    IntakeService,
-    TextAnalysisService,
     InboundStoreService,
     InboundParserService,
     InboundProcessor,

@@ -1,123 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { type ParsedMail } from 'mailparser';
 import { createHash } from 'node:crypto';
-import { type Attachment, type ParsedMail, simpleParser } from 'mailparser';
 import { DataSource, EntityManager } from 'typeorm';
-import { isValidEmail } from '../checklist';
-import { NoticeTooLargeError } from '../notices/intake.errors';
-import { type EmailOrigin, IntakeService, type RecordedNotice } from '../notices/intake.service';
-import { NoticeFlag } from '../notices/notice-flags';
+import { complainantEmails } from '../cases/notice-records';
 import { NoticeChannel } from '../cases/notice.entity';
+import { isValidEmail } from '../checklist';
 import { LetterKind } from '../letters/letter.entity';
+import type { EmailOrigin, RecordedNotice } from '../notices/intake-request';
+import { NoticeTooLargeError } from '../notices/intake.errors';
+import { IntakeService } from '../notices/intake.service';
+import { NoticeFlag } from '../notices/notice-flags';
+import { NoticeReader } from '../notices/notice-reader.service';
+import { RevisionsService } from '../notices/revisions.service';
 import { InboundStatus } from './inbound-message.entity';
+import { EvidenceInput, mailContent } from './mail-content';
 import { loopReason } from './mail-loop';
-import {
-  headerValue,
-  messageIdOf,
-  messageIds,
-  type MimeLimits,
-  type MimePartCount,
-  mimeProblem,
-  parseHeaders,
-  type RawHeader,
-  splitMessage,
-} from './raw-message';
+import { PARSE_LIMITS, ParseBudget, QuarantineError } from './parse-budget';
+import { headerValue, messageIdOf, messageIds, parseHeaders, type RawHeader, splitMessage } from './raw-message';
 import { SenderAuthService } from './sender-auth.service';
 
-/**
- * Parsing limits. The size is already bounded where the message came in (INBOUND_MAX_BYTES); these bound the work a
- * message of that size can cause. Tripping one quarantines the message: it stays raw for staff, with the reason.
- */
-export const PARSE_LIMITS: ParseLimits = {
-  /** MIME parts in the whole tree, forwarded messages included (one budget for the message and all it forwards). */
-  maxParts: 100,
-  /** Nesting of multiparts and unencoded forwarded messages, within each message mailparser is given. */
-  maxDepth: 8,
-  /** Wall-clock time for mailparser: one deadline for the whole message, its forwarded messages included. */
-  timeoutMs: 20_000,
-  /** Forwarded messages (.eml, message/rfc822) read into the notice, and how deep inside each other. */
-  maxForwardDepth: 3,
-  /** Decoded size of all forwarded messages together; the same as INBOUND_MAX_BYTES's default. */
-  maxForwardedBytes: 25 * 1024 * 1024,
-};
-
-export interface ParseLimits extends MimeLimits {
-  timeoutMs: number;
-  maxForwardDepth: number;
-  maxForwardedBytes: number;
-}
-
 const CASE_REFERENCE = /\bDMCA-\d{4}-\d{6}\b/g;
-const TEXT_ATTACHMENT = /\.(txt|text)$/i;
-const EML_ATTACHMENT = /\.eml$/i;
 
 interface InboundRow {
   id: string;
   raw: Buffer;
   envelope_from: string | null;
   status: InboundStatus;
-}
-
-interface EvidenceInput {
-  filename: string;
-  contentType: string;
-  content: Buffer;
-}
-
-export class QuarantineError extends Error {}
-
-/**
- * What one message may still spend on parsing, shared by the message and every forwarded message decoded from it:
- * one count of MIME parts, one total of forwarded bytes, one deadline. mailparser cannot be interrupted, so the
- * deadline bounds how long the job waits; a parse that misses it is abandoned and no further parse is started.
- */
-export class ParseBudget {
-  private readonly counted: MimePartCount = { parts: 0 };
-  private forwardedBytes = 0;
-  readonly deadline: number;
-
-  constructor(
-    private readonly limits: ParseLimits = PARSE_LIMITS,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.deadline = now() + limits.timeoutMs;
-  }
-
-  get parts(): number {
-    return this.counted.parts;
-  }
-
-  /** Why the message as received may not be parsed, counting its parts against the budget. */
-  check(raw: Buffer): string | undefined {
-    return mimeProblem(raw, this.limits, this.counted);
-  }
-
-  /** Why a forwarded message (decoded from an attachment) may not be parsed: its size, then its MIME tree. */
-  checkForwarded(raw: Buffer): string | undefined {
-    this.forwardedBytes += raw.length;
-    if (this.forwardedBytes > this.limits.maxForwardedBytes)
-      return `forwarded messages larger than ${this.limits.maxForwardedBytes} bytes in total`;
-    const problem = this.check(raw);
-    return problem ? `in a forwarded message: ${problem}` : undefined;
-  }
-
-  remainingMs(): number {
-    return Math.max(0, this.deadline - this.now());
-  }
-
-  /** The reason a message that ran out of time is quarantined with. */
-  get timeoutReason(): string {
-    return `parsing took longer than ${this.limits.timeoutMs / 1000} s`;
-  }
-
-  /**
-   * mailparser's result, within what is left of the deadline. Rejects with a QuarantineError when time runs out
-   * (without starting when none is left); mailparser's own errors are passed on as they are.
-   */
-  parse(raw: Buffer): Promise<ParsedMail> {
-    const left = this.remainingMs();
-    if (left <= 0) return Promise.reject(new QuarantineError(this.timeoutReason));
-    return withTimeout(parseMail(raw), left, this.timeoutReason);
-  }
 }
 
 /** What threadedCase found: the case a reply belongs to, or a case a stranger's new notice named in its subject. */
@@ -139,7 +47,9 @@ export class InboundParserService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly reader: NoticeReader,
     private readonly intake: IntakeService,
+    private readonly revisions: RevisionsService,
     private readonly senderAuth: SenderAuthService,
   ) {}
 
@@ -173,7 +83,7 @@ export class InboundParserService {
 
     let content: { text: string; evidence: EvidenceInput[] };
     try {
-      content = await this.content(mail, 0, budget);
+      content = await mailContent(mail, 0, budget);
       // Postgres text cannot hold NUL; a notice never needs one.
       content.text = content.text.replace(/\0/g, '');
     } catch (error) {
@@ -204,7 +114,7 @@ export class InboundParserService {
     try {
       // Read before the transaction: no row stays locked while a thread reads the text.
       const kind = !caseId ? 'notice' : thread.counterNotice ? 'counter_notice' : 'reply';
-      const read = await this.intake.readEmail(kind, notice);
+      const read = await this.reader.readEmail(kind, notice);
       await this.dataSource.transaction(async (m) => {
         const [locked] = await m.query<{ status: InboundStatus }[]>(
           `SELECT status FROM inbound_messages WHERE id = $1 FOR UPDATE`,
@@ -214,8 +124,8 @@ export class InboundParserService {
         const recorded: RecordedNotice = !caseId
           ? await this.intake.receiveEmail(m, notice, read)
           : thread.counterNotice
-            ? await this.intake.receiveCounterNotice(m, caseId, { text: content.text, email }, read)
-            : await this.intake.revise(m, caseId, { text: content.text, email }, read);
+            ? await this.revisions.counterNotice(m, caseId, { text: content.text, email }, read)
+            : await this.revisions.revise(m, caseId, { text: content.text, email }, read);
         await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
         await m.query(
           `UPDATE inbound_messages SET status = 'parsed', case_id = $2, notice_id = $3, processed_at = now(),
@@ -283,45 +193,8 @@ export class InboundParserService {
     );
     if (!kase) return {};
     const complainant =
-      sender !== undefined &&
-      (await this.intake.complainantEmails(this.dataSource.manager, kase.id)).has(sender.toLowerCase());
+      sender !== undefined && (await complainantEmails(this.dataSource.manager, kase.id)).has(sender.toLowerCase());
     return complainant ? { caseId: kase.id } : { namedReference: kase.reference };
-  }
-
-  /**
-   * The notice text (the plain part, or the HTML part as text), with text attachments and forwarded messages read
-   * into it; every other attachment is evidence, kept with its size and hash. Each forwarded message is checked
-   * against the message's budget (parts, bytes, time) before it is parsed; tripping it quarantines the message.
-   */
-  private async content(
-    mail: ParsedMail,
-    depth: number,
-    budget: ParseBudget,
-  ): Promise<{ text: string; evidence: EvidenceInput[] }> {
-    const texts = [mail.text ?? ''];
-    const evidence: EvidenceInput[] = [];
-    for (const a of mail.attachments) {
-      const name = a.filename ?? '';
-      const type = a.contentType.toLowerCase();
-      if (type === 'message/rfc822' || EML_ATTACHMENT.test(name)) {
-        if (depth + 1 > PARSE_LIMITS.maxForwardDepth)
-          throw new QuarantineError(`forwarded messages nested deeper than ${PARSE_LIMITS.maxForwardDepth}`);
-        const problem = budget.checkForwarded(a.content);
-        if (problem) throw new QuarantineError(problem);
-        const inner = await budget.parse(a.content).catch((error: unknown) => {
-          if (error instanceof QuarantineError) throw error;
-          throw new QuarantineError(`could not parse a forwarded message: ${message(error)}`);
-        });
-        const read = await this.content(inner, depth + 1, budget);
-        texts.push(forwardedHeader(inner, name) + read.text);
-        evidence.push(...read.evidence);
-      } else if (type === 'text/plain' || TEXT_ATTACHMENT.test(name)) {
-        texts.push(`----- Attached file${name ? ` ${name}` : ''} -----\n${a.content.toString('utf8')}`);
-      } else if (!isInlineDecoration(a)) {
-        evidence.push({ filename: name || 'attachment', contentType: type, content: a.content });
-      }
-    }
-    return { text: texts.filter((t) => t.trim() !== '').join('\n\n'), evidence };
   }
 
   private async storeEvidence(
@@ -352,44 +225,6 @@ export class InboundParserService {
       `UPDATE inbound_messages SET status = $2, reason = $3, processed_at = now() WHERE id = $1 AND status = 'stored'`,
       [id, status, reason.replace(/\0/g, '')],
     );
-  }
-}
-
-function parseMail(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
-}
-
-/** An image the HTML part shows inline (a logo in a signature): neither text nor evidence. */
-function isInlineDecoration(a: Attachment): boolean {
-  return a.related === true && a.contentType.startsWith('image/');
-}
-
-function forwardedHeader(mail: ParsedMail, filename: string): string {
-  const lines = [
-    `----- Forwarded message${filename ? ` ${filename}` : ''} -----`,
-    mail.from ? `From: ${mail.from.text}` : undefined,
-    mail.date ? `Date: ${mail.date.toUTCString()}` : undefined,
-    mail.subject ? `Subject: ${mail.subject}` : undefined,
-  ];
-  return `${lines.filter((l) => l !== undefined).join('\n')}\n\n`;
-}
-
-/**
- * mailparser cannot be interrupted; the timer bounds how long the job waits for it. The abandoned work's eventual
- * rejection is swallowed, so that it does not surface as an unhandled rejection.
- */
-async function withTimeout<T>(work: Promise<T>, ms: number, reason: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new QuarantineError(reason)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,4 @@
-import { PARSE_LIMITS, ParseBudget, QuarantineError } from './inbound-parser.service';
+import { PARSE_LIMITS, ParseBudget, QuarantineError } from './parse-budget';
 import { mimeProblem } from './raw-message';
 
 /** A multipart/mixed message of `parts` text parts (plus the multipart itself). */

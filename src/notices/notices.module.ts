@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module';
-import { CaseTransitionsModule } from '../cases/case-transitions.module';
-import { IntakeService } from './intake.service';
 import { NoticeFormController } from './notice-form.controller';
+import { NoticeIntakeModule } from './notice-intake.module';
 import { NoticesController } from './notices.controller';
-import { TextAnalysisService } from './text-analysis/text-analysis.service';
 
+/** Notices over HTTP: the JSON API (with agency keys) and the public form. */
 @Module({
-  imports: [CaseTransitionsModule, AgenciesModule],
+  imports: [NoticeIntakeModule, AgenciesModule],
   controllers: [NoticesController, NoticeFormController],
-  providers: [IntakeService, TextAnalysisService],
-  exports: [IntakeService],
 })
 export class NoticesModule {}

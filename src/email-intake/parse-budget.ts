@@ -1,0 +1,107 @@
+import type { ParsedMail } from 'mailparser';
+import { simpleParser } from 'mailparser';
+import { type MimeLimits, type MimePartCount, mimeProblem } from './raw-message';
+
+/**
+ * Parsing limits. The size is already bounded where the message came in (INBOUND_MAX_BYTES); these bound the work a
+ * message of that size can cause. Tripping one quarantines the message: it stays raw for staff, with the reason.
+ */
+export const PARSE_LIMITS: ParseLimits = {
+  /** MIME parts in the whole tree, forwarded messages included (one budget for the message and all it forwards). */
+  maxParts: 100,
+  /** Nesting of multiparts and unencoded forwarded messages, within each message mailparser is given. */
+  maxDepth: 8,
+  /** Wall-clock time for mailparser: one deadline for the whole message, its forwarded messages included. */
+  timeoutMs: 20_000,
+  /** Forwarded messages (.eml, message/rfc822) read into the notice, and how deep inside each other. */
+  maxForwardDepth: 3,
+  /** Decoded size of all forwarded messages together; the same as INBOUND_MAX_BYTES's default. */
+  maxForwardedBytes: 25 * 1024 * 1024,
+};
+
+export interface ParseLimits extends MimeLimits {
+  timeoutMs: number;
+  maxForwardDepth: number;
+  maxForwardedBytes: number;
+}
+
+/** A message that cannot or may not be parsed: it is kept raw for staff, with this reason. */
+export class QuarantineError extends Error {}
+
+/**
+ * What one message may still spend on parsing, shared by the message and every forwarded message decoded from it:
+ * one count of MIME parts, one total of forwarded bytes, one deadline. mailparser cannot be interrupted, so the
+ * deadline bounds how long the job waits; a parse that misses it is abandoned and no further parse is started.
+ */
+export class ParseBudget {
+  private readonly counted: MimePartCount = { parts: 0 };
+  private forwardedBytes = 0;
+  readonly deadline: number;
+
+  constructor(
+    private readonly limits: ParseLimits = PARSE_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.deadline = now() + limits.timeoutMs;
+  }
+
+  get parts(): number {
+    return this.counted.parts;
+  }
+
+  /** Why the message as received may not be parsed, counting its parts against the budget. */
+  check(raw: Buffer): string | undefined {
+    return mimeProblem(raw, this.limits, this.counted);
+  }
+
+  /** Why a forwarded message (decoded from an attachment) may not be parsed: its size, then its MIME tree. */
+  checkForwarded(raw: Buffer): string | undefined {
+    this.forwardedBytes += raw.length;
+    if (this.forwardedBytes > this.limits.maxForwardedBytes)
+      return `forwarded messages larger than ${this.limits.maxForwardedBytes} bytes in total`;
+    const problem = this.check(raw);
+    return problem ? `in a forwarded message: ${problem}` : undefined;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.deadline - this.now());
+  }
+
+  /** The reason a message that ran out of time is quarantined with. */
+  get timeoutReason(): string {
+    return `parsing took longer than ${this.limits.timeoutMs / 1000} s`;
+  }
+
+  /**
+   * mailparser's result, within what is left of the deadline. Rejects with a QuarantineError when time runs out
+   * (without starting when none is left); mailparser's own errors are passed on as they are.
+   */
+  parse(raw: Buffer): Promise<ParsedMail> {
+    const left = this.remainingMs();
+    if (left <= 0) return Promise.reject(new QuarantineError(this.timeoutReason));
+    return withTimeout(parseMail(raw), left, this.timeoutReason);
+  }
+}
+
+function parseMail(raw: Buffer): Promise<ParsedMail> {
+  return simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+}
+
+/**
+ * mailparser cannot be interrupted; the timer bounds how long the job waits for it. The abandoned work's eventual
+ * rejection is swallowed, so that it does not surface as an unhandled rejection.
+ */
+async function withTimeout<T>(work: Promise<T>, ms: number, reason: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new QuarantineError(reason)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

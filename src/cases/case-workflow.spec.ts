@@ -79,7 +79,12 @@ describe('what system writers propose', () => {
     ['takedown', true, false, S.Received],
     ['takedown', false, false, S.NeedsInfo],
     ['takedown', true, true, S.InReview],
+    ['takedown', false, true, S.InReview],
     ['counter_notice', true, false, S.InReview],
+    ['counter_notice', false, false, S.InReview],
+    ['retraction', true, false, S.InReview],
+    ['retraction', false, true, S.InReview],
+    ['other', false, false, S.InReview],
   ] as const)('a new %s notice (complete: %s, held: %s) starts %s', (kind, isComplete, held, status) => {
     expect(initialStatus(kind, isComplete, held)).toBe(status);
   });

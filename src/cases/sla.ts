@@ -91,6 +91,13 @@ export function addBusinessDays(from: Date, days: number, calendar: Calendar): D
   return instantOf(l, calendar.timeZone);
 }
 
+/** The last instant of the calendar day `t` falls on, in the calendar's zone (23:59:59.999 there). */
+export function endOfDay(t: Date, calendar: Pick<SlaConfig, 'timeZone'>): Date {
+  const l = localOf(t, calendar.timeZone);
+  const next = instantOf({ ...nextDay(l), hour: 0, minute: 0, second: 0, ms: 0 }, calendar.timeZone);
+  return new Date(next.getTime() - 1);
+}
+
 /** The deadlines of a case whose clock starts at `start` (receipt, the sender's answer, or a reopening). */
 export function slaDeadlines(start: Date, config: SlaConfig): SlaDeadlines {
   return {

@@ -1,4 +1,5 @@
 import { AppEnv } from './app.config';
+import { CounterNoticeEnv } from './counter-notice.config';
 import { DatabaseEnv } from './database-env';
 import { IntakeEnv } from './intake.config';
 import { SlaEnv } from './sla.config';
@@ -28,6 +29,8 @@ describe('configuration', () => {
     [DatabaseEnv, { DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [TakedownEnv, { TAKEDOWN_REQUIRE_APPROVAL: 'maybe' }, 'TAKEDOWN_REQUIRE_APPROVAL'],
     [TakedownEnv, { SITE_ADAPTER: 'ftp' }, 'SITE_ADAPTER'],
+    [CounterNoticeEnv, { COUNTER_NOTICE_RESTORE_BUSINESS_DAYS: '9' }, 'COUNTER_NOTICE_RESTORE_BUSINESS_DAYS'],
+    [CounterNoticeEnv, { COUNTER_NOTICE_RESTORE_BUSINESS_DAYS: '15' }, 'COUNTER_NOTICE_RESTORE_BUSINESS_DAYS'],
     [IntakeEnv, { MAX_URLS_PER_NOTICE: '0' }, 'MAX_URLS_PER_NOTICE'],
     [SlaEnv, { SLA_TIMEZONE: 'Mars/Olympus_Mons' }, 'SLA_TIMEZONE'],
     [SlaEnv, { SLA_HOLIDAYS: '2026-12-25,Christmas' }, 'SLA_HOLIDAYS'],

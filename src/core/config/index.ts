@@ -8,10 +8,12 @@ export * from './sla.config';
 export * from './auth.config';
 export * from './reconcile.config';
 export * from './letters.config';
+export * from './counter-notice.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
+import { counterNoticeConfig } from './counter-notice.config';
 import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
 import { lettersConfig } from './letters.config';
@@ -34,6 +36,7 @@ export function assertConfig(): void {
     lettersConfig,
     authConfig,
     reconcileConfig,
+    counterNoticeConfig,
   ])
     load();
 }

@@ -13,9 +13,10 @@ import { AppEnv } from './core/config/app.config';
 import { DatabaseEnv } from './core/config/database-env';
 import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
 import { dataSourceOptions } from './core/database/data-source-options';
+import { CaseTransitionError } from './cases/case-workflow';
+import { LinkTransitionError } from './cases/link-transitions';
 import { ensureDatabase } from './core/database/ensure-database';
 import { DomainError } from './core/errors';
-import { errorAnswer } from './core/http/error-answer';
 import { previewLetter } from './letters/letter-preview';
 import { LettersService } from './letters/letters.service';
 import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links';
@@ -71,7 +72,7 @@ export async function runCli(argv: string[], io: CliOutput = stdio): Promise<num
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) io.err(`${error.message}\n\n${USAGE}`);
-    else if (isConflict(error)) {
+    else if (isWorkflowRefusal(error)) {
       io.err(`Refused: ${error.message}\n`);
       return EXIT_REFUSED;
     } else if (error instanceof ConfigError || error instanceof DomainError || error instanceof HttpException)
@@ -139,9 +140,10 @@ function checkNotices(args: string[], io: CliOutput): number {
   return failed ? 1 : 0;
 }
 
-/** A refusal by the workflow or another rule of the domain: the command's own exit code, as the API's 409. */
-function isConflict(error: unknown): error is Error {
-  return errorAnswer(error)?.status === (HttpStatus.CONFLICT as number);
+/** A move the workflow refuses (a transition, or triage's own 409): exit 2, where the API answers 409. */
+function isWorkflowRefusal(error: unknown): error is Error {
+  if (error instanceof CaseTransitionError || error instanceof LinkTransitionError) return true;
+  return error instanceof HttpException && error.getStatus() === (HttpStatus.CONFLICT as number);
 }
 
 /**

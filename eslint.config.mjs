@@ -17,6 +17,7 @@ export const SRC_LAYERS = [
   ['agencies'],
   ['notices'],
   ['takedowns'],
+  ['counter-notices'],
   ['email-intake', 'status', 'triage', 'reconcile'],
   ['staff-ui'],
 ];

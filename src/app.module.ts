@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgenciesModule } from './agencies/agencies.module';
 import { AuthModule } from './auth/auth.module';
 import { CoreModule } from './core/core.module';
+import { CounterNoticesModule } from './counter-notices/counter-notices.module';
 import { InboundWebhookModule } from './email-intake/inbound-webhook.module';
 import { HealthController } from './core/http/health.controller';
 import { MetricsModule } from './core/http/metrics.module';
@@ -20,6 +21,7 @@ import { TriageModule } from './triage/triage.module';
     AuthModule,
     LinksModule,
     NoticesModule,
+    CounterNoticesModule,
     AgenciesModule,
     StatusModule,
     TriageModule,

@@ -27,6 +27,21 @@ export interface AuditDetails {
     caseStatus?: CaseStatus;
   };
   'notice.names_other_case': { reference: string };
+  // Counter-notices (512(g)): ids, statuses, element names and dates; the counter-notifier's details stay in its row
+  'counter_notice.received': {
+    counterNotice: string;
+    channel: string;
+    status: string;
+    missing: ElementName[];
+    problems: number;
+  };
+  'counter_notice.forwarded': {
+    counterNotice: string;
+    restoreNotBefore: string;
+    restoreNotAfter: string;
+    restoreDueAt: string;
+    by: 'on_receipt' | 'staff';
+  };
   'consent.given': { privacyNotice: string };
   // The case
   'case.transitioned': { from: CaseStatus; to: CaseStatus; reason: string | null };

@@ -10,6 +10,7 @@ import { authoritySpans, goodFaithSpans, infringingSpans, perjurySpans, workSpan
 import { NoticeText, Span, normalise } from './text';
 import { isActionable, type LinkClassification } from '../links/link-classifier';
 
+export { counterNoticeChecklist, type StructuredCounterNotice } from './counter-notice-fields';
 export { COUNTER_NOTICE_ELEMENTS, ELEMENT_LABELS, TAKEDOWN_ELEMENTS } from './elements';
 export type { CounterNoticeElement, ElementName, TakedownElement } from './elements';
 export { isValidEmail } from './email';

@@ -10,6 +10,7 @@ import {
   redisConfig,
   slaConfig,
   takedownConfig,
+  counterNoticeConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { OutboxService } from './queue/outbox.service';
@@ -22,7 +23,16 @@ import { TemplateRenderer } from './templates/template-renderer';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [appConfig, databaseConfig, redisConfig, takedownConfig, intakeConfig, mailConfig, slaConfig],
+      load: [
+        appConfig,
+        databaseConfig,
+        redisConfig,
+        takedownConfig,
+        intakeConfig,
+        mailConfig,
+        slaConfig,
+        counterNoticeConfig,
+      ],
     }),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { type ChecklistResult, ELEMENT_LABELS } from '../checklist';
 import type { ProviderRegistry } from '../links';
 import type { SiteAdapter } from '../site/site-adapter';
+import { counterNoticeForLetter, counterNoticeLetterContext } from './counter-notice-letters';
 import { LetterKind } from './letter.entity';
 import type { LettersService, RenderedLetter } from './letters.service';
 import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from './removed-links';
@@ -77,6 +78,13 @@ export async function previewLetter(
       if (!first) throw new LetterPreviewError(`${reference} has removed no link whose page names an uploader.`);
       const [recipient, links] = first;
       return { kind, recipient, ...letters.render(letterCase, kind, { removed: links, at }) };
+    }
+    case LetterKind.CounterNoticeForward:
+    case LetterKind.CounterNoticeReceipt:
+    case LetterKind.CounterNoticeDeficiency: {
+      const counter = await counterNoticeForLetter(ds, kase.id);
+      if (!counter) throw new LetterPreviewError(`${reference} has no counter-notice.`);
+      return { kind, ...letters.render(letterCase, kind, counterNoticeLetterContext(counter)) };
     }
     case LetterKind.Rejection: {
       const [rejected] = await ds.query<{ detail: { reason: string; links?: string[] } }[]>(

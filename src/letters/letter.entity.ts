@@ -9,6 +9,12 @@ export enum LetterKind {
   Uploader = 'uploader',
   /** Staff rejected the notice, with the reason chosen from the reason templates. */
   Rejection = 'rejection',
+  /** 512(g)(2)(B): a copy of a complete counter-notice to the complainant, with the restore date. */
+  CounterNoticeForward = 'counter_notice_forward',
+  /** To the counter-notifier: their counter-notice was forwarded, their details with it, and the restore dates. */
+  CounterNoticeReceipt = 'counter_notice_receipt',
+  /** To the counter-notifier: what their counter-notice lacks, or what is wrong with it. */
+  CounterNoticeDeficiency = 'counter_notice_deficiency',
 }
 
 export enum LetterStatus {

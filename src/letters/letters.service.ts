@@ -19,6 +19,13 @@ import { holdUntil, recipientKey } from './recipient-cap';
 import { confirmationToken } from './recipient-confirmation';
 import { letterMessageId, threadFor } from './threading';
 
+/** Letters to the uploader's side: they never carry the complainant's status link. */
+const TO_THE_UPLOADER: ReadonlySet<LetterKind> = new Set([
+  LetterKind.Uploader,
+  LetterKind.CounterNoticeReceipt,
+  LetterKind.CounterNoticeDeficiency,
+]);
+
 export interface LetterCase {
   id: string;
   reference: string;
@@ -63,7 +70,7 @@ export class LettersService {
       case: {
         reference: kase.reference,
         // The status link is the complainant's private link; the uploader is not given it.
-        statusUrl: kind === LetterKind.Uploader ? undefined : `${this.app.publicUrl}/status/${kase.statusToken}`,
+        statusUrl: TO_THE_UPLOADER.has(kind) ? undefined : `${this.app.publicUrl}/status/${kase.statusToken}`,
       },
       ...context,
     });

@@ -22,6 +22,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'notice.revised': 'Notice revised',
   'notice.counter_notice': 'Counter-notice received',
   'notice.names_other_case': 'Notice names another case',
+  'counter_notice.received': 'Counter-notice recorded, with its checklist',
+  'counter_notice.forwarded': 'Counter-notice forwarded; restoration scheduled',
   'consent.given': 'Privacy consent given',
   'case.transitioned': 'Status changed',
   'case.transition_refused': 'Status change refused',

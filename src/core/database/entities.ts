@@ -16,6 +16,7 @@ import { Letter } from '../../letters/letter.entity';
 import { LetterRecipientWindow } from '../../letters/letter-recipient-window.entity';
 import { IdempotencyKey } from '../../notices/idempotency-key.entity';
 import { Notice } from '../../cases/notice.entity';
+import { CounterNotice } from '../../cases/counter-notice.entity';
 import { ReconcileCount } from '../../reconcile/reconcile-count.entity';
 import { DownloadLink } from '../../site/download-link.entity';
 import { SoftwarePage } from '../../site/software-page.entity';
@@ -26,6 +27,7 @@ import { OutboxMessage } from '../queue/outbox-message.entity';
 export const ENTITIES = [
   Case,
   Notice,
+  CounterNotice,
   IdempotencyKey,
   Party,
   ReportedLink,

@@ -1,0 +1,88 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ELEMENT_LABELS, type ElementName } from '../checklist';
+
+/** A counter-notice as its three letters tell it: the forward, the receipt, and the deficiency letter. */
+export interface CounterNoticeForLetter {
+  id: string;
+  notifier: {
+    name: string | null;
+    email: string | null;
+    phone: string | null;
+    address: string | null;
+    country: string | null;
+  };
+  removedUrls: string[];
+  text: string | null;
+  missing: ElementName[];
+  problems: string[];
+  restoreNotBefore: Date | null;
+  restoreNotAfter: Date | null;
+  restoreDueAt: Date | null;
+}
+
+interface CounterNoticeRow {
+  id: string;
+  notifier_name: string | null;
+  notifier_email: string | null;
+  notifier_phone: string | null;
+  notifier_address: string | null;
+  notifier_country: string | null;
+  removed_urls: string[];
+  raw_text: string | null;
+  problems: string[];
+  checklist: { missing: ElementName[] };
+  restore_not_before: Date | null;
+  restore_not_after: Date | null;
+  restore_due_at: Date | null;
+}
+
+/** A counter-notice with the text it was sent with, for its letters; the latest of the case when no id is given. */
+export async function counterNoticeForLetter(
+  db: DataSource | EntityManager,
+  caseId: string,
+  id?: string,
+): Promise<CounterNoticeForLetter | undefined> {
+  const [row] = await db.query<CounterNoticeRow[]>(
+    `SELECT c.id, c.notifier_name, c.notifier_email, c.notifier_phone, c.notifier_address, c.notifier_country,
+            c.removed_urls, n.raw_text, c.problems, c.checklist, c.restore_not_before, c.restore_not_after,
+            c.restore_due_at
+     FROM counter_notices c JOIN notices n ON n.id = c.notice_id
+     WHERE c.case_id = $1 AND ($2::uuid IS NULL OR c.id = $2)
+     ORDER BY c.received_at DESC, c.id DESC LIMIT 1`,
+    [caseId, id ?? null],
+  );
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    notifier: {
+      name: row.notifier_name,
+      email: row.notifier_email,
+      phone: row.notifier_phone,
+      address: row.notifier_address,
+      country: row.notifier_country,
+    },
+    removedUrls: row.removed_urls,
+    text: row.raw_text,
+    missing: row.checklist.missing,
+    problems: row.problems,
+    restoreNotBefore: row.restore_not_before,
+    restoreNotAfter: row.restore_not_after,
+    restoreDueAt: row.restore_due_at,
+  };
+}
+
+/** The templates' context: the counter-notice as sent, what it lacks, and the restore dates as days. */
+export function counterNoticeLetterContext(c: CounterNoticeForLetter): object {
+  return {
+    counterNotice: { notifier: c.notifier, removedUrls: c.removedUrls, text: c.text },
+    missing: c.missing.map((name) => ({ name, ...ELEMENT_LABELS[name] })),
+    problems: c.problems,
+    restore: c.restoreDueAt
+      ? { notBefore: day(c.restoreNotBefore), notAfter: day(c.restoreNotAfter), due: day(c.restoreDueAt) }
+      : null,
+  };
+}
+
+function day(at: Date | null): string | null {
+  return at ? `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC` : null;
+}

@@ -1,0 +1,167 @@
+import type { TestingModule } from '@nestjs/testing';
+import type { Client } from 'pg';
+import { TEST_REDIS_URL } from './support/env';
+import { completeNoticeFrom, createCatalogPage, postJson } from './support/factories';
+import {
+  auditTrail,
+  db,
+  drain,
+  type RunningApi,
+  startApi,
+  startMailWorker,
+  uniqueId,
+  uniquePrefix,
+  waitFor,
+} from './support/harness';
+import { SmtpSink } from './support/smtp-sink';
+
+jest.setTimeout(90_000);
+
+/**
+ * Counter-notices by the JSON API against a case whose download the worker took down: the 512(g)(3) checklist, the
+ * case found by reference or by URL, what is wrong said and kept, and the forward to the complainant and the
+ * receipt to the counter-notifier with the 512(g)(2)(C) dates. Real Postgres, Redis, SMTP and worker.
+ */
+describe('counter-notices through the API', () => {
+  const prefix = uniquePrefix();
+  const complainant = `rights-${uniqueId()}@holder.test`;
+  let client: Client;
+  let worker: TestingModule;
+  let api: RunningApi;
+  let sink: SmtpSink;
+
+  beforeAll(async () => {
+    client = await db();
+    sink = await new SmtpSink().start();
+    const env = { QUEUE_PREFIX: prefix, SMTP_URL: sink.url, SLA_TIMEZONE: 'UTC', SLA_HOLIDAYS: '' };
+    worker = await startMailWorker(env);
+    api = await startApi(env);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sink?.stop();
+    await client?.end();
+  });
+
+  /** A case whose download on our site the worker has taken down. */
+  const takenDown = async () => {
+    const page = await createCatalogPage(client);
+    const url = `https://example.com/d/${page.downloads[0].id}`;
+    const filed = await postJson(api.url, '/api/v1/notices', completeNoticeFrom(complainant, [url]));
+    expect(filed.status).toBe(201);
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the download to be taken down', async () => {
+      const { rows } = await client.query(`SELECT status FROM reported_links WHERE case_id = $1 AND url = $2`, [
+        filed.body.caseId,
+        url,
+      ]);
+      return rows[0]?.status === 'taken_down';
+    });
+    return { url, reference: filed.body.reference as string, caseId: filed.body.caseId as string };
+  };
+
+  const uploader = () => ({
+    name: 'Up Loader',
+    email: `uploader-${uniqueId()}@site-user.test`,
+    phone: '+1 555 0100',
+    address: '1 Main Street, Springfield, IL 62701',
+    country: 'US',
+  });
+  const complete = (url: string, who = uploader()) => ({
+    counterNotifier: who,
+    removedUrls: [url],
+    mistakeStatement: true,
+    consentToJurisdiction: true,
+    signature: who.name,
+  });
+
+  it('forwards a complete counter-notice at once, with the restore window, and tells both parties', async () => {
+    const { url, reference, caseId } = await takenDown();
+    const who = uploader();
+    const before = Date.now();
+    const res = await postJson(api.url, '/api/v1/counter-notices', complete(url, who));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ reference, caseId, status: 'forwarded', missing: [], problems: [] });
+    expect(res.body.statusUrl).toMatch(/\/counter-notices\/status\/[A-Za-z0-9_-]{32}$/);
+    for (const element of ['signature', 'removed_material', 'mistake_statement', 'consent_jurisdiction', 'contact']) {
+      expect(res.body.checklist[element].present).toBe(true);
+    }
+    // Ten business days: two calendar weeks on a calendar of weekdays, whatever the day of receipt.
+    const due = new Date(res.body.restoreDueAt).getTime();
+    expect(due - before).toBeGreaterThanOrEqual(14 * 86_400_000 - 60_000);
+    expect(due - before).toBeLessThanOrEqual(16 * 86_400_000);
+    expect(new Date(res.body.restoreNotBefore).getTime()).toBe(due);
+    expect(new Date(res.body.restoreNotAfter).getTime()).toBeGreaterThan(due);
+
+    await drain(client, TEST_REDIS_URL, prefix);
+    const forward = await waitFor('the forward to the complainant', () =>
+      Promise.resolve(sink.to(complainant).find((m) => m.parsed.subject?.includes('counter-notice'))),
+    );
+    expect(forward.parsed.subject).toContain(reference);
+    // 512(g)(2)(B): a copy of the counter-notice, with the counter-notifier's details.
+    expect(forward.parsed.text).toContain(who.phone);
+    expect(forward.parsed.text).toContain(who.address);
+    expect(forward.parsed.text).toContain(url);
+    const receipt = await waitFor('the receipt to the counter-notifier', () => Promise.resolve(sink.to(who.email)[0]));
+    expect(receipt.parsed.text).toContain('512(f)');
+    expect(receipt.parsed.text).toContain('we have sent a copy of it');
+    // The counter-notifier's letter never carries the complainant's status link.
+    const { rows } = await client.query(`SELECT status_token FROM cases WHERE id = $1`, [caseId]);
+    expect(receipt.raw).not.toContain(rows[0].status_token);
+
+    const status = await fetch(
+      res.body.statusUrl
+        .replace('http://localhost:3000', api.url)
+        .replace('/counter-notices/', '/api/v1/counter-notices/'),
+    );
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ reference, status: 'forwarded', restoreDueAt: res.body.restoreDueAt });
+
+    const actions = (await auditTrail(client, caseId)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['counter_notice.received', 'counter_notice.forwarded']));
+  });
+
+  it('finds the case by its URLs alone, and keeps a deficient counter-notice with a letter naming what it lacks', async () => {
+    const { url, reference } = await takenDown();
+    const who = uploader();
+    const res = await postJson(api.url, '/api/v1/counter-notices', {
+      counterNotifier: { name: who.name, email: who.email },
+      removedUrls: [url],
+      signature: who.name,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ reference, status: 'needs_info' });
+    expect(res.body.missing).toEqual(['mistake_statement', 'consent_jurisdiction', 'contact']);
+    expect(res.body.restoreDueAt).toBeUndefined();
+    await drain(client, TEST_REDIS_URL, prefix);
+    const letter = await waitFor('the deficiency letter', () => Promise.resolve(sink.to(who.email)[0]));
+    expect(letter.parsed.subject).toContain('cannot be acted on yet');
+    expect(letter.parsed.text).toContain('under penalty of perjury');
+    expect(letter.parsed.text).toContain('accept service of process');
+    expect(
+      sink.to(complainant).some((m) => m.parsed.subject?.includes(reference) && m.parsed.text?.includes(who.email)),
+    ).toBe(false);
+  });
+
+  it('says which URLs were never taken down, and refuses one that names no case of ours', async () => {
+    const { url, reference } = await takenDown();
+    const stranger = `https://example.com/d/${uniqueId()}`;
+    const res = await postJson(api.url, '/api/v1/counter-notices', {
+      ...complete(url),
+      caseReference: reference,
+      removedUrls: [url, stranger],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('in_review');
+    expect(res.body.problems).toEqual([`${stranger} was not taken down under case ${reference}.`]);
+
+    const none = await postJson(api.url, '/api/v1/counter-notices', complete(`https://example.com/d/${uniqueId()}`));
+    expect(none.status).toBe(422);
+    expect(none.body.message).toContain('caseReference');
+    const bad = await postJson(api.url, '/api/v1/counter-notices', { ...complete(url), caseReference: 'case 12' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.message)).toContain('caseReference must be a case reference');
+  });
+});

@@ -1,19 +1,15 @@
-import type { TestingModule } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { CLOCK } from '../src/core/clock';
+import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
+import { CounterNoticeRestorer } from '../src/takedowns/counter-notice-restorer';
+import { WorkerModule } from '../src/worker.module';
 import type { Client } from 'pg';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNoticeFrom, createCatalogPage, postJson } from './support/factories';
-import {
-  auditTrail,
-  db,
-  drain,
-  type RunningApi,
-  startApi,
-  startMailWorker,
-  uniqueId,
-  uniquePrefix,
-  waitFor,
-} from './support/harness';
+import { auditTrail, db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { fakeResolver } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
+import { applyTestEnv } from './support/env';
 
 jest.setTimeout(90_000);
 
@@ -29,12 +25,36 @@ describe('counter-notices through the API', () => {
   let worker: TestingModule;
   let api: RunningApi;
   let sink: SmtpSink;
+  /** How far the worker's clock runs ahead of the wall clock. */
+  const clock = { offsetMs: 0 };
+  const restoreAt = async (at: Date) => {
+    clock.offsetMs = at.getTime() - Date.now();
+    try {
+      return await worker.get(CounterNoticeRestorer).restoreDue();
+    } finally {
+      clock.offsetMs = 0;
+    }
+  };
+  const linkStatus = async (caseId: string, url: string) =>
+    (await client.query(`SELECT status FROM reported_links WHERE case_id = $1 AND url = $2`, [caseId, url])).rows[0]
+      ?.status;
+  const download = async (url: string) =>
+    (await fetch(url.replace('https://example.com', api.url), { redirect: 'manual' })).status;
 
   beforeAll(async () => {
     client = await db();
     sink = await new SmtpSink().start();
     const env = { QUEUE_PREFIX: prefix, SMTP_URL: sink.url, SLA_TIMEZONE: 'UTC', SLA_HOLIDAYS: '' };
-    worker = await startMailWorker(env);
+    // The real worker, with its clock in the test's hand: the 512(g) days pass without waiting for them.
+    applyTestEnv(env);
+    worker = await Test.createTestingModule({ imports: [WorkerModule] })
+      .overrideProvider(MAIL_DNS_RESOLVER)
+      .useValue(fakeResolver)
+      .overrideProvider(CLOCK)
+      .useValue(() => new Date(Date.now() + clock.offsetMs))
+      .compile();
+    worker.useLogger(['error']);
+    await worker.init();
     api = await startApi(env);
   });
 
@@ -163,5 +183,95 @@ describe('counter-notices through the API', () => {
     const bad = await postJson(api.url, '/api/v1/counter-notices', { ...complete(url), caseReference: 'case 12' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.message)).toContain('caseReference must be a case reference');
+  });
+
+  it('restores on the restore day and not the day before, and tells both parties', async () => {
+    const { url, reference, caseId } = await takenDown();
+    const who = uploader();
+    const res = await postJson(api.url, '/api/v1/counter-notices', complete(url, who));
+    expect(res.body.status).toBe('forwarded');
+    const due = new Date(res.body.restoreDueAt);
+
+    // Day 9 (a day before the restore day): nothing is put back.
+    await restoreAt(new Date(due.getTime() - 86_400_000));
+    expect(await linkStatus(caseId, url)).toBe('taken_down');
+    expect(await download(url)).toBe(451);
+
+    // Day 10: restored through the link door, and back on the site once the worker's restore job has run.
+    await restoreAt(new Date(due.getTime() + 60_000));
+    expect(await linkStatus(caseId, url)).toBe('restored');
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the download to be live again', async () => (await download(url)) === 302);
+    const staff = await client.query(`SELECT status, restored_at FROM counter_notices WHERE id = $1`, [
+      res.body.counterNoticeId,
+    ]);
+    expect(staff.rows[0].status).toBe('restored');
+    await waitFor('the restoration letters', () =>
+      Promise.resolve(
+        sink.to(who.email).some((m) => m.parsed.subject?.includes('restored')) &&
+          sink
+            .to(complainant)
+            .some((m) => m.parsed.subject?.includes(reference) && m.parsed.subject.includes('restored')),
+      ),
+    );
+    expect((await auditTrail(client, caseId)).map((e) => e.action)).toContain('counter_notice.restored');
+  });
+
+  it("stops the restoration on the complainant's suit notice, with a legal hold, and tells both parties", async () => {
+    const { url, reference, caseId } = await takenDown();
+    const who = uploader();
+    const res = await postJson(api.url, '/api/v1/counter-notices', complete(url, who));
+    const { rows } = await client.query(`SELECT status_token FROM cases WHERE id = $1`, [caseId]);
+    // An uploader's link is not the complainant's: it cannot file a suit notice.
+    const uploaderToken = res.body.statusUrl.split('/').pop();
+    expect(
+      (
+        await postJson(api.url, `/api/v1/status/${uploaderToken}/suit`, {
+          court: 'A district court',
+          docketNumber: '1',
+          filedOn: '2026-12-01',
+        })
+      ).status,
+    ).toBe(404);
+    const suit = await postJson(api.url, `/api/v1/status/${rows[0].status_token}/suit`, {
+      court: 'U.S. District Court for the Northern District of California',
+      docketNumber: '3:26-cv-01234',
+      filedOn: '2026-12-01',
+    });
+    expect(suit.status).toBe(200);
+    expect(suit.body.status).toBe('suit_filed');
+    const holds = await client.query(`SELECT kind, reason, set_by FROM legal_holds WHERE case_id = $1`, [caseId]);
+    expect(holds.rows).toEqual([
+      expect.objectContaining({ kind: 'suit', set_by: 'sender', reason: expect.stringContaining('3:26-cv-01234') }),
+    ]);
+    await restoreAt(new Date(new Date(res.body.restoreDueAt).getTime() + 5 * 86_400_000));
+    expect(await linkStatus(caseId, url)).toBe('taken_down');
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the suit letters', () =>
+      Promise.resolve(
+        sink.to(who.email).some((m) => m.parsed.subject?.includes('court action')) &&
+          sink
+            .to(complainant)
+            .some((m) => m.parsed.subject?.includes(reference) && m.parsed.subject.includes('court action')),
+      ),
+    );
+    const detail = await client.query(`SELECT status FROM counter_notices WHERE case_id = $1`, [caseId]);
+    expect(detail.rows.map((r) => r.status)).toEqual(['suit_filed']);
+  });
+
+  it('raises an alert once when the last day passes without a restoration', async () => {
+    const { url, caseId } = await takenDown();
+    const res = await postJson(api.url, '/api/v1/counter-notices', complete(url));
+    // A restoration that cannot happen (the link was restored by staff meanwhile, say) is simulated by moving its
+    // due day past the window's end: the restorer finds it overdue before it is due.
+    await client.query(
+      `UPDATE counter_notices SET restore_due_at = restore_not_after + interval '1 day' WHERE id = $1`,
+      [res.body.counterNoticeId],
+    );
+    const after = new Date(new Date(res.body.restoreNotAfter).getTime() + 60_000);
+    expect((await restoreAt(after)).overdue).toBeGreaterThanOrEqual(1);
+    await restoreAt(after);
+    const alerts = (await auditTrail(client, caseId)).filter((e) => e.action === 'counter_notice.restore_overdue');
+    expect(alerts).toHaveLength(1);
   });
 });

@@ -42,6 +42,11 @@ export interface AuditDetails {
     restoreDueAt: string;
     by: 'on_receipt' | 'staff';
   };
+  'counter_notice.restored': { counterNotice: string; links: number };
+  /** The last day of the restore window passed and the material is not back: an alert for staff. */
+  'counter_notice.restore_overdue': { counterNotice: string; restoreNotAfter: string };
+  'counter_notice.suit_recorded': { counterNotice: string; hold: string; filedOn: string; by: 'staff' | 'complainant' };
+  'counter_notice.withdrawn': { counterNotice: string; reason: string };
   'consent.given': { privacyNotice: string };
   // The case
   'case.transitioned': { from: CaseStatus; to: CaseStatus; reason: string | null };
@@ -78,7 +83,12 @@ export interface AuditDetails {
   };
   'takedowns.done': { done: number; notFound: number; unverified: number; outboundLinksRemoved: number };
   'takedowns.failed': { error: string; giveUp: number; retry: number };
-  'takedowns.restored': { restoration: string; restored: number };
+  'takedowns.restored': {
+    restoration: string;
+    restored: number;
+    /** Site refs left down because another takedown still holds them, with its case's reference; absent when none. */
+    heldDown?: { siteRef: string; byCase: string }[];
+  };
   'referrals.recorded': { providers: { provider: string; links: number }[] };
   // Letters (letter.sent and letter.failed are written by the sender's own statement, with the same shape)
   'letter.recorded': { letter: string; kind: string; unsendable?: string };

@@ -13,6 +13,7 @@ import {
   counterNoticeConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
+import { CLOCK, systemClock } from './clock';
 import { OutboxService } from './queue/outbox.service';
 import { TemplateRenderer } from './templates/template-renderer';
 
@@ -39,7 +40,7 @@ import { TemplateRenderer } from './templates/template-renderer';
       useFactory: (db: DatabaseConfig) => dataSourceOptions(db.url, db.poolSize, db.connectTimeoutMs),
     }),
   ],
-  providers: [OutboxService, TemplateRenderer],
-  exports: [OutboxService, TemplateRenderer],
+  providers: [OutboxService, TemplateRenderer, { provide: CLOCK, useValue: systemClock }],
+  exports: [OutboxService, TemplateRenderer, CLOCK],
 })
 export class CoreModule {}

@@ -10,6 +10,7 @@ import {
 import { audit } from '../cases/audit';
 import { complainantAddress } from '../cases/complainant-address';
 import { CounterNoticeStatus } from '../cases/counter-notice.entity';
+import { assertCounterNoticeMove } from '../cases/counter-notice-workflow';
 import { NoticeChannel } from '../cases/notice.entity';
 import { insertNotice } from '../cases/notice-records';
 import { restoreWindow } from '../cases/restore-window';
@@ -21,6 +22,7 @@ import {
   type SlaConfig,
   slaConfig,
 } from '../core/config';
+import { CLOCK, type Clock } from '../core/clock';
 import { counterNoticeForLetter, counterNoticeLetterContext } from '../letters/counter-notice-letters';
 import { LetterKind } from '../letters/letter.entity';
 import { type LetterCase, LettersService } from '../letters/letters.service';
@@ -44,9 +46,26 @@ export interface CounterNoticeAnswer {
   restoreDueAt?: string;
 }
 
-/** A clock to inject in tests: the 512(g) dates count from it. */
-export const COUNTER_NOTICE_CLOCK = Symbol('COUNTER_NOTICE_CLOCK');
-export type Clock = () => Date;
+/** A suit notice: the court, its docket number, and the day the action was filed (YYYY-MM-DD). */
+export interface SuitNotice {
+  court: string;
+  docketNumber: string;
+  filedOn: string;
+}
+
+/** A counter-notice after a staff or complainant action. */
+export interface CounterNoticeState {
+  id: string;
+  status: CounterNoticeStatus;
+  restoreDueAt: string | null;
+}
+
+interface LockedCounterNotice {
+  id: string;
+  status: CounterNoticeStatus;
+  completed_at: Date | null;
+  checklist: ChecklistResult;
+}
 
 /**
  * Counter-notices (17 U.S.C. 512(g)): kept on their case whatever they lack, checked against 512(g)(3), and, once
@@ -63,7 +82,7 @@ export class CounterNoticesService {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(counterNoticeConfig.KEY) private readonly config: CounterNoticeConfig,
     @Inject(slaConfig.KEY) private readonly sla: SlaConfig,
-    @Inject(COUNTER_NOTICE_CLOCK) private readonly now: Clock,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   async receive(dto: CreateCounterNoticeDto, channel: NoticeChannel): Promise<CounterNoticeAnswer> {
@@ -216,15 +235,149 @@ export class CounterNoticesService {
     };
   }
 
+  /** Staff forward a counter-notice they reviewed: the copy to the complainant and the receipt go out now. */
+  forwardReviewed(reference: string, id: string, staffId: string): Promise<CounterNoticeState> {
+    return this.withCounterNotice(reference, id, async (m, kase, row) => {
+      if (!row.completed_at) {
+        throw new UnprocessableEntityException(
+          `Counter-notice ${id} is not complete (missing: ${row.checklist.missing.join(', ')}): it cannot be forwarded.`,
+        );
+      }
+      assertCounterNoticeMove(row.status, CounterNoticeStatus.Forwarded);
+      await this.forward(m, kase, id, 'staff', staffId);
+      return this.stateOf(m, id);
+    });
+  }
+
+  /**
+   * A suit notice (512(g)(2)(C)): the complainant filed an action seeking a court order. The restoration stops, a
+   * legal hold is put on the case (a record with its reason), and both parties are told. From staff, or from the
+   * complainant's own status page (`bySender`).
+   */
+  recordSuit(
+    reference: string,
+    id: string | undefined,
+    suit: SuitNotice,
+    actor: { staffId: string } | 'complainant',
+  ): Promise<CounterNoticeState> {
+    return this.withCounterNotice(reference, id, async (m, kase, row) => {
+      assertCounterNoticeMove(row.status, CounterNoticeStatus.SuitFiled);
+      const by = actor === 'complainant' ? 'sender' : actor.staffId;
+      const [hold] = await m.query<{ id: string }[]>(
+        `INSERT INTO legal_holds (case_id, kind, reason, counter_notice_id, set_by)
+         VALUES ($1, 'suit', $2, $3, $4) RETURNING id`,
+        [kase.id, `Suit filed in ${suit.court}, docket ${suit.docketNumber}, on ${suit.filedOn}`, row.id, by],
+      );
+      await m.query(
+        `UPDATE counter_notices SET status = 'suit_filed', suit_court = $2, suit_docket_number = $3, suit_filed_on = $4
+         WHERE id = $1`,
+        [row.id, suit.court, suit.docketNumber, suit.filedOn],
+      );
+      await audit(m, kase.id, by, 'counter_notice.suit_recorded', {
+        counterNotice: row.id,
+        hold: hold.id,
+        filedOn: suit.filedOn,
+        by: actor === 'complainant' ? 'complainant' : 'staff',
+      });
+      const counter = await counterNoticeForLetter(m, kase.id, row.id);
+      if (counter) {
+        const context = { ...counterNoticeLetterContext(counter), suit };
+        const key = `counter-notice:${row.id}:suit`;
+        await this.letters.record(
+          m,
+          kase,
+          LetterKind.CounterNoticeSuit,
+          key,
+          await complainantAddress(m, kase.id),
+          context,
+        );
+        await this.letters.record(
+          m,
+          kase,
+          LetterKind.CounterNoticeSuit,
+          `${key}:uploader`,
+          counter.notifier.email,
+          context,
+        );
+      }
+      return this.stateOf(m, row.id);
+    });
+  }
+
+  /** The complainant's suit notice, through their status link: the link names the case. */
+  async recordSuitBySender(token: string, suit: SuitNotice): Promise<CounterNoticeState> {
+    const [kase] = await this.dataSource.query<{ reference: string }[]>(
+      `SELECT reference FROM cases WHERE status_token = $1`,
+      [token],
+    );
+    if (!kase) throw new NotFoundException('No case has this status link.');
+    return this.recordSuit(kase.reference, undefined, suit, 'complainant');
+  }
+
+  /** Staff withdraw a counter-notice at its sender's request: nothing will be restored for it. */
+  withdraw(reference: string, id: string, reason: string, staffId: string): Promise<CounterNoticeState> {
+    return this.withCounterNotice(reference, id, async (m, kase, row) => {
+      assertCounterNoticeMove(row.status, CounterNoticeStatus.Withdrawn);
+      await m.query(`UPDATE counter_notices SET status = 'withdrawn' WHERE id = $1`, [row.id]);
+      await audit(m, kase.id, staffId, 'counter_notice.withdrawn', { counterNotice: row.id, reason });
+      return this.stateOf(m, row.id);
+    });
+  }
+
+  /**
+   * Runs `work` on a counter-notice of the case, both locked: the one given, or else the case's latest that is still
+   * open (not restored, withdrawn or invalid).
+   */
+  private withCounterNotice<T>(
+    reference: string,
+    id: string | undefined,
+    work: (m: EntityManager, kase: LetterCase, row: LockedCounterNotice) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction(async (m) => {
+      const [kase] = await m.query<{ id: string; reference: string; status_token: string }[]>(
+        `SELECT id, reference, status_token FROM cases WHERE reference = $1 FOR UPDATE`,
+        [reference],
+      );
+      if (!kase) throw new NotFoundException(`No case ${reference}.`);
+      const [row] = await m.query<LockedCounterNotice[]>(
+        `SELECT id, status, completed_at, checklist FROM counter_notices
+         WHERE case_id = $1 AND ($2::uuid IS NULL OR id = $2)
+           AND ($2::uuid IS NOT NULL OR status IN ('needs_info', 'in_review', 'forwarded'))
+         ORDER BY received_at DESC, id DESC LIMIT 1 FOR UPDATE`,
+        [kase.id, id ?? null],
+      );
+      if (!row) {
+        throw new NotFoundException(
+          id ? `Case ${reference} has no counter-notice ${id}.` : `Case ${reference} has no open counter-notice.`,
+        );
+      }
+      return work(m, { id: kase.id, reference: kase.reference, statusToken: kase.status_token }, row);
+    });
+  }
+
+  private async stateOf(m: EntityManager, id: string): Promise<CounterNoticeState> {
+    const [row] = await m.query<{ id: string; status: CounterNoticeStatus; restore_due_at: Date | null }[]>(
+      `SELECT id, status, restore_due_at FROM counter_notices WHERE id = $1`,
+      [id],
+    );
+    return { id: row.id, status: row.status, restoreDueAt: row.restore_due_at?.toISOString() ?? null };
+  }
+
   /**
    * 512(g)(2)(B): a copy of the counter-notice to the complainant, with the restore date, and a receipt to the
    * counter-notifier saying that their details went with it, with the dates and the 512(f) warning.
    */
-  private async forward(m: EntityManager, kase: LetterCase, id: string, by: 'on_receipt' | 'staff'): Promise<void> {
+  private async forward(
+    m: EntityManager,
+    kase: LetterCase,
+    id: string,
+    by: 'on_receipt' | 'staff',
+    actor = 'system',
+  ): Promise<void> {
     const counter = await counterNoticeForLetter(m, kase.id, id);
     if (!counter?.restoreDueAt || !counter.restoreNotBefore || !counter.restoreNotAfter) return;
     await m.query(`UPDATE counter_notices SET forwarded_at = now(), status = 'forwarded' WHERE id = $1`, [id]);
-    await audit(m, kase.id, 'system', 'counter_notice.forwarded', {
+    await audit(m, kase.id, actor, 'counter_notice.forwarded', {
       counterNotice: id,
       restoreNotBefore: new Date(counter.restoreNotBefore).toISOString(),
       restoreNotAfter: new Date(counter.restoreNotAfter).toISOString(),

@@ -81,7 +81,9 @@ export async function previewLetter(
     }
     case LetterKind.CounterNoticeForward:
     case LetterKind.CounterNoticeReceipt:
-    case LetterKind.CounterNoticeDeficiency: {
+    case LetterKind.CounterNoticeDeficiency:
+    case LetterKind.CounterNoticeRestored:
+    case LetterKind.CounterNoticeSuit: {
       const counter = await counterNoticeForLetter(ds, kase.id);
       if (!counter) throw new LetterPreviewError(`${reference} has no counter-notice.`);
       return { kind, ...letters.render(letterCase, kind, counterNoticeLetterContext(counter)) };

@@ -15,6 +15,10 @@ export enum LetterKind {
   CounterNoticeReceipt = 'counter_notice_receipt',
   /** To the counter-notifier: what their counter-notice lacks, or what is wrong with it. */
   CounterNoticeDeficiency = 'counter_notice_deficiency',
+  /** To both parties: the material was put back after the counter-notice's waiting period. */
+  CounterNoticeRestored = 'counter_notice_restored',
+  /** To both parties: the complainant's suit stopped the restoration. */
+  CounterNoticeSuit = 'counter_notice_suit',
 }
 
 export enum LetterStatus {

@@ -6,6 +6,7 @@ import { SiteModule } from '../site/site.module';
 import { CaseRouterService } from './case-router.service';
 import { CasesProcessor } from './cases.processor';
 import { SweepSchedulerService } from './sweep-scheduler.service';
+import { CounterNoticeRestorer } from './counter-notice-restorer';
 import { RestoreService } from './restore.service';
 import { TakedownSweepService } from './takedown-sweep.service';
 import { TakedownsProcessor } from './takedowns.processor';
@@ -17,6 +18,7 @@ import { TakedownsProcessor } from './takedowns.processor';
     CaseRouterService,
     TakedownSweepService,
     RestoreService,
+    CounterNoticeRestorer,
     CasesProcessor,
     TakedownsProcessor,
     SweepSchedulerService,

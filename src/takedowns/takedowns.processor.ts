@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JobItem, JobName, QueueName } from '../core/queue/jobs';
+import { CounterNoticeRestorer } from './counter-notice-restorer';
 import { RestoreService } from './restore.service';
 import { TakedownSweepService } from './takedown-sweep.service';
 
@@ -11,6 +12,7 @@ export class TakedownsProcessor extends WorkerHost {
   constructor(
     private readonly sweep: TakedownSweepService,
     private readonly restore: RestoreService,
+    private readonly counterNotices: CounterNoticeRestorer,
   ) {
     super();
   }
@@ -21,6 +23,7 @@ export class TakedownsProcessor extends WorkerHost {
     switch (item.name) {
       case JobName.SweepDueTakedowns:
         await this.sweep.sweep();
+        await this.counterNotices.restoreDue();
         return;
       case JobName.RestoreLinks:
         return this.restore.restore(item.data.caseId, item.data.restoration);

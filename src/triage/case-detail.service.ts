@@ -90,6 +90,31 @@ export interface CaseDetail {
     catalogMatch: string[] | null;
   }[];
   referrals: { provider: string; linkCount: number; channel: object; createdAt: Date }[];
+  /** The case's counter-notices (512(g)), newest last, with their restore dates and any suit that stopped one. */
+  counterNotices: {
+    id: string;
+    receivedAt: Date;
+    status: string;
+    channel: string;
+    counterNotifier: {
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      address: string | null;
+      country: string | null;
+    };
+    removedUrls: string[];
+    problems: string[];
+    missing: ElementName[];
+    restoreNotBefore: Date | null;
+    restoreNotAfter: Date | null;
+    restoreDueAt: Date | null;
+    forwardedAt: Date | null;
+    restoredAt: Date | null;
+    /** Past its last restore day and not restored (no suit stops it): an alert. */
+    overdue: boolean;
+    suit: { court: string; docketNumber: string; filedOn: string } | null;
+  }[];
   letters: {
     id: string;
     kind: string;
@@ -156,9 +181,23 @@ export class CaseDetailService {
     );
     if (!c) throw new NotFoundException(`No case ${reference}.`);
     // Each query names its columns as CaseDetail does, so rows are the answer's shapes as they come.
+    type CounterNoticeRow = Omit<
+      CaseDetail['counterNotices'][number],
+      'counterNotifier' | 'missing' | 'overdue' | 'suit'
+    > & {
+      notifier_name: string | null;
+      notifier_email: string | null;
+      notifier_phone: string | null;
+      notifier_address: string | null;
+      notifier_country: string | null;
+      checklist: { missing: ElementName[] };
+      suit_court: string | null;
+      suit_docket_number: string | null;
+      suit_filed_on: string | null;
+    };
     type Link = Omit<CaseDetail['links'][number], 'next' | 'takedowns' | 'catalogMatch'>;
     type Takedown = CaseDetail['links'][number]['takedowns'][number] & { linkId: string };
-    const [notices, parties, links, takedowns, referrals, letters, inbound, audit] = await Promise.all([
+    const [notices, parties, links, takedowns, referrals, counterNotices, letters, inbound, audit] = await Promise.all([
       db.query<CaseDetail['notices']>(
         `SELECT id, channel, received_at AS "receivedAt", raw_text AS text, structured, sender_email AS "senderEmail",
                 flags, auth
@@ -184,6 +223,15 @@ export class CaseDetailService {
       db.query<CaseDetail['referrals']>(
         `SELECT provider, link_count AS "linkCount", channel, created_at AS "createdAt"
          FROM referrals WHERE case_id = $1 ORDER BY created_at`,
+        [c.id],
+      ),
+      db.query<CounterNoticeRow[]>(
+        `SELECT id, received_at AS "receivedAt", status, channel, notifier_name, notifier_email, notifier_phone,
+                notifier_address, notifier_country, removed_urls AS "removedUrls", problems, checklist,
+                restore_not_before AS "restoreNotBefore", restore_not_after AS "restoreNotAfter",
+                restore_due_at AS "restoreDueAt", forwarded_at AS "forwardedAt", restored_at AS "restoredAt",
+                suit_court, suit_docket_number, to_char(suit_filed_on, 'YYYY-MM-DD') AS suit_filed_on
+         FROM counter_notices WHERE case_id = $1 ORDER BY received_at, id`,
         [c.id],
       ),
       db.query<CaseDetail['letters']>(
@@ -257,6 +305,31 @@ export class CaseDetailService {
         catalogMatch: matches?.get(l.url) ?? (matches ? [] : null),
       })),
       referrals,
+      counterNotices: counterNotices.map((n) => ({
+        id: n.id,
+        receivedAt: n.receivedAt,
+        status: n.status,
+        channel: n.channel,
+        counterNotifier: {
+          name: n.notifier_name,
+          email: n.notifier_email,
+          phone: n.notifier_phone,
+          address: n.notifier_address,
+          country: n.notifier_country,
+        },
+        removedUrls: n.removedUrls,
+        problems: n.problems,
+        missing: n.checklist.missing,
+        restoreNotBefore: n.restoreNotBefore,
+        restoreNotAfter: n.restoreNotAfter,
+        restoreDueAt: n.restoreDueAt,
+        forwardedAt: n.forwardedAt,
+        restoredAt: n.restoredAt,
+        overdue: n.status === 'forwarded' && n.restoreNotAfter !== null && now > n.restoreNotAfter,
+        suit: n.suit_court
+          ? { court: n.suit_court, docketNumber: n.suit_docket_number ?? '', filedOn: n.suit_filed_on ?? '' }
+          : null,
+      })),
       letters,
       inbound,
       audit,

@@ -17,6 +17,7 @@ import { LetterRecipientWindow } from '../../letters/letter-recipient-window.ent
 import { IdempotencyKey } from '../../notices/idempotency-key.entity';
 import { Notice } from '../../cases/notice.entity';
 import { CounterNotice } from '../../cases/counter-notice.entity';
+import { LegalHold } from '../../cases/legal-hold.entity';
 import { ReconcileCount } from '../../reconcile/reconcile-count.entity';
 import { DownloadLink } from '../../site/download-link.entity';
 import { SoftwarePage } from '../../site/software-page.entity';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   Case,
   Notice,
   CounterNotice,
+  LegalHold,
   IdempotencyKey,
   Party,
   ReportedLink,

@@ -1,14 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
 import { SITE_ADAPTER, type SiteAdapter } from '../site/site-adapter';
+import { type OtherTakedown, restorePlan } from './restore-plan';
+import { TakedownStatus } from './takedown.entity';
+
+/** How often the cases to lock may change under us before the job gives up this try and retries later. */
+const LOCK_ROUNDS = 3;
+
+/** Every status of another takedown whose case must be locked: HOLDS_DOWN, and what an approval makes pending. */
+const LOCKED_STATUSES = [TakedownStatus.Done, TakedownStatus.Pending, TakedownStatus.AwaitingApproval];
 
 /**
- * Puts back on the site what was removed for links staff restored (TriageService.restore): the site is called
- * outside any transaction, then the takedowns are marked restored. A failure throws and the job retries; the site's
- * restore is idempotent, so a retry after a crash does no harm. It always ends with a takedowns.restored event naming
- * the restoration, with a count of 0 when an earlier restoration's job put the links back already: the reconciler
- * reads that event as "done".
+ * Puts back on the site what was removed for links staff restored (TriageService.restore), unless another takedown
+ * still holds it down (restore-plan.ts: another case's notice, or another link of the same case, naming the same
+ * site ref); either way the case's takedowns are marked restored. It always ends with a takedowns.restored event
+ * naming the restoration, with a count of 0 when an earlier restoration's job put the links back already (the
+ * reconciler reads that event as "done"), and `heldDown` listing what stayed down and for which case.
+ *
+ * The decision, the site's call and the record are one transaction under the locks of every case with a takedown
+ * of those refs, taken in id order like every writer of takedowns takes a case's lock: two cases restoring the same
+ * ref are serialised, so the second sees the first's result, and an approval that would make another case's
+ * takedown of the ref pending waits until the ref is back. A failure rolls everything back and the job retries; the
+ * site's restore is idempotent, so a retry after a crash does no harm.
  */
 @Injectable()
 export class RestoreService {
@@ -18,22 +32,62 @@ export class RestoreService {
   ) {}
 
   async restore(caseId: string, restoration: string): Promise<void> {
-    const rows = await this.dataSource.query<{ id: string; site_ref: string }[]>(
+    for (let round = 1; round <= LOCK_ROUNDS; round++) {
+      const settled = await this.dataSource.transaction((m) => this.restoreLocked(m, caseId, restoration));
+      if (settled) return;
+    }
+    throw new Error(`The cases holding the links of case ${caseId} kept changing; the restoration will be retried.`);
+  }
+
+  /** False when a case that takes down one of the refs was not among those locked: the caller tries again. */
+  private async restoreLocked(m: EntityManager, caseId: string, restoration: string): Promise<boolean> {
+    const sharing = await m.query<{ case_id: string }[]>(
+      `SELECT DISTINCT o.case_id FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
+       JOIN takedowns o ON o.site_ref = t.site_ref AND o.id <> t.id
+       WHERE t.case_id = $1 AND t.status = 'done' AND l.status = 'restored' AND o.status = ANY($2::takedown_status[])`,
+      [caseId, LOCKED_STATUSES],
+    );
+    const toLock = [...new Set([caseId, ...sharing.map((r) => r.case_id)])];
+    const locked = await m.query<{ id: string }[]>(
+      `SELECT id FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [toLock],
+    );
+    const lockedIds = new Set(locked.map((r) => r.id));
+    if (!lockedIds.has(caseId)) return true;
+
+    // Read again under the locks: another restoration of this case may have run while we waited.
+    const rows = await m.query<{ id: string; site_ref: string }[]>(
       `SELECT t.id, t.site_ref FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
        WHERE t.case_id = $1 AND t.status = 'done' AND l.status = 'restored'`,
       [caseId],
     );
-    if (rows.length > 0) await this.site.restore(rows.map((r) => r.site_ref));
-    await this.dataSource.transaction(async (m) => {
-      const [kase] = await m.query<unknown[]>(`SELECT 1 FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
-      if (!kase) return;
-      const restored = await m.query<unknown[]>(
-        `WITH restored AS (UPDATE takedowns SET status = 'restored', restored_at = now()
-                           WHERE id = ANY($1::uuid[]) AND status = 'done' RETURNING id)
-         SELECT id FROM restored`,
-        [rows.map((r) => r.id)],
-      );
-      await audit(m, caseId, 'worker', 'takedowns.restored', { restoration, restored: restored.length });
+    const ids = rows.map((r) => r.id);
+    const others = await m.query<(OtherTakedown & { caseId: string })[]>(
+      `SELECT o.site_ref AS "siteRef", o.status, o.case_id AS "caseId", c.reference
+       FROM takedowns o JOIN cases c ON c.id = o.case_id
+       WHERE o.site_ref = ANY($1::text[]) AND o.id <> ALL($2::uuid[]) AND o.status = ANY($3::takedown_status[])`,
+      [rows.map((r) => r.site_ref), ids, LOCKED_STATUSES],
+    );
+    if (others.some((o) => !lockedIds.has(o.caseId))) return false;
+
+    const { putBack, heldDown } = restorePlan(
+      rows.map((r) => r.site_ref),
+      others,
+    );
+    if (putBack.length > 0) await this.site.restore(putBack);
+    // restored_at says when the site put the link back: a takedown released while another holds the ref has none.
+    const restored = await m.query<unknown[]>(
+      `WITH restored AS (UPDATE takedowns SET status = 'restored',
+                                restored_at = CASE WHEN site_ref = ANY($2::text[]) THEN now() END
+                         WHERE id = ANY($1::uuid[]) AND status = 'done' RETURNING id)
+       SELECT id FROM restored`,
+      [ids, putBack],
+    );
+    await audit(m, caseId, 'worker', 'takedowns.restored', {
+      restoration,
+      restored: restored.length,
+      ...(heldDown.length > 0 ? { heldDown } : {}),
     });
+    return true;
   }
 }

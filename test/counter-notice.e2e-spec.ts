@@ -7,11 +7,13 @@ import type { Client } from 'pg';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNoticeFrom, createCatalogPage, postJson } from './support/factories';
 import { auditTrail, db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
-import { fakeResolver } from './support/mail-fixtures';
+import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 import { applyTestEnv } from './support/env';
 
 jest.setTimeout(90_000);
+
+const INTAKE = 'dmca@example.com';
 
 /**
  * Counter-notices by the JSON API against a case whose download the worker took down: the 512(g)(3) checklist, the
@@ -25,6 +27,7 @@ describe('counter-notices through the API', () => {
   let worker: TestingModule;
   let api: RunningApi;
   let sink: SmtpSink;
+  let port: number;
   /** How far the worker's clock runs ahead of the wall clock. */
   const clock = { offsetMs: 0 };
   const restoreAt = async (at: Date) => {
@@ -44,7 +47,17 @@ describe('counter-notices through the API', () => {
   beforeAll(async () => {
     client = await db();
     sink = await new SmtpSink().start();
-    const env = { QUEUE_PREFIX: prefix, SMTP_URL: sink.url, SLA_TIMEZONE: 'UTC', SLA_HOLIDAYS: '' };
+    port = await freePort();
+    const env = {
+      QUEUE_PREFIX: prefix,
+      SMTP_URL: sink.url,
+      SLA_TIMEZONE: 'UTC',
+      SLA_HOLIDAYS: '',
+      SMTP_LISTEN_PORT: String(port),
+      SMTP_LISTEN_HOST: '127.0.0.1',
+      INBOUND_ADDRESSES: INTAKE,
+      MAIL_FROM: INTAKE,
+    };
     // The real worker, with its clock in the test's hand: the 512(g) days pass without waiting for them.
     applyTestEnv(env);
     worker = await Test.createTestingModule({ imports: [WorkerModule] })
@@ -66,8 +79,8 @@ describe('counter-notices through the API', () => {
   });
 
   /** A case whose download on our site the worker has taken down. */
-  const takenDown = async () => {
-    const page = await createCatalogPage(client);
+  const takenDown = async (uploaderEmail?: string) => {
+    const page = await createCatalogPage(client, { uploaderEmail });
     const url = `https://example.com/d/${page.downloads[0].id}`;
     const filed = await postJson(api.url, '/api/v1/notices', completeNoticeFrom(complainant, [url]));
     expect(filed.status).toBe(201);
@@ -273,5 +286,56 @@ describe('counter-notices through the API', () => {
     await restoreAt(after);
     const alerts = (await auditTrail(client, caseId)).filter((e) => e.action === 'counter_notice.restore_overdue');
     expect(alerts).toHaveLength(1);
+  });
+
+  it('takes a counter-notice by email in reply to the uploader letter, and a reply that completes it', async () => {
+    const who = uploader();
+    const { url, reference, caseId } = await takenDown(who.email);
+    await drain(client, TEST_REDIS_URL, prefix);
+    const letter = await waitFor('the letter to the uploader', () => Promise.resolve(sink.to(who.email)[0]));
+    const reply = async (to: { messageId?: string }, lines: string[]) => {
+      const raw = await compose({
+        from: `${who.name} <${who.email}>`,
+        to: INTAKE,
+        subject: `Re: [${reference}]`,
+        messageId: `<cn-${uniqueId()}@site-user.test>`,
+        inReplyTo: to.messageId,
+        references: to.messageId ? [to.messageId] : [],
+        text: lines.join('\n'),
+      });
+      expect(await sendRaw(port, raw, { from: who.email, to: [INTAKE] })).toMatch(/^250/);
+      await drain(client, TEST_REDIS_URL, prefix);
+    };
+    const rows = async () =>
+      (await client.query(`SELECT id, status, channel, removed_urls FROM counter_notices WHERE case_id = $1`, [caseId]))
+        .rows;
+
+    // The consent to jurisdiction is missing: kept, and its sender told so.
+    await reply(letter.parsed, [
+      `The material removed at ${url} was my own work.`,
+      'I swear, under penalty of perjury, that I have a good faith belief that the material was removed as a result of mistake or misidentification.',
+      `${who.name}, ${who.address}, ${who.phone}`,
+      `/s/ ${who.name}`,
+    ]);
+    await waitFor('the counter-notice record', async () => (await rows()).length === 1);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ status: 'needs_info', channel: 'email', removed_urls: [url] }),
+    ]);
+    const deficiency = await waitFor('the deficiency letter', () =>
+      Promise.resolve(sink.to(who.email).find((m) => m.parsed.subject?.includes('cannot be acted on yet'))),
+    );
+    expect(deficiency.parsed.text).toContain('consent to the jurisdiction');
+
+    // The reply to that letter completes it: forwarded, with the clock from this reply.
+    await reply(deficiency.parsed, [
+      'I consent to the jurisdiction of the Federal District Court for the judicial district in which my address is located, and I will accept service of process from the person who provided the notification.',
+    ]);
+    await waitFor('the counter-notice to be forwarded', async () => (await rows())[0]?.status === 'forwarded');
+    expect(await rows()).toHaveLength(1);
+    await waitFor('the forward to the complainant', () =>
+      Promise.resolve(
+        sink.to(complainant).some((m) => m.parsed.subject?.includes(reference) && m.parsed.text?.includes(who.phone)),
+      ),
+    );
   });
 });

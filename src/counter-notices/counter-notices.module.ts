@@ -1,15 +1,11 @@
 import { Module } from '@nestjs/common';
-import { LettersModule } from '../letters/letters.module';
-import { NoticeIntakeModule } from '../notices/notice-intake.module';
+import { CounterNoticeIntakeModule } from './counter-notice-intake.module';
 import { CounterNoticesController } from './counter-notices.controller';
-import { CounterNoticesService } from './counter-notices.service';
 import { StaffCounterNoticesController } from './staff-counter-notices.controller';
 
-/** Counter-notices and their 512(g) clock. */
+/** Counter-notices over HTTP: filing one, its sender's status link, the complainant's suit notice, staff actions. */
 @Module({
-  imports: [NoticeIntakeModule, LettersModule],
+  imports: [CounterNoticeIntakeModule],
   controllers: [CounterNoticesController, StaffCounterNoticesController],
-  providers: [CounterNoticesService],
-  exports: [CounterNoticesService],
 })
 export class CounterNoticesModule {}

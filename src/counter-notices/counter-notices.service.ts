@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException, UnprocessableEntityException } f
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  replyText,
   counterNoticeChecklist,
   type ChecklistResult,
   type ElementName,
@@ -13,7 +14,7 @@ import { CounterNoticeStatus } from '../cases/counter-notice.entity';
 import { assertCounterNoticeMove } from '../cases/counter-notice-workflow';
 import { NoticeChannel } from '../cases/notice.entity';
 import { insertNotice } from '../cases/notice-records';
-import { restoreWindow } from '../cases/restore-window';
+import { type RestoreWindow, restoreWindow } from '../cases/restore-window';
 import {
   type AppConfig,
   appConfig,
@@ -28,7 +29,8 @@ import { LetterKind } from '../letters/letter.entity';
 import { type LetterCase, LettersService } from '../letters/letters.service';
 import { NoticeFlag } from '../notices/notice-flags';
 import { NoticeReader } from '../notices/notice-reader.service';
-import { findCounterNoticeCase } from './counter-notice-case';
+import { type CounterNoticeCase, findCounterNoticeCase } from './counter-notice-case';
+import { extractUrls } from '../links';
 import type { CreateCounterNoticeDto } from './dto/create-counter-notice.dto';
 
 /** What a counter-notice's sender is told at once, and what its status link shows. */
@@ -115,15 +117,6 @@ export class CounterNoticesService {
         );
       }
       await m.query(`SELECT 1 FROM cases WHERE id = $1 FOR UPDATE`, [kase.id]);
-      const complete = checklist.complete && kase.matched.length > 0;
-      const status = !complete
-        ? kase.matched.length === 0
-          ? CounterNoticeStatus.Invalid
-          : CounterNoticeStatus.NeedsInfo
-        : this.config.requireReview || kase.problems.length > 0
-          ? CounterNoticeStatus.InReview
-          : CounterNoticeStatus.Forwarded;
-      const receivedAt = this.now();
       const noticeId = await insertNotice(m, {
         caseId: kase.id,
         channel,
@@ -136,64 +129,195 @@ export class CounterNoticesService {
         auth: null,
         flags: [NoticeFlag.CounterNotice],
       });
-      const token = randomBytes(24).toString('base64url');
-      const window = complete ? restoreWindow(receivedAt, this.config.restoreBusinessDays, this.sla) : undefined;
-      const who = dto.counterNotifier ?? {};
-      const [row] = await m.query<{ id: string }[]>(
-        `INSERT INTO counter_notices (case_id, notice_id, channel, status_token, status, notifier_name, notifier_email,
-                                      notifier_phone, notifier_address, notifier_country, removed_urls, problems,
-                                      checklist, received_at, completed_at, restore_not_before, restore_not_after,
-                                      restore_due_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
-        [
-          kase.id,
-          noticeId,
-          channel,
-          token,
-          status,
-          who.name ?? null,
-          who.email?.toLowerCase() ?? null,
-          who.phone ?? null,
-          who.address ?? null,
-          who.country ?? null,
-          kase.matched,
-          kase.problems,
-          JSON.stringify(checklist),
-          receivedAt,
-          complete ? receivedAt : null,
-          window?.notBefore ?? null,
-          window?.notAfter ?? null,
-          window?.dueAt ?? null,
-        ],
-      );
-      await audit(m, kase.id, 'sender', 'counter_notice.received', {
-        counterNotice: row.id,
-        channel,
-        status,
-        missing: checklist.missing,
-        problems: kase.problems.length,
-      });
-      const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.statusToken };
-      if (status === CounterNoticeStatus.Forwarded) await this.forward(m, letterCase, row.id, 'on_receipt');
-      else if (status !== CounterNoticeStatus.InReview) await this.tellWhatIsWrong(m, letterCase, row.id);
-      return {
-        reference: kase.reference,
-        caseId: kase.id,
-        counterNoticeId: row.id,
-        statusUrl: this.statusUrl(token),
-        status,
-        checklist: checklist.elements,
-        missing: checklist.missing,
-        problems: kase.problems,
-        ...(window
-          ? {
-              restoreNotBefore: window.notBefore.toISOString(),
-              restoreNotAfter: window.notAfter.toISOString(),
-              restoreDueAt: window.dueAt.toISOString(),
-            }
-          : {}),
-      };
+      return this.record(m, { kase, noticeId, channel, checklist, notifier: dto.counterNotifier ?? {} });
     });
+  }
+
+  /**
+   * A counter-notice by email, recorded in the caller's transaction after RevisionsService kept its notice row (a
+   * reply to our letter to the uploader, or to a counter-notice letter). A reply from the sender of a counter-notice
+   * that still lacks elements completes that one: its text is read again with the reply's own words, and the clock
+   * starts from this reply if it is now complete. Otherwise it is a counter-notice of its own. The URLs are those
+   * in the message this case took down.
+   */
+  async receiveEmail(
+    m: EntityManager,
+    recorded: { caseId: string; noticeId: string },
+    email: { senderEmail: string; senderName?: string },
+    text: string,
+  ): Promise<CounterNoticeAnswer | undefined> {
+    const [kase] = await m.query<{ reference: string }[]>(`SELECT reference FROM cases WHERE id = $1`, [
+      recorded.caseId,
+    ]);
+    const found = await findCounterNoticeCase(m, kase.reference, extractUrls(text));
+    if (!found) return undefined;
+    const [open] = await m.query<{ id: string; raw_text: string | null; removed_urls: string[] }[]>(
+      `SELECT n.id, t.raw_text, n.removed_urls FROM counter_notices n JOIN notices t ON t.id = n.notice_id
+       WHERE n.case_id = $1 AND n.status = 'needs_info' AND lower(n.notifier_email) = lower($2)
+       ORDER BY n.received_at DESC LIMIT 1 FOR UPDATE OF n`,
+      [recorded.caseId, email.senderEmail],
+    );
+    const whole = open ? [open.raw_text ?? '', replyText(text)].filter((t) => t.trim()).join('\n\n') : text;
+    const read = await this.reader.readRecord({ text: whole, kindHint: 'counter_notice' });
+    const checklist = counterNoticeChecklist({}, read.checklist);
+    const matched = [...new Set([...(open?.removed_urls ?? []), ...found.matched])];
+    const at = {
+      ...found,
+      matched,
+      problems: matched.length > 0 ? found.problems.filter((p) => !p.startsWith('There is no case')) : found.problems,
+    };
+    if (open) return this.complete(m, open.id, at, checklist);
+    return this.record(m, {
+      kase: at,
+      noticeId: recorded.noticeId,
+      channel: NoticeChannel.Email,
+      checklist,
+      notifier: { email: email.senderEmail, name: email.senderName },
+    });
+  }
+
+  /** Keeps a counter-notice row, decides where it stands, and writes to whom it concerns. */
+  private async record(
+    m: EntityManager,
+    r: {
+      kase: CounterNoticeCase;
+      noticeId: string;
+      channel: NoticeChannel;
+      checklist: ChecklistResult;
+      notifier: StructuredCounterNotice['counterNotifier'] & object;
+    },
+  ): Promise<CounterNoticeAnswer> {
+    const { kase, checklist } = r;
+    const status = this.statusOf(checklist, kase);
+    const receivedAt = this.now();
+    const complete = status === CounterNoticeStatus.Forwarded || status === CounterNoticeStatus.InReview;
+    const window = complete ? restoreWindow(receivedAt, this.config.restoreBusinessDays, this.sla) : undefined;
+    const token = randomBytes(24).toString('base64url');
+    const who = r.notifier;
+    const [row] = await m.query<{ id: string }[]>(
+      `INSERT INTO counter_notices (case_id, notice_id, channel, status_token, status, notifier_name, notifier_email,
+                                    notifier_phone, notifier_address, notifier_country, removed_urls, problems,
+                                    checklist, received_at, completed_at, restore_not_before, restore_not_after,
+                                    restore_due_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+      [
+        kase.id,
+        r.noticeId,
+        r.channel,
+        token,
+        status === CounterNoticeStatus.Forwarded ? CounterNoticeStatus.InReview : status,
+        who.name ?? null,
+        who.email?.toLowerCase() ?? null,
+        who.phone ?? null,
+        who.address ?? null,
+        who.country ?? null,
+        kase.matched,
+        kase.problems,
+        JSON.stringify(checklist),
+        receivedAt,
+        complete ? receivedAt : null,
+        window?.notBefore ?? null,
+        window?.notAfter ?? null,
+        window?.dueAt ?? null,
+      ],
+    );
+    await audit(m, kase.id, 'sender', 'counter_notice.received', {
+      counterNotice: row.id,
+      channel: r.channel,
+      status,
+      missing: checklist.missing,
+      problems: kase.problems.length,
+    });
+    await this.tell(m, kase, row.id, status);
+    return this.answer(kase, row.id, token, status, checklist, window);
+  }
+
+  /** A reply completed (or still does not complete) a deficient counter-notice: the clock starts at this receipt. */
+  private async complete(
+    m: EntityManager,
+    id: string,
+    kase: CounterNoticeCase,
+    checklist: ChecklistResult,
+  ): Promise<CounterNoticeAnswer> {
+    const status = this.statusOf(checklist, kase);
+    const receivedAt = this.now();
+    const complete = status === CounterNoticeStatus.Forwarded || status === CounterNoticeStatus.InReview;
+    const window = complete ? restoreWindow(receivedAt, this.config.restoreBusinessDays, this.sla) : undefined;
+    const [row] = await m.query<{ status_token: string }[]>(
+      `UPDATE counter_notices SET checklist = $2, removed_urls = $3, problems = $4, status = $5, completed_at = $6,
+              restore_not_before = $7, restore_not_after = $8, restore_due_at = $9
+       WHERE id = $1 RETURNING status_token`,
+      [
+        id,
+        JSON.stringify(checklist),
+        kase.matched,
+        kase.problems,
+        status === CounterNoticeStatus.Forwarded ? CounterNoticeStatus.NeedsInfo : status,
+        complete ? receivedAt : null,
+        window?.notBefore ?? null,
+        window?.notAfter ?? null,
+        window?.dueAt ?? null,
+      ],
+    );
+    await audit(m, kase.id, 'sender', 'counter_notice.received', {
+      counterNotice: id,
+      channel: NoticeChannel.Email,
+      status,
+      missing: checklist.missing,
+      problems: kase.problems.length,
+    });
+    await this.tell(m, kase, id, status);
+    return this.answer(kase, id, row.status_token, status, checklist, window);
+  }
+
+  /**
+   * Complete with nothing wrong: forwarded at once (unless COUNTER_NOTICE_REQUIRE_REVIEW); complete with a problem:
+   * staff look first; incomplete: the sender is asked for what is missing; nothing of this case's named: invalid.
+   */
+  private statusOf(checklist: ChecklistResult, kase: CounterNoticeCase): CounterNoticeStatus {
+    if (kase.matched.length === 0) return CounterNoticeStatus.Invalid;
+    if (!checklist.complete) return CounterNoticeStatus.NeedsInfo;
+    if (this.config.requireReview || kase.problems.length > 0) return CounterNoticeStatus.InReview;
+    return CounterNoticeStatus.Forwarded;
+  }
+
+  /** The letters a counter-notice's new status calls for. */
+  private async tell(
+    m: EntityManager,
+    kase: CounterNoticeCase,
+    id: string,
+    status: CounterNoticeStatus,
+  ): Promise<void> {
+    const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.statusToken };
+    if (status === CounterNoticeStatus.Forwarded) await this.forward(m, letterCase, id, 'on_receipt');
+    else if (status !== CounterNoticeStatus.InReview) await this.tellWhatIsWrong(m, letterCase, id);
+  }
+
+  private answer(
+    kase: CounterNoticeCase,
+    id: string,
+    token: string,
+    status: CounterNoticeStatus,
+    checklist: ChecklistResult,
+    window: RestoreWindow | undefined,
+  ): CounterNoticeAnswer {
+    return {
+      reference: kase.reference,
+      caseId: kase.id,
+      counterNoticeId: id,
+      statusUrl: this.statusUrl(token),
+      status,
+      checklist: checklist.elements,
+      missing: checklist.missing,
+      problems: kase.problems,
+      ...(window
+        ? {
+            restoreNotBefore: window.notBefore.toISOString(),
+            restoreNotAfter: window.notAfter.toISOString(),
+            restoreDueAt: window.dueAt.toISOString(),
+          }
+        : {}),
+    };
   }
 
   /** What the counter-notifier's status link shows; never the complainant's details. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '../core/queue/queue.module';
+import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
 import { NoticeIntakeModule } from '../notices/notice-intake.module';
 import { ImapPollerService } from './imap-poller.service';
 import { InboundParserService } from './inbound-parser.service';
@@ -10,7 +11,7 @@ import { SmtpListenerService } from './smtp-listener.service';
 
 /** The worker side of email intake: SMTP listener, IMAP poller, and parsing stored messages into notices. */
 @Module({
-  imports: [QueueModule, NoticeIntakeModule],
+  imports: [QueueModule, NoticeIntakeModule, CounterNoticeIntakeModule],
   providers: [
     InboundStoreService,
     InboundParserService,

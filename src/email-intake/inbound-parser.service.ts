@@ -12,12 +12,21 @@ import { IntakeService } from '../notices/intake.service';
 import { NoticeFlag } from '../notices/notice-flags';
 import { NoticeReader } from '../notices/notice-reader.service';
 import { RevisionsService } from '../notices/revisions.service';
+import type { AnalysisResult } from '../notices/text-analysis/text-analysis.service';
+import { CounterNoticesService } from '../counter-notices/counter-notices.service';
 import { InboundStatus } from './inbound-message.entity';
 import { EvidenceInput, mailContent } from './mail-content';
 import { loopReason } from './mail-loop';
 import { PARSE_LIMITS, ParseBudget, QuarantineError } from './parse-budget';
 import { headerValue, messageIdOf, messageIds, parseHeaders, type RawHeader, splitMessage } from './raw-message';
 import { SenderAuthService } from './sender-auth.service';
+
+/** Our letters to the uploader's side: a reply to one is the uploader's counter-notice, or completes it. */
+const TO_THE_UPLOADER: readonly LetterKind[] = [
+  LetterKind.Uploader,
+  LetterKind.CounterNoticeDeficiency,
+  LetterKind.CounterNoticeReceipt,
+];
 
 const CASE_REFERENCE = /\bDMCA-\d{4}-\d{6}\b/g;
 
@@ -50,6 +59,7 @@ export class InboundParserService {
     private readonly reader: NoticeReader,
     private readonly intake: IntakeService,
     private readonly revisions: RevisionsService,
+    private readonly counterNotices: CounterNoticesService,
     private readonly senderAuth: SenderAuthService,
   ) {}
 
@@ -124,7 +134,7 @@ export class InboundParserService {
         const recorded: RecordedNotice = !caseId
           ? await this.intake.receiveEmail(m, notice, read)
           : thread.counterNotice
-            ? await this.revisions.counterNotice(m, caseId, { text: content.text, email }, read)
+            ? await this.counterNotice(m, caseId, { text: content.text, email }, read, sender.name)
             : await this.revisions.revise(m, caseId, { text: content.text, email }, read);
         await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
         await m.query(
@@ -143,6 +153,24 @@ export class InboundParserService {
       if (error instanceof NoticeTooLargeError) return this.settle(row.id, InboundStatus.Quarantined, error.message);
       throw error;
     }
+  }
+
+  /** The uploader's counter-notice: kept as a notice of the case, then as the case's counter-notice record. */
+  private async counterNotice(
+    m: EntityManager,
+    caseId: string,
+    request: { text: string; email: EmailOrigin },
+    read: AnalysisResult,
+    senderName: string | undefined,
+  ): Promise<RecordedNotice> {
+    const recorded = await this.revisions.counterNotice(m, caseId, request, read);
+    await this.counterNotices.receiveEmail(
+      m,
+      recorded,
+      { senderEmail: request.email.senderEmail, senderName: senderName || undefined },
+      request.text,
+    );
+    return recorded;
   }
 
   /** The parse kept failing: quarantine the message with the last error, if it is still waiting. */
@@ -182,7 +210,7 @@ export class InboundParserService {
          ORDER BY array_position($1::text[], message_id) LIMIT 1`,
         [ids],
       );
-      if (hit) return { caseId: hit.case_id, counterNotice: hit.kind === (LetterKind.Uploader as string) };
+      if (hit) return { caseId: hit.case_id, counterNotice: TO_THE_UPLOADER.includes(hit.kind as LetterKind) };
     }
     const references = [...new Set((subject ?? '').match(CASE_REFERENCE) ?? [])];
     if (references.length === 0) return {};

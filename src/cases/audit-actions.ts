@@ -27,6 +27,15 @@ export interface AuditDetails {
     caseStatus?: CaseStatus;
   };
   'notice.names_other_case': { reference: string };
+  /** The complainant retracted the notice (whole) or some of its URLs; what it undid, by count. */
+  'notice.retracted': {
+    urls: string[];
+    whole: boolean;
+    reason: string | null;
+    restored: number;
+    cancelled: number;
+    providers: string[];
+  };
   // Counter-notices (512(g)): ids, statuses, element names and dates; the counter-notifier's details stay in its row
   'counter_notice.received': {
     counterNotice: string;

@@ -4,7 +4,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity('audit_events')
 /** Staff approvals and restorations, which the reconciler checks were carried out. */
 @Index('audit_events_approvals', ['id'], { where: "action = 'takedowns.approved'" })
-@Index('audit_events_restorations', ['id'], { where: "action = 'links.restored'" })
+@Index('audit_events_restorations', ['id'], { where: "action IN ('links.restored', 'notice.retracted')" })
 export class AuditEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
   @Index() @Column('uuid') caseId!: string;

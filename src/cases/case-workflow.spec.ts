@@ -8,6 +8,8 @@ import {
   REPLY_TO_REJECTION_REASON,
   requiresReason,
   statusAfterCounterNotice,
+  statusAfterRetraction,
+  RETRACTION_REASON,
   statusAfterReply,
 } from './case-workflow';
 
@@ -121,5 +123,24 @@ describe('what system writers propose', () => {
 
   it('a counter-notice on a case in review changes nothing', () => {
     expect(statusAfterCounterNotice(S.InReview)).toBeNull();
+  });
+});
+
+describe('statusAfterRetraction (the complainant retracts the whole notice)', () => {
+  it.each([
+    [S.Received, S.Withdrawn],
+    [S.NeedsInfo, S.Withdrawn],
+    [S.InReview, S.Withdrawn],
+    [S.Actioned, S.Closed],
+    [S.Rejected, null],
+    [S.Closed, null],
+    [S.Withdrawn, null],
+  ] as const)('a %s case goes to %s', (from, to) => {
+    const proposal = statusAfterRetraction(from);
+    expect(proposal?.to ?? null).toBe(to);
+    if (proposal) {
+      expect(proposal.reason).toBe(RETRACTION_REASON);
+      expect(canTransition(from, proposal.to)).toBe(true);
+    }
   });
 });

@@ -79,6 +79,7 @@ export function assertTransition(from: CaseStatus, to: CaseStatus, reason?: stri
 
 /** Why a counter-notice moves a case, in its audit event (a reopening needs a reason). */
 export const COUNTER_NOTICE_REASON = 'counter-notice received';
+export const RETRACTION_REASON = 'the complainant retracted the notice';
 /** Why the complainant's reply to a rejection reopens the case. */
 export const REPLY_TO_REJECTION_REASON = 'the sender replied to the rejection';
 
@@ -124,6 +125,25 @@ export function statusAfterReply(
     case CaseStatus.Rejected:
       return held ? null : { to: CaseStatus.InReview, reason: REPLY_TO_REJECTION_REASON, restartClock: true };
     case CaseStatus.Actioned:
+    case CaseStatus.Closed:
+    case CaseStatus.Withdrawn:
+      return null;
+  }
+}
+
+/**
+ * What a complainant's retraction of the whole notice asks of its case: a case still being decided is withdrawn; an
+ * actioned one is closed (what was removed is restored); one already rejected, closed or withdrawn stays as it is.
+ */
+export function statusAfterRetraction(from: CaseStatus): StatusProposal | null {
+  switch (from) {
+    case CaseStatus.Received:
+    case CaseStatus.NeedsInfo:
+    case CaseStatus.InReview:
+      return { to: CaseStatus.Withdrawn, reason: RETRACTION_REASON, restartClock: false };
+    case CaseStatus.Actioned:
+      return { to: CaseStatus.Closed, reason: RETRACTION_REASON, restartClock: false };
+    case CaseStatus.Rejected:
     case CaseStatus.Closed:
     case CaseStatus.Withdrawn:
       return null;

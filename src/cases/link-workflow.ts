@@ -3,7 +3,7 @@ import { LinkStatus } from './reported-link.entity';
 
 /**
  * Each reported link's own workflow: for each status, where it may go. Staff approve and reject; the worker
- * takes down, refers and finds missing; a counter-notice restores.
+ * takes down, refers and finds missing; a counter-notice restores; the complainant's retraction ends it.
  */
 export const LINK_TRANSITIONS: Readonly<Record<LinkStatus, readonly LinkStatus[]>> = {
   [LinkStatus.Pending]: [
@@ -12,14 +12,23 @@ export const LINK_TRANSITIONS: Readonly<Record<LinkStatus, readonly LinkStatus[]
     LinkStatus.Referred,
     LinkStatus.NotFound,
     LinkStatus.Ignored,
+    LinkStatus.Retracted,
   ],
-  [LinkStatus.Approved]: [LinkStatus.TakenDown, LinkStatus.Referred, LinkStatus.NotFound, LinkStatus.Rejected],
+  [LinkStatus.Approved]: [
+    LinkStatus.TakenDown,
+    LinkStatus.Referred,
+    LinkStatus.NotFound,
+    LinkStatus.Rejected,
+    LinkStatus.Retracted,
+  ],
   [LinkStatus.TakenDown]: [LinkStatus.Restored],
-  [LinkStatus.Referred]: [],
-  [LinkStatus.Rejected]: [LinkStatus.Approved, LinkStatus.Pending],
+  [LinkStatus.Referred]: [LinkStatus.Retracted],
+  [LinkStatus.Rejected]: [LinkStatus.Approved, LinkStatus.Pending, LinkStatus.Retracted],
   [LinkStatus.Restored]: [LinkStatus.Approved],
-  [LinkStatus.NotFound]: [LinkStatus.Approved, LinkStatus.Rejected],
-  [LinkStatus.Ignored]: [LinkStatus.Pending, LinkStatus.Approved, LinkStatus.Rejected],
+  [LinkStatus.NotFound]: [LinkStatus.Approved, LinkStatus.Rejected, LinkStatus.Retracted],
+  [LinkStatus.Ignored]: [LinkStatus.Pending, LinkStatus.Approved, LinkStatus.Rejected, LinkStatus.Retracted],
+  // A retraction ends the link's story; a taken-down link is restored instead.
+  [LinkStatus.Retracted]: [],
 };
 
 export function canMoveLink(from: LinkStatus, to: LinkStatus): boolean {

@@ -19,6 +19,8 @@ export enum LinkStatus {
   Restored = 'restored',
   NotFound = 'not_found',
   Ignored = 'ignored',
+  /** The complainant retracted the notice, or this URL of it: nothing more is done with it. */
+  Retracted = 'retracted',
 }
 
 @Entity('reported_links')

@@ -88,6 +88,16 @@ export async function previewLetter(
       if (!counter) throw new LetterPreviewError(`${reference} has no counter-notice.`);
       return { kind, ...letters.render(letterCase, kind, counterNoticeLetterContext(counter)) };
     }
+    case LetterKind.RetractionConfirmed:
+    case LetterKind.ReferralRetracted:
+    case LetterKind.RetractionRestored: {
+      const [retracted] = await ds.query<{ detail: { urls: string[]; whole: boolean; reason: string | null } }[]>(
+        `SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'notice.retracted' ORDER BY id DESC LIMIT 1`,
+        [kase.id],
+      );
+      if (!retracted) throw new LetterPreviewError(`${reference} has not been retracted.`);
+      return { kind, ...letters.render(letterCase, kind, { ...retracted.detail, links: retracted.detail.urls }) };
+    }
     case LetterKind.Rejection: {
       const [rejected] = await ds.query<{ detail: { reason: string; links?: string[] } }[]>(
         `SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'case.rejected' ORDER BY id DESC LIMIT 1`,

@@ -19,6 +19,12 @@ export enum LetterKind {
   CounterNoticeRestored = 'counter_notice_restored',
   /** To both parties: the complainant's suit stopped the restoration. */
   CounterNoticeSuit = 'counter_notice_suit',
+  /** To the complainant: their retraction is recorded, and what it undid. */
+  RetractionConfirmed = 'retraction_confirmed',
+  /** To a storage provider we referred the complainant to: the notice for these files was retracted. */
+  ReferralRetracted = 'referral_retracted',
+  /** To an uploader: material removed for a notice its sender retracted is back. */
+  RetractionRestored = 'retraction_restored',
 }
 
 export enum LetterStatus {

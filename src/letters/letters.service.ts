@@ -19,13 +19,18 @@ import { holdUntil, recipientKey } from './recipient-cap';
 import { confirmationToken } from './recipient-confirmation';
 import { letterMessageId, threadFor } from './threading';
 
-/** Letters that go, or may go, to the uploader's side: they never carry the complainant's status link. */
+/**
+ * Letters that go, or may go, to someone other than the complainant (the uploader's side, a provider): they never
+ * carry the complainant's status link.
+ */
 const TO_THE_UPLOADER: ReadonlySet<LetterKind> = new Set([
   LetterKind.Uploader,
   LetterKind.CounterNoticeReceipt,
   LetterKind.CounterNoticeDeficiency,
   LetterKind.CounterNoticeRestored,
   LetterKind.CounterNoticeSuit,
+  LetterKind.ReferralRetracted,
+  LetterKind.RetractionRestored,
 ]);
 
 export interface LetterCase {

@@ -181,7 +181,7 @@ export class OwedWorkRepository {
          AND ($4::bigint IS NULL OR a.id > $4::bigint)
          AND EXISTS (SELECT 1 FROM reported_links l
                      WHERE l.case_id = a.case_id AND l.status = 'approved'
-                       AND l.url IN (SELECT jsonb_array_elements_text(a.detail->'links')))
+                       AND l.url IN (SELECT jsonb_array_elements_text(COALESCE(a.detail->'links', a.detail->'urls'))))
          AND NOT EXISTS (SELECT 1 FROM audit_events s
                          WHERE s.case_id = a.case_id AND s.action = 'takedowns.scheduled'
                            AND s.detail->>'approval' = a.id::text)
@@ -199,19 +199,19 @@ export class OwedWorkRepository {
   }
 
   /**
-   * Staff restorations (links.restored, with the links they restored) not carried out: no takedowns.restored event
+   * Restorations (staff's links.restored, and a complainant's notice.retracted, each with its links) not carried out: no takedowns.restored event
    * names them (the job writes one however little it finds to do), and a link of this restoration still has a done
    * takedown (with none, an earlier restoration's job put it back already).
    */
   private async unappliedRestorations({ graceSeconds, limit, after, only }: OwedQuery): Promise<KeyedJob[]> {
     const rows = await this.dataSource.query<{ id: string; case_id: string }[]>(
       `SELECT a.id, a.case_id FROM audit_events a
-       WHERE a.action = 'links.restored' AND a.at < now() - make_interval(secs => $1)
+       WHERE a.action IN ('links.restored', 'notice.retracted') AND a.at < now() - make_interval(secs => $1)
          AND ($3::bigint[] IS NULL OR a.id = ANY($3::bigint[]))
          AND ($4::bigint IS NULL OR a.id > $4::bigint)
          AND EXISTS (SELECT 1 FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
                      WHERE t.case_id = a.case_id AND t.status = 'done' AND l.status = 'restored'
-                       AND l.url IN (SELECT jsonb_array_elements_text(a.detail->'links')))
+                       AND l.url IN (SELECT jsonb_array_elements_text(COALESCE(a.detail->'links', a.detail->'urls'))))
          AND NOT EXISTS (SELECT 1 FROM audit_events s
                          WHERE s.case_id = a.case_id AND s.action = 'takedowns.restored'
                            AND s.detail->>'restoration' = a.id::text)

@@ -22,6 +22,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'notice.revised': 'Notice revised',
   'notice.counter_notice': 'Counter-notice received',
   'notice.names_other_case': 'Notice names another case',
+  'notice.retracted': 'Retracted by the complainant',
   'counter_notice.received': 'Counter-notice recorded, with its checklist',
   'counter_notice.forwarded': 'Counter-notice forwarded; restoration scheduled',
   'counter_notice.restored': 'Restored after the counter-notice',

@@ -1,13 +1,16 @@
-import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { type AppConfig, appConfig } from '../core/config';
 import { TemplateRenderer } from '../core/templates/template-renderer';
+import { type RetractionResult, RetractionService } from '../takedowns/retraction.service';
 import { CaseStatusService, type CaseStatusView } from './case-status.service';
+import { RetractDto } from './dto/retract.dto';
 
 /** The sender's view of a case, through the unguessable link in the receipt. */
 @Controller()
 export class StatusController {
   constructor(
     private readonly status: CaseStatusService,
+    private readonly retractions: RetractionService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
@@ -24,5 +27,16 @@ export class StatusController {
   @Header('Cache-Control', 'no-store')
   async json(@Param('token') token: string): Promise<CaseStatusView> {
     return this.status.byToken(token);
+  }
+
+  /**
+   * The complainant retracts the notice, or some of its URLs: 200 with the URLs retracted; a URL not in the notice
+   * is 422 and nothing is retracted; retracting again changes nothing. An uploader's or anyone else's link is 404.
+   */
+  @Post('api/v1/status/:token/retract')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  retract(@Param('token') token: string, @Body() dto: RetractDto): Promise<RetractionResult> {
+    return this.retractions.retractByToken(token, dto.urls, dto.reason);
   }
 }

@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
+import { RetractionModule } from '../takedowns/retraction.module';
 import { CaseStatusService } from './case-status.service';
 import { StatusController } from './status.controller';
 
 /** What a sender sees through their private status link: the page and its JSON API. */
-@Module({ controllers: [StatusController], providers: [CaseStatusService], exports: [CaseStatusService] })
+@Module({
+  imports: [RetractionModule],
+  controllers: [StatusController],
+  providers: [CaseStatusService],
+  exports: [CaseStatusService],
+})
 export class StatusModule {}

@@ -11,6 +11,8 @@ export enum TakedownStatus {
   Failed = 'failed',
   /** Put back after staff restored the link (a counter-notice, a mistake). */
   Restored = 'restored',
+  /** Not carried out: the complainant retracted the notice (or the URL) before it fell due. */
+  Cancelled = 'cancelled',
 }
 
 /** The site's record of a removed link's page and publisher (personal data: the address). */

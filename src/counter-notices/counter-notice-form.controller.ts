@@ -1,0 +1,120 @@
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UnprocessableEntityException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { NoticeChannel } from '../cases/notice.entity';
+import { type AppConfig, appConfig } from '../core/config';
+import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
+import { RateLimiter } from '../core/http/rate-limiter';
+import { TemplateRenderer } from '../core/templates/template-renderer';
+import {
+  checkCounterNoticeForm,
+  counterNoticeFromForm,
+  counterNoticeResultView,
+  type CounterNoticeFormErrors,
+  type CounterNoticeFormFields,
+  prefillFromQuery,
+  readCounterNoticeForm,
+} from './counter-notice-form';
+import { CounterNoticesService } from './counter-notices.service';
+import { COUNTER_NOTICE_MAX_TEXT, COUNTER_NOTICE_MAX_URLS } from './dto/create-counter-notice.dto';
+
+/**
+ * The public, server-rendered counter-notice form (17 U.S.C. 512(g)(3)). Works without JavaScript. The uploader's
+ * letter and the 451 page link here with the case and the removed URLs filled in.
+ */
+@Controller('counter-notices')
+export class CounterNoticeFormController {
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    private readonly counterNotices: CounterNoticesService,
+    private readonly templates: TemplateRenderer,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+  ) {
+    this.limiter = new RateLimiter(app.formRateLimitPerMinute, 60_000);
+  }
+
+  @Get('new')
+  show(@Query() query: unknown, @Req() req: Request, @Res() res: Response): void {
+    this.render(req, res, 200, prefillFromQuery(query), {});
+  }
+
+  @Post()
+  async submit(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const fields = readCounterNoticeForm(body);
+    if (!verifyCsrfToken(req, (body as Record<string, unknown> | undefined)?._csrf, this.app.secret)) {
+      return this.render(
+        req,
+        res,
+        403,
+        fields,
+        {},
+        'Your session expired or the form came from another site. Please submit it again.',
+      );
+    }
+    const wait = this.limiter.hit(req.ip ?? 'unknown');
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return this.render(
+        req,
+        res,
+        429,
+        fields,
+        {},
+        `Too many counter-notices from your address. Please try again in ${wait} seconds.`,
+      );
+    }
+    const dto = counterNoticeFromForm(fields);
+    const errors = await checkCounterNoticeForm(fields, dto);
+    if (Object.keys(errors).length > 0) {
+      return this.render(req, res, 400, fields, errors, 'Please correct the fields marked below.');
+    }
+    try {
+      const answer = await this.counterNotices.receive(dto, NoticeChannel.Form);
+      res
+        .status(201)
+        .setHeader('Content-Type', 'text/html; charset=utf-8')
+        .setHeader('Cache-Control', 'no-store')
+        .setHeader('Referrer-Policy', 'no-referrer')
+        .send(this.templates.page('counter-notice-result', { site: this.app, view: counterNoticeResultView(answer) }));
+    } catch (error) {
+      if (!(error instanceof UnprocessableEntityException)) throw error;
+      const field = fields.caseReference ? 'caseReference' : 'removedUrls';
+      this.render(
+        req,
+        res,
+        422,
+        fields,
+        {
+          [field]: fields.caseReference
+            ? `We have no case ${fields.caseReference} that took down any of these addresses. Check the reference in our letter.`
+            : 'We did not take down any of these addresses. Check them, or give the case reference from our letter.',
+        },
+        'We could not find the case this counter-notice is about.',
+      );
+    }
+  }
+
+  private render(
+    req: Request,
+    res: Response,
+    status: number,
+    values: CounterNoticeFormFields,
+    errors: CounterNoticeFormErrors,
+    summary?: string,
+  ): void {
+    res
+      .status(status)
+      .setHeader('Content-Type', 'text/html; charset=utf-8')
+      .send(
+        this.templates.page('counter-notice-form', {
+          site: this.app,
+          csrf: issueCsrfToken(req, res, this.app.secret),
+          values,
+          errors,
+          summary,
+          maxUrls: COUNTER_NOTICE_MAX_URLS,
+          maxText: COUNTER_NOTICE_MAX_TEXT.toLocaleString('en-US'),
+        }),
+      );
+  }
+}

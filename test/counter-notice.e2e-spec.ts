@@ -338,4 +338,59 @@ describe('counter-notices through the API', () => {
       ),
     );
   });
+
+  it('gives the uploader a letter naming the claim, a private page of their own, and a 451 page with nothing personal', async () => {
+    const who = uploader();
+    const page = await createCatalogPage(client, { uploaderEmail: who.email });
+    const url = `https://example.com/d/${page.downloads[0].id}`;
+    const phone = '+1 555 0199';
+    const street = '77 Rights Road, Gotham';
+    const filed = await postJson(
+      api.url,
+      '/api/v1/notices',
+      completeNoticeFrom(complainant, [url], {
+        complainant: {
+          name: 'Jane Roe',
+          company: 'Roe Rights LLC',
+          email: complainant,
+          phone,
+          address: street,
+          role: 'owner',
+        },
+      }),
+    );
+    expect(filed.status).toBe(201);
+    const { reference } = filed.body;
+    const complainantToken = filed.body.statusUrl.split('/').pop();
+    await drain(client, TEST_REDIS_URL, prefix);
+    const letter = await waitFor('the letter to the uploader', () =>
+      Promise.resolve(sink.to(who.email).find((m) => m.parsed.subject?.includes(reference))),
+    );
+    const text = letter.parsed.text ?? '';
+    expect(text).toContain('from Jane Roe (Roe Rights LLC)');
+    expect(text).toContain('claiming copyright in Acme Studio 5');
+    for (const secret of [complainant, phone, street, complainantToken]) expect(letter.raw).not.toContain(secret);
+    const form = /\/counter-notices\/new\?\S+/.exec(text)?.[0] ?? '';
+    expect(new URLSearchParams(form.split('?')[1]).getAll('url')).toEqual([url]);
+
+    const pageUrl = /http:\/\/localhost:3000(\/uploader\/[A-Za-z0-9_-]{32})/.exec(text)?.[1] ?? '';
+    expect(pageUrl).not.toBe('');
+    const mine = await fetch(`${api.url}${pageUrl}`);
+    expect(mine.status).toBe(200);
+    const html = await mine.text();
+    expect(html).toContain(reference);
+    expect(html).toContain(url);
+    expect(html).toContain('Roe Rights LLC');
+    for (const secret of [complainant, phone, street]) expect(html).not.toContain(secret);
+    const json = await (await fetch(`${api.url}/api${pageUrl.replace('/uploader', '/v1/uploader')}`)).json();
+    expect(json).toMatchObject({ reference, removed: [{ url, status: 'taken_down' }], counterNotices: [] });
+
+    const gone = await fetch(`${api.url}/d/${page.downloads[0].id}`, { redirect: 'manual' });
+    expect(gone.status).toBe(451);
+    const notice = await gone.text();
+    expect(notice).toContain(reference);
+    // Handlebars escapes '=' in the href (&#x3D;), which the browser reads back as '='.
+    expect(notice).toMatch(/\/counter-notices\/new\?case(=|&#x3D;)/);
+    for (const secret of [complainant, phone, street, 'Jane Roe', who.email]) expect(notice).not.toContain(secret);
+  });
 });

@@ -4,6 +4,7 @@ import type { ProviderRegistry } from '../links';
 import type { SiteAdapter } from '../site/site-adapter';
 import { counterNoticeForLetter, counterNoticeLetterContext } from './counter-notice-letters';
 import { LetterKind } from './letter.entity';
+import { claimOf } from './uploader-letter';
 import type { LettersService, RenderedLetter } from './letters.service';
 import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from './removed-links';
 import { DomainError } from '../core/errors';
@@ -77,7 +78,9 @@ export async function previewLetter(
       const [first] = removedByUploader(removed, await uploadedLinks(deps.site, removed));
       if (!first) throw new LetterPreviewError(`${reference} has removed no link whose page names an uploader.`);
       const [recipient, links] = first;
-      return { kind, recipient, ...letters.render(letterCase, kind, { removed: links, at }) };
+      // The preview records nothing, so it shows no status link of the uploader's (the sweep makes one as it writes).
+      const claim = await claimOf(ds.manager, kase.id);
+      return { kind, recipient, ...letters.render(letterCase, kind, { removed: links, at, claim }) };
     }
     case LetterKind.CounterNoticeForward:
     case LetterKind.CounterNoticeReceipt:

@@ -4,6 +4,19 @@ import { type AppConfig, appConfig } from '../core/config';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { CatalogService } from './catalog.service';
 
+/** The download's URL as notices name it: on the site's first domain. */
+function reportedUrl(app: AppConfig, id: string): string {
+  return `https://${app.siteDomains[0] ?? new URL(app.publicUrl).host}/d/${id}`;
+}
+
+/** The counter-notice form, prefilled with the case and the removed URL. */
+export function counterNoticeFormUrl(reference: string | null, url: string): string {
+  const query = new URLSearchParams();
+  if (reference) query.set('case', reference);
+  query.append('url', url);
+  return `/counter-notices/new?${query.toString()}`;
+}
+
 /** The public side of the built-in catalog: the download redirector and the software pages. */
 @Controller()
 export class CatalogController {
@@ -28,7 +41,13 @@ export class CatalogController {
           .status(451)
           .setHeader('Link', `<${this.app.publicUrl}/>; rel="blocked-by"`)
           .setHeader('Content-Type', 'text/html; charset=utf-8')
-          .send(this.templates.page('unavailable', { site: this.app, ...answer }));
+          .send(
+            this.templates.page('unavailable', {
+              site: this.app,
+              ...answer,
+              counterNoticeUrl: counterNoticeFormUrl(answer.caseReference, reportedUrl(this.app, id)),
+            }),
+          );
     }
   }
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 export type DownloadAnswer =
   | { kind: 'missing' }
   | { kind: 'live'; targetUrl: string }
-  | { kind: 'removed'; caseReference: string | null; slug: string; title: string };
+  | { kind: 'removed'; caseReference: string | null; takenDownAt: Date | null; slug: string; title: string };
 
 export interface CatalogPageView {
   slug: string;
@@ -22,15 +22,28 @@ export class CatalogService {
   async download(id: string): Promise<DownloadAnswer> {
     if (!/^\d{1,18}$/.test(id)) return { kind: 'missing' };
     const [link] = await this.dataSource.query<
-      { target_url: string; status: string; taken_down_case: string | null; slug: string; title: string }[]
+      {
+        target_url: string;
+        status: string;
+        taken_down_case: string | null;
+        taken_down_at: Date | null;
+        slug: string;
+        title: string;
+      }[]
     >(
-      `SELECT l.target_url, l.status, l.taken_down_case, p.slug, p.title
+      `SELECT l.target_url, l.status, l.taken_down_case, l.taken_down_at, p.slug, p.title
        FROM download_links l JOIN software_pages p ON p.id = l.page_id WHERE l.id = $1`,
       [id],
     );
     if (!link) return { kind: 'missing' };
     if (link.status === 'live') return { kind: 'live', targetUrl: link.target_url };
-    return { kind: 'removed', caseReference: link.taken_down_case, slug: link.slug, title: link.title };
+    return {
+      kind: 'removed',
+      caseReference: link.taken_down_case,
+      takenDownAt: link.taken_down_at,
+      slug: link.slug,
+      title: link.title,
+    };
   }
 
   async page(slug: string): Promise<CatalogPageView | undefined> {

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { RetractionModule } from '../takedowns/retraction.module';
 import { CaseStatusService } from './case-status.service';
 import { StatusController } from './status.controller';
+import { UploaderStatusService } from './uploader-status.service';
 
 /** What a sender sees through their private status link: the page and its JSON API. */
 @Module({
   imports: [RetractionModule],
   controllers: [StatusController],
-  providers: [CaseStatusService],
+  providers: [CaseStatusService, UploaderStatusService],
   exports: [CaseStatusService],
 })
 export class StatusModule {}

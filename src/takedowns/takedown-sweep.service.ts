@@ -5,10 +5,11 @@ import { complainantAddress } from '../cases/complainant-address';
 import { checkLinks, moveLinks, recordRefusal } from '../cases/link-transitions';
 import { canMoveLink } from '../cases/link-workflow';
 import { LinkStatus } from '../cases/reported-link.entity';
-import { type TakedownConfig, takedownConfig } from '../core/config';
+import { type TakedownConfig, takedownConfig, type AppConfig, appConfig } from '../core/config';
 import { messageOf } from '../core/error-message';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
+import { uploaderLetterContext } from '../letters/uploader-letter';
 import { removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } from '../site/site-adapter';
 import { groupBy, removedLink, uploaderOf } from './sweep-rows';
@@ -62,6 +63,7 @@ export class TakedownSweepService {
     private readonly letters: LettersService,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
 
   async sweep(): Promise<SweepResult> {
@@ -351,11 +353,19 @@ export class TakedownSweepService {
             },
           ]),
       );
-      // It names the case but nothing of the complainant's contact details.
+      // It names the case, who claimed which work, and nothing of the complainant's contact details.
       for (const [email, upload] of removedByUploader(links, uploaded)) {
+        const about = await uploaderLetterContext(
+          m,
+          letterCase,
+          email,
+          upload.map((l) => l.url),
+          this.app.publicUrl,
+        );
         await this.letters.record(m, letterCase, LetterKind.Uploader, `round:${round}:${email}`, email, {
           removed: upload,
           at,
+          ...about,
         });
       }
     }

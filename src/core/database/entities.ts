@@ -18,6 +18,7 @@ import { IdempotencyKey } from '../../notices/idempotency-key.entity';
 import { Notice } from '../../cases/notice.entity';
 import { CounterNotice } from '../../cases/counter-notice.entity';
 import { LegalHold } from '../../cases/legal-hold.entity';
+import { UploaderLink } from '../../cases/uploader-link.entity';
 import { ReconcileCount } from '../../reconcile/reconcile-count.entity';
 import { DownloadLink } from '../../site/download-link.entity';
 import { SoftwarePage } from '../../site/software-page.entity';
@@ -30,6 +31,7 @@ export const ENTITIES = [
   Notice,
   CounterNotice,
   LegalHold,
+  UploaderLink,
   IdempotencyKey,
   Party,
   ReportedLink,

@@ -1,0 +1,48 @@
+import type { EntityManager } from 'typeorm';
+import type { StructuredNotice } from '../checklist';
+import { uploaderToken } from '../cases/uploader-links';
+
+/** Who claimed the work, as an uploader may be told: the name and company, never their contact details. */
+export interface Claim {
+  name: string | null;
+  company: string | null;
+  work: string | null;
+}
+
+/** The complainant's name and company and the work claimed, from the case's parties and its first notice. */
+export async function claimOf(m: EntityManager, caseId: string): Promise<Claim> {
+  const [party] = await m.query<{ name: string | null; company: string | null }[]>(
+    `SELECT name, company FROM parties WHERE case_id = $1 AND role = 'complainant' ORDER BY id LIMIT 1`,
+    [caseId],
+  );
+  const [notice] = await m.query<{ structured: StructuredNotice | null }[]>(
+    `SELECT structured FROM notices WHERE case_id = $1 ORDER BY received_at, id LIMIT 1`,
+    [caseId],
+  );
+  const work = notice?.structured?.work;
+  return {
+    name: party?.name ?? null,
+    company: party?.company ?? null,
+    work: work?.description ?? work?.url ?? null,
+  };
+}
+
+/**
+ * What the uploader's letter says besides the removed links: who claimed which work, the uploader's own status link
+ * (made here, one per uploader and case), and the counter-notice form prefilled with the case and the links.
+ */
+export async function uploaderLetterContext(
+  m: EntityManager,
+  kase: { id: string; reference: string },
+  email: string,
+  removedUrls: readonly string[],
+  publicUrl: string,
+): Promise<{ claim: Claim; uploaderStatusUrl: string; counterNoticeUrl: string }> {
+  const query = new URLSearchParams({ case: kase.reference });
+  for (const url of removedUrls) query.append('url', url);
+  return {
+    claim: await claimOf(m, kase.id),
+    uploaderStatusUrl: `${publicUrl}/uploader/${await uploaderToken(m, kase.id, email)}`,
+    counterNoticeUrl: `${publicUrl}/counter-notices/new?${query.toString()}`,
+  };
+}

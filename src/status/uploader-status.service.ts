@@ -1,0 +1,77 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ElementName } from '../checklist';
+import { type AppConfig, appConfig } from '../core/config';
+import { type Claim, claimOf } from '../letters/uploader-letter';
+
+/** What an uploader sees through their private link: never the complainant's email, phone or street address. */
+export interface UploaderStatusView {
+  reference: string;
+  claim: Claim;
+  /** The URLs the notice names, as the uploader may see them. */
+  noticeUrls: string[];
+  /** What was removed of theirs, when, and where it stands now. */
+  removed: { url: string; removedAt: Date | null; status: string }[];
+  counterNoticeUrl: string;
+  counterNotices: {
+    receivedAt: Date;
+    status: string;
+    missing: ElementName[];
+    restoreNotBefore: Date | null;
+    restoreNotAfter: Date | null;
+    restoreDueAt: Date | null;
+    restoredAt: Date | null;
+  }[];
+}
+
+const URLS_SHOWN = 500;
+
+@Injectable()
+export class UploaderStatusService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+  ) {}
+
+  async byToken(token: string): Promise<UploaderStatusView> {
+    if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundException('No case has this link.');
+    const [link] = await this.dataSource.query<{ case_id: string; email: string; reference: string }[]>(
+      `SELECT u.case_id, u.email, c.reference FROM uploader_links u JOIN cases c ON c.id = u.case_id
+       WHERE u.token = $1`,
+      [token],
+    );
+    if (!link) throw new NotFoundException('No case has this link.');
+    const [noticeUrls, removed, counterNotices, claim] = await Promise.all([
+      this.dataSource.query<{ url: string }[]>(
+        `SELECT url FROM reported_links WHERE case_id = $1 AND role = 'infringing' ORDER BY position, id LIMIT $2`,
+        [link.case_id, URLS_SHOWN],
+      ),
+      this.dataSource.query<UploaderStatusView['removed']>(
+        `SELECT DISTINCT ON (l.url) l.url, t.done_at AS "removedAt", l.status
+         FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
+         WHERE t.case_id = $1 AND lower(t.uploader->>'email') = $2
+         ORDER BY l.url, t.done_at DESC NULLS LAST`,
+        [link.case_id, link.email],
+      ),
+      this.dataSource.query<
+        (UploaderStatusView['counterNotices'][number] & { checklist: { missing: ElementName[] } })[]
+      >(
+        `SELECT received_at AS "receivedAt", status, checklist, restore_not_before AS "restoreNotBefore",
+                restore_not_after AS "restoreNotAfter", restore_due_at AS "restoreDueAt", restored_at AS "restoredAt"
+         FROM counter_notices WHERE case_id = $1 AND lower(notifier_email) = $2 ORDER BY received_at`,
+        [link.case_id, link.email],
+      ),
+      claimOf(this.dataSource.manager, link.case_id),
+    ]);
+    const query = new URLSearchParams({ case: link.reference });
+    for (const r of removed) query.append('url', r.url);
+    return {
+      reference: link.reference,
+      claim,
+      noticeUrls: noticeUrls.map((r) => r.url),
+      removed,
+      counterNoticeUrl: `${this.app.publicUrl}/counter-notices/new?${query.toString()}`,
+      counterNotices: counterNotices.map(({ checklist, ...n }) => ({ ...n, missing: checklist.missing })),
+    };
+  }
+}

@@ -166,9 +166,11 @@ export function counterNoticeResultView(answer: CounterNoticeAnswer): object {
     statusLabel: STATUS_LABELS[answer.status],
     missing: answer.missing.map((name) => ELEMENT_LABELS[name]),
     problems: answer.problems,
-    restore: answer.restoreDueAt
-      ? { notBefore: answer.restoreNotBefore, notAfter: answer.restoreNotAfter, due: answer.restoreDueAt }
-      : undefined,
+    // One that staff review first has its dates too, but staff may not forward it: the page promises them once it is.
+    restore:
+      answer.status === CounterNoticeStatus.Forwarded && answer.restoreDueAt
+        ? { notBefore: answer.restoreNotBefore, notAfter: answer.restoreNotAfter, due: answer.restoreDueAt }
+        : undefined,
     statusUrl: answer.statusUrl,
   };
 }

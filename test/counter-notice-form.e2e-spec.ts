@@ -162,7 +162,7 @@ describe('the public counter-notice form', () => {
     // A body over MAX_BODY_BYTES (5 MiB here) never reaches the form: the body parser refuses it with a 413.
     const huge = await submit(api, cookie, { ...complete(csrf, reference, url), explanation: 'x'.repeat(6 << 20) });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).message).toContain('over the limit');
+    expect(((await huge.json()) as { message: string }).message).toContain('over the limit');
     expect(await written(caseId)).toEqual({ counter_notices: 0, notices: 1 });
   });
 

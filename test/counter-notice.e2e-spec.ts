@@ -393,4 +393,34 @@ describe('counter-notices through the API', () => {
     expect(notice).toMatch(/\/counter-notices\/new\?case(=|&#x3D;)/);
     for (const secret of [complainant, phone, street, 'Jane Roe', who.email]) expect(notice).not.toContain(secret);
   });
+
+  it('attaches a fresh emailed counter-notice to the case whose URLs it names, instead of opening a case', async () => {
+    const who = uploader();
+    const { url, caseId } = await takenDown();
+    const before = (await client.query(`SELECT count(*)::int AS n FROM cases`)).rows[0].n;
+    const raw = await compose({
+      from: `${who.name} <${who.email}>`,
+      to: INTAKE,
+      subject: 'DMCA counter-notification',
+      messageId: `<fresh-${uniqueId()}@site-user.test>`,
+      text: [
+        'This is a counter-notification under 17 U.S.C. 512(g)(3).',
+        `The material removed was at ${url}.`,
+        'I swear, under penalty of perjury, that I have a good faith belief that the material was removed or disabled as a result of mistake or misidentification of the material to be removed or disabled.',
+        'I consent to the jurisdiction of the Federal District Court for the judicial district in which my address is located, and I will accept service of process from the person who provided notification.',
+        `${who.name}, ${who.address}, telephone ${who.phone}, ${who.email}`,
+        `/s/ ${who.name}`,
+      ].join('\n'),
+    });
+    expect(await sendRaw(port, raw, { from: who.email, to: [INTAKE] })).toMatch(/^250/);
+    await drain(client, TEST_REDIS_URL, prefix);
+    const rows = await waitFor('the counter-notice on the case', async () => {
+      const { rows } = await client.query(`SELECT status, removed_urls FROM counter_notices WHERE case_id = $1`, [
+        caseId,
+      ]);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(rows[0].removed_urls).toEqual([url]);
+    expect((await client.query(`SELECT count(*)::int AS n FROM cases`)).rows[0].n).toBe(before);
+  });
 });

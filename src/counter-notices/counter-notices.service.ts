@@ -176,6 +176,20 @@ export class CounterNoticesService {
     });
   }
 
+  /**
+   * The case a fresh counter-notice by email (not a reply to our letters) belongs to: the one its subject names, or
+   * the one that took down URLs it names. Undefined when it names none of ours: it is then a notice of its own.
+   */
+  async caseOfFreshEmail(
+    m: EntityManager,
+    namedReference: string | undefined,
+    text: string,
+  ): Promise<string | undefined> {
+    const found = await findCounterNoticeCase(m, namedReference, extractUrls(text));
+    if (!found) return undefined;
+    return found.matched.length > 0 || found.reference === namedReference ? found.id : undefined;
+  }
+
   /** Keeps a counter-notice row, decides where it stands, and writes to whom it concerns. */
   private async record(
     m: EntityManager,

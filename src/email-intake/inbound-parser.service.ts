@@ -131,11 +131,20 @@ export class InboundParserService {
           [row.id],
         );
         if (locked?.status !== InboundStatus.Stored) return;
-        const recorded: RecordedNotice = !caseId
-          ? await this.intake.receiveEmail(m, notice, read)
-          : thread.counterNotice
-            ? await this.counterNotice(m, caseId, { text: content.text, email }, read, sender.name)
-            : await this.revisions.revise(m, caseId, { text: content.text, email }, read);
+        // A fresh message that reads as a counter-notice and names one of our cases (by its subject or the URLs we
+        // took down) is that case's counter-notice, not a case of its own.
+        const countered =
+          !caseId && read.checklist.kind === 'counter_notice'
+            ? await this.counterNotices.caseOfFreshEmail(m, thread.namedReference, content.text)
+            : undefined;
+        const request = { text: content.text, email: { ...email, namedReference: undefined } };
+        const recorded: RecordedNotice = countered
+          ? await this.counterNotice(m, countered, request, read, sender.name)
+          : !caseId
+            ? await this.intake.receiveEmail(m, notice, read)
+            : thread.counterNotice
+              ? await this.counterNotice(m, caseId, { text: content.text, email }, read, sender.name)
+              : await this.revisions.revise(m, caseId, { text: content.text, email }, read);
         await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
         await m.query(
           `UPDATE inbound_messages SET status = 'parsed', case_id = $2, notice_id = $3, processed_at = now(),

@@ -246,6 +246,16 @@ describe('the public counter-notice form', () => {
     expect(html).not.toContain('When the material is put back');
     const { rows } = await client.query(`SELECT status FROM counter_notices WHERE case_id = $1`, [caseId]);
     expect(rows).toEqual([{ status: 'in_review' }]);
+
+    // As the form's hint says, a link in the explanation is read as removed material too.
+    const again = await takenDownCase(api, client, prefix, complainant);
+    const own = `https://github.com/up-loader/app-${uniqueId()}`;
+    const explained = await submit(api, cookie, {
+      ...complete(csrf, again.reference, again.url),
+      explanation: `I wrote it; its source is at ${own}`,
+    });
+    expect(explained.status).toBe(201);
+    expect(await explained.text()).toContain(`<li>${own} was not taken down under case ${again.reference}.</li>`);
   });
 
   it('limits how many counter-notices one address may post', async () => {

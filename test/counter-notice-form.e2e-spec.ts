@@ -247,7 +247,7 @@ describe('the public counter-notice form', () => {
     const { rows } = await client.query(`SELECT status FROM counter_notices WHERE case_id = $1`, [caseId]);
     expect(rows).toEqual([{ status: 'in_review' }]);
 
-    // As the form's hint says, a link in the explanation is read as removed material too.
+    // A link in the explanation (the uploader's own site) is not read as removed material: the listed URLs are.
     const again = await takenDownCase(api, client, prefix, complainant);
     const own = `https://github.com/up-loader/app-${uniqueId()}`;
     const explained = await submit(api, cookie, {
@@ -255,7 +255,11 @@ describe('the public counter-notice form', () => {
       explanation: `I wrote it; its source is at ${own}`,
     });
     expect(explained.status).toBe(201);
-    expect(await explained.text()).toContain(`<li>${own} was not taken down under case ${again.reference}.</li>`);
+    expect(await explained.text()).not.toContain(`${own} was not taken down`);
+    const forwarded = await client.query(`SELECT status, removed_urls FROM counter_notices WHERE case_id = $1`, [
+      again.caseId,
+    ]);
+    expect(forwarded.rows).toEqual([{ status: 'forwarded', removed_urls: [again.url] }]);
   });
 
   it('limits how many counter-notices one address may post', async () => {

@@ -151,6 +151,12 @@ describe('counter-notices through the API', () => {
     );
     expect(status.status).toBe(200);
     expect(await status.json()).toMatchObject({ reference, status: 'forwarded', restoreDueAt: res.body.restoreDueAt });
+    // And as a page, for a person following the link.
+    const page = await fetch(res.body.statusUrl.replace('http://localhost:3000', api.url));
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(reference);
+    expect(html).toContain('forwarded');
 
     const actions = (await auditTrail(client, caseId)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['counter_notice.received', 'counter_notice.forwarded']));

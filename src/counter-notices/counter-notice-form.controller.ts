@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Inject, Post, Query, Req, Res, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { NoticeChannel } from '../cases/notice.entity';
 import { type AppConfig, appConfig } from '../core/config';
@@ -31,6 +43,16 @@ export class CounterNoticeFormController {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {
     this.limiter = new RateLimiter(app.formRateLimitPerMinute, 60_000);
+  }
+
+  /** The counter-notifier's status page, through the link on the result page and in their letters. */
+  @Get('status/:token')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', 'no-referrer')
+  async status(@Param('token') token: string): Promise<string> {
+    const view = counterNoticeResultView(await this.counterNotices.byToken(token));
+    return this.templates.page('counter-notice-result', { site: this.app, view });
   }
 
   @Get('new')

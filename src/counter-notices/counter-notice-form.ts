@@ -159,7 +159,7 @@ function formMessage(field: keyof CounterNoticeFormFields, kind: string, message
 }
 
 /** What the page after posting shows: where the counter-notice stands, and what is missing or wrong. */
-export function counterNoticeResultView(answer: CounterNoticeAnswer): object {
+export function counterNoticeResultView(answer: Omit<CounterNoticeAnswer, 'caseId'>): object {
   return {
     reference: answer.reference,
     status: answer.status,

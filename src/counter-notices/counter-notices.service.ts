@@ -104,7 +104,9 @@ export class CounterNoticesService {
     }
     // Read before the transaction: no row stays locked while a thread reads the text.
     const read = text ? await this.reader.readRecord({ text, kindHint: 'counter_notice' }) : undefined;
-    const urls = [...(dto.removedUrls ?? []), ...(read?.links.map((l) => l.url) ?? [])];
+    // The removed URLs as listed; the text's links only when none are (an explanation may link to the uploader's
+    // own site, which is not what they want restored).
+    const urls = dto.removedUrls?.length ? dto.removedUrls : (read?.links.map((l) => l.url) ?? []);
     const checklist = counterNoticeChecklist(fields, read?.checklist);
 
     return this.dataSource.transaction(async (m) => {

@@ -64,6 +64,22 @@ export class MetricsService {
       },
     });
     new Gauge({
+      name: 'takedown_desk_counter_notices',
+      help: 'Counter-notices by status; restore_overdue counts forwarded ones past the last day of their window.',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.query<{ status: string; n: number }[]>(
+          `SELECT status::text, count(*)::int AS n FROM counter_notices GROUP BY status
+           UNION ALL
+           SELECT 'restore_overdue', count(*)::int FROM counter_notices
+           WHERE status = 'forwarded' AND restore_not_after < now()`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ status: r.status }, r.n);
+      },
+    });
+    new Gauge({
       name: 'takedown_desk_outbox_backlog',
       help: 'Outbox rows not yet relayed to the queues (grows while Redis or the worker is away).',
       registers: [this.registry],

@@ -9,6 +9,7 @@ import { completeNoticeFrom, createCatalogPage, postJson } from './support/facto
 import { auditTrail, db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
 import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
+import { createStaff } from './support/staff';
 import { applyTestEnv } from './support/env';
 
 jest.setTimeout(90_000);
@@ -431,5 +432,93 @@ describe('counter-notices through the API', () => {
     });
     expect(rows[0].removed_urls).toEqual([url]);
     expect((await client.query(`SELECT count(*)::int AS n FROM cases`)).rows[0].n).toBe(before);
+  });
+
+  it('lets staff review, forward, stop and withdraw counter-notices, and shows them on the case', async () => {
+    const legal = await createStaff(client, 'legal');
+    const staff = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${api.url}/api/v1/staff${path}`, {
+        method,
+        headers: { authorization: `Bearer ${legal.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    // Held for review: it names a URL this case did not take down.
+    const { url, reference } = await takenDown();
+    const held = await postJson(api.url, '/api/v1/counter-notices', {
+      ...complete(url),
+      removedUrls: [url, `https://example.com/d/${uniqueId()}`],
+    });
+    expect(held.body.status).toBe('in_review');
+    const id = held.body.counterNoticeId;
+    const base = `/cases/${reference}/counter-notices/${id}`;
+
+    const detail = await staff('GET', `/cases/${reference}`);
+    expect(detail.body.counterNotices).toEqual([
+      expect.objectContaining({
+        id,
+        status: 'in_review',
+        missing: [],
+        suit: null,
+        restoreDueAt: held.body.restoreDueAt,
+      }),
+    ]);
+    // A viewer may not; a bad suit is a 400 naming the field; a withdrawn one cannot be forwarded.
+    const viewer = await createStaff(client, 'viewer');
+    const refused = await fetch(`${api.url}/api/v1/staff${base}/forward`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    expect(refused.status).toBe(403);
+    expect((await staff('POST', `${base}/suit`, { court: 'A court', docketNumber: '1', filedOn: 'soon' })).status).toBe(
+      400,
+    );
+
+    const forwarded = await staff('POST', `${base}/forward`);
+    expect(forwarded).toMatchObject({
+      status: 200,
+      body: { id, status: 'forwarded', restoreDueAt: held.body.restoreDueAt },
+    });
+    const suit = await staff('POST', `${base}/suit`, {
+      court: 'U.S. District Court for the District of Delaware',
+      docketNumber: '1:26-cv-00042',
+      filedOn: '2026-11-30',
+    });
+    expect(suit.body.status).toBe('suit_filed');
+    const again = await staff('POST', `${base}/withdraw`, { reason: 'The uploader asked' });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('cannot become withdrawn');
+    const after = await staff('GET', `/cases/${reference}`);
+    expect(after.body.counterNotices[0]).toMatchObject({
+      status: 'suit_filed',
+      suit: {
+        court: 'U.S. District Court for the District of Delaware',
+        docketNumber: '1:26-cv-00042',
+        filedOn: '2026-11-30',
+      },
+    });
+
+    // A second counter-notice on another case, withdrawn at its sender's request.
+    const other = await takenDown();
+    const filed = await postJson(api.url, '/api/v1/counter-notices', complete(other.url));
+    const withdrawn = await staff(
+      'POST',
+      `/cases/${other.reference}/counter-notices/${filed.body.counterNoticeId}/withdraw`,
+      {
+        reason: 'The uploader asked by phone',
+      },
+    );
+    expect(withdrawn.body.status).toBe('withdrawn');
+    await restoreAt(new Date(new Date(filed.body.restoreDueAt).getTime() + 60_000));
+    expect(await linkStatus(other.caseId, other.url)).toBe('taken_down');
+
+    // The case page shows it, with its dates.
+    const page = await fetch(`${api.url}/staff/cases/${reference}`, {
+      headers: { authorization: `Bearer ${legal.token}` },
+    });
+    const html = await page.text();
+    expect(html).toContain('Counter-notices (1)');
+    expect(html).toContain('1:26-cv-00042');
   });
 });

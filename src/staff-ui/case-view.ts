@@ -180,6 +180,13 @@ export function caseView(detail: CaseDetail, o: CaseViewOptions) {
         webFormHref: typeof channel.webForm === 'string' ? httpUrl(channel.webForm) : null,
       };
     }),
+    counterNotices: detail.counterNotices.map((n) => ({
+      ...n,
+      removedUrls: n.removedUrls,
+      canForward: o.canDecide && n.status === 'in_review' && n.missing.length === 0,
+      canStop: o.canDecide && (n.status === 'forwarded' || n.status === 'in_review'),
+      canWithdraw: o.canDecide && ['needs_info', 'in_review', 'forwarded'].includes(n.status),
+    })),
     letters: detail.letters,
     inbound: detail.inbound,
     audit: detail.audit.map((e) => auditEntry(e, o.names)),

@@ -35,8 +35,11 @@ import {
   NoteForm,
   RequestInfoForm,
   SortingForm,
+  SuitForm,
   TransitionForm,
+  WithdrawCounterNoticeForm,
 } from './dto/page-forms';
+import { CounterNoticesService } from '../counter-notices/counter-notices.service';
 import { takeFlash } from './flash';
 import { type FormFailure, PageAction, PageActions, type PageOutcome, type StaffRequest } from './page-action';
 import { PageForm } from './page-form';
@@ -86,6 +89,7 @@ export class StaffPagesController {
     private readonly reasons: ReasonTemplatesService,
     private readonly auth: StaffAuthService,
     private readonly casePage: CasePage,
+    private readonly counterNotices: CounterNoticesService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
@@ -241,6 +245,38 @@ export class StaffPagesController {
   ): Promise<string> {
     await this.triage.overrideElement(reference, form.element, form.present, form.reason, staff);
     return `Marked ${form.element} ${form.present ? 'present' : 'missing'}.`;
+  }
+
+  @PageAction(`cases/:${REFERENCE}/counter-notices/:id/forward`, { ...CASE_ACTION, form: 'counter-forward' })
+  async forwardCounterNotice(
+    @Param(REFERENCE) reference: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<string> {
+    const done = await this.counterNotices.forwardReviewed(reference, id, staff.id);
+    return `Forwarded the counter-notice to the complainant; restoration on ${done.restoreDueAt ?? 'its day'}.`;
+  }
+
+  @PageAction(`cases/:${REFERENCE}/counter-notices/:id/suit`, { ...CASE_ACTION, form: 'suit' })
+  async recordSuit(
+    @Param(REFERENCE) reference: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @PageForm() form: SuitForm,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<string> {
+    await this.counterNotices.recordSuit(reference, id, form, { staffId: staff.id });
+    return 'Recorded the suit: the restoration is stopped, the case is on legal hold, and both parties are told.';
+  }
+
+  @PageAction(`cases/:${REFERENCE}/counter-notices/:id/withdraw`, { ...CASE_ACTION, form: 'counter-withdraw' })
+  async withdrawCounterNotice(
+    @Param(REFERENCE) reference: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @PageForm() form: WithdrawCounterNoticeForm,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<string> {
+    await this.counterNotices.withdraw(reference, id, form.reason, staff.id);
+    return 'Withdrew the counter-notice: nothing will be restored for it.';
   }
 
   @PageAction(`cases/:${REFERENCE}/links/:linkId/sorting`, { ...CASE_ACTION, form: 'sorting' })

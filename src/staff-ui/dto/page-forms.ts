@@ -23,6 +23,7 @@ import {
   TransitionDto,
 } from '../../triage/dto/triage.dto';
 import { Required } from '../page-form';
+import { SuitDto, WithdrawCounterNoticeDto } from '../../counter-notices/dto/counter-notice-actions.dto';
 
 /**
  * The staff pages' forms as DTOs. Each extends the JSON API's DTO where there is one, so that the pages and the API
@@ -127,6 +128,22 @@ export class BulkForm extends BulkDto {
 
   /** The queue's query string, to go back to the same view of the queue. */
   @IsOptional() @IsString() @MaxLength(4_000) back?: string;
+}
+
+export class SuitForm extends SuitDto {
+  @Required('Name the court the action was filed in.')
+  declare court: string;
+
+  @Required('Give the docket number.')
+  declare docketNumber: string;
+
+  @Required('Give the day the action was filed.')
+  declare filedOn: string;
+}
+
+export class WithdrawCounterNoticeForm extends WithdrawCounterNoticeDto {
+  @Required("Write the sender's request, in their words or yours.")
+  declare reason: string;
 }
 
 export class TokenForm extends CreateApiTokenDto {

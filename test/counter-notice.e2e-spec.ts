@@ -513,6 +513,17 @@ describe('counter-notices through the API', () => {
     await restoreAt(new Date(new Date(filed.body.restoreDueAt).getTime() + 60_000));
     expect(await linkStatus(other.caseId, other.url)).toBe('taken_down');
 
+    // The queue filters by it and shows its state.
+    const queue = await staff('GET', `/cases?counterNotice=any&q=${reference}`);
+    expect(queue.body.items).toEqual([
+      expect.objectContaining({
+        reference,
+        counterNotice: expect.objectContaining({ status: 'suit_filed', overdue: false }),
+      }),
+    ]);
+    expect((await staff('GET', `/cases?counterNotice=open&q=${reference}`)).body.items).toEqual([]);
+    expect((await staff('GET', `/cases?counterNotice=soon`)).status).toBe(400);
+
     // The case page shows it, with its dates.
     const page = await fetch(`${api.url}/staff/cases/${reference}`, {
       headers: { authorization: `Bearer ${legal.token}` },

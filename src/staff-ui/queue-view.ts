@@ -31,6 +31,7 @@ export interface QueueForm {
     providers: Option[];
     assignees: Option[];
     overdue: Option[];
+    counterNotice: Option[];
     sorts: Option[];
   };
 }
@@ -70,6 +71,7 @@ export async function queueForm(
     'domain',
     'assignee',
     'overdue',
+    'counterNotice',
     'q',
     'sort',
     'page',
@@ -99,6 +101,7 @@ export async function queueForm(
     domain: dto.domain,
     assignee: dto.assignee === 'me' ? staff.id : dto.assignee,
     overdue: dto.overdue,
+    counterNotice: dto.counterNotice,
     q: dto.q,
     sort: dto.sort,
     page: dto.page,
@@ -106,7 +109,7 @@ export async function queueForm(
 
   const query = new URLSearchParams();
   for (const s of dto.status ?? []) query.append('status', s);
-  for (const key of ['channel', 'missing', 'provider', 'domain', 'assignee', 'q', 'sort'] as const) {
+  for (const key of ['channel', 'missing', 'provider', 'domain', 'assignee', 'counterNotice', 'q', 'sort'] as const) {
     if (dto[key]) query.set(key, dto[key]);
   }
   if (dto.overdue !== undefined) query.set('overdue', String(dto.overdue));
@@ -150,6 +153,12 @@ export async function queueForm(
         option('', 'Any', overdue),
         option('true', 'Overdue', overdue),
         option('false', 'Not overdue', overdue),
+      ],
+      counterNotice: [
+        option('', 'Any', dto.counterNotice),
+        option('any', 'With a counter-notice', dto.counterNotice),
+        option('open', 'Counter-notice open', dto.counterNotice),
+        option('overdue', 'Restoration overdue', dto.counterNotice),
       ],
       sorts: QUEUE_SORTS.map((s) => option(s, SORT_LABELS[s] ?? s, dto.sort ?? 'oldest')),
     },

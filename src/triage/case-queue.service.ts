@@ -21,12 +21,20 @@ export interface QueueFilter {
   /** A staff id, 'none' for unassigned. */
   assignee?: string;
   overdue?: boolean;
+  /**
+   * Cases with a counter-notice: `any`; `open` (not yet restored, stopped, withdrawn or invalid); `overdue` (forwarded
+   * and past the last day of its restore window).
+   */
+  counterNotice?: CounterNoticeFilter;
   /** A case reference, an email address of a party or sender, or a URL (or part of one). */
   q?: string;
   sort?: QueueSort;
   page?: number;
   perPage?: number;
 }
+
+export type CounterNoticeFilter = 'any' | 'open' | 'overdue';
+export const COUNTER_NOTICE_FILTERS: readonly CounterNoticeFilter[] = ['any', 'open', 'overdue'];
 
 export interface QueueItem {
   id: string;
@@ -43,7 +51,17 @@ export interface QueueItem {
   missing: ElementName[];
   providers: string[];
   complainant: string | null;
+  /** The case's open counter-notice: its status and restore day, if it has one. */
+  counterNotice: { status: string; restoreDueAt: Date | null; overdue: boolean } | null;
 }
+
+const COUNTER_NOTICE_SQL: Record<CounterNoticeFilter, string> = {
+  any: `EXISTS (SELECT 1 FROM counter_notices n WHERE n.case_id = c.id)`,
+  open: `EXISTS (SELECT 1 FROM counter_notices n WHERE n.case_id = c.id
+                 AND n.status IN ('needs_info', 'in_review', 'forwarded'))`,
+  overdue: `EXISTS (SELECT 1 FROM counter_notices n WHERE n.case_id = c.id
+                    AND n.status = 'forwarded' AND n.restore_not_after < now())`,
+};
 
 export interface QueuePage {
   items: QueueItem[];
@@ -69,6 +87,7 @@ interface Row {
   element_overrides: ElementOverrides;
   providers: string[];
   complainant: string | null;
+  counter_notice: { status: string; restoreDueAt: string | null; overdue: boolean } | null;
 }
 
 const ORDER: Record<QueueSort, string> = {
@@ -121,6 +140,7 @@ export class CaseQueueService {
     else if (filter.assignee) where.push(`c.assignee_id = ${param(filter.assignee)}::uuid`);
     if (filter.overdue === true) where.push(OVERDUE_SQL);
     if (filter.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
+    if (filter.counterNotice) where.push(COUNTER_NOTICE_SQL[filter.counterNotice]);
     const q = filter.q?.trim();
     if (q) {
       // Each branch is an index lookup: trigrams for reference and URL fragments, lower(email) for addresses.
@@ -148,7 +168,12 @@ export class CaseQueueService {
                 (SELECT n.channel FROM notices n WHERE n.case_id = c.id ORDER BY n.received_at LIMIT 1) AS channel,
                 array(SELECT DISTINCT l.provider FROM reported_links l
                       WHERE l.case_id = c.id AND l.provider IS NOT NULL ORDER BY 1) AS providers,
-                (SELECT p.email FROM parties p WHERE p.case_id = c.id AND p.role = 'complainant' LIMIT 1) AS complainant
+                (SELECT p.email FROM parties p WHERE p.case_id = c.id AND p.role = 'complainant' LIMIT 1) AS complainant,
+                (SELECT json_build_object('status', n.status, 'restoreDueAt', n.restore_due_at,
+                                          'overdue', n.status = 'forwarded' AND n.restore_not_after < now())
+                 FROM counter_notices n WHERE n.case_id = c.id
+                 ORDER BY n.status IN ('needs_info', 'in_review', 'forwarded') DESC, n.received_at DESC
+                 LIMIT 1) AS counter_notice
          FROM page JOIN cases c ON c.id = page.id LEFT JOIN staff_users u ON u.id = c.assignee_id
          ORDER BY ${order}`,
         params,
@@ -177,6 +202,12 @@ export class CaseQueueService {
         missing: effectiveChecklist(r.checklist, r.element_overrides).missing,
         providers: r.providers,
         complainant: r.complainant,
+        counterNotice: r.counter_notice
+          ? {
+              ...r.counter_notice,
+              restoreDueAt: r.counter_notice.restoreDueAt ? new Date(r.counter_notice.restoreDueAt) : null,
+            }
+          : null,
       })),
       total: count.total,
       page,

@@ -21,7 +21,13 @@ import { COUNTER_NOTICE_ELEMENTS, type ElementName, TAKEDOWN_ELEMENTS } from '..
 import type { LinkClassification, LinkRole } from '../../links';
 import { NoticeChannel } from '../../cases/notice.entity';
 import { CaseStatus } from '../../cases/case.entity';
-import { QUEUE_MAX_PER_PAGE, QUEUE_SORTS, type QueueSort } from '../case-queue.service';
+import {
+  COUNTER_NOTICE_FILTERS,
+  type CounterNoticeFilter,
+  QUEUE_MAX_PER_PAGE,
+  QUEUE_SORTS,
+  type QueueSort,
+} from '../case-queue.service';
 import { BULK_MAX_CASES, type BulkAction } from '../triage.service';
 
 export const ELEMENT_NAMES: readonly ElementName[] = [...new Set([...TAKEDOWN_ELEMENTS, ...COUNTER_NOTICE_ELEMENTS])];
@@ -81,6 +87,14 @@ export class QueueQueryDto {
   @Transform(bool)
   @IsBoolean()
   overdue?: boolean;
+
+  @ApiPropertyOptional({
+    enum: COUNTER_NOTICE_FILTERS,
+    description: 'Cases with a counter-notice: any, open, or overdue (past the last restore day)',
+  })
+  @IsOptional()
+  @IsIn(COUNTER_NOTICE_FILTERS)
+  counterNotice?: CounterNoticeFilter;
 
   @ApiPropertyOptional({ description: 'A case reference, an email address, or (part of) a URL' })
   @IsOptional()

@@ -1,4 +1,3 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNoticeFrom, createCatalogPage, postJson } from './support/factories';
@@ -8,14 +7,18 @@ import {
   drain,
   type RunningApi,
   startApi,
-  startWorker,
+  startMailWorker,
   uniqueId,
   uniquePrefix,
   waitFor,
 } from './support/harness';
+import { compose, DMARC_PASS_DOMAIN, freePort, sendRaw } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
+import { createStaff } from './support/staff';
 
 jest.setTimeout(90_000);
+
+const INTAKE = 'dmca@example.com';
 
 /**
  * A complainant retracts, through their status link: part of a notice, then the rest. What was taken down comes
@@ -28,15 +31,24 @@ describe('retractions', () => {
   const uploader = `uploader-${uniqueId()}@site-user.test`;
   let client: Client;
   let api: RunningApi;
-  let worker: INestApplicationContext;
+  let worker: Awaited<ReturnType<typeof startMailWorker>>;
+  let port: number;
   let sink: SmtpSink;
 
   beforeAll(async () => {
     client = await db();
     sink = await new SmtpSink().start();
-    const env = { QUEUE_PREFIX: prefix, SMTP_URL: sink.url };
+    port = await freePort();
+    const env = {
+      QUEUE_PREFIX: prefix,
+      SMTP_URL: sink.url,
+      SMTP_LISTEN_PORT: String(port),
+      SMTP_LISTEN_HOST: '127.0.0.1',
+      INBOUND_ADDRESSES: INTAKE,
+      MAIL_FROM: INTAKE,
+    };
     api = await startApi(env);
-    worker = await startWorker(env);
+    worker = await startMailWorker(env);
   });
 
   afterAll(async () => {
@@ -123,5 +135,73 @@ describe('retractions', () => {
     // Neither the provider's nor the uploader's letter carries the complainant's status link.
     expect(provider?.raw).not.toContain(token);
     expect(sink.to(uploader).every((m) => !m.raw.includes(token))).toBe(true);
+  });
+
+  /** A case of the given complainant whose one download was taken down, and the receipt it was sent. */
+  const takenDownFor = async (from: string) => {
+    const page = await createCatalogPage(client);
+    const url = `https://example.com/d/${page.downloads[0].id}`;
+    const filed = await postJson(api.url, '/api/v1/notices', completeNoticeFrom(from, [url]));
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the download to be taken down', async () => (await download(page.downloads[0].id)) === 451);
+    const receipt = await waitFor('the receipt', () =>
+      Promise.resolve(sink.to(from).find((m) => m.parsed.subject?.includes(filed.body.reference))),
+    );
+    return {
+      id: page.downloads[0].id,
+      url,
+      caseId: filed.body.caseId as string,
+      reference: filed.body.reference as string,
+      receipt,
+    };
+  };
+  const retractByMail = async (from: string, inReplyTo: string | undefined, reference: string) => {
+    const raw = await compose({
+      from,
+      to: INTAKE,
+      subject: `Re: [${reference}] retraction`,
+      messageId: `<retract-${uniqueId()}@${from.split('@')[1]}>`,
+      inReplyTo,
+      references: inReplyTo ? [inReplyTo] : [],
+      text: 'We hereby retract our DMCA notice. Please restore the material.',
+    });
+    expect(await sendRaw(port, raw, { from, to: [INTAKE] })).toMatch(/^250/);
+    await drain(client, TEST_REDIS_URL, prefix);
+  };
+
+  it("carries out the complainant's authenticated retraction by email at once", async () => {
+    const from = `legal-${uniqueId()}@${DMARC_PASS_DOMAIN}`;
+    const { id, caseId, reference, receipt } = await takenDownFor(from);
+    await retractByMail(from, receipt.parsed.messageId, reference);
+    await waitFor('the download to be back', async () => (await download(id)) === 302);
+    expect((await client.query(`SELECT status FROM cases WHERE id = $1`, [caseId])).rows[0].status).toBe('closed');
+    const notice = await client.query(
+      `SELECT flags FROM notices WHERE case_id = $1 ORDER BY received_at DESC LIMIT 1`,
+      [caseId],
+    );
+    expect(notice.rows[0].flags).toContain('retraction');
+  });
+
+  it('keeps an unauthenticated retraction by email for staff, who confirm it', async () => {
+    const from = `legal-${uniqueId()}@holder.test`; // no DMARC policy: not authenticated
+    const { id, caseId, reference, receipt } = await takenDownFor(from);
+    await retractByMail(from, receipt.parsed.messageId, reference);
+    const received = await waitFor('the retraction for staff', async () =>
+      (await auditTrail(client, caseId)).find((e) => e.action === 'notice.retraction_received'),
+    );
+    expect(received.detail).toMatchObject({ whole: true, awaiting: 'DMARC did not pass (none)' });
+    expect(await download(id)).toBe(451);
+
+    const legal = await createStaff(client, 'legal');
+    const res = await fetch(`${api.url}/api/v1/staff/cases/${reference}/retraction`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${legal.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'Confirmed by phone with the complainant' }),
+    });
+    expect(res.status).toBe(200);
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the download to be back', async () => (await download(id)) === 302);
+    const retracted = (await auditTrail(client, caseId)).find((e) => e.action === 'notice.retracted');
+    expect(retracted?.actor).toBe(legal.id);
   });
 });

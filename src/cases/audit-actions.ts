@@ -27,6 +27,8 @@ export interface AuditDetails {
     caseStatus?: CaseStatus;
   };
   'notice.names_other_case': { reference: string };
+  /** A retraction by email kept for staff to confirm: why it was not carried out at once. */
+  'notice.retraction_received': { notice: string; urls: string[]; whole: boolean; awaiting: string };
   /** The complainant retracted the notice (whole) or some of its URLs; what it undid, by count. */
   'notice.retracted': {
     urls: string[];

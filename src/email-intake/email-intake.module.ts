@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { QueueModule } from '../core/queue/queue.module';
 import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
 import { NoticeIntakeModule } from '../notices/notice-intake.module';
+import { RetractionModule } from '../takedowns/retraction.module';
 import { ImapPollerService } from './imap-poller.service';
 import { InboundParserService } from './inbound-parser.service';
 import { InboundProcessor } from './inbound.processor';
@@ -11,7 +12,7 @@ import { SmtpListenerService } from './smtp-listener.service';
 
 /** The worker side of email intake: SMTP listener, IMAP poller, and parsing stored messages into notices. */
 @Module({
-  imports: [QueueModule, NoticeIntakeModule, CounterNoticeIntakeModule],
+  imports: [QueueModule, NoticeIntakeModule, CounterNoticeIntakeModule, RetractionModule],
   providers: [
     InboundStoreService,
     InboundParserService,

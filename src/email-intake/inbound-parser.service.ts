@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type ParsedMail } from 'mailparser';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { complainantEmails } from '../cases/notice-records';
+import { complainantEmails, insertNotice } from '../cases/notice-records';
 import { NoticeChannel } from '../cases/notice.entity';
-import { isValidEmail } from '../checklist';
+import { isValidEmail, replyText } from '../checklist';
 import { LetterKind } from '../letters/letter.entity';
 import type { EmailOrigin, RecordedNotice } from '../notices/intake-request';
 import { NoticeTooLargeError } from '../notices/intake.errors';
@@ -14,6 +14,9 @@ import { NoticeReader } from '../notices/notice-reader.service';
 import { RevisionsService } from '../notices/revisions.service';
 import type { AnalysisResult } from '../notices/text-analysis/text-analysis.service';
 import { CounterNoticesService } from '../counter-notices/counter-notices.service';
+import { RetractionService } from '../takedowns/retraction.service';
+import { audit } from '../cases/audit';
+import { extractUrls, normalizeUrl } from '../links';
 import { InboundStatus } from './inbound-message.entity';
 import { EvidenceInput, mailContent } from './mail-content';
 import { loopReason } from './mail-loop';
@@ -60,6 +63,7 @@ export class InboundParserService {
     private readonly intake: IntakeService,
     private readonly revisions: RevisionsService,
     private readonly counterNotices: CounterNoticesService,
+    private readonly retractions: RetractionService,
     private readonly senderAuth: SenderAuthService,
   ) {}
 
@@ -138,13 +142,16 @@ export class InboundParserService {
             ? await this.counterNotices.caseOfFreshEmail(m, thread.namedReference, content.text)
             : undefined;
         const request = { text: content.text, email: { ...email, namedReference: undefined } };
+        const retraction = caseId && !thread.counterNotice && read.checklist.kind === 'retraction';
         const recorded: RecordedNotice = countered
           ? await this.counterNotice(m, countered, request, read, sender.name)
-          : !caseId
-            ? await this.intake.receiveEmail(m, notice, read)
-            : thread.counterNotice
-              ? await this.counterNotice(m, caseId, { text: content.text, email }, read, sender.name)
-              : await this.revisions.revise(m, caseId, { text: content.text, email }, read);
+          : caseId && retraction
+            ? await this.retraction(m, caseId, { text: content.text, email }, read)
+            : !caseId
+              ? await this.intake.receiveEmail(m, notice, read)
+              : thread.counterNotice
+                ? await this.counterNotice(m, caseId, { text: content.text, email }, read, sender.name)
+                : await this.revisions.revise(m, caseId, { text: content.text, email }, read);
         await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
         await m.query(
           `UPDATE inbound_messages SET status = 'parsed', case_id = $2, notice_id = $3, processed_at = now(),
@@ -162,6 +169,68 @@ export class InboundParserService {
       if (error instanceof NoticeTooLargeError) return this.settle(row.id, InboundStatus.Quarantined, error.message);
       throw error;
     }
+  }
+
+  /**
+   * A reply on the case's thread that retracts the notice, or the URLs it names of the case's: kept as a notice of
+   * the case (never part of its takedown record), and carried out at once when it comes from the complainant's
+   * address and DMARC passes; otherwise staff confirm it (POST /api/v1/staff/cases/:reference/retraction).
+   */
+  private async retraction(
+    m: EntityManager,
+    caseId: string,
+    request: { text: string; email: EmailOrigin },
+    read: AnalysisResult,
+  ): Promise<RecordedNotice> {
+    const known = await complainantEmails(m, caseId);
+    const fromComplainant = known.has(request.email.senderEmail.toLowerCase());
+    const dmarc = (request.email.auth as { dmarc?: string } | null)?.dmarc;
+    const flags = [
+      ...request.email.flags,
+      NoticeFlag.Retraction,
+      ...(fromComplainant ? [] : [NoticeFlag.SenderNotComplainant]),
+    ];
+    const noticeId = await insertNotice(m, {
+      caseId,
+      channel: NoticeChannel.Email,
+      rawText: request.text,
+      structured: null,
+      checklist: read.checklist,
+      linkCount: 0,
+      inboundMessageId: request.email.inboundMessageId,
+      senderEmail: request.email.senderEmail,
+      auth: request.email.auth,
+      flags,
+    });
+    // The URLs it names that are the case's; none named, the whole notice.
+    const named = extractUrls(replyText(request.text));
+    const ours = await m.query<{ url: string }[]>(
+      `SELECT url FROM reported_links WHERE case_id = $1 AND url = ANY($2::text[])`,
+      [
+        caseId,
+        named.map((u) => {
+          const n = normalizeUrl(u);
+          return n.ok ? n.url : u;
+        }),
+      ],
+    );
+    const urls = ours.length > 0 ? ours.map((r) => r.url) : undefined;
+    const awaiting = !fromComplainant
+      ? 'the sender is not the complainant'
+      : dmarc !== 'pass'
+        ? `DMARC did not pass (${dmarc ?? 'none'})`
+        : null;
+    if (awaiting) {
+      await audit(m, caseId, 'sender', 'notice.retraction_received', {
+        notice: noticeId,
+        urls: urls ?? [],
+        whole: urls === undefined,
+        awaiting,
+      });
+    } else {
+      await this.retractions.retractForCase(m, caseId, urls, 'retracted by email', 'sender');
+    }
+    return { caseId, noticeId, status: 'retraction', flags };
   }
 
   /** The uploader's counter-notice: kept as a notice of the case, then as the case's counter-notice record. */

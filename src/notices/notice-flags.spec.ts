@@ -20,7 +20,7 @@ describe('notice flags', () => {
     expect(holds(flags)).toBe(held);
   });
 
-  it('holds for every flag but names_other_case', () => {
+  it('holds for every flag but names_other_case and retraction (which is never routed)', () => {
     expect([...HOLD_FLAGS].sort()).toEqual([
       'counter_notice',
       'dmarc_fail',
@@ -28,7 +28,7 @@ describe('notice flags', () => {
       'text_budget_exceeded',
       'text_unread',
     ]);
-    expect(Object.values(NoticeFlag).filter((f) => !holds([f]))).toEqual(['names_other_case']);
+    expect(Object.values(NoticeFlag).filter((f) => !holds([f]))).toEqual(['names_other_case', 'retraction']);
   });
 
   it('holds the whole case only for a counter-notice', () => {

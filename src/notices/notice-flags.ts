@@ -21,6 +21,11 @@ export enum NoticeFlag {
   TextBudgetExceeded = 'text_budget_exceeded',
   /** The text reader failed on this text (a bug): as for TextBudgetExceeded, a person reads it. */
   TextUnread = 'text_unread',
+  /**
+   * A reply on the case's thread that retracts the notice (or some of its URLs): carried out at once when it is the
+   * complainant's and DMARC passes, otherwise kept for staff to confirm. Never part of the takedown's record.
+   */
+  Retraction = 'retraction',
 }
 
 /**
@@ -44,6 +49,9 @@ export const STICKY_HOLD_FLAGS: readonly string[] = [NoticeFlag.CounterNotice];
 
 /** Notices from someone other than the complainant: kept on the case, never part of its takedown record. */
 export const NOT_THE_COMPLAINANT: readonly string[] = [NoticeFlag.SenderNotComplainant, NoticeFlag.CounterNotice];
+
+/** Notices kept on the case that are not part of its takedown record: read again with the case, they would change it. */
+export const NOT_THE_TAKEDOWN_RECORD: readonly string[] = [...NOT_THE_COMPLAINANT, NoticeFlag.Retraction];
 
 export function holds(flags: readonly string[]): boolean {
   return flags.some((f) => HOLD_FLAGS.includes(f));

@@ -12,7 +12,7 @@ import { type ChecklistResult, replyText } from '../checklist';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import type { RecordedNotice, RevisionRequest } from './intake-request';
-import { holds, NOT_THE_COMPLAINANT, NoticeFlag, STICKY_HOLD_FLAGS } from './notice-flags';
+import { holds, NOT_THE_COMPLAINANT, NOT_THE_TAKEDOWN_RECORD, NoticeFlag, STICKY_HOLD_FLAGS } from './notice-flags';
 import { NoticeReader } from './notice-reader.service';
 import { mergeStructured } from './structured-notice';
 import type { AnalysisResult } from './text-analysis/text-analysis.service';
@@ -94,7 +94,7 @@ export class RevisionsService {
     const all = await earlierNotices(manager, caseId);
     // The case's record is what its complainant sent: a stranger's reply and the uploader's counter-notice stay
     // on the case for staff, but never count towards the takedown's checklist.
-    const earlier = all.filter((n) => !n.flags.some((f) => NOT_THE_COMPLAINANT.includes(f)));
+    const earlier = all.filter((n) => !n.flags.some((f) => NOT_THE_TAKEDOWN_RECORD.includes(f)));
     const flags: string[] = [...request.email.flags, ...reply.flags];
     const known = await complainantEmails(manager, caseId);
     if (!known.has(request.email.senderEmail.toLowerCase())) flags.push(NoticeFlag.SenderNotComplainant);

@@ -23,6 +23,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'notice.counter_notice': 'Counter-notice received',
   'notice.names_other_case': 'Notice names another case',
   'notice.retracted': 'Retracted by the complainant',
+  'notice.retraction_received': 'Retraction received by email: staff to confirm',
   'counter_notice.received': 'Counter-notice recorded, with its checklist',
   'counter_notice.forwarded': 'Counter-notice forwarded; restoration scheduled',
   'counter_notice.restored': 'Restored after the counter-notice',

@@ -75,11 +75,48 @@ export class RetractionService {
     });
   }
 
+  /**
+   * For a case already locked by the caller: the complainant's retraction by email (authenticated), or one staff
+   * confirm. `urls` as written, or none for the whole notice.
+   */
+  async retractForCase(
+    m: EntityManager,
+    caseId: string,
+    urls: string[] | undefined,
+    reason: string | null,
+    actor: string,
+  ): Promise<RetractionResult> {
+    const [kase] = await m.query<CaseRow[]>(
+      `SELECT id, reference, status, status_token FROM cases WHERE id = $1 FOR UPDATE`,
+      [caseId],
+    );
+    if (!kase) throw new NotFoundException('No such case.');
+    return this.retract(m, kase, urls, reason, actor);
+  }
+
+  /** A retraction staff confirm (one that came by email from an address or a mail that could not be trusted). */
+  confirmByStaff(
+    reference: string,
+    urls: string[] | undefined,
+    reason: string,
+    staffId: string,
+  ): Promise<RetractionResult> {
+    return this.dataSource.transaction(async (m) => {
+      const [kase] = await m.query<CaseRow[]>(
+        `SELECT id, reference, status, status_token FROM cases WHERE reference = $1 FOR UPDATE`,
+        [reference],
+      );
+      if (!kase) throw new NotFoundException(`No case ${reference}.`);
+      return this.retract(m, kase, urls, reason.trim() || null, staffId);
+    });
+  }
+
   private async retract(
     m: EntityManager,
     kase: CaseRow,
     urls: string[] | undefined,
     reason: string | null,
+    actor = 'sender',
   ): Promise<RetractionResult> {
     const links = await m.query<LinkRow[]>(
       `SELECT id, url, status, provider FROM reported_links WHERE case_id = $1 AND role = 'infringing'
@@ -107,7 +144,7 @@ export class RetractionService {
     const providers = [...new Set(referred.map((l) => l.provider as string))];
     const { event: restoration } = await moveLinks(m, {
       caseId: kase.id,
-      actor: 'sender',
+      actor,
       moves: [
         { linkIds: takenDown.map((l) => l.id), to: LinkStatus.Restored },
         { linkIds: others.map((l) => l.id), to: LinkStatus.Retracted },
@@ -130,7 +167,7 @@ export class RetractionService {
         { queue: QueueName.Takedowns, name: JobName.RestoreLinks, data: { caseId: kase.id, restoration } },
       ]);
     }
-    if (whole) await this.transitions.propose(m, kase, statusAfterRetraction(kase.status), 'sender');
+    if (whole) await this.transitions.propose(m, kase, statusAfterRetraction(kase.status), actor);
     await this.tell(m, kase, { urls: todo.map((l) => l.url), whole, reason, restored: takenDown, referred });
     return { reference: kase.reference, retractedUrls, restored: takenDown.map((l) => l.url), changed: true };
   }

@@ -39,10 +39,12 @@ import {
   RequestInfoDto,
   RestoreDto,
   TransitionDto,
+  ConfirmRetractionDto,
 } from './dto/triage.dto';
 import type { ReasonTemplateView } from './reason-templates.service';
 import { ReasonTemplatesService } from './reason-templates.service';
 import { TriageService } from './triage.service';
+import { type RetractionResult, RetractionService } from '../takedowns/retraction.service';
 
 const REFERENCE = 'reference';
 
@@ -58,6 +60,7 @@ export class TriageController {
     private readonly detail: CaseDetailService,
     private readonly triage: TriageService,
     private readonly reasons: ReasonTemplatesService,
+    private readonly retractions: RetractionService,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
   ) {}
 
@@ -144,6 +147,20 @@ export class TriageController {
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<ActionResultDto> {
     return this.triage.restore(reference, dto.linkIds, dto.reason, staff);
+  }
+
+  @Post(`cases/:${REFERENCE}/retraction`)
+  @Roles(...DECIDERS)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Carry out the complainant's retraction (one received by email that needed a person): all, or some URLs",
+  })
+  confirmRetraction(
+    @Param(REFERENCE) reference: string,
+    @Body() dto: ConfirmRetractionDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<RetractionResult> {
+    return this.retractions.confirmByStaff(reference, dto.urls, dto.reason, staff.id);
   }
 
   @Post(`cases/:${REFERENCE}/request-info`)

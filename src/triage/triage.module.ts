@@ -3,6 +3,7 @@ import { CaseTransitionsModule } from '../cases/case-transitions.module';
 import { LettersModule } from '../letters/letters.module';
 import { LinksModule } from '../links/links.module';
 import { SiteModule } from '../site/site.module';
+import { RetractionModule } from '../takedowns/retraction.module';
 import { CaseDetailService } from './case-detail.service';
 import { CaseQueueService } from './case-queue.service';
 import { ReasonTemplatesService } from './reason-templates.service';
@@ -11,7 +12,7 @@ import { TriageService } from './triage.service';
 
 /** Staff's work on cases: the triage service, its JSON API, and the queue and case-detail read models. */
 @Module({
-  imports: [LettersModule, LinksModule, SiteModule, CaseTransitionsModule],
+  imports: [LettersModule, LinksModule, SiteModule, CaseTransitionsModule, RetractionModule],
   controllers: [TriageController],
   providers: [TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],
   exports: [CaseTransitionsModule, TriageService, CaseQueueService, CaseDetailService, ReasonTemplatesService],

@@ -7,16 +7,20 @@ import type { DNSResolver } from 'mailauth';
 
 /** A domain whose DNS (in the fake zone below) publishes SPF -all and DMARC p=reject: mail from it fails DMARC. */
 export const DMARC_REJECT_DOMAIN = 'strict-sender.test';
+/** A domain whose SPF allows the loopback address and whose DMARC p=reject: its mail sent from here passes DMARC. */
+export const DMARC_PASS_DOMAIN = 'trusted-sender.test';
 
 /**
  * A fixed DNS zone for mailauth, so that SPF, DKIM and DMARC results do not depend on the network the tests run on.
- * Every name but the strict domain's answers NXDOMAIN (results "none"). Test senders use the reserved .test TLD, so
+ * Every name but the strict and the trusted domains' answers NXDOMAIN (results "none"). Test senders use the reserved .test TLD, so
  * that a worker with the real resolver (another test file's) finds no policy either.
  */
 export const fakeResolver: DNSResolver = (name, rrtype) => {
   const zone: Record<string, string[][]> = {
     [`TXT ${DMARC_REJECT_DOMAIN}`]: [['v=spf1 -all']],
     [`TXT _dmarc.${DMARC_REJECT_DOMAIN}`]: [['v=DMARC1; p=reject; adkim=s; aspf=s']],
+    [`TXT ${DMARC_PASS_DOMAIN}`]: [['v=spf1 ip4:127.0.0.1 ip6:::1 -all']],
+    [`TXT _dmarc.${DMARC_PASS_DOMAIN}`]: [['v=DMARC1; p=reject']],
   };
   const answer = zone[`${rrtype} ${name.toLowerCase()}`];
   if (answer) return Promise.resolve(answer);

@@ -245,6 +245,22 @@ export class BulkDto {
   assigneeId?: string | null;
 }
 
+export class ConfirmRetractionDto {
+  @ApiPropertyOptional({ description: 'The URLs retracted; the whole notice when absent', type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(LINKS_MAX)
+  @IsString({ each: true })
+  @MaxLength(4096, { each: true })
+  urls?: string[];
+  @ApiProperty({ description: 'Why staff carry it out: the complainant mail it came in, for the audit log' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(REASON_MAX)
+  reason!: string;
+}
+
 export class ReasonTemplateDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) title!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(REASON_MAX) body!: string;

@@ -204,4 +204,29 @@ describe('retractions', () => {
     const retracted = (await auditTrail(client, caseId)).find((e) => e.action === 'notice.retracted');
     expect(retracted?.actor).toBe(legal.id);
   });
+
+  it('retracts through the status page, with a CSRF token, and refuses a post without one', async () => {
+    const from = `legal-${uniqueId()}@holder.test`;
+    const { id, url, caseId } = await takenDownFor(from);
+    const token = (await client.query(`SELECT status_token FROM cases WHERE id = $1`, [caseId])).rows[0].status_token;
+    const page = await fetch(`${api.url}/status/${token}`);
+    const html = await page.text();
+    expect(html).toContain('Retract your notice');
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const post = (fields: Record<string, string>, withCookie = true) =>
+      fetch(`${api.url}/status/${token}/retract`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withCookie ? { cookie } : {}) },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const forged = await post({ _csrf: csrf, urls: url }, false);
+    expect(forged.status).toBe(403);
+    expect(await download(id)).toBe(451);
+    const done = await post({ _csrf: csrf, urls: url, reason: 'Settled' });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Retracted 1 link(s). 1 link(s) are being put back.');
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the download to be back', async () => (await download(id)) === 302);
+  });
 });

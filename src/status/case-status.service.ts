@@ -37,6 +37,10 @@ export interface CaseStatusView {
   linkCounts: Record<string, number>;
   referrals: { provider: string; links: number; channel: { email?: string; webForm?: string } }[];
   searchMatches: { slug: string; title: string; url: string }[];
+  /** The uploader's counter-notices, as the complainant may see them: status and restore day, not who sent them. */
+  counterNotices: { id: string; status: string; restoreDueAt: Date | null; receivedAt: Date }[];
+  /** Whether a counter-notice's restoration is waiting, which a suit notice from the complainant would stop. */
+  canReportSuit: boolean;
 }
 
 /**
@@ -66,7 +70,7 @@ export class CaseStatusService {
       token,
     ]);
     if (!kase) throw new NotFoundException('No case has this status link.');
-    const [links, counts, referrals] = await Promise.all([
+    const [links, counts, referrals, counterNotices] = await Promise.all([
       this.dataSource.query<
         { url: string; classification: LinkClassification; provider: string | null; role: LinkRole; status: string }[]
       >(
@@ -79,6 +83,11 @@ export class CaseStatusService {
       ),
       this.dataSource.query<{ provider: string; link_count: number; channel: { email?: string; webForm?: string } }[]>(
         `SELECT provider, link_count, channel FROM referrals WHERE case_id = $1 ORDER BY provider`,
+        [kase.id],
+      ),
+      this.dataSource.query<CaseStatusView['counterNotices']>(
+        `SELECT id, status, restore_due_at AS "restoreDueAt", received_at AS "receivedAt" FROM counter_notices
+         WHERE case_id = $1 AND status <> 'invalid' ORDER BY received_at`,
         [kase.id],
       ),
     ]);
@@ -102,6 +111,8 @@ export class CaseStatusService {
       linkCounts,
       referrals: referrals.map((r) => ({ provider: r.provider, links: r.link_count, channel: r.channel })),
       searchMatches: kase.search_matches ?? [],
+      counterNotices,
+      canReportSuit: counterNotices.some((n) => n.status === 'forwarded' || n.status === 'in_review'),
     };
   }
 }

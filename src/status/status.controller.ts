@@ -1,4 +1,24 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Req,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request, Response } from 'express';
+import { CounterNoticesService } from '../counter-notices/counter-notices.service';
+import { SuitDto } from '../counter-notices/dto/counter-notice-actions.dto';
+import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
+import { errorAnswer, messageLine } from '../core/http/error-answer';
 import { type AppConfig, appConfig } from '../core/config';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { type RetractionResult, RetractionService } from '../takedowns/retraction.service';
@@ -13,16 +33,96 @@ export class StatusController {
     private readonly status: CaseStatusService,
     private readonly retractions: RetractionService,
     private readonly uploaders: UploaderStatusService,
+    private readonly counterNotices: CounterNoticesService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
 
   @Get('status/:token')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @Header('Referrer-Policy', 'no-referrer')
-  async page(@Param('token') token: string): Promise<string> {
-    return this.templates.page('status', { site: this.app, view: await this.status.byToken(token) });
+  async page(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.sendPage(req, res, token, HttpStatus.OK, null);
+  }
+
+  /** The status page's retraction form: the ticked links, or none for the whole notice. */
+  @Post('status/:token/retract')
+  async retractForm(
+    @Param('token') token: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.act(req, res, token, body, async () => {
+      const urls = ([] as unknown[]).concat(body.urls ?? []).filter((u): u is string => typeof u === 'string');
+      const reason = typeof body.reason === 'string' ? body.reason.slice(0, 5_000) : undefined;
+      const done = await this.retractions.retractByToken(token, urls.length ? urls : undefined, reason);
+      if (!done.changed) return 'Nothing was left to retract.';
+      const restored = done.restored.length ? ` ${done.restored.length} link(s) are being put back.` : '';
+      return `Retracted ${done.retractedUrls.length} link(s).${restored}`;
+    });
+  }
+
+  /** The status page's suit-notice form. */
+  @Post('status/:token/suit')
+  async suitForm(
+    @Param('token') token: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.act(req, res, token, body, async () => {
+      const suit = plainToInstance(SuitDto, {
+        court: body.court,
+        docketNumber: body.docketNumber,
+        filedOn: body.filedOn,
+      });
+      const problems = await validate(suit);
+      if (problems.length > 0) {
+        throw new UnprocessableEntityException(problems.flatMap((p) => Object.values(p.constraints ?? {})).join('; '));
+      }
+      await this.counterNotices.recordSuitBySender(token, suit);
+      return 'Thank you: the material will not be restored, and both parties are told.';
+    });
+  }
+
+  /** Checks the form's CSRF token, acts, and shows the page again with what happened (or the refusal). */
+  private async act(
+    req: Request,
+    res: Response,
+    token: string,
+    body: Record<string, unknown>,
+    run: () => Promise<string>,
+  ): Promise<void> {
+    if (!verifyCsrfToken(req, body._csrf, this.app.secret)) {
+      return this.sendPage(req, res, token, HttpStatus.FORBIDDEN, {
+        ok: false,
+        message: 'This form expired or came from another site, so nothing was changed. Reload the page and try again.',
+      });
+    }
+    try {
+      const message = await run();
+      await this.sendPage(req, res, token, HttpStatus.OK, { ok: true, message });
+    } catch (error) {
+      const answer = errorAnswer(error);
+      if (!answer || answer.status >= 500 || answer.status === (HttpStatus.NOT_FOUND as number)) throw error;
+      await this.sendPage(req, res, token, answer.status, { ok: false, message: messageLine(answer) });
+    }
+  }
+
+  private async sendPage(
+    req: Request,
+    res: Response,
+    token: string,
+    status: number,
+    flash: { ok: boolean; message: string } | null,
+  ): Promise<void> {
+    const view = await this.status.byToken(token);
+    const csrf = issueCsrfToken(req, res, this.app.secret);
+    res
+      .status(status)
+      .setHeader('Content-Type', 'text/html; charset=utf-8')
+      .setHeader('Cache-Control', 'no-store')
+      .setHeader('Referrer-Policy', 'no-referrer')
+      .send(this.templates.page('status', { site: this.app, view, token, csrf, flash }));
   }
 
   @Get('api/v1/status/:token')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
 import { RetractionModule } from '../takedowns/retraction.module';
 import { CaseStatusService } from './case-status.service';
 import { StatusController } from './status.controller';
@@ -6,7 +7,7 @@ import { UploaderStatusService } from './uploader-status.service';
 
 /** What a sender sees through their private status link: the page and its JSON API. */
 @Module({
-  imports: [RetractionModule],
+  imports: [RetractionModule, CounterNoticeIntakeModule],
   controllers: [StatusController],
   providers: [CaseStatusService, UploaderStatusService],
   exports: [CaseStatusService],

@@ -122,7 +122,7 @@ describe('restoring a link another case still holds down', () => {
     // Once the second case restores it as well, nobody holds it and it is live again.
     expect((await restore(second, 'The complainant withdrew the claim')).status).toBe(200);
     await drain(client, TEST_REDIS_URL, prefix);
-    expect(await restoredEvent(second.caseId)).toEqual({ restoration: expect.any(String), restored: 1 });
+    expect(await restoredEvent(second.caseId)).toEqual({ restoration: expect.any(String), restored: 1, verified: 1 });
     expect(await takedownStatus(second.takedownId)).toEqual({ status: 'restored', restored_at: expect.any(Date) });
     expect(await downloadStatus(download.id)).toBe(302);
   });

@@ -97,6 +97,8 @@ export interface AuditDetails {
   'takedowns.restored': {
     restoration: string;
     restored: number;
+    /** Links the site was asked to put back and was seen serving again (stillLive) before this was written. */
+    verified?: number;
     /** Site refs left down because another takedown still holds them, with its case's reference; absent when none. */
     heldDown?: { siteRef: string; byCase: string }[];
   };

@@ -74,7 +74,15 @@ export class RestoreService {
       rows.map((r) => r.site_ref),
       others,
     );
-    if (putBack.length > 0) await this.site.restore(putBack);
+    if (putBack.length > 0) {
+      await this.site.restore(putBack);
+      // Checked, as a takedown is: a link the site says it put back but does not serve is retried (the job fails).
+      const live = await this.site.stillLive(putBack);
+      const notBack = putBack.filter((ref) => !live.has(ref));
+      if (notBack.length > 0) {
+        throw new Error(`The site did not put back ${notBack.length} link(s) (${notBack.slice(0, 3).join(', ')}).`);
+      }
+    }
     // restored_at says when the site put the link back: a takedown released while another holds the ref has none.
     const restored = await m.query<unknown[]>(
       `WITH restored AS (UPDATE takedowns SET status = 'restored',
@@ -86,6 +94,7 @@ export class RestoreService {
     await audit(m, caseId, 'worker', 'takedowns.restored', {
       restoration,
       restored: restored.length,
+      ...(putBack.length > 0 ? { verified: putBack.length } : {}),
       ...(heldDown.length > 0 ? { heldDown } : {}),
     });
     return true;

@@ -532,4 +532,35 @@ describe('counter-notices through the API', () => {
     expect(html).toContain('Counter-notices (1)');
     expect(html).toContain('1:26-cv-00042');
   });
+
+  it("takes the complainant's suit notice from the status page, with the complaint attached", async () => {
+    const { url, caseId } = await takenDown();
+    const filed = await postJson(api.url, '/api/v1/counter-notices', complete(url));
+    expect(filed.body.status).toBe('forwarded');
+    const token = (await client.query(`SELECT status_token FROM cases WHERE id = $1`, [caseId])).rows[0].status_token;
+    const page = await fetch(`${api.url}/status/${token}`);
+    const html = await page.text();
+    expect(html).toContain('Tell us of a court action');
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const form = new FormData();
+    form.set('_csrf', csrf);
+    form.set('court', 'U.S. District Court for the Southern District of New York');
+    form.set('docketNumber', '1:26-cv-07777');
+    form.set('filedOn', '2026-12-01');
+    const pdf = Buffer.from('%PDF-1.4 the complaint');
+    form.set('complaint', new Blob([pdf], { type: 'application/pdf' }), 'complaint.pdf');
+    const res = await fetch(`${api.url}/status/${token}/suit`, { method: 'POST', headers: { cookie }, body: form });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('the material will not be restored');
+    const { rows } = await client.query(
+      `SELECT set_by, document_name, document_type, document FROM legal_holds WHERE case_id = $1`,
+      [caseId],
+    );
+    expect(rows).toEqual([
+      { set_by: 'sender', document_name: 'complaint.pdf', document_type: 'application/pdf', document: pdf },
+    ]);
+    const suit = (await auditTrail(client, caseId)).find((e) => e.action === 'counter_notice.suit_recorded');
+    expect(suit?.detail.documentSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
 });

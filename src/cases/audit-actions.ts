@@ -56,7 +56,14 @@ export interface AuditDetails {
   'counter_notice.restored': { counterNotice: string; links: number };
   /** The last day of the restore window passed and the material is not back: an alert for staff. */
   'counter_notice.restore_overdue': { counterNotice: string; restoreNotAfter: string };
-  'counter_notice.suit_recorded': { counterNotice: string; hold: string; filedOn: string; by: 'staff' | 'complainant' };
+  'counter_notice.suit_recorded': {
+    counterNotice: string;
+    hold: string;
+    filedOn: string;
+    by: 'staff' | 'complainant';
+    /** The attached complaint's hash, when one was attached. */
+    documentSha256?: string;
+  };
   'counter_notice.withdrawn': { counterNotice: string; reason: string };
   'consent.given': { privacyNotice: string };
   // The case

@@ -28,6 +28,11 @@ export class LegalHold {
   counterNotice?: CounterNotice;
   /** A staff member's id, or 'sender' when the complainant filed it through their status page. */
   @Column('text') setBy!: string;
+  /** The document behind the hold (the complaint filed in court), when one was attached; its hash for the record. */
+  @Column('text', { nullable: true }) documentName!: string | null;
+  @Column('text', { nullable: true }) documentType!: string | null;
+  @Column('text', { nullable: true }) documentSha256!: string | null;
+  @Column('bytea', { nullable: true }) document!: Buffer | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { nullable: true }) releasedAt!: Date | null;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   replyText,
@@ -54,6 +54,16 @@ export interface SuitNotice {
   docketNumber: string;
   filedOn: string;
 }
+
+/** The complaint filed in court, attached to a suit notice. */
+export interface SuitDocument {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** The largest complaint a suit notice may attach. */
+export const SUIT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 /** A counter-notice after a staff or complainant action. */
 export interface CounterNoticeState {
@@ -399,14 +409,25 @@ export class CounterNoticesService {
     id: string | undefined,
     suit: SuitNotice,
     actor: { staffId: string } | 'complainant',
+    document?: SuitDocument,
   ): Promise<CounterNoticeState> {
     return this.withCounterNotice(reference, id, async (m, kase, row) => {
       assertCounterNoticeMove(row.status, CounterNoticeStatus.SuitFiled);
       const by = actor === 'complainant' ? 'sender' : actor.staffId;
       const [hold] = await m.query<{ id: string }[]>(
-        `INSERT INTO legal_holds (case_id, kind, reason, counter_notice_id, set_by)
-         VALUES ($1, 'suit', $2, $3, $4) RETURNING id`,
-        [kase.id, `Suit filed in ${suit.court}, docket ${suit.docketNumber}, on ${suit.filedOn}`, row.id, by],
+        `INSERT INTO legal_holds (case_id, kind, reason, counter_notice_id, set_by, document_name, document_type,
+                                  document_sha256, document)
+         VALUES ($1, 'suit', $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [
+          kase.id,
+          `Suit filed in ${suit.court}, docket ${suit.docketNumber}, on ${suit.filedOn}`,
+          row.id,
+          by,
+          document?.filename ?? null,
+          document?.contentType ?? null,
+          document ? createHash('sha256').update(document.content).digest('hex') : null,
+          document?.content ?? null,
+        ],
       );
       await m.query(
         `UPDATE counter_notices SET status = 'suit_filed', suit_court = $2, suit_docket_number = $3, suit_filed_on = $4
@@ -418,6 +439,7 @@ export class CounterNoticesService {
         hold: hold.id,
         filedOn: suit.filedOn,
         by: actor === 'complainant' ? 'complainant' : 'staff',
+        ...(document ? { documentSha256: createHash('sha256').update(document.content).digest('hex') } : {}),
       });
       const counter = await counterNoticeForLetter(m, kase.id, row.id);
       if (counter) {
@@ -445,13 +467,13 @@ export class CounterNoticesService {
   }
 
   /** The complainant's suit notice, through their status link: the link names the case. */
-  async recordSuitBySender(token: string, suit: SuitNotice): Promise<CounterNoticeState> {
+  async recordSuitBySender(token: string, suit: SuitNotice, document?: SuitDocument): Promise<CounterNoticeState> {
     const [kase] = await this.dataSource.query<{ reference: string }[]>(
       `SELECT reference FROM cases WHERE status_token = $1`,
       [token],
     );
     if (!kase) throw new NotFoundException('No case has this status link.');
-    return this.recordSuit(kase.reference, undefined, suit, 'complainant');
+    return this.recordSuit(kase.reference, undefined, suit, 'complainant', document);
   }
 
   /** Staff withdraw a counter-notice at its sender's request: nothing will be restored for it. */

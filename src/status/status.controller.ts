@@ -11,11 +11,14 @@ import {
   Req,
   Res,
   UnprocessableEntityException,
+  UploadedFile,
+  UseInterceptors,
 } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
-import { CounterNoticesService } from '../counter-notices/counter-notices.service';
+import { CounterNoticesService, SUIT_DOCUMENT_MAX_BYTES } from '../counter-notices/counter-notices.service';
 import { SuitDto } from '../counter-notices/dto/counter-notice-actions.dto';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { errorAnswer, messageLine } from '../core/http/error-answer';
@@ -25,6 +28,13 @@ import { type RetractionResult, RetractionService } from '../takedowns/retractio
 import { CaseStatusService, type CaseStatusView } from './case-status.service';
 import { RetractDto } from './dto/retract.dto';
 import { UploaderStatusService, type UploaderStatusView } from './uploader-status.service';
+
+/** A file multer read from a multipart form, as far as this controller reads it. */
+interface UploadedComplaint {
+  originalname: string;
+  mimetype: string;
+  buffer: Buffer;
+}
 
 /** The sender's view of a case, through the unguessable link in the receipt. */
 @Controller()
@@ -61,11 +71,15 @@ export class StatusController {
     });
   }
 
-  /** The status page's suit-notice form. */
+  /** The status page's suit-notice form, with the complaint filed in court attached (multipart). */
   @Post('status/:token/suit')
+  @UseInterceptors(
+    FileInterceptor('complaint', { limits: { fileSize: SUIT_DOCUMENT_MAX_BYTES, files: 1, fields: 10 } }),
+  )
   async suitForm(
     @Param('token') token: string,
     @Body() body: Record<string, unknown>,
+    @UploadedFile() complaint: UploadedComplaint | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
@@ -79,7 +93,10 @@ export class StatusController {
       if (problems.length > 0) {
         throw new UnprocessableEntityException(problems.flatMap((p) => Object.values(p.constraints ?? {})).join('; '));
       }
-      await this.counterNotices.recordSuitBySender(token, suit);
+      const document = complaint
+        ? { filename: complaint.originalname, contentType: complaint.mimetype, content: complaint.buffer }
+        : undefined;
+      await this.counterNotices.recordSuitBySender(token, suit, document);
       return 'Thank you: the material will not be restored, and both parties are told.';
     });
   }

@@ -501,7 +501,8 @@ describe('counter-notices through the API', () => {
 
     // A second counter-notice on another case, withdrawn at its sender's request.
     const other = await takenDown();
-    const filed = await postJson(api.url, '/api/v1/counter-notices', complete(other.url));
+    const sender = uploader();
+    const filed = await postJson(api.url, '/api/v1/counter-notices', complete(other.url, sender));
     const withdrawn = await staff(
       'POST',
       `/cases/${other.reference}/counter-notices/${filed.body.counterNoticeId}/withdraw`,
@@ -510,6 +511,15 @@ describe('counter-notices through the API', () => {
       },
     );
     expect(withdrawn.body.status).toBe('withdrawn');
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the withdrawal letters', () =>
+      Promise.resolve(
+        sink.to(sender.email).some((m) => m.parsed.subject?.includes('was withdrawn')) &&
+          sink
+            .to(complainant)
+            .some((m) => m.parsed.subject === `[${other.reference}] The counter-notice was withdrawn`),
+      ),
+    );
     await restoreAt(new Date(new Date(filed.body.restoreDueAt).getTime() + 60_000));
     expect(await linkStatus(other.caseId, other.url)).toBe('taken_down');
 

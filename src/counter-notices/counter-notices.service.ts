@@ -482,6 +482,27 @@ export class CounterNoticesService {
       assertCounterNoticeMove(row.status, CounterNoticeStatus.Withdrawn);
       await m.query(`UPDATE counter_notices SET status = 'withdrawn' WHERE id = $1`, [row.id]);
       await audit(m, kase.id, staffId, 'counter_notice.withdrawn', { counterNotice: row.id, reason });
+      const counter = await counterNoticeForLetter(m, kase.id, row.id);
+      if (counter) {
+        const context = counterNoticeLetterContext(counter);
+        const key = `counter-notice:${row.id}:withdrawn`;
+        await this.letters.record(
+          m,
+          kase,
+          LetterKind.CounterNoticeWithdrawn,
+          key,
+          await complainantAddress(m, kase.id),
+          context,
+        );
+        await this.letters.record(
+          m,
+          kase,
+          LetterKind.CounterNoticeWithdrawn,
+          `${key}:uploader`,
+          counter.notifier.email,
+          context,
+        );
+      }
       return this.stateOf(m, row.id);
     });
   }

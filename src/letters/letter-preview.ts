@@ -86,7 +86,8 @@ export async function previewLetter(
     case LetterKind.CounterNoticeReceipt:
     case LetterKind.CounterNoticeDeficiency:
     case LetterKind.CounterNoticeRestored:
-    case LetterKind.CounterNoticeSuit: {
+    case LetterKind.CounterNoticeSuit:
+    case LetterKind.CounterNoticeWithdrawn: {
       const counter = await counterNoticeForLetter(ds, kase.id);
       if (!counter) throw new LetterPreviewError(`${reference} has no counter-notice.`);
       return { kind, ...letters.render(letterCase, kind, counterNoticeLetterContext(counter)) };

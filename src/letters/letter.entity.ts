@@ -19,6 +19,8 @@ export enum LetterKind {
   CounterNoticeRestored = 'counter_notice_restored',
   /** To both parties: the complainant's suit stopped the restoration. */
   CounterNoticeSuit = 'counter_notice_suit',
+  /** To both parties: the counter-notice was withdrawn at its sender's request; nothing will be restored for it. */
+  CounterNoticeWithdrawn = 'counter_notice_withdrawn',
   /** To the complainant: their retraction is recorded, and what it undid. */
   RetractionConfirmed = 'retraction_confirmed',
   /** To a storage provider we referred the complainant to: the notice for these files was retracted. */

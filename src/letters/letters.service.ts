@@ -29,6 +29,7 @@ const TO_THE_UPLOADER: ReadonlySet<LetterKind> = new Set([
   LetterKind.CounterNoticeDeficiency,
   LetterKind.CounterNoticeRestored,
   LetterKind.CounterNoticeSuit,
+  LetterKind.CounterNoticeWithdrawn,
   LetterKind.ReferralRetracted,
   LetterKind.RetractionRestored,
 ]);

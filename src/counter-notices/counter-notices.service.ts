@@ -24,7 +24,7 @@ import {
   slaConfig,
 } from '../core/config';
 import { CLOCK, type Clock } from '../core/clock';
-import { counterNoticeForLetter, counterNoticeLetterContext } from '../letters/counter-notice-letters';
+import { counterNoticeForLetter, counterNoticeLetterContext, tellBothParties } from '../letters/counter-notice-letters';
 import { LetterKind } from '../letters/letter.entity';
 import { type LetterCase, LettersService } from '../letters/letters.service';
 import { NoticeFlag } from '../notices/notice-flags';
@@ -441,27 +441,7 @@ export class CounterNoticesService {
         by: actor === 'complainant' ? 'complainant' : 'staff',
         ...(document ? { documentSha256: createHash('sha256').update(document.content).digest('hex') } : {}),
       });
-      const counter = await counterNoticeForLetter(m, kase.id, row.id);
-      if (counter) {
-        const context = { ...counterNoticeLetterContext(counter), suit };
-        const key = `counter-notice:${row.id}:suit`;
-        await this.letters.record(
-          m,
-          kase,
-          LetterKind.CounterNoticeSuit,
-          key,
-          await complainantAddress(m, kase.id),
-          context,
-        );
-        await this.letters.record(
-          m,
-          kase,
-          LetterKind.CounterNoticeSuit,
-          `${key}:uploader`,
-          counter.notifier.email,
-          context,
-        );
-      }
+      await tellBothParties(m, this.letters, kase, LetterKind.CounterNoticeSuit, row.id, 'suit', { suit });
       return this.stateOf(m, row.id);
     });
   }
@@ -482,27 +462,7 @@ export class CounterNoticesService {
       assertCounterNoticeMove(row.status, CounterNoticeStatus.Withdrawn);
       await m.query(`UPDATE counter_notices SET status = 'withdrawn' WHERE id = $1`, [row.id]);
       await audit(m, kase.id, staffId, 'counter_notice.withdrawn', { counterNotice: row.id, reason });
-      const counter = await counterNoticeForLetter(m, kase.id, row.id);
-      if (counter) {
-        const context = counterNoticeLetterContext(counter);
-        const key = `counter-notice:${row.id}:withdrawn`;
-        await this.letters.record(
-          m,
-          kase,
-          LetterKind.CounterNoticeWithdrawn,
-          key,
-          await complainantAddress(m, kase.id),
-          context,
-        );
-        await this.letters.record(
-          m,
-          kase,
-          LetterKind.CounterNoticeWithdrawn,
-          `${key}:uploader`,
-          counter.notifier.email,
-          context,
-        );
-      }
+      await tellBothParties(m, this.letters, kase, LetterKind.CounterNoticeWithdrawn, row.id, 'withdrawn');
       return this.stateOf(m, row.id);
     });
   }

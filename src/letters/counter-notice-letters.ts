@@ -1,5 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ELEMENT_LABELS, type ElementName } from '../checklist';
+import { complainantAddress } from '../cases/complainant-address';
+import type { LetterKind } from './letter.entity';
+import type { LetterCase, LettersService } from './letters.service';
 
 /** A counter-notice as its three letters tell it: the forward, the receipt, and the deficiency letter. */
 export interface CounterNoticeForLetter {
@@ -85,4 +88,25 @@ export function counterNoticeLetterContext(c: CounterNoticeForLetter): object {
 
 function day(at: Date | null): string | null {
   return at ? `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC` : null;
+}
+
+/**
+ * One letter to each party of a counter-notice, the complainant and the counter-notifier, about what just happened to
+ * it (`event`: restored, suit, withdrawn); keyed by the counter-notice and the event, so each is written once.
+ */
+export async function tellBothParties(
+  m: EntityManager,
+  letters: LettersService,
+  kase: LetterCase,
+  kind: LetterKind,
+  id: string,
+  event: string,
+  extra: object = {},
+): Promise<void> {
+  const counter = await counterNoticeForLetter(m, kase.id, id);
+  if (!counter) return;
+  const context = { ...counterNoticeLetterContext(counter), ...extra };
+  const key = `counter-notice:${id}:${event}`;
+  await letters.record(m, kase, kind, key, await complainantAddress(m, kase.id), context);
+  await letters.record(m, kase, kind, `${key}:uploader`, counter.notifier.email, context);
 }

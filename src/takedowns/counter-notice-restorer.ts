@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
-import { complainantAddress } from '../cases/complainant-address';
 import { moveLinks } from '../cases/link-transitions';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { CLOCK, type Clock } from '../core/clock';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
-import { counterNoticeForLetter, counterNoticeLetterContext } from '../letters/counter-notice-letters';
+import { tellBothParties } from '../letters/counter-notice-letters';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 
@@ -20,7 +19,6 @@ interface DueRow {
   reference: string;
   status_token: string;
   removed_urls: string[];
-  notifier_email: string | null;
 }
 
 /**
@@ -47,7 +45,7 @@ export class CounterNoticeRestorer {
     for (;;) {
       const done = await this.dataSource.transaction(async (m) => {
         const [row] = await m.query<DueRow[]>(
-          `SELECT n.id, n.case_id, c.reference, c.status_token, n.removed_urls, n.notifier_email
+          `SELECT n.id, n.case_id, c.reference, c.status_token, n.removed_urls
            FROM counter_notices n JOIN cases c ON c.id = n.case_id
            WHERE n.status = 'forwarded' AND n.restore_due_at <= $1
              AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = n.case_id AND h.released_at IS NULL
@@ -93,27 +91,8 @@ export class CounterNoticeRestorer {
     }
     await m.query(`UPDATE counter_notices SET status = 'restored', restored_at = $2 WHERE id = $1`, [row.id, now]);
     await audit(m, row.case_id, 'worker', 'counter_notice.restored', { counterNotice: row.id, links: moved.length });
-    const counter = await counterNoticeForLetter(m, row.case_id, row.id);
-    if (!counter) return;
     const kase = { id: row.case_id, reference: row.reference, statusToken: row.status_token };
-    const context = counterNoticeLetterContext(counter);
-    const key = `counter-notice:${row.id}:restored`;
-    await this.letters.record(
-      m,
-      kase,
-      LetterKind.CounterNoticeRestored,
-      key,
-      await complainantAddress(m, kase.id),
-      context,
-    );
-    await this.letters.record(
-      m,
-      kase,
-      LetterKind.CounterNoticeRestored,
-      `${key}:uploader`,
-      row.notifier_email,
-      context,
-    );
+    await tellBothParties(m, this.letters, kase, LetterKind.CounterNoticeRestored, row.id, 'restored');
   }
 
   /** Forwarded counter-notices past the last day of their window, alerted once each in their case's audit log. */

@@ -46,6 +46,9 @@ export class CounterNotice {
   status!: CounterNoticeStatus;
   @Column('text', { nullable: true }) notifierName!: string | null;
   @Column('text', { nullable: true }) notifierEmail!: string | null;
+  @Column('text', { nullable: true }) notifierEmailHash!: string | null;
+  /** The data subject whose key seals this row's personal data (core/privacy). */
+  @Index() @Column('uuid', { nullable: true }) subjectId!: string | null;
   @Column('text', { nullable: true }) notifierPhone!: string | null;
   @Column('text', { nullable: true }) notifierAddress!: string | null;
   @Column('text', { nullable: true }) notifierCountry!: string | null;

@@ -9,9 +9,8 @@ export enum NoticeChannel {
 }
 
 @Entity('notices')
-// Written by hand in migrations/*-QueueSearch.ts: the queue finds a case by its sender's address.
-@Index('notices_sender_email_lower', { synchronize: false })
-// Written by hand in migrations/*-LetterCapByMailbox.ts: the letter cap asks whether an address is a verified sender.
+// Written by hand in migrations/*-PersonalDataSealed.ts: the letter cap asks whether an address is a verified sender
+// (sender_email_hash WHERE channel = 'email' AND auth->>'dmarc' = 'pass').
 @Index('notices_verified_sender', { synchronize: false })
 export class Notice {
   @PrimaryGeneratedColumn('uuid') id!: string;
@@ -28,6 +27,9 @@ export class Notice {
   @Column('uuid', { nullable: true }) inboundMessageId!: string | null;
   /** The address it came from (From of an email, the form's or API's email field). */
   @Column('text', { nullable: true }) senderEmail!: string | null;
+  @Index() @Column('text', { nullable: true }) senderEmailHash!: string | null;
+  /** The data subject whose key seals this row's personal data (core/privacy). */
+  @Index() @Column('uuid', { nullable: true }) subjectId!: string | null;
   /** SPF, DKIM and DMARC results of an email, as mailauth reported them. */
   @Column('jsonb', { nullable: true }) auth!: Record<string, unknown> | null;
   /** Reasons for a human to look before anything is done: dmarc_fail, sender_not_complainant, … */

@@ -6,13 +6,17 @@ import { Case } from './case.entity';
  * complainant's. It shows what was removed of theirs, under which notice, and their counter-notice.
  */
 @Entity('uploader_links')
-@Index(['caseId', 'email'], { unique: true })
+@Index(['caseId', 'emailHash'], { unique: true })
 export class UploaderLink {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') caseId!: string;
   @ManyToOne(() => Case, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'case_id' }) case?: Case;
   /** The uploader's address, lower-cased, as the site gave it for the removed links. */
   @Column('text') email!: string;
+  /** Null only on links written before addresses were sealed. */
+  @Column('text', { nullable: true }) emailHash!: string | null;
+  /** The data subject whose key seals this row's personal data (core/privacy). */
+  @Index() @Column('uuid', { nullable: true }) subjectId!: string | null;
   @Index({ unique: true }) @Column('text') token!: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

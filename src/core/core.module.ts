@@ -11,13 +11,15 @@ import {
   slaConfig,
   takedownConfig,
   counterNoticeConfig,
+  privacyConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { CLOCK, systemClock } from './clock';
+import { PersonalData } from './privacy/personal-data.service';
 import { OutboxService } from './queue/outbox.service';
 import { TemplateRenderer } from './templates/template-renderer';
 
-/** What every process needs: validated settings, Postgres, templates and the outbox writer. */
+/** What every process needs: validated settings, Postgres, templates, the outbox writer and the personal-data keys. */
 @Global()
 @Module({
   imports: [
@@ -33,6 +35,7 @@ import { TemplateRenderer } from './templates/template-renderer';
         mailConfig,
         slaConfig,
         counterNoticeConfig,
+        privacyConfig,
       ],
     }),
     TypeOrmModule.forRootAsync({
@@ -40,7 +43,7 @@ import { TemplateRenderer } from './templates/template-renderer';
       useFactory: (db: DatabaseConfig) => dataSourceOptions(db.url, db.poolSize, db.connectTimeoutMs),
     }),
   ],
-  providers: [OutboxService, TemplateRenderer, { provide: CLOCK, useValue: systemClock }],
-  exports: [OutboxService, TemplateRenderer, CLOCK],
+  providers: [OutboxService, TemplateRenderer, PersonalData, { provide: CLOCK, useValue: systemClock }],
+  exports: [OutboxService, TemplateRenderer, PersonalData, CLOCK],
 })
 export class CoreModule {}

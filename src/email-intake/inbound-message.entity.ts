@@ -33,6 +33,8 @@ export class InboundMessage {
   @Column('text') contentHash!: string;
   @Column('text', { nullable: true }) messageId!: string | null;
   @Column('text', { nullable: true }) envelopeFrom!: string | null;
+  /** The data subject whose key seals this row's personal data (core/privacy). */
+  @Index() @Column('uuid', { nullable: true }) subjectId!: string | null;
   @Column('text', { array: true, default: () => "'{}'" }) envelopeTo!: string[];
   @Column({ type: 'enum', enum: InboundStatus, enumName: 'inbound_status', default: InboundStatus.Stored })
   status!: InboundStatus;

@@ -53,6 +53,8 @@ export class Letter {
   /** Makes recording idempotent: one letter per case, kind and occasion. */
   @Index({ unique: true }) @Column('text') dedupeKey!: string;
   @Column('text', { nullable: true }) recipient!: string | null;
+  /** The data subject whose key seals this row's personal data (core/privacy). */
+  @Index() @Column('uuid', { nullable: true }) subjectId!: string | null;
   /** The recipient's mailbox as the cap counts it (recipientKey): its held letters are released together. */
   @Column('text', { nullable: true }) recipientKey!: string | null;
   @Column('text') subject!: string;

@@ -9,5 +9,6 @@ export class SoftwarePage {
   @Column('text', { default: '' }) description!: string;
   /** Who published the page, for the notice to the uploader. Personal data. */
   @Column('text', { nullable: true }) uploaderEmail!: string | null;
+  @Index() @Column('text', { nullable: true }) uploaderEmailHash!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

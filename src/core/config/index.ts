@@ -9,11 +9,13 @@ export * from './auth.config';
 export * from './reconcile.config';
 export * from './letters.config';
 export * from './counter-notice.config';
+export * from './privacy.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { counterNoticeConfig } from './counter-notice.config';
+import { privacyConfig } from './privacy.config';
 import { databaseConfig } from './database.config';
 import { intakeConfig } from './intake.config';
 import { lettersConfig } from './letters.config';
@@ -37,6 +39,7 @@ export function assertConfig(): void {
     authConfig,
     reconcileConfig,
     counterNoticeConfig,
+    privacyConfig,
   ])
     load();
 }

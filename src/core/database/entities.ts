@@ -25,6 +25,8 @@ import { SoftwarePage } from '../../site/software-page.entity';
 import { Referral } from '../../takedowns/referral.entity';
 import { Takedown } from '../../takedowns/takedown.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
+import { DataSubject } from '../privacy/data-subject.entity';
+import { PrivacyKey } from '../privacy/privacy-key.entity';
 
 export const ENTITIES = [
   Case,
@@ -54,4 +56,6 @@ export const ENTITIES = [
   AccountEvent,
   LoginAttempt,
   ReconcileCount,
+  DataSubject,
+  PrivacyKey,
 ];

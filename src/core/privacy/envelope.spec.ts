@@ -1,0 +1,67 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  kekId,
+  newDataKey,
+  openBytes,
+  openText,
+  parseKek,
+  parseSealedText,
+  sealBytes,
+  sealedBytesSubject,
+  sealText,
+  unwrapKey,
+  wrapKey,
+} from './envelope';
+
+describe('envelope encryption', () => {
+  const subject = randomUUID();
+  const key = newDataKey();
+
+  it('seals text so that only its subject key opens it, and names the subject', () => {
+    const sealed = sealText(key, subject, 'Jane Doe <jane@example.org>');
+    expect(sealed).not.toContain('jane');
+    const parsed = parseSealedText(sealed)!;
+    expect(parsed.subjectId).toBe(subject);
+    expect(openText(key, parsed)).toBe('Jane Doe <jane@example.org>');
+    expect(() => openText(newDataKey(), parsed)).toThrow();
+    expect(() => openText(key, { ...parsed, subjectId: randomUUID() })).toThrow();
+  });
+
+  it('leaves values that were never sealed recognisable as such', () => {
+    expect(parseSealedText('jane@example.org')).toBeNull();
+    expect(parseSealedText('pd1.not-a-uuid.abc')).toBeNull();
+    expect(sealedBytesSubject(Buffer.from('From: jane@example.org\r\n'))).toBeNull();
+  });
+
+  it('seals bytes with the subject in a header', () => {
+    const raw = Buffer.from('From: jane@example.org\r\n\r\nhello');
+    const sealed = sealBytes(key, subject, raw);
+    expect(sealed.includes(Buffer.from('jane'))).toBe(false);
+    expect(sealedBytesSubject(sealed)).toBe(subject);
+    expect(openBytes(key, subject, sealed).equals(raw)).toBe(true);
+  });
+
+  it('wraps a data key so that only the same key-encryption key unwraps it', () => {
+    const kek = randomBytes(32);
+    const wrapped = wrapKey(kek, key, subject);
+    expect(unwrapKey(kek, wrapped, subject).equals(key)).toBe(true);
+    expect(() => unwrapKey(randomBytes(32), wrapped, subject)).toThrow();
+    expect(() => unwrapKey(kek, wrapped, randomUUID())).toThrow();
+  });
+
+  it.each([
+    ['64 hex digits', 'a'.repeat(64), true],
+    ['base64', randomBytes(32).toString('base64'), true],
+    ['base64url', randomBytes(32).toString('base64url'), true],
+    ['too short', randomBytes(16).toString('base64'), false],
+    ['a passphrase', 'correct horse battery staple', false],
+  ])('reads a key-encryption key given as %s', (_, text, ok) => {
+    expect(parseKek(text) !== null).toBe(ok);
+  });
+
+  it('fingerprints a key-encryption key without revealing it', () => {
+    const kek = randomBytes(32);
+    expect(kekId(kek)).toMatch(/^[0-9a-f]{16}$/);
+    expect(kekId(kek)).not.toBe(kekId(randomBytes(32)));
+  });
+});

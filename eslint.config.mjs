@@ -19,6 +19,7 @@ export const SRC_LAYERS = [
   ['takedowns'],
   ['counter-notices'],
   ['email-intake', 'status', 'triage', 'reconcile'],
+  ['privacy'],
   ['staff-ui'],
 ];
 

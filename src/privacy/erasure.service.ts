@@ -39,45 +39,45 @@ export interface SubjectExport {
 @Injectable()
 export class ErasureService {
   /** Whether we hold anything about this address (never told to a requester before they prove the address). */
-  async holdsAnything(m: EntityManager, email: string): Promise<boolean> {
+  holdsAnything(m: EntityManager, email: string): Promise<boolean> {
     void m;
     void email;
-    throw new Error('not implemented yet');
+    return Promise.reject(new Error('not implemented yet'));
   }
 
   /** A parent's request for a minor's data: hidden at once from every view, letter, export and job. */
-  async withhold(m: EntityManager, email: string): Promise<void> {
+  withhold(m: EntityManager, email: string): Promise<void> {
     void m;
     void email;
-    throw new Error('not implemented yet');
+    return Promise.reject(new Error('not implemented yet'));
   }
 
   /** Ends withholding (a minor's request that staff rejected). */
-  async release(m: EntityManager, email: string): Promise<void> {
+  release(m: EntityManager, email: string): Promise<void> {
     void m;
     void email;
-    throw new Error('not implemented yet');
+    return Promise.reject(new Error('not implemented yet'));
   }
 
   /** Erases the person's data everywhere, but what a legal hold or obligation keeps; audits counts per case. */
-  async erase(m: EntityManager, email: string, actor: string): Promise<ErasureOutcome> {
+  erase(m: EntityManager, email: string, actor: string): Promise<ErasureOutcome> {
     void m;
     void email;
     void actor;
-    throw new Error('not implemented yet');
+    return Promise.reject(new Error('not implemented yet'));
   }
 
-  async export(m: EntityManager, email: string): Promise<SubjectExport> {
+  export(m: EntityManager, email: string): Promise<SubjectExport> {
     void m;
     void email;
-    throw new Error('not implemented yet');
+    return Promise.reject(new Error('not implemented yet'));
   }
 
   /** Retention: removes the parties' personal data of one closed case, keeping its legal record. */
-  async eraseCaseData(m: EntityManager, caseId: string, actor: string): Promise<{ values: number }> {
+  eraseCaseData(m: EntityManager, caseId: string, actor: string): Promise<{ values: number }> {
     void m;
     void caseId;
     void actor;
-    throw new Error('not implemented yet');
+    return Promise.reject(new Error('not implemented yet'));
   }
 }

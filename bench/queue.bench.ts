@@ -16,6 +16,8 @@ import { dataSourceOptions } from '../src/core/database/data-source-options';
 import { ensureDatabase } from '../src/core/database/ensure-database';
 import { projectRoot } from '../src/core/paths';
 import { ms, summarise } from './stats';
+import { privacyConfig } from '../src/core/config/privacy.config';
+import { PersonalData } from '../src/core/privacy/personal-data.service';
 
 const CASES = 20_000;
 const LINKS_PER_CASE = 10;
@@ -110,7 +112,9 @@ async function main(): Promise<void> {
     const seedStart = performance.now();
     await seed(db);
     const seeded = performance.now() - seedStart;
-    const queue = new CaseQueueService(dataSource);
+    const vault = new PersonalData(privacyConfig(), dataSource);
+    await vault.onModuleInit();
+    const queue = new CaseQueueService(dataSource, vault);
 
     const floor = summarise(
       await time(() =>

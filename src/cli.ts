@@ -23,6 +23,7 @@ import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links'
 import { PROVIDER_REGISTRY } from './links/links.constants';
 import { CatalogImportService } from './site/catalog-import.service';
 import { SITE_ADAPTER, type SiteAdapter } from './site/site-adapter';
+import { PersonalData } from './core/privacy/personal-data.service';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -207,7 +208,11 @@ async function renderLetter(args: string[], io: CliOutput): Promise<number> {
     previewLetter(
       app.get(DataSource),
       app.get(LettersService),
-      { site: app.get<SiteAdapter>(SITE_ADAPTER), registry: app.get<ProviderRegistry>(PROVIDER_REGISTRY) },
+      {
+        site: app.get<SiteAdapter>(SITE_ADAPTER),
+        registry: app.get<ProviderRegistry>(PROVIDER_REGISTRY),
+        vault: app.get(PersonalData),
+      },
       reference,
       name,
     ),
@@ -228,11 +233,15 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   const rawId = option('--raw');
   if (rawId !== undefined) {
     if (!/^[0-9a-f-]{36}$/i.test(rawId)) throw new UsageError('inbound --raw needs a message id.');
-    const [row] = await withDatabase((ds) =>
-      ds.query<{ raw: Buffer }[]>(`SELECT raw FROM inbound_messages WHERE id = $1`, [rawId]),
-    );
-    if (!row) throw new UsageError(`No inbound message ${rawId}.`);
-    io.out(row.raw.toString('latin1'));
+    const raw = await withApp(async (app) => {
+      const ds = app.get(DataSource);
+      const [row] = await ds.query<{ raw: Buffer }[]>(`SELECT raw FROM inbound_messages WHERE id = $1`, [rawId]);
+      return row ? app.get(PersonalData).openBuffer(ds.manager, row.raw) : undefined;
+    });
+    if (raw === undefined) throw new UsageError(`No inbound message ${rawId}.`);
+    if (raw === null)
+      throw new UsageError(`Inbound message ${rawId} was erased, or is withheld, at its sender's request.`);
+    io.out(raw.toString('latin1'));
     return 0;
   }
   const status = option('--status');
@@ -241,16 +250,18 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   }
   const limit = Number(option('--limit') ?? 50);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is 1 to 10000.');
-  const rows = await withDatabase((ds) =>
-    ds.query<Record<string, unknown>[]>(
+  const rows = await withApp(async (app) => {
+    const ds = app.get(DataSource);
+    const found = await ds.query<Record<string, unknown>[]>(
       `SELECT m.id, m.received_at, m.channel, m.status, m.reason, m.size_bytes, m.envelope_from, m.message_id,
               c.reference AS case_reference
        FROM inbound_messages m LEFT JOIN cases c ON c.id = m.case_id
        WHERE $1::inbound_status IS NULL OR m.status = $1::inbound_status
        ORDER BY m.received_at DESC LIMIT $2`,
       [status ?? null, limit],
-    ),
-  );
+    );
+    return app.get(PersonalData).openRows(ds.manager, found, ['envelope_from']);
+  });
   for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
   return 0;
 }

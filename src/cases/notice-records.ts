@@ -1,14 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import type { ChecklistResult, StructuredNotice } from '../checklist';
+import type { PersonalData } from '../core/privacy/personal-data.service';
 import { complainantAddress } from './complainant-address';
 import type { NoticeChannel } from './notice.entity';
 
 /** A notice as it is recorded on its case: what was sent, how it was read, and why it may be held. */
 export interface NoticeRow {
   caseId: string;
+  /** The sender's data subject: their text, fields and address are sealed with its key. */
+  subjectId: string;
   channel: NoticeChannel;
   rawText: string | null;
   structured: StructuredNotice | null;
+  /** Already sealed (sealChecklist), as the case's copy is. */
   checklist: ChecklistResult;
   linkCount: number;
   inboundMessageId: string | null;
@@ -24,21 +28,32 @@ export interface EarlierNotice {
   flags: string[];
 }
 
-/** The notices table's SQL, in one place: every channel's new notice, revision and counter-notice is this INSERT. */
-export async function insertNotice(manager: EntityManager, row: NoticeRow): Promise<string> {
+/**
+ * The notices table's SQL, in one place: every channel's new notice, revision and counter-notice is this INSERT. The
+ * text, the structured fields and the sender's address are sealed under the sender's subject; the address's keyed
+ * hash is what lookups use.
+ */
+export async function insertNotice(manager: EntityManager, vault: PersonalData, row: NoticeRow): Promise<string> {
+  const [rawText, structured, senderEmail] = await vault.sealAll(manager, row.subjectId, [
+    row.rawText,
+    row.structured ? JSON.stringify(row.structured) : null,
+    row.senderEmail,
+  ]);
   const [notice] = await manager.query<{ id: string }[]>(
     `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
-                          inbound_message_id, sender_email, auth, flags)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+                          inbound_message_id, sender_email, sender_email_hash, subject_id, auth, flags)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
       row.caseId,
       row.channel,
-      row.rawText,
-      row.structured ? JSON.stringify(row.structured) : null,
+      rawText,
+      structured === null ? null : JSON.stringify(structured),
       JSON.stringify(row.checklist),
       row.linkCount,
       row.inboundMessageId,
-      row.senderEmail,
+      senderEmail,
+      row.senderEmail ? vault.hashEmail(row.senderEmail) : null,
+      row.subjectId,
       row.auth ? JSON.stringify(row.auth) : null,
       row.flags,
     ],
@@ -54,24 +69,43 @@ export async function setNoticeFlags(
   await manager.query(`UPDATE notices SET flags = $2 WHERE id = $1`, [noticeId, flags]);
 }
 
-export function earlierNotices(manager: EntityManager, caseId: string): Promise<EarlierNotice[]> {
-  return manager.query<EarlierNotice[]>(
+/** Opened, as a revision reads them again. */
+export async function earlierNotices(
+  manager: EntityManager,
+  vault: PersonalData,
+  caseId: string,
+): Promise<EarlierNotice[]> {
+  const rows = await manager.query<{ raw_text: string | null; structured: unknown; flags: string[] }[]>(
     `SELECT raw_text, structured, flags FROM notices WHERE case_id = $1 ORDER BY received_at, id`,
     [caseId],
   );
+  return Promise.all(
+    rows.map(async (r) => ({
+      raw_text: await vault.openOne(manager, r.raw_text),
+      structured: await vault.openJson<StructuredNotice>(manager, r.structured),
+      flags: r.flags,
+    })),
+  );
 }
 
-/** Who may revise a case: its complainant's addresses and the senders of its earlier, unflagged notices. */
-export async function complainantEmails(manager: EntityManager, caseId: string): Promise<Set<string>> {
-  const rows = await manager.query<{ email: string }[]>(
-    `SELECT lower(email) AS email FROM parties WHERE case_id = $1 AND role = 'complainant' AND email IS NOT NULL
+/**
+ * Who may revise a case, as keyed hashes of their addresses (PersonalData.hashEmail): its complainant's addresses
+ * and the senders of its earlier, unflagged notices.
+ */
+export async function complainantHashes(
+  manager: EntityManager,
+  vault: PersonalData,
+  caseId: string,
+): Promise<Set<string>> {
+  const rows = await manager.query<{ hash: string }[]>(
+    `SELECT email_hash AS hash FROM parties WHERE case_id = $1 AND role = 'complainant' AND email_hash IS NOT NULL
      UNION
-     SELECT lower(sender_email) FROM notices
-     WHERE case_id = $1 AND sender_email IS NOT NULL AND cardinality(flags) = 0`,
+     SELECT sender_email_hash FROM notices
+     WHERE case_id = $1 AND sender_email_hash IS NOT NULL AND cardinality(flags) = 0`,
     [caseId],
   );
-  const known = new Set(rows.map((r) => r.email));
-  const fallback = await complainantAddress(manager, caseId);
-  if (fallback) known.add(fallback.toLowerCase());
+  const known = new Set(rows.map((r) => r.hash));
+  const fallback = await complainantAddress(manager, vault, caseId);
+  if (fallback) known.add(vault.hashEmail(fallback));
   return known;
 }

@@ -14,6 +14,8 @@ import { CounterNoticeStatus } from '../cases/counter-notice.entity';
 import { assertCounterNoticeMove } from '../cases/counter-notice-workflow';
 import { NoticeChannel } from '../cases/notice.entity';
 import { insertNotice } from '../cases/notice-records';
+import { openChecklists, sealChecklist } from '../cases/sealed-checklist';
+import { PersonalData } from '../core/privacy/personal-data.service';
 import { type RestoreWindow, restoreWindow } from '../cases/restore-window';
 import {
   type AppConfig,
@@ -95,6 +97,7 @@ export class CounterNoticesService {
     @Inject(counterNoticeConfig.KEY) private readonly config: CounterNoticeConfig,
     @Inject(slaConfig.KEY) private readonly sla: SlaConfig,
     @Inject(CLOCK) private readonly now: Clock,
+    private readonly vault: PersonalData,
   ) {}
 
   async receive(dto: CreateCounterNoticeDto, channel: NoticeChannel): Promise<CounterNoticeAnswer> {
@@ -129,19 +132,22 @@ export class CounterNoticesService {
         );
       }
       await m.query(`SELECT 1 FROM cases WHERE id = $1 FOR UPDATE`, [kase.id]);
-      const noticeId = await insertNotice(m, {
+      const senderEmail = dto.counterNotifier?.email?.toLowerCase() ?? null;
+      const subjectId = await this.vault.subject(m, senderEmail);
+      const noticeId = await insertNotice(m, this.vault, {
         caseId: kase.id,
+        subjectId,
         channel,
         rawText: text ?? null,
         structured: null,
-        checklist,
+        checklist: await sealChecklist(this.vault, m, subjectId, checklist),
         linkCount: 0,
         inboundMessageId: null,
-        senderEmail: dto.counterNotifier?.email?.toLowerCase() ?? null,
+        senderEmail,
         auth: null,
         flags: [NoticeFlag.CounterNotice],
       });
-      return this.record(m, { kase, noticeId, channel, checklist, notifier: dto.counterNotifier ?? {} });
+      return this.record(m, { kase, noticeId, subjectId, channel, checklist, notifier: dto.counterNotifier ?? {} });
     });
   }
 
@@ -163,13 +169,16 @@ export class CounterNoticesService {
     ]);
     const found = await findCounterNoticeCase(m, kase.reference, extractUrls(text));
     if (!found) return undefined;
-    const [open] = await m.query<{ id: string; raw_text: string | null; removed_urls: string[] }[]>(
-      `SELECT n.id, t.raw_text, n.removed_urls FROM counter_notices n JOIN notices t ON t.id = n.notice_id
-       WHERE n.case_id = $1 AND n.status = 'needs_info' AND lower(n.notifier_email) = lower($2)
+    const [open] = await m.query<
+      { id: string; raw_text: string | null; removed_urls: string[]; subject_id: string | null }[]
+    >(
+      `SELECT n.id, t.raw_text, n.removed_urls, n.subject_id FROM counter_notices n JOIN notices t ON t.id = n.notice_id
+       WHERE n.case_id = $1 AND n.status = 'needs_info' AND n.notifier_email_hash = $2
        ORDER BY n.received_at DESC LIMIT 1 FOR UPDATE OF n`,
-      [recorded.caseId, email.senderEmail],
+      [recorded.caseId, this.vault.hashEmail(email.senderEmail)],
     );
-    const whole = open ? [open.raw_text ?? '', replyText(text)].filter((t) => t.trim()).join('\n\n') : text;
+    const earlier = open ? await this.vault.openOne(m, open.raw_text, { includeWithheld: true }) : null;
+    const whole = open ? [earlier ?? '', replyText(text)].filter((t) => t.trim()).join('\n\n') : text;
     const read = await this.reader.readRecord({ text: whole, kindHint: 'counter_notice' });
     const checklist = counterNoticeChecklist({}, read.checklist);
     const matched = [...new Set([...(open?.removed_urls ?? []), ...found.matched])];
@@ -178,10 +187,12 @@ export class CounterNoticesService {
       matched,
       problems: matched.length > 0 ? found.problems.filter((p) => !p.startsWith('There is no case')) : found.problems,
     };
-    if (open) return this.complete(m, open.id, at, checklist);
+    const subjectId = open?.subject_id ?? (await this.vault.subject(m, email.senderEmail));
+    if (open) return this.complete(m, open.id, subjectId, at, checklist);
     return this.record(m, {
       kase: at,
       noticeId: recorded.noticeId,
+      subjectId,
       channel: NoticeChannel.Email,
       checklist,
       notifier: { email: email.senderEmail, name: email.senderName },
@@ -208,6 +219,8 @@ export class CounterNoticesService {
     r: {
       kase: CounterNoticeCase;
       noticeId: string;
+      /** The counter-notifier's data subject: their details are sealed with its key. */
+      subjectId: string;
       channel: NoticeChannel;
       checklist: ChecklistResult;
       notifier: StructuredCounterNotice['counterNotifier'] & object;
@@ -220,31 +233,32 @@ export class CounterNoticesService {
     const window = complete ? restoreWindow(receivedAt, this.config.restoreBusinessDays, this.sla) : undefined;
     const token = randomBytes(24).toString('base64url');
     const who = r.notifier;
+    const email = who.email?.toLowerCase() ?? null;
+    const sealed = await this.vault.sealAll(m, r.subjectId, [who.name, email, who.phone, who.address, who.country]);
     const [row] = await m.query<{ id: string }[]>(
       `INSERT INTO counter_notices (case_id, notice_id, channel, status_token, status, notifier_name, notifier_email,
                                     notifier_phone, notifier_address, notifier_country, removed_urls, problems,
                                     checklist, received_at, completed_at, restore_not_before, restore_not_after,
-                                    restore_due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+                                    restore_due_at, notifier_email_hash, subject_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+       RETURNING id`,
       [
         kase.id,
         r.noticeId,
         r.channel,
         token,
         status === CounterNoticeStatus.Forwarded ? CounterNoticeStatus.InReview : status,
-        who.name ?? null,
-        who.email?.toLowerCase() ?? null,
-        who.phone ?? null,
-        who.address ?? null,
-        who.country ?? null,
+        ...sealed,
         kase.matched,
         kase.problems,
-        JSON.stringify(checklist),
+        JSON.stringify(await sealChecklist(this.vault, m, r.subjectId, checklist)),
         receivedAt,
         complete ? receivedAt : null,
         window?.notBefore ?? null,
         window?.notAfter ?? null,
         window?.dueAt ?? null,
+        email ? this.vault.hashEmail(email) : null,
+        r.subjectId,
       ],
     );
     await audit(m, kase.id, 'sender', 'counter_notice.received', {
@@ -262,6 +276,7 @@ export class CounterNoticesService {
   private async complete(
     m: EntityManager,
     id: string,
+    subjectId: string,
     kase: CounterNoticeCase,
     checklist: ChecklistResult,
   ): Promise<CounterNoticeAnswer> {
@@ -275,7 +290,7 @@ export class CounterNoticesService {
        WHERE id = $1 RETURNING status_token`,
       [
         id,
-        JSON.stringify(checklist),
+        JSON.stringify(await sealChecklist(this.vault, m, subjectId, checklist)),
         kase.matched,
         kase.problems,
         status === CounterNoticeStatus.Forwarded ? CounterNoticeStatus.NeedsInfo : status,
@@ -367,13 +382,14 @@ export class CounterNoticesService {
       [token],
     );
     if (!row) throw new NotFoundException('No counter-notice has this status link.');
+    const [checklist] = await openChecklists(this.vault, this.dataSource.manager, [row.checklist]);
     return {
       reference: row.reference,
       counterNoticeId: row.id,
       statusUrl: this.statusUrl(token),
       status: row.status,
-      checklist: row.checklist.elements,
-      missing: row.checklist.missing,
+      checklist: checklist.elements,
+      missing: checklist.missing,
       problems: row.problems,
       ...(row.restore_due_at
         ? {
@@ -441,7 +457,7 @@ export class CounterNoticesService {
         by: actor === 'complainant' ? 'complainant' : 'staff',
         ...(document ? { documentSha256: createHash('sha256').update(document.content).digest('hex') } : {}),
       });
-      await tellBothParties(m, this.letters, kase, LetterKind.CounterNoticeSuit, row.id, 'suit', { suit });
+      await tellBothParties(m, this.letters, this.vault, kase, LetterKind.CounterNoticeSuit, row.id, 'suit', { suit });
       return this.stateOf(m, row.id);
     });
   }
@@ -462,7 +478,7 @@ export class CounterNoticesService {
       assertCounterNoticeMove(row.status, CounterNoticeStatus.Withdrawn);
       await m.query(`UPDATE counter_notices SET status = 'withdrawn' WHERE id = $1`, [row.id]);
       await audit(m, kase.id, staffId, 'counter_notice.withdrawn', { counterNotice: row.id, reason });
-      await tellBothParties(m, this.letters, kase, LetterKind.CounterNoticeWithdrawn, row.id, 'withdrawn');
+      await tellBothParties(m, this.letters, this.vault, kase, LetterKind.CounterNoticeWithdrawn, row.id, 'withdrawn');
       return this.stateOf(m, row.id);
     });
   }
@@ -517,7 +533,7 @@ export class CounterNoticesService {
     by: 'on_receipt' | 'staff',
     actor = 'system',
   ): Promise<void> {
-    const counter = await counterNoticeForLetter(m, kase.id, id);
+    const counter = await counterNoticeForLetter(m, this.vault, kase.id, id);
     if (!counter?.restoreDueAt || !counter.restoreNotBefore || !counter.restoreNotAfter) return;
     await m.query(`UPDATE counter_notices SET forwarded_at = now(), status = 'forwarded' WHERE id = $1`, [id]);
     await audit(m, kase.id, actor, 'counter_notice.forwarded', {
@@ -533,7 +549,7 @@ export class CounterNoticesService {
       kase,
       LetterKind.CounterNoticeForward,
       `counter-notice:${id}`,
-      await complainantAddress(m, kase.id),
+      await complainantAddress(m, this.vault, kase.id),
       context,
     );
     await this.letters.record(
@@ -551,7 +567,7 @@ export class CounterNoticesService {
 
   /** The deficiency letter: each missing element, and what else is wrong. */
   private async tellWhatIsWrong(m: EntityManager, kase: LetterCase, id: string): Promise<void> {
-    const counter = await counterNoticeForLetter(m, kase.id, id);
+    const counter = await counterNoticeForLetter(m, this.vault, kase.id, id);
     if (!counter) return;
     await this.letters.record(
       m,

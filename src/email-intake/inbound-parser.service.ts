@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type ParsedMail } from 'mailparser';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { complainantEmails, insertNotice } from '../cases/notice-records';
+import { complainantHashes, insertNotice } from '../cases/notice-records';
+import { sealChecklist } from '../cases/sealed-checklist';
+import { PersonalData } from '../core/privacy/personal-data.service';
 import { NoticeChannel } from '../cases/notice.entity';
 import { isValidEmail, replyText } from '../checklist';
 import { LetterKind } from '../letters/letter.entity';
@@ -38,6 +40,7 @@ interface InboundRow {
   raw: Buffer;
   envelope_from: string | null;
   status: InboundStatus;
+  subject_id: string | null;
 }
 
 /** What threadedCase found: the case a reply belongs to, or a case a stranger's new notice named in its subject. */
@@ -65,14 +68,23 @@ export class InboundParserService {
     private readonly counterNotices: CounterNoticesService,
     private readonly retractions: RetractionService,
     private readonly senderAuth: SenderAuthService,
+    private readonly vault: PersonalData,
   ) {}
 
   async parse(inboundId: string): Promise<void> {
-    const [row] = await this.dataSource.query<InboundRow[]>(
-      `SELECT id, raw, envelope_from, status FROM inbound_messages WHERE id = $1`,
+    const [stored] = await this.dataSource.query<InboundRow[]>(
+      `SELECT id, raw, envelope_from, status, subject_id FROM inbound_messages WHERE id = $1`,
       [inboundId],
     );
-    if (!row || row.status !== InboundStatus.Stored) return; // a retry after the message was settled
+    if (!stored || stored.status !== InboundStatus.Stored) return; // a retry after the message was settled
+    const m0 = this.dataSource.manager;
+    const raw = await this.vault.openBuffer(m0, stored.raw, { includeWithheld: true });
+    if (!raw) return this.settle(stored.id, InboundStatus.Ignored, 'erased before it was parsed');
+    const row = {
+      ...stored,
+      raw,
+      envelope_from: await this.vault.openOne(m0, stored.envelope_from, { includeWithheld: true }),
+    };
     const headers = parseHeaders(splitMessage(row.raw).head);
 
     const budget = new ParseBudget(PARSE_LIMITS);
@@ -152,7 +164,7 @@ export class InboundParserService {
               : thread.counterNotice
                 ? await this.counterNotice(m, caseId, { text: content.text, email }, read, sender.name)
                 : await this.revisions.revise(m, caseId, { text: content.text, email }, read);
-        await this.storeEvidence(m, row.id, recorded.caseId, content.evidence);
+        await this.storeEvidence(m, row, recorded.caseId, content.evidence);
         await m.query(
           `UPDATE inbound_messages SET status = 'parsed', case_id = $2, notice_id = $3, processed_at = now(),
                   reason = $4
@@ -182,20 +194,22 @@ export class InboundParserService {
     request: { text: string; email: EmailOrigin },
     read: AnalysisResult,
   ): Promise<RecordedNotice> {
-    const known = await complainantEmails(m, caseId);
-    const fromComplainant = known.has(request.email.senderEmail.toLowerCase());
+    const known = await complainantHashes(m, this.vault, caseId);
+    const fromComplainant = known.has(this.vault.hashEmail(request.email.senderEmail));
     const dmarc = (request.email.auth as { dmarc?: string } | null)?.dmarc;
     const flags = [
       ...request.email.flags,
       NoticeFlag.Retraction,
       ...(fromComplainant ? [] : [NoticeFlag.SenderNotComplainant]),
     ];
-    const noticeId = await insertNotice(m, {
+    const subjectId = await this.vault.subject(m, request.email.senderEmail);
+    const noticeId = await insertNotice(m, this.vault, {
       caseId,
+      subjectId,
       channel: NoticeChannel.Email,
       rawText: request.text,
       structured: null,
-      checklist: read.checklist,
+      checklist: await sealChecklist(this.vault, m, subjectId, read.checklist),
       linkCount: 0,
       inboundMessageId: request.email.inboundMessageId,
       senderEmail: request.email.senderEmail,
@@ -299,28 +313,37 @@ export class InboundParserService {
     );
     if (!kase) return {};
     const complainant =
-      sender !== undefined && (await complainantEmails(this.dataSource.manager, kase.id)).has(sender.toLowerCase());
+      sender !== undefined &&
+      (await complainantHashes(this.dataSource.manager, this.vault, kase.id)).has(this.vault.hashEmail(sender));
     return complainant ? { caseId: kase.id } : { namedReference: kase.reference };
   }
 
+  /** The message's attachments, sealed under the same subject as the message. */
   private async storeEvidence(
     m: EntityManager,
-    inboundId: string,
+    message: { id: string; subject_id: string | null },
     caseId: string,
     files: EvidenceInput[],
   ): Promise<void> {
     if (files.length === 0) return;
+    const subjectId = message.subject_id ?? (await this.vault.subject(m, null));
+    const names = await this.vault.sealAll(
+      m,
+      subjectId,
+      files.map((f) => f.filename),
+    );
+    const contents = await Promise.all(files.map((f) => this.vault.sealBuffer(m, subjectId, f.content)));
     await m.query(
       `INSERT INTO evidence_files (inbound_message_id, case_id, filename, content_type, size_bytes, sha256, content)
        SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::bytea[])`,
       [
-        inboundId,
+        message.id,
         caseId,
-        files.map((f) => f.filename),
+        names,
         files.map((f) => f.contentType),
         files.map((f) => f.content.length),
         files.map((f) => createHash('sha256').update(f.content).digest('hex')),
-        files.map((f) => f.content),
+        contents,
       ],
     );
   }

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobName, QueueName } from '../core/queue/jobs';
+import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
 import { InboundChannel, InboundStatus } from './inbound-message.entity';
-import { contentHash, messageIdOf, parseHeaders, splitMessage } from './raw-message';
+import { contentHash, headerValue, messageIdOf, parseHeaders, splitMessage } from './raw-message';
+
+const ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 
 export interface InboundEnvelope {
   /** SMTP MAIL FROM: '' for the null sender `<>`, null when the channel has no envelope. */
@@ -17,7 +20,8 @@ export interface StoredInbound {
 }
 
 /**
- * Keeps every inbound message exactly as received, before anyone is told it was accepted. A message already
+ * Keeps every inbound message exactly as received (sealed under its sender's data subject: the From address, else
+ * the envelope's), before anyone is told it was accepted. A message already
  * stored (same Message-ID, same content) is kept as a duplicate and not parsed again; a different message that
  * reuses a Message-ID is a message of its own.
  */
@@ -26,6 +30,7 @@ export class InboundStoreService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
+    private readonly vault: PersonalData,
   ) {}
 
   async store(channel: InboundChannel, raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
@@ -52,9 +57,12 @@ export class InboundStoreService {
     envelope: InboundEnvelope,
     quarantine?: string,
   ): Promise<StoredInbound> {
-    const messageId = messageIdOf(parseHeaders(splitMessage(raw).head)) ?? null;
+    const headers = parseHeaders(splitMessage(raw).head);
+    const messageId = messageIdOf(headers) ?? null;
+    const sender = headerValue(headers, 'from')?.match(ADDRESS)?.[0] ?? (envelope.from || null);
     const hash = contentHash(raw);
     return this.dataSource.transaction(async (m) => {
+      const subjectId = await this.vault.subject(m, sender);
       let original: { id: string } | undefined;
       if (messageId) {
         // The dedupe index is not unique (a reused Message-ID is allowed): serialise the check per Message-ID.
@@ -72,19 +80,20 @@ export class InboundStoreService {
           : InboundStatus.Stored;
       const [row] = await m.query<{ id: string }[]>(
         `INSERT INTO inbound_messages (channel, raw, size_bytes, content_hash, message_id, envelope_from, envelope_to, status, reason,
-                                       processed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $10::boolean THEN now() END) RETURNING id`,
+                                       processed_at, subject_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $10::boolean THEN now() END, $11) RETURNING id`,
         [
           channel,
-          raw,
+          await this.vault.sealBuffer(m, subjectId, raw),
           raw.length,
           hash,
           messageId,
-          envelope.from,
+          await this.vault.seal(m, subjectId, envelope.from),
           envelope.to,
           status,
           original ? `duplicate of ${original.id}` : (quarantine ?? null),
           status === InboundStatus.Quarantined,
+          subjectId,
         ],
       );
       if (status === InboundStatus.Stored) {

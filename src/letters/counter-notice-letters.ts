@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ELEMENT_LABELS, type ElementName } from '../checklist';
 import { complainantAddress } from '../cases/complainant-address';
+import type { PersonalData } from '../core/privacy/personal-data.service';
 import type { LetterKind } from './letter.entity';
 import type { LetterCase, LettersService } from './letters.service';
 
@@ -39,9 +40,13 @@ interface CounterNoticeRow {
   restore_due_at: Date | null;
 }
 
-/** A counter-notice with the text it was sent with, for its letters; the latest of the case when no id is given. */
+/**
+ * A counter-notice with the text it was sent with, opened for its letters (a withheld person's too: letters about
+ * them are held by the sender, not rewritten); the latest of the case when no id is given.
+ */
 export async function counterNoticeForLetter(
   db: DataSource | EntityManager,
+  vault: PersonalData,
   caseId: string,
   id?: string,
 ): Promise<CounterNoticeForLetter | undefined> {
@@ -55,6 +60,13 @@ export async function counterNoticeForLetter(
     [caseId, id ?? null],
   );
   if (!row) return undefined;
+  const m = 'manager' in db ? db.manager : db;
+  await vault.openRows(
+    m,
+    [row],
+    ['notifier_name', 'notifier_email', 'notifier_phone', 'notifier_address', 'notifier_country', 'raw_text'],
+    { includeWithheld: true },
+  );
   return {
     id: row.id,
     notifier: {
@@ -97,16 +109,17 @@ function day(at: Date | null): string | null {
 export async function tellBothParties(
   m: EntityManager,
   letters: LettersService,
+  vault: PersonalData,
   kase: LetterCase,
   kind: LetterKind,
   id: string,
   event: string,
   extra: object = {},
 ): Promise<void> {
-  const counter = await counterNoticeForLetter(m, kase.id, id);
+  const counter = await counterNoticeForLetter(m, vault, kase.id, id);
   if (!counter) return;
   const context = { ...counterNoticeLetterContext(counter), ...extra };
   const key = `counter-notice:${id}:${event}`;
-  await letters.record(m, kase, kind, key, await complainantAddress(m, kase.id), context);
+  await letters.record(m, kase, kind, key, await complainantAddress(m, vault, kase.id), context);
   await letters.record(m, kase, kind, `${key}:uploader`, counter.notifier.email, context);
 }

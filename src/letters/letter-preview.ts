@@ -8,6 +8,7 @@ import { claimOf } from './uploader-letter';
 import type { LettersService, RenderedLetter } from './letters.service';
 import { type RemovedLink, removedByUploader, takedownDoneContext, uploadedLinks } from './removed-links';
 import { DomainError } from '../core/errors';
+import type { PersonalData } from '../core/privacy/personal-data.service';
 
 /** A letter that cannot be previewed for this case; the message says why. */
 export class LetterPreviewError extends DomainError {
@@ -35,7 +36,7 @@ export interface LetterPreview extends RenderedLetter {
 export async function previewLetter(
   ds: DataSource,
   letters: LettersService,
-  deps: { site: SiteAdapter; registry: ProviderRegistry },
+  deps: { site: SiteAdapter; registry: ProviderRegistry; vault: PersonalData },
   reference: string,
   name: string,
 ): Promise<LetterPreview> {
@@ -79,7 +80,7 @@ export async function previewLetter(
       if (!first) throw new LetterPreviewError(`${reference} has removed no link whose page names an uploader.`);
       const [recipient, links] = first;
       // The preview records nothing, so it shows no status link of the uploader's (the sweep makes one as it writes).
-      const claim = await claimOf(ds.manager, kase.id);
+      const claim = await claimOf(ds.manager, deps.vault, kase.id);
       return { kind, recipient, ...letters.render(letterCase, kind, { removed: links, at, claim }) };
     }
     case LetterKind.CounterNoticeForward:
@@ -88,7 +89,7 @@ export async function previewLetter(
     case LetterKind.CounterNoticeRestored:
     case LetterKind.CounterNoticeSuit:
     case LetterKind.CounterNoticeWithdrawn: {
-      const counter = await counterNoticeForLetter(ds, kase.id);
+      const counter = await counterNoticeForLetter(ds, deps.vault, kase.id);
       if (!counter) throw new LetterPreviewError(`${reference} has no counter-notice.`);
       return { kind, ...letters.render(letterCase, kind, counterNoticeLetterContext(counter)) };
     }

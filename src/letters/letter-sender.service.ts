@@ -13,10 +13,17 @@ import { classifySmtpFailure, describeSmtpFailure } from '../core/mail/smtp-fail
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { LetterStatus } from './letter.entity';
 import { NO_RECIPIENT } from './letters.service';
+import { withheldCases } from '../cases/withheld-cases';
+import { ERASED, PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
+import { redactPersonalData } from '../core/privacy/redact';
+
+/** Failed for a letter whose recipient was erased at their request before it went. */
+export const RECIPIENT_ERASED = 'The recipient was erased at their request before the letter went';
 import { letterMessageId } from './threading';
 
 interface LetterRow {
   id: string;
+  case_id: string;
   reference: string;
   created_at: Date;
   recipient: string | null;
@@ -50,7 +57,7 @@ export const DIGEST_MAX_LETTERS = 50;
 const DIGEST_REFERENCES = 20;
 
 /** The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case. */
-const CLAIMED_LETTER = `SELECT l.id, c.reference, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
+const CLAIMED_LETTER = `SELECT l.id, l.case_id, c.reference, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
          l.in_reply_to, l."references", l.claimed_until::text AS lease
        FROM claimed l JOIN cases c ON c.id = l.case_id`;
 const CLAIM_RETURNING = `RETURNING l.id, l.case_id, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
@@ -102,6 +109,7 @@ export class LetterSenderService {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(lettersConfig.KEY) private readonly letters: LettersConfig,
     private readonly templates: TemplateRenderer,
+    private readonly vault: PersonalData,
   ) {}
 
   /** `lastTry`: a temporary failure is final, and marks the letter failed. */
@@ -129,12 +137,16 @@ export class LetterSenderService {
    * other letters stay queued, their own jobs' tries still to come. `more`: held letters left for later digests.
    */
   private async deliver(letters: LetterRow[], lastTry: boolean, lead = letters[0], more = 0): Promise<SendResult> {
+    const privacy = await this.open(letters);
+    if (privacy === 'withheld') return this.holdWithheld(letters);
+    if (privacy === 'erased') return this.markFailed(letters, RECIPIENT_ERASED);
     if (!lead.recipient) return this.markFailed(letters, NO_RECIPIENT);
     const mail = letters.length === 1 ? this.single(lead) : this.digest(letters, lead, more);
     try {
       await this.transport.send(mail);
     } catch (error) {
-      const reason = describeSmtpFailure(error);
+      // A relay's refusal often quotes the address: the reason is kept and logged without it.
+      const reason = redactPersonalData(describeSmtpFailure(error));
       if (classifySmtpFailure(error) === 'permanent') return this.markFailed(letters, reason);
       const retried = lastTry ? letters.filter((l) => l !== lead) : letters;
       if (retried.length > 0) {
@@ -153,6 +165,25 @@ export class LetterSenderService {
       letters.length > 1 ? { digest: { messageId: mail.messageId, letters: letters.length } } : {},
     );
     return { outcome: 'sent', messageId: mail.messageId };
+  }
+
+  /**
+   * Opens the claimed letters as recorded (sealed under their recipients' subjects). 'withheld' when a parent's
+   * request about someone in one of their cases is open: nothing about the case goes out until staff settle it.
+   * 'erased' when a recipient was erased meanwhile.
+   */
+  private async open(letters: LetterRow[]): Promise<'ok' | 'withheld' | 'erased'> {
+    const m = this.dataSource.manager;
+    if ((await withheldCases(m, [...new Set(letters.map((l) => l.case_id))])).size > 0) return 'withheld';
+    await this.vault.openRows(m, letters, ['recipient', 'subject', 'text', 'html']);
+    if (letters.some((l) => l.recipient === WITHHELD)) return 'withheld';
+    return letters.some((l) => l.recipient === ERASED) ? 'erased' : 'ok';
+  }
+
+  /** Gives the lease back and looks again in an hour: the letters wait for staff's decision on the request. */
+  private async holdWithheld(letters: LetterRow[]): Promise<SendResult> {
+    await this.record(letters, `claimed_until = NULL, held_until = now() + interval '1 hour'`, null);
+    return { outcome: 'held', until: new Date(Date.now() + 3_600_000) };
   }
 
   private single(letter: LetterRow): OutgoingMail {

@@ -12,6 +12,7 @@ import {
   mailConfig,
 } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
+import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { LetterKind, LetterStatus } from './letter.entity';
@@ -54,11 +55,14 @@ export interface LetterReply {
 
 /** Recorded for a letter with nobody to send it to: it is kept for staff, and never sent. */
 export const NO_RECIPIENT = 'No recipient address: the letter cannot be sent';
+export const INVALID_RECIPIENT = 'The recipient address is not a single valid address: the letter cannot be sent';
 
 /**
  * Renders a letter from templates/mail and records it once per dedupe key, with its Message-ID, its place in
  * the case's thread and, in the same transaction, its send job in the outbox. Sending is the mail worker's job.
- * A letter beyond the recipient's cap (recipient-cap.ts) is recorded held, with the time it may go.
+ * A letter beyond the recipient's cap (recipient-cap.ts) is recorded held, with the time it may go. The letter as
+ * recorded (address, subject, text, html) is sealed under its recipient's data subject; its recipient_key is the
+ * keyed hash of the mailbox.
  */
 @Injectable()
 export class LettersService {
@@ -68,6 +72,7 @@ export class LettersService {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(mailConfig.KEY) private readonly mail: MailConfig,
     @Inject(lettersConfig.KEY) private readonly letters: LettersConfig,
+    private readonly vault: PersonalData,
   ) {}
 
   /** The letter as the pipeline renders it: `context` is what the letter adds to the site, agent and case. */
@@ -104,14 +109,22 @@ export class LettersService {
         : {};
     const rendered = this.render(kase, kind, { ...context, ...confirm });
     const id = randomUUID();
+    const mailbox = recipient ? this.vault.hashEmail(recipientKey(recipient)) : null;
     // A thread per correspondent: the complainant's letters thread together, the uploader's apart from them.
-    const earlier = recipient
+    const earlier = mailbox
       ? await manager.query<{ message_id: string }[]>(
           `SELECT message_id FROM letters
-           WHERE case_id = $1 AND lower(recipient) = lower($2) AND message_id IS NOT NULL ORDER BY created_at, id`,
-          [kase.id, recipient],
+           WHERE case_id = $1 AND recipient_key = $2 AND message_id IS NOT NULL ORDER BY created_at, id`,
+          [kase.id, mailbox],
         )
       : [];
+    const subjectId = await this.vault.subject(manager, recipient);
+    const sealed = await this.vault.sealAll(manager, subjectId, [
+      recipient,
+      rendered.subject,
+      rendered.text,
+      rendered.html,
+    ]);
     const thread = threadFor(
       earlier.map((r) => r.message_id),
       reply,
@@ -119,24 +132,24 @@ export class LettersService {
     // clock_timestamp(), not now(): letters recorded in one transaction keep their order in the thread.
     const rows = await manager.query<{ id: string }[]>(
       `INSERT INTO letters (id, case_id, kind, dedupe_key, recipient, recipient_key, subject, text, html, message_id,
-                            in_reply_to, "references", status, last_error, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp())
+                            in_reply_to, "references", status, last_error, subject_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, clock_timestamp())
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
       [
         id,
         kase.id,
         kind,
         `${kase.id}:${kind}:${occasion}`,
-        recipient,
-        recipient ? recipientKey(recipient) : null,
-        rendered.subject,
-        rendered.text,
-        rendered.html,
+        ...sealed.slice(0, 1),
+        mailbox,
+        ...sealed.slice(1),
         letterMessageId(id, this.mail.from),
         thread.inReplyTo,
         thread.references,
         recipient ? LetterStatus.Queued : LetterStatus.Failed,
-        recipient ? null : given ? `Not a valid recipient address: ${given.slice(0, 200)}` : NO_RECIPIENT,
+        // The address as given is personal data: the error names the problem, and the letter keeps the address.
+        recipient ? null : given ? INVALID_RECIPIENT : NO_RECIPIENT,
+        subjectId,
       ],
     );
     if (rows.length === 0) return undefined;
@@ -145,7 +158,9 @@ export class LettersService {
       kind,
       ...(recipient ? {} : { unsendable: given ? 'invalid recipient' : 'no recipient' }),
     });
-    const held = recipient ? await holdUntil(manager, this.letters, this.app.secret, kase.id, recipient) : undefined;
+    const held = recipient
+      ? await holdUntil(manager, this.letters, this.app.secret, kase.id, recipient, this.vault.hashEmail(recipient))
+      : undefined;
     if (held) {
       await manager.query(`UPDATE letters SET held_until = $2 WHERE id = $1`, [id, held]);
       await audit(manager, kase.id, 'system', 'letter.held', {

@@ -24,10 +24,10 @@ export function recipientKey(address: string): string {
 /** Whether $2 is a verified sender for case $1 (isVerifiedSender); exported so that a test can read its plan. */
 export const VERIFIED_SENDER_SQL = `SELECT EXISTS (
          SELECT 1 FROM cases c JOIN notices n ON n.case_id = c.id
-         WHERE c.id = $1 AND c.agency_id IS NOT NULL AND lower(n.sender_email) = lower($2))
+         WHERE c.id = $1 AND c.agency_id IS NOT NULL AND n.sender_email_hash = $2)
     OR EXISTS (
          SELECT 1 FROM notices
-         WHERE lower(sender_email) = lower($2) AND channel = 'email' AND auth->>'dmarc' = 'pass')
+         WHERE sender_email_hash = $2 AND channel = 'email' AND auth->>'dmarc' = 'pass')
   AS verified`;
 
 /**
@@ -37,8 +37,8 @@ export const VERIFIED_SENDER_SQL = `SELECT EXISTS (
  * neither does the status link: the API answers with it, so opening it shows no control of the mailbox. (The link
  * that does, mailed in the receipt, is checked apart: isConfirmed.)
  */
-async function isVerifiedSender(m: EntityManager, caseId: string, recipient: string): Promise<boolean> {
-  const [row] = await m.query<{ verified: boolean }[]>(VERIFIED_SENDER_SQL, [caseId, recipient]);
+async function isVerifiedSender(m: EntityManager, caseId: string, emailHash: string): Promise<boolean> {
+  const [row] = await m.query<{ verified: boolean }[]>(VERIFIED_SENDER_SQL, [caseId, emailHash]);
   return row.verified;
 }
 
@@ -71,10 +71,12 @@ export async function holdUntil(
   secret: string,
   caseId: string,
   recipient: string,
+  /** PersonalData.hashEmail(recipient): how the notices' sender addresses are compared. */
+  emailHash: string,
 ): Promise<Date | undefined> {
   if (config.capPerRecipient === 0) return undefined;
   const hash = recipientHash(secret, recipient);
-  if ((await isConfirmed(m, hash)) || (await isVerifiedSender(m, caseId, recipient))) return undefined;
+  if ((await isConfirmed(m, hash)) || (await isVerifiedSender(m, caseId, emailHash))) return undefined;
   const [window] = await m.query<{ letters: number; window_end: Date }[]>(
     `INSERT INTO letter_recipient_windows AS w (recipient_hash, window_end, letters)
      VALUES ($1, now() + make_interval(secs => $2), 1)

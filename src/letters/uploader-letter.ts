@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { StructuredNotice } from '../checklist';
 import { uploaderToken } from '../cases/uploader-links';
+import type { PersonalData } from '../core/privacy/personal-data.service';
 
 /** Who claimed the work, as an uploader may be told: the name and company, never their contact details. */
 export interface Claim {
@@ -10,16 +11,17 @@ export interface Claim {
 }
 
 /** The complainant's name and company and the work claimed, from the case's parties and its first notice. */
-export async function claimOf(m: EntityManager, caseId: string): Promise<Claim> {
+export async function claimOf(m: EntityManager, vault: PersonalData, caseId: string): Promise<Claim> {
   const [party] = await m.query<{ name: string | null; company: string | null }[]>(
     `SELECT name, company FROM parties WHERE case_id = $1 AND role = 'complainant' ORDER BY id LIMIT 1`,
     [caseId],
   );
-  const [notice] = await m.query<{ structured: StructuredNotice | null }[]>(
+  if (party) await vault.openRows(m, [party], ['name', 'company']);
+  const [notice] = await m.query<{ structured: unknown }[]>(
     `SELECT structured FROM notices WHERE case_id = $1 ORDER BY received_at, id LIMIT 1`,
     [caseId],
   );
-  const work = notice?.structured?.work;
+  const work = (await vault.openJson<StructuredNotice>(m, notice?.structured))?.work;
   return {
     name: party?.name ?? null,
     company: party?.company ?? null,
@@ -33,6 +35,7 @@ export async function claimOf(m: EntityManager, caseId: string): Promise<Claim> 
  */
 export async function uploaderLetterContext(
   m: EntityManager,
+  vault: PersonalData,
   kase: { id: string; reference: string },
   email: string,
   removedUrls: readonly string[],
@@ -41,8 +44,8 @@ export async function uploaderLetterContext(
   const query = new URLSearchParams({ case: kase.reference });
   for (const url of removedUrls) query.append('url', url);
   return {
-    claim: await claimOf(m, kase.id),
-    uploaderStatusUrl: `${publicUrl}/uploader/${await uploaderToken(m, kase.id, email)}`,
+    claim: await claimOf(m, vault, kase.id),
+    uploaderStatusUrl: `${publicUrl}/uploader/${await uploaderToken(m, vault, kase.id, email)}`,
     counterNoticeUrl: `${publicUrl}/counter-notices/new?${query.toString()}`,
   };
 }

@@ -6,10 +6,12 @@ import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { linkAction } from '../cases/link-action';
 import { recordReportedLinks } from '../cases/link-transitions';
 import { insertNotice } from '../cases/notice-records';
+import { sealChecklist } from '../cases/sealed-checklist';
 import { PartyRole } from '../cases/party.entity';
 import { type ChecklistResult, type StructuredNotice } from '../checklist';
 import { type AppConfig, appConfig, type TakedownConfig, takedownConfig } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
+import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
 import { type SortedLink } from '../links';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
@@ -33,6 +35,7 @@ export class IntakeService {
     @Inject(takedownConfig.KEY) private readonly takedown: TakedownConfig,
     private readonly reader: NoticeReader,
     private readonly transitions: CaseTransitionsService,
+    private readonly vault: PersonalData,
   ) {}
 
   async receive(request: IntakeRequest): Promise<IntakeResult> {
@@ -42,11 +45,17 @@ export class IntakeService {
         const earlier = await this.claimIdempotencyKey(manager, request.idempotency);
         if (earlier) return { response: earlier, replayed: true };
       }
-      const { response } = await this.record(manager, request, checklist, links, flags);
+      const { response, subjectId } = await this.record(manager, request, checklist, links, flags);
       if (request.idempotency) {
+        // The answer quotes the sender's evidence: sealed like the notice, so that erasure reaches the stored copy.
         await manager.query(
           `UPDATE idempotency_keys SET case_id = $2, response_status = $3, response_body = $4 WHERE key = $1`,
-          [request.idempotency.key, response.caseId, 201, JSON.stringify(response)],
+          [
+            request.idempotency.key,
+            response.caseId,
+            201,
+            JSON.stringify(await this.vault.sealJson(manager, subjectId, response)),
+          ],
         );
       }
       return { response, replayed: false };
@@ -86,7 +95,7 @@ export class IntakeService {
       [key, requestHash],
     );
     if (inserted.length > 0) return undefined;
-    const [row] = await manager.query<{ request_hash: string; response_body: NoticeResponseDto }[]>(
+    const [row] = await manager.query<{ request_hash: string; response_body: unknown }[]>(
       `SELECT request_hash, response_body FROM idempotency_keys WHERE key = $1`,
       [key],
     );
@@ -95,7 +104,12 @@ export class IntakeService {
         'This Idempotency-Key was already used with a different request body. Use a new key for a new notice.',
       );
     }
-    return row.response_body;
+    const answer = await this.vault.openJson<NoticeResponseDto>(manager, row.response_body);
+    if (!answer)
+      throw new IdempotencyConflictError(
+        "The notice sent with this Idempotency-Key was erased at its sender's request. Use a new key for a new notice.",
+      );
+    return answer;
   }
 
   private async record(
@@ -104,12 +118,15 @@ export class IntakeService {
     checklist: ChecklistResult,
     links: SortedLink[],
     textFlags: readonly string[],
-  ): Promise<{ response: NoticeResponseDto; noticeId: string }> {
+  ): Promise<{ response: NoticeResponseDto; noticeId: string; subjectId: string }> {
     const flags = [...(request.email?.flags ?? []), ...textFlags];
+    const senderEmail = request.email?.senderEmail ?? request.structured?.complainant?.email ?? null;
+    const subjectId = await this.vault.subject(manager, senderEmail);
+    const sealed = await sealChecklist(this.vault, manager, subjectId, checklist);
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];
     const created = await this.transitions.open(manager, {
-      checklist,
+      checklist: sealed,
       held: holds(flags),
       statusToken: token,
       searchTerms,
@@ -117,20 +134,21 @@ export class IntakeService {
     });
     const { status } = created;
 
-    const noticeId = await insertNotice(manager, {
+    const noticeId = await insertNotice(manager, this.vault, {
       caseId: created.id,
+      subjectId,
       channel: request.channel,
       rawText: request.text ?? null,
       structured: request.structured ?? null,
-      checklist,
+      checklist: sealed,
       linkCount: links.length,
       inboundMessageId: request.email?.inboundMessageId ?? null,
-      senderEmail: request.email?.senderEmail ?? request.structured?.complainant?.email ?? null,
+      senderEmail,
       auth: request.email?.auth ?? null,
       flags,
     });
 
-    await this.recordParties(manager, created.id, request.structured);
+    await this.recordParties(manager, created.id, subjectId, request.structured);
     await recordReportedLinks(manager, created.id, noticeId, links);
     await audit(manager, created.id, 'sender', 'notice.received', {
       channel: request.channel,
@@ -162,20 +180,35 @@ export class IntakeService {
         action: linkAction(l, checklist, this.takedown.requireApproval),
       })),
     };
-    return { response, noticeId };
+    return { response, noticeId, subjectId };
   }
 
-  private async recordParties(manager: EntityManager, caseId: string, structured?: StructuredNotice): Promise<void> {
+  /** The complainant, and the owner an agent names: both as the sender gave them, sealed under the sender's subject. */
+  private async recordParties(
+    manager: EntityManager,
+    caseId: string,
+    subjectId: string,
+    structured?: StructuredNotice,
+  ): Promise<void> {
     const c = structured?.complainant;
     if (!c) return;
-    const rows: (string | null | undefined)[][] = [
-      [PartyRole.Complainant, c.name, c.company, c.email, c.phone, c.address],
+    const rows: { role: PartyRole; fields: (string | null | undefined)[]; email?: string }[] = [
+      { role: PartyRole.Complainant, fields: [c.name, c.company, c.email, c.phone, c.address], email: c.email },
     ];
-    if (c.role === 'agent' && c.ownerName) rows.push([PartyRole.Owner, c.ownerName, null, null, null, null]);
+    if (c.role === 'agent' && c.ownerName)
+      rows.push({ role: PartyRole.Owner, fields: [c.ownerName, null, null, null, null] });
+    const sealed = await Promise.all(rows.map((r) => this.vault.sealAll(manager, subjectId, r.fields)));
     await manager.query(
-      `INSERT INTO parties (case_id, role, name, company, email, phone, address)
-       SELECT $1, * FROM unnest($2::party_role[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-      [caseId, ...[0, 1, 2, 3, 4, 5].map((i) => rows.map((r) => r[i] ?? null))],
+      `INSERT INTO parties (case_id, subject_id, role, name, company, email, phone, address, email_hash)
+       SELECT $1, $2, * FROM unnest($3::party_role[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                    $9::text[])`,
+      [
+        caseId,
+        subjectId,
+        rows.map((r) => r.role),
+        ...[0, 1, 2, 3, 4].map((i) => sealed.map((f) => f[i])),
+        rows.map((r) => (r.email ? this.vault.hashEmail(r.email) : null)),
+      ],
     );
   }
 }

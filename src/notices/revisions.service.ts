@@ -5,11 +5,13 @@ import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { statusAfterCounterNotice, statusAfterReply } from '../cases/case-workflow';
 import type { CaseStatus } from '../cases/case.entity';
 import { recordReportedLinks } from '../cases/link-transitions';
-import { complainantEmails, earlierNotices, insertNotice, setNoticeFlags } from '../cases/notice-records';
+import { complainantHashes, earlierNotices, insertNotice, setNoticeFlags } from '../cases/notice-records';
+import { sealChecklist } from '../cases/sealed-checklist';
 import { NoticeChannel } from '../cases/notice.entity';
 import { routesAgain } from '../cases/revision-policy';
 import { type ChecklistResult, replyText } from '../checklist';
 import { JobName, QueueName } from '../core/queue/jobs';
+import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
 import type { RecordedNotice, RevisionRequest } from './intake-request';
 import { holds, NOT_THE_COMPLAINANT, NOT_THE_TAKEDOWN_RECORD, NoticeFlag, STICKY_HOLD_FLAGS } from './notice-flags';
@@ -34,6 +36,7 @@ export class RevisionsService {
     private readonly outbox: OutboxService,
     private readonly reader: NoticeReader,
     private readonly transitions: CaseTransitionsService,
+    private readonly vault: PersonalData,
   ) {}
 
   /**
@@ -56,9 +59,11 @@ export class RevisionsService {
       [caseId],
     );
     const flags = [...new Set([...request.email.flags, NoticeFlag.CounterNotice, ...read.flags])];
-    const noticeId = await insertNotice(manager, {
+    const subjectId = await this.vault.subject(manager, request.email.senderEmail);
+    const noticeId = await insertNotice(manager, this.vault, {
       ...fromEmail(caseId, request, flags),
-      checklist,
+      subjectId,
+      checklist: await sealChecklist(this.vault, manager, subjectId, checklist),
       linkCount: 0,
     });
     const { status } = await this.transitions.propose(manager, kase, statusAfterCounterNotice(kase.status), 'sender');
@@ -91,17 +96,19 @@ export class RevisionsService {
       `SELECT id, status, checklist FROM cases WHERE id = $1 FOR UPDATE`,
       [caseId],
     );
-    const all = await earlierNotices(manager, caseId);
+    const all = await earlierNotices(manager, this.vault, caseId);
     // The case's record is what its complainant sent: a stranger's reply and the uploader's counter-notice stay
     // on the case for staff, but never count towards the takedown's checklist.
     const earlier = all.filter((n) => !n.flags.some((f) => NOT_THE_TAKEDOWN_RECORD.includes(f)));
     const flags: string[] = [...request.email.flags, ...reply.flags];
-    const known = await complainantEmails(manager, caseId);
-    if (!known.has(request.email.senderEmail.toLowerCase())) flags.push(NoticeFlag.SenderNotComplainant);
+    const known = await complainantHashes(manager, this.vault, caseId);
+    if (!known.has(this.vault.hashEmail(request.email.senderEmail))) flags.push(NoticeFlag.SenderNotComplainant);
 
-    const noticeId = await insertNotice(manager, {
+    const subjectId = await this.vault.subject(manager, request.email.senderEmail);
+    const noticeId = await insertNotice(manager, this.vault, {
       ...fromEmail(caseId, request, flags),
-      checklist: own,
+      subjectId,
+      checklist: await sealChecklist(this.vault, manager, subjectId, own),
       linkCount: links.length,
     });
     const added = await recordReportedLinks(manager, caseId, noticeId, links);
@@ -115,6 +122,15 @@ export class RevisionsService {
     // The whole record is read again; were its text to run out of time, the case keeps the checklist it had.
     const record = await this.reader.readRecord({ structured, text: texts.join('\n\n') });
     const checklist = record.flags.length > 0 ? kase.checklist : record.checklist;
+    // The case's checklist quotes the complainant's record: sealed under the subject of the case's first notice.
+    const [first] = await manager.query<{ subject_id: string | null }[]>(
+      `SELECT subject_id FROM notices WHERE case_id = $1 AND subject_id IS NOT NULL ORDER BY received_at, id LIMIT 1`,
+      [caseId],
+    );
+    const stored =
+      checklist === kase.checklist
+        ? checklist
+        : await sealChecklist(this.vault, manager, first?.subject_id ?? subjectId, checklist);
     if (record.flags.length > 0) {
       flags.push(...record.flags);
       await setNoticeFlags(manager, noticeId, flags);
@@ -135,7 +151,7 @@ export class RevisionsService {
       `UPDATE cases SET checklist = $2, kind = $3, routed_at = CASE WHEN $4 THEN NULL ELSE routed_at END,
                         updated_at = now()
        WHERE id = $1`,
-      [caseId, JSON.stringify(checklist), checklist.kind, rerouted],
+      [caseId, JSON.stringify(stored), checklist.kind, rerouted],
     );
     // An answer to our request for information restarts the clock: the case waits on us again.
     const proposal = statusAfterReply(kase.status, checklist, held);

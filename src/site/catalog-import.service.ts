@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { normalizeUrl } from '../links';
 import { parseCsv } from './csv';
 import { DomainError } from '../core/errors';
+import { PersonalData } from '../core/privacy/personal-data.service';
 
 /** A catalog file that cannot be imported as it is; the message says which entry and what to fix. */
 export class CatalogImportError extends DomainError {
@@ -31,7 +32,10 @@ const SLUG = /^[a-z0-9][a-z0-9._-]{0,199}$/i;
  */
 @Injectable()
 export class CatalogImportService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly vault: PersonalData,
+  ) {}
 
   parse(content: string, format: 'csv' | 'json'): CatalogEntry[] {
     const entries = format === 'json' ? parseJson(content) : entriesFromCsv(content);
@@ -61,17 +65,28 @@ export class CatalogImportService {
 
   async import(entries: CatalogEntry[]): Promise<ImportSummary> {
     return this.dataSource.transaction(async (manager) => {
+      // The uploader's address is theirs: sealed under their data subject, found by its keyed hash.
+      const uploaders = await Promise.all(
+        entries.map(async (e) => {
+          const email = e.uploaderEmail?.trim() || null;
+          if (!email) return { sealed: null, hash: null };
+          const subjectId = await this.vault.subject(manager, email);
+          return { sealed: await this.vault.seal(manager, subjectId, email), hash: this.vault.hashEmail(email) };
+        }),
+      );
       const pages: { id: string; slug: string }[] = await manager.query(
-        `INSERT INTO software_pages (slug, title, description, uploader_email)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+        `INSERT INTO software_pages (slug, title, description, uploader_email, uploader_email_hash)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
          ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description,
-                                          uploader_email = EXCLUDED.uploader_email
+                                          uploader_email = EXCLUDED.uploader_email,
+                                          uploader_email_hash = EXCLUDED.uploader_email_hash
          RETURNING id, slug`,
         [
           entries.map((e) => e.slug),
           entries.map((e) => e.title.trim()),
           entries.map((e) => e.description ?? ''),
-          entries.map((e) => e.uploaderEmail ?? null),
+          uploaders.map((u) => u.sealed),
+          uploaders.map((u) => u.hash),
         ],
       );
       const pageId = new Map(pages.map((p) => [p.slug, p.id]));

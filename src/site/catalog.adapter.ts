@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AppConfig, appConfig } from '../core/config';
 import type { SiteAdapter, SiteLink, SitePage, TakedownOutcome } from './site-adapter';
+import { ERASED, PersonalData } from '../core/privacy/personal-data.service';
 
 const REF = 'catalog:';
 
@@ -10,6 +11,7 @@ const REF = 'catalog:';
 export class CatalogAdapter implements SiteAdapter {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly vault: PersonalData,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
 
@@ -29,6 +31,7 @@ export class CatalogAdapter implements SiteAdapter {
        WHERE l.id = ANY($1::bigint[]) OR p.slug = ANY($2::text[])`,
         [[...byId.keys()], [...bySlug.keys()]],
       );
+    await this.openUploaders(rows);
     return rows.flatMap((r) =>
       [...(byId.get(r.id) ?? []), ...(bySlug.get(r.slug) ?? [])].map((url) => ({
         ref: REF + r.id,
@@ -40,6 +43,15 @@ export class CatalogAdapter implements SiteAdapter {
     );
   }
 
+  /**
+   * The uploaders' addresses, for their letters: a withheld one too (the letter sender holds letters about a withheld
+   * person); an erased one reads as none.
+   */
+  private async openUploaders(rows: { uploader_email: string | null }[]): Promise<void> {
+    await this.vault.openRows(this.dataSource.manager, rows, ['uploader_email'], { includeWithheld: true });
+    for (const r of rows) if (r.uploader_email === ERASED) r.uploader_email = null;
+  }
+
   async findOutbound(urls: string[]): Promise<SiteLink[]> {
     if (urls.length === 0) return [];
     const rows: { id: string; target: string; slug: string; label: string; uploader_email: string | null }[] =
@@ -49,6 +61,7 @@ export class CatalogAdapter implements SiteAdapter {
          WHERE l.target_url_normalized = ANY($1::text[])`,
         [urls],
       );
+    await this.openUploaders(rows);
     return rows.map((r) => ({
       ref: REF + r.id,
       url: r.target,

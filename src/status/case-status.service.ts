@@ -7,6 +7,8 @@ import { redactPersonalData } from '../core/privacy/redact';
 import type { LinkClassification, LinkRole } from '../links';
 import { linkAction } from '../cases/link-action';
 import { CaseStatus } from '../cases/case.entity';
+import { openChecklists } from '../cases/sealed-checklist';
+import { PersonalData } from '../core/privacy/personal-data.service';
 
 /**
  * Elements whose evidence is the sender's own identity (name, address, phone, signature): the status page says
@@ -52,6 +54,7 @@ export class CaseStatusService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(takedownConfig.KEY) private readonly takedown: TakedownConfig,
+    private readonly vault: PersonalData,
   ) {}
 
   async byToken(token: string): Promise<CaseStatusView> {
@@ -70,6 +73,7 @@ export class CaseStatusService {
       token,
     ]);
     if (!kase) throw new NotFoundException('No case has this status link.');
+    [kase.checklist] = await openChecklists(this.vault, this.dataSource.manager, [kase.checklist]);
     const [links, counts, referrals, counterNotices] = await Promise.all([
       this.dataSource.query<
         { url: string; classification: LinkClassification; provider: string | null; role: LinkRole; status: string }[]

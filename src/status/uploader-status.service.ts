@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ElementName } from '../checklist';
 import { type AppConfig, appConfig } from '../core/config';
+import { PersonalData } from '../core/privacy/personal-data.service';
 import { type Claim, claimOf } from '../letters/uploader-letter';
 
 /** What an uploader sees through their private link: never the complainant's email, phone or street address. */
@@ -31,12 +32,13 @@ export class UploaderStatusService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
+    private readonly vault: PersonalData,
   ) {}
 
   async byToken(token: string): Promise<UploaderStatusView> {
     if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundException('No case has this link.');
-    const [link] = await this.dataSource.query<{ case_id: string; email: string; reference: string }[]>(
-      `SELECT u.case_id, u.email, c.reference FROM uploader_links u JOIN cases c ON c.id = u.case_id
+    const [link] = await this.dataSource.query<{ case_id: string; email_hash: string; reference: string }[]>(
+      `SELECT u.case_id, u.email_hash, c.reference FROM uploader_links u JOIN cases c ON c.id = u.case_id
        WHERE u.token = $1`,
       [token],
     );
@@ -49,19 +51,19 @@ export class UploaderStatusService {
       this.dataSource.query<UploaderStatusView['removed']>(
         `SELECT DISTINCT ON (l.url) l.url, t.done_at AS "removedAt", l.status
          FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
-         WHERE t.case_id = $1 AND lower(t.uploader->>'email') = $2
+         WHERE t.case_id = $1 AND t.uploader->>'emailHash' = $2
          ORDER BY l.url, t.done_at DESC NULLS LAST`,
-        [link.case_id, link.email],
+        [link.case_id, link.email_hash],
       ),
       this.dataSource.query<
         (UploaderStatusView['counterNotices'][number] & { checklist: { missing: ElementName[] } })[]
       >(
         `SELECT received_at AS "receivedAt", status, checklist, restore_not_before AS "restoreNotBefore",
                 restore_not_after AS "restoreNotAfter", restore_due_at AS "restoreDueAt", restored_at AS "restoredAt"
-         FROM counter_notices WHERE case_id = $1 AND lower(notifier_email) = $2 ORDER BY received_at`,
-        [link.case_id, link.email],
+         FROM counter_notices WHERE case_id = $1 AND notifier_email_hash = $2 ORDER BY received_at`,
+        [link.case_id, link.email_hash],
       ),
-      claimOf(this.dataSource.manager, link.case_id),
+      claimOf(this.dataSource.manager, this.vault, link.case_id),
     ]);
     const query = new URLSearchParams({ case: link.reference });
     for (const r of removed) query.append('url', r.url);

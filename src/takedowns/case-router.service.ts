@@ -19,6 +19,7 @@ import type { LinkClassification, ProviderRegistry } from '../links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink } from '../site/site-adapter';
 import { referralGroups, routedStatus } from './routing-plan';
 import { TakedownReason, TakedownStatus } from './takedown.entity';
+import { PersonalData } from '../core/privacy/personal-data.service';
 
 interface CaseRow {
   id: string;
@@ -68,6 +69,7 @@ export class CaseRouterService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly letters: LettersService,
+    private readonly vault: PersonalData,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
@@ -95,7 +97,7 @@ export class CaseRouterService {
         return;
       }
       const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
-      const recipient = await complainantAddress(m, kase.id);
+      const recipient = await complainantAddress(m, this.vault, kase.id);
       const occasion = await this.occasion(m, kase.id);
 
       let proposed = kase.status;
@@ -207,7 +209,7 @@ export class CaseRouterService {
     await this.dataSource.transaction(async (m) => {
       const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
       if (!kase) return;
-      const recipient = await complainantAddress(m, kase.id);
+      const recipient = await complainantAddress(m, this.vault, kase.id);
       // Takedowns the approval released from hold are a round already (`approval-<id>`), which a sweep may have
       // finished before this job ran: what is made here falls due now, as a round of its own.
       const created = await this.createTakedowns(m, plan.links, this.targets(plan), false, `applied-${approval}`);

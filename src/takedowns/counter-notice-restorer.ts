@@ -9,6 +9,7 @@ import { OutboxService } from '../core/queue/outbox.service';
 import { tellBothParties } from '../letters/counter-notice-letters';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
+import { PersonalData } from '../core/privacy/personal-data.service';
 
 /** How many due counter-notices one sweep restores; the next sweep takes the rest. */
 const BATCH = 50;
@@ -36,6 +37,7 @@ export class CounterNoticeRestorer {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly letters: LettersService,
+    private readonly vault: PersonalData,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
@@ -92,7 +94,7 @@ export class CounterNoticeRestorer {
     await m.query(`UPDATE counter_notices SET status = 'restored', restored_at = $2 WHERE id = $1`, [row.id, now]);
     await audit(m, row.case_id, 'worker', 'counter_notice.restored', { counterNotice: row.id, links: moved.length });
     const kase = { id: row.case_id, reference: row.reference, statusToken: row.status_token };
-    await tellBothParties(m, this.letters, kase, LetterKind.CounterNoticeRestored, row.id, 'restored');
+    await tellBothParties(m, this.letters, this.vault, kase, LetterKind.CounterNoticeRestored, row.id, 'restored');
   }
 
   /** Forwarded counter-notices past the last day of their window, alerted once each in their case's audit log. */

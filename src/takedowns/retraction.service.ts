@@ -11,6 +11,7 @@ import { OutboxService } from '../core/queue/outbox.service';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { normalizeUrl } from '../links';
+import { ERASED, PersonalData } from '../core/privacy/personal-data.service';
 
 /** What a retraction did: the URLs it covers now, and whether this call changed anything. */
 export interface RetractionResult {
@@ -60,6 +61,7 @@ export class RetractionService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly letters: LettersService,
+    private readonly vault: PersonalData,
     private readonly transitions: CaseTransitionsService,
   ) {}
 
@@ -200,7 +202,7 @@ export class RetractionService {
       letterCase,
       LetterKind.RetractionConfirmed,
       occasion,
-      await complainantAddress(m, kase.id),
+      await complainantAddress(m, this.vault, kase.id),
       { links: r.urls, whole: r.whole, reason: r.reason, restored: r.restored.map((l) => l.url) },
     );
     // The providers we referred the complainant to, who may have acted on the notice: told it is retracted.
@@ -218,15 +220,18 @@ export class RetractionService {
     }
     // The uploaders whose material comes back: the takedowns record whom the round's letters went to.
     if (r.restored.length === 0) return;
-    const uploaders = await m.query<{ email: string; urls: string[] }[]>(
-      `SELECT t.uploader->>'email' AS email, array_agg(DISTINCT l.url) AS urls
+    const uploaders = await m.query<{ key: string; email: string | null; urls: string[] }[]>(
+      `SELECT coalesce(t.uploader->>'emailHash', t.uploader->>'email') AS key, min(t.uploader->>'email') AS email,
+              array_agg(DISTINCT l.url) AS urls
        FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
        WHERE t.case_id = $1 AND t.reported_link_id = ANY($2::uuid[]) AND t.uploader->>'email' IS NOT NULL
        GROUP BY 1`,
       [kase.id, r.restored.map((l) => l.id)],
     );
+    await this.vault.openRows(m, uploaders, ['email'], { includeWithheld: true });
     for (const u of uploaders) {
-      await this.letters.record(m, letterCase, LetterKind.RetractionRestored, `${occasion}:${u.email}`, u.email, {
+      if (!u.email || u.email === ERASED) continue;
+      await this.letters.record(m, letterCase, LetterKind.RetractionRestored, `${occasion}:${u.key}`, u.email, {
         links: u.urls,
       });
     }

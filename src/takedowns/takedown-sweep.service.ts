@@ -14,6 +14,7 @@ import { removedByUploader, takedownDoneContext, uploadedLinks } from '../letter
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } from '../site/site-adapter';
 import { groupBy, removedLink, uploaderOf } from './sweep-rows';
 import { type RemovedUploader, TakedownReason } from './takedown.entity';
+import { ERASED, PersonalData } from '../core/privacy/personal-data.service';
 
 interface ClaimedRow {
   id: string;
@@ -61,6 +62,7 @@ export class TakedownSweepService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly letters: LettersService,
+    private readonly vault: PersonalData,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
@@ -254,10 +256,18 @@ export class TakedownSweepService {
       [notFound.map((r) => r.id)],
     );
     const withUploader = done.filter((r) => uploaded.get(r.site_ref)?.uploaderEmail);
+    const uploaders = await Promise.all(
+      withUploader.map(async (r) => {
+        const who = uploaderOf(uploaded.get(r.site_ref))!;
+        const subjectId = await this.vault.subject(m, who.email);
+        const email = (await this.vault.seal(m, subjectId, who.email))!;
+        return JSON.stringify({ ...who, email, emailHash: this.vault.hashEmail(who.email) });
+      }),
+    );
     await m.query(
       `UPDATE takedowns t SET uploader = u.uploader FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, uploader)
        WHERE t.id = u.id`,
-      [withUploader.map((r) => r.id), withUploader.map((r) => JSON.stringify(uploaderOf(uploaded.get(r.site_ref))))],
+      [withUploader.map((r) => r.id), uploaders],
     );
     // An outbound-link takedown removes our link to a file elsewhere; that file stays up, so its referral stands.
     const reported = done.filter((r) => r.reason === TakedownReason.Reported);
@@ -329,6 +339,14 @@ export class TakedownSweepService {
         [first.case_id, round],
       );
       if (removed.length === 0) continue;
+      const addresses = await this.vault.open(
+        m,
+        removed.map((r) => r.uploader?.email),
+        { includeWithheld: true },
+      );
+      removed.forEach((r, i) => {
+        if (r.uploader) r.uploader = { ...r.uploader, email: addresses[i] === ERASED ? '' : addresses[i]! };
+      });
       const links = removed.map(removedLink);
       const at = new Date();
       await this.letters.record(
@@ -336,7 +354,7 @@ export class TakedownSweepService {
         letterCase,
         LetterKind.TakedownDone,
         `round:${round}`,
-        await complainantAddress(m, first.case_id),
+        await complainantAddress(m, this.vault, first.case_id),
         takedownDoneContext(links, at),
       );
       const uploaded = new Map<string, SiteLink>(
@@ -357,16 +375,24 @@ export class TakedownSweepService {
       for (const [email, upload] of removedByUploader(links, uploaded)) {
         const about = await uploaderLetterContext(
           m,
+          this.vault,
           letterCase,
           email,
           upload.map((l) => l.url),
           this.app.publicUrl,
         );
-        await this.letters.record(m, letterCase, LetterKind.Uploader, `round:${round}:${email}`, email, {
-          removed: upload,
-          at,
-          ...about,
-        });
+        await this.letters.record(
+          m,
+          letterCase,
+          LetterKind.Uploader,
+          `round:${round}:${this.vault.hashEmail(email)}`,
+          email,
+          {
+            removed: upload,
+            at,
+            ...about,
+          },
+        );
       }
     }
   }

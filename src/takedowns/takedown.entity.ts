@@ -17,7 +17,10 @@ export enum TakedownStatus {
 
 /** The site's record of a removed link's page and publisher (personal data: the address). */
 export interface RemovedUploader {
+  /** Sealed under the uploader's data subject (core/privacy). */
   email: string;
+  /** PersonalData.hashEmail of the address: how the uploader's page and a retraction find their takedowns. */
+  emailHash?: string;
   label: string | null;
   pageUrl: string | null;
 }

@@ -9,6 +9,9 @@ import { effectiveChecklist } from '../cases/effective-checklist';
 import { LINK_TRANSITIONS } from '../cases/link-workflow';
 import type { LinkStatus, SortingOverride } from '../cases/reported-link.entity';
 import { overdue } from '../cases/sla';
+import { openChecklists } from '../cases/sealed-checklist';
+import { withheldCases } from '../cases/withheld-cases';
+import { PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
 
 /** Links per case page whose catalog match is looked up live (the rest show what the router recorded). */
 const LIVE_MATCH_LIMIT = 200;
@@ -169,6 +172,7 @@ export class CaseDetailService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
+    private readonly vault: PersonalData,
   ) {}
 
   async get(reference: string, now = new Date()): Promise<CaseDetail> {
@@ -254,6 +258,8 @@ export class CaseDetailService {
       ),
     ]);
 
+    await this.openPersonalData(c, { notices, parties, counterNotices, letters, inbound });
+
     const byLink = new Map<string, CaseDetail['links'][number]['takedowns']>();
     for (const { linkId, ...takedown } of takedowns) byLink.set(linkId, [...(byLink.get(linkId) ?? []), takedown]);
     const matches = await this.catalogMatches(links.filter((l) => !byLink.has(l.id)));
@@ -334,6 +340,51 @@ export class CaseDetailService {
       inbound,
       audit,
     };
+  }
+
+  /**
+   * Opens what the page shows of the parties' personal data, in one batch: an erased person reads ERASED, a withheld
+   * one WITHHELD. While someone in the case is withheld, its letters' words are withheld too: a letter to one party
+   * may quote another.
+   */
+  private async openPersonalData(
+    c: CaseRow,
+    rows: {
+      notices: CaseDetail['notices'];
+      parties: CaseDetail['parties'];
+      counterNotices: {
+        notifier_name: string | null;
+        notifier_email: string | null;
+        notifier_phone: string | null;
+        notifier_address: string | null;
+        notifier_country: string | null;
+      }[];
+      letters: CaseDetail['letters'];
+      inbound: CaseDetail['inbound'];
+    },
+  ): Promise<void> {
+    const m = this.dataSource.manager;
+    const withheld = (await withheldCases(m, [c.id])).has(c.id);
+    const [checklist] = await openChecklists(this.vault, m, [c.checklist]);
+    c.checklist = checklist;
+    await Promise.all([
+      this.vault.openRows(m, rows.notices, ['text', 'senderEmail']),
+      this.vault.openRows(m, rows.parties, ['name', 'company', 'email', 'phone', 'address']),
+      this.vault.openRows(m, rows.counterNotices, [
+        'notifier_name',
+        'notifier_email',
+        'notifier_phone',
+        'notifier_address',
+        'notifier_country',
+      ]),
+      this.vault.openRows(m, rows.letters, ['recipient', 'subject', 'text']),
+      this.vault.openRows(m, rows.inbound, ['envelopeFrom']),
+    ]);
+    for (const n of rows.notices) {
+      n.structured = await this.vault.openJson<StructuredNotice>(m, n.structured);
+      if (withheld) n.text = WITHHELD;
+    }
+    if (withheld) for (const l of rows.letters) Object.assign(l, { subject: WITHHELD, text: WITHHELD });
   }
 
   /**

@@ -4,6 +4,7 @@ import type { ElementName } from '../checklist';
 import type { CaseStatus, ElementOverrides } from '../cases/case.entity';
 import { effectiveChecklist } from '../cases/effective-checklist';
 import { OVERDUE_SQL, overdue } from '../cases/sla';
+import { PersonalData } from '../core/privacy/personal-data.service';
 
 export type QueueSort = 'oldest' | 'newest' | 'due' | 'links';
 export const QUEUE_SORTS: readonly QueueSort[] = ['oldest', 'newest', 'due', 'links'];
@@ -110,7 +111,10 @@ const DEFICIENT_SQL = `(EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.checkl
 /** The staff queue: the cases that need someone, filtered, searched, sorted and paged in one query. */
 @Injectable()
 export class CaseQueueService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly vault: PersonalData,
+  ) {}
 
   async list(filter: QueueFilter, now = new Date()): Promise<QueuePage> {
     const params: unknown[] = [];
@@ -143,12 +147,14 @@ export class CaseQueueService {
     if (filter.counterNotice) where.push(COUNTER_NOTICE_SQL[filter.counterNotice]);
     const q = filter.q?.trim();
     if (q) {
-      // Each branch is an index lookup: trigrams for reference and URL fragments, lower(email) for addresses.
-      const exact = param(q.toLowerCase());
+      // Each branch is an index lookup: trigrams for reference and URL fragments, the keyed hash for addresses
+      // (they are sealed: PersonalData.hashEmail is the only way to find one).
+      const exact = param(this.vault.hashEmail(q));
       const like = param(`%${escapeLike(q)}%`);
       where.push(`c.id IN (SELECT id FROM cases WHERE reference ILIKE ${like}
-                           UNION SELECT case_id FROM parties WHERE lower(email) = ${exact}
-                           UNION SELECT case_id FROM notices WHERE lower(sender_email) = ${exact}
+                           UNION SELECT case_id FROM parties WHERE email_hash = ${exact}
+                           UNION SELECT case_id FROM notices WHERE sender_email_hash = ${exact}
+                           UNION SELECT case_id FROM counter_notices WHERE notifier_email_hash = ${exact}
                            UNION SELECT case_id FROM reported_links WHERE url ILIKE ${like})`);
     }
     const perPage = Math.min(Math.max(filter.perPage ?? 25, 1), QUEUE_MAX_PER_PAGE);

@@ -20,6 +20,7 @@ import { effectiveChecklist, requiredElements } from '../cases/effective-checkli
 import { moveLinks } from '../cases/link-transitions';
 import { canMoveLink } from '../cases/link-workflow';
 import { LinkStatus } from '../cases/reported-link.entity';
+import { PersonalData } from '../core/privacy/personal-data.service';
 
 /** Who is acting: a staff member let through by StaffGuard. */
 export interface Actor {
@@ -91,6 +92,7 @@ export class TriageService {
     private readonly dataSource: DataSource,
     private readonly transitions: CaseTransitionsService,
     private readonly letters: LettersService,
+    private readonly vault: PersonalData,
     private readonly outbox: OutboxService,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
   ) {}
@@ -526,7 +528,7 @@ export class TriageService {
     occasion: string,
     context: object,
   ): Promise<LetterOutcome> {
-    const recipient = await complainantAddress(m, kase.id);
+    const recipient = await complainantAddress(m, this.vault, kase.id);
     await this.letters.record(
       m,
       { id: kase.id, reference: kase.reference, statusToken: kase.status_token },

@@ -116,6 +116,12 @@ export interface AuditDetails {
   'letter.held': { letter: string; kind: string; until: string; cap: number; windowMinutes: number };
   'letter.sent': { letter: string; kind: string; error: null; digest?: { messageId: string; letters: number } };
   'letter.failed': { letter: string; kind: string; error: string | null };
+  // Personal data (privacy/): what was done to whose data, by count; never the data
+  /** A person's data in this case was erased at their request (or by retention); `retained`: a hold kept it. */
+  'privacy.erased': { request: string | null; values: number; messages: number; retained: boolean };
+  /** A parent's request about a minor in this case: their data is hidden everywhere until it is settled. */
+  'privacy.withheld': { request: string | null };
+  'privacy.released': { request: string | null };
 }
 
 export type AuditAction = keyof AuditDetails;

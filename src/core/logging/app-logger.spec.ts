@@ -55,7 +55,7 @@ describe('AppLogger', () => {
       rejected: [EMAIL],
     });
     logger.warn(`Letter 7 (DMCA-2026-000042) failed for ${EMAIL}, call ${PHONE}`, 'LetterSenderService');
-    logger.log('settled', { detail: `reply from ${EMAIL}`, note: `fax ${PHONE}` }, 'InboundParserService');
+    logger.log('settled', { reason: `reply from ${EMAIL}`, note: `fax ${PHONE}` }, 'InboundParserService');
     logger.error(refusal, 'MailTransport');
     logger.error(`sending failed: ${refusal.message}`, refusal.stack, 'MailTransport');
 
@@ -65,7 +65,7 @@ describe('AppLogger', () => {
     }
     const [warned, settled, thrown, stacked] = lines();
     expect(warned.msg).toBe('Letter 7 (DMCA-2026-000042) failed for [email redacted], call [phone redacted]');
-    expect(settled).toMatchObject({ detail: 'reply from [email redacted]', note: 'fax [phone redacted]' });
+    expect(settled).toMatchObject({ reason: 'reply from [email redacted]', note: 'fax [phone redacted]' });
     expect(thrown.msg).toContain('550 <[email redacted]>');
     expect(thrown.err).toMatchObject({
       type: 'Error',
@@ -118,6 +118,28 @@ describe('AppLogger', () => {
     }
   });
 
+  it("keeps the row out of a database error: the query's parameters and Postgres's detail", () => {
+    const { logger, raw, lines } = memoryLogger();
+    const driverError = Object.assign(new Error('duplicate key value violates unique constraint "parties_email"'), {
+      code: '23505',
+      detail: 'Key (name)=(Jane Roe) already exists.',
+    });
+    const failed = Object.assign(new Error(driverError.message), {
+      name: 'QueryFailedError',
+      query: 'INSERT INTO parties (name) VALUES ($1)',
+      parameters: ['Jane Roe'],
+      driverError,
+    });
+    logger.error(failed, 'IntakeService');
+    expect(lines()[0].err).toMatchObject({
+      type: 'QueryFailedError',
+      query: 'INSERT INTO parties (name) VALUES ($1)',
+      parameters: '[redacted]',
+      driverError: { code: '23505', detail: '[redacted]' },
+    });
+    expect(raw[0]).not.toContain('Jane Roe');
+  });
+
   it('writes nothing nested deeper than its redact paths reach, and survives a cycle', () => {
     const { logger, raw, lines } = memoryLogger();
     const cycle: Record<string, unknown> = { id: 'c' };
@@ -129,7 +151,7 @@ describe('AppLogger', () => {
 
   it('scrubs what is logged through its pino instance directly, too', () => {
     const { logger, raw } = memoryLogger();
-    logger.pino.info({ to: EMAIL, detail: `for ${EMAIL}` }, `sent to ${EMAIL} at %s`, PHONE);
+    logger.pino.info({ to: EMAIL, reason: `for ${EMAIL}` }, `sent to ${EMAIL} at %s`, PHONE);
     logger.pino.error(new Error(`no mailbox ${EMAIL}`));
     expect(raw.join('')).not.toMatch(/jane\.roe|010-2345/i);
     expect(raw).toHaveLength(2);

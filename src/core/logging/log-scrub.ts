@@ -5,7 +5,9 @@ export const REDACTED = '[redacted]';
 
 /**
  * Field names whose values are personal data, or the text that carries it (a notice's or a letter's body), in the
- * spellings the code uses: entity properties, their columns, nodemailer's and smtp-server's envelopes, HTTP bodies.
+ * spellings the code uses: entity properties, their columns, nodemailer's and smtp-server's envelopes, HTTP bodies;
+ * and what database errors carry: a Postgres error's `detail` quotes the row ("Key (email)=(…) already exists"), a
+ * TypeORM error's `parameters` are the query's values.
  */
 const PERSONAL_FIELDS = [
   'address',
@@ -14,6 +16,7 @@ const PERSONAL_FIELDS = [
   'cc',
   'company',
   'complainant',
+  'detail',
   'email',
   'emails',
   'envelope',
@@ -29,6 +32,7 @@ const PERSONAL_FIELDS = [
   'name',
   'ownerName',
   'owner_name',
+  'parameters',
   'phone',
   'raw',
   'rawText',
@@ -141,7 +145,7 @@ function scrubObject(value: object, depth: number, ancestors: WeakSet<object>): 
 /** An error's own fields (code, responseCode, response, cause, …) with its type, message and stack. */
 function errorFields(error: Error): Record<string, unknown> {
   const fields: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
-  for (const [name, item] of Object.entries(error)) if (!(name in fields)) fields[name] = item;
+  for (const [name, item] of Object.entries(error)) if (!(name in fields) && name !== 'name') fields[name] = item;
   if (error.cause !== undefined) fields.cause = error.cause;
   return fields;
 }

@@ -9,7 +9,7 @@ import { StaffAuthService } from './auth/staff-auth.service';
 import { StaffRole } from './auth/staff-user.entity';
 import { TriageService } from './triage/triage.service';
 import { checkNotice } from './checklist';
-import { AppEnv } from './core/config/app.config';
+import { AppEnv, appConfig } from './core/config/app.config';
 import { DatabaseEnv } from './core/config/database-env';
 import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
 import { dataSourceOptions } from './core/database/data-source-options';
@@ -17,6 +17,7 @@ import { CaseTransitionError } from './cases/case-workflow';
 import { LinkTransitionError } from './cases/link-transitions';
 import { ensureDatabase } from './core/database/ensure-database';
 import { DomainError } from './core/errors';
+import { AppLogger } from './core/logging/app-logger';
 import { previewLetter } from './letters/letter-preview';
 import { LettersService } from './letters/letters.service';
 import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links';
@@ -155,7 +156,9 @@ async function withApp<T>(fn: (app: INestApplicationContext) => Promise<T>): Pro
   // Loaded here, so that check-notice needs neither the modules nor a database.
   const { NestFactory } = await import('@nestjs/core');
   const { CliModule } = await import('./cli.module');
-  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'], abortOnError: false });
+  // Errors only, as JSON lines on standard error (or LOG_FILE): standard output is the command's answer.
+  const logger = AppLogger.create({ level: 'error', file: appConfig().logFile, fd: 2 });
+  const app = await NestFactory.createApplicationContext(CliModule, { logger, abortOnError: false });
   try {
     return await fn(app);
   } finally {

@@ -4,13 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { type AppConfig, appConfig, assertConfig } from './core/config';
+import { AppLogger, logBootFailure } from './core/logging/app-logger';
 import { configureHttpApp } from './http-app';
+
+let logger: AppLogger | undefined;
 
 async function bootstrap(): Promise<void> {
   assertConfig();
+  const { logLevel, logFile } = appConfig();
+  logger = AppLogger.create({ level: logLevel, file: logFile });
+  // Given here rather than by useLogger() after boot, it has every line from the first: no buffering needed.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
     bodyParser: false,
     rawBody: true,
+    logger,
   });
   configureHttpApp(app);
   const { port } = app.get<AppConfig>(appConfig.KEY);
@@ -19,6 +26,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  logBootFailure(error, logger);
   process.exit(1);
 });

@@ -18,6 +18,8 @@ export class AppEnv {
   @MinLength(16, { message: 'APP_SECRET must be at least 16 characters' })
   APP_SECRET = 'dev-only-secret-change-me';
   @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
+  /** A file the JSON log lines are appended to, instead of standard output (the CLI's: standard error). */
+  @IsString() LOG_FILE = '';
   /**
    * Which proxies to believe about the client's address and scheme (Express "trust proxy"): loopback, a comma-separated
    * list of addresses or subnets, a number of hops, or false. Rate limits and Secure cookies depend on it.
@@ -40,6 +42,7 @@ export const appConfig = registerAs('app', () => {
     agent: { name: env.AGENT_NAME, email: env.AGENT_EMAIL, address: env.AGENT_ADDRESS },
     secret: env.APP_SECRET,
     logLevel: env.LOG_LEVEL as 'debug' | 'log' | 'warn' | 'error',
+    logFile: env.LOG_FILE || undefined,
     formRateLimitPerMinute: env.FORM_RATE_LIMIT,
     trustProxy: trustProxy(env.TRUST_PROXY),
   };

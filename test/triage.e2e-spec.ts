@@ -90,8 +90,12 @@ describe('triage API', () => {
     const events = await auditOf(caseId);
     expect(events).toEqual(
       expect.arrayContaining([
-        { actor: legal.id, action: 'case.transitioned', detail: { from: 'in_review', to: 'actioned', reason: null } },
-        { actor: legal.id, action: 'takedowns.approved', detail: { links: [urls[0]], reason: null } },
+        {
+          actor: legal.id,
+          action: 'case.transitioned',
+          detail: { from: 'in_review', to: 'actioned', reasonText: null },
+        },
+        { actor: legal.id, action: 'takedowns.approved', detail: { links: [urls[0]], reasonText: null } },
         expect.objectContaining({ actor: 'worker', action: 'takedowns.done' }),
       ]),
     );
@@ -120,6 +124,15 @@ describe('triage API', () => {
     expect((await auditOf(caseId)).map((e) => e.action)).toEqual(
       expect.arrayContaining(['links.restored', 'takedowns.restored']),
     );
+    // The case detail names the reason by its id and gives its words beside it.
+    const detail = await call(legal, 'GET', `/cases/${reference}`);
+    const restoredEvent = detail.body.audit.find((e: any) => e.action === 'links.restored');
+    expect(restoredEvent).toMatchObject({
+      detail: { links: [urls[0]], reasonText: expect.any(String) },
+      texts: {
+        reasonText: { text: 'Counter-notice DMCA-CN-1: 14 business days passed without a lawsuit', erased: false },
+      },
+    });
 
     // Staff acted, so the case counts as acknowledged for the service level.
     const { rows } = await client.query(`SELECT acknowledged_at FROM cases WHERE id = $1`, [caseId]);
@@ -288,8 +301,8 @@ describe('triage API', () => {
     }
     expect(failures).toEqual([]);
     const moves = await client.query(
-      `SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND action = 'case.transitioned'
-         AND detail->>'reason' = 'table test'`,
+      `SELECT count(*)::int AS n FROM audit_events e JOIN case_texts t ON t.id::text = e.detail->>'reasonText'
+       WHERE e.case_id = $1 AND e.action = 'case.transitioned' AND t.text = 'table test'`,
       [caseId],
     );
     const allowed = Object.values(CaseStatus).flatMap((from) =>

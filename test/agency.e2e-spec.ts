@@ -204,12 +204,22 @@ describe('agency keys: filing notices and reading their own cases', () => {
     const caseId = filed.body.caseId;
     const note = `Internal note ${uniqueId()}: sender looks like a repeat abuser`;
     const reason = `Internal reason ${uniqueId()}`;
+    const { rows: texts } = await client.query<{ id: string }>(
+      `INSERT INTO case_texts (case_id, author, kind, text) VALUES ($1, $2, 'note', $3), ($1, $2, 'reason', $4)
+       RETURNING id`,
+      [caseId, legal.id, note, reason],
+    );
     await client.query(
       `INSERT INTO audit_events (case_id, actor, action, detail, at) VALUES
          ($1, 'worker', 'case.routed', '{"status": "needs_info", "searchMatches": 0}', now() + interval '1 second'),
          ($1, $2, 'note.added', $3, now() + interval '2 seconds'),
          ($1, $2, 'case.transitioned', $4, now() + interval '3 seconds')`,
-      [caseId, legal.id, JSON.stringify({ note }), JSON.stringify({ from: 'needs_info', to: 'in_review', reason })],
+      [
+        caseId,
+        legal.id,
+        JSON.stringify({ noteText: texts[0].id }),
+        JSON.stringify({ from: 'needs_info', to: 'in_review', reasonText: texts[1].id }),
+      ],
     );
     const uploaderSubject = `Content removed ${uniqueId()}`;
     await client.query(
@@ -246,7 +256,16 @@ describe('agency keys: filing notices and reading their own cases', () => {
         { at: expect.any(String), from: 'needs_info', to: 'in_review' },
       ],
     });
-    for (const secret of [note, reason, legal.id, legal.name, legal.email, uploaderSubject, 'uploader@example.net']) {
+    for (const secret of [
+      note,
+      reason,
+      ...texts.map((t) => t.id),
+      legal.id,
+      legal.name,
+      legal.email,
+      uploaderSubject,
+      'uploader@example.net',
+    ]) {
       expect(res.text).not.toContain(secret);
     }
     expect(res.text).not.toContain('body-r');

@@ -6,7 +6,17 @@ import { WorkerModule } from '../src/worker.module';
 import type { Client } from 'pg';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNoticeFrom, createCatalogPage, postJson } from './support/factories';
-import { auditTrail, db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import {
+  auditTrail,
+  auditTrailWithTexts,
+  db,
+  drain,
+  type RunningApi,
+  startApi,
+  uniqueId,
+  uniquePrefix,
+  waitFor,
+} from './support/harness';
 import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 import { createStaff } from './support/staff';
@@ -511,6 +521,12 @@ describe('counter-notices through the API', () => {
       },
     );
     expect(withdrawn.body.status).toBe('withdrawn');
+    expect(
+      (await auditTrailWithTexts(client, other.caseId)).find((e) => e.action === 'counter_notice.withdrawn'),
+    ).toMatchObject({
+      actor: legal.id,
+      detail: { counterNotice: filed.body.counterNoticeId, reasonText: 'The uploader asked by phone' },
+    });
     await drain(client, TEST_REDIS_URL, prefix);
     await waitFor('the withdrawal letters', () =>
       Promise.resolve(

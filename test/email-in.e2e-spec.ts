@@ -6,6 +6,7 @@ import { runCli } from '../src/cli';
 import { InboundParserService } from '../src/email-intake/inbound-parser.service';
 import { receivedHeader } from '../src/email-intake/raw-message';
 import { TEST_REDIS_URL } from './support/env';
+import { opened, openedRows } from './support/sealed';
 import { SmtpSink } from './support/smtp-sink';
 import { createCatalogPage } from './support/factories';
 import {
@@ -164,6 +165,7 @@ describe('email intake, through real SMTP conversations and the worker', () => {
         [row.notice_id],
       )
     ).rows[0];
+    await openedRows(client, [notice], ['sender_email', 'raw_text']);
     expect(notice).toMatchObject({
       channel: 'email',
       sender_email: 'jane@rights-holder.test',
@@ -173,7 +175,11 @@ describe('email intake, through real SMTP conversations and the worker', () => {
     expect(notice.auth).toMatchObject({ source: 'received', spf: 'none', dkim: 'none', dmarc: 'none' });
     expect(notice.auth.clientIp).toBe('127.0.0.1');
     expect(notice.raw_text).toContain('https://mega.nz/file/extra-1'); // the .txt attachment, read into the notice
-    const party = (await client.query(`SELECT name, email FROM parties WHERE case_id = $1`, [row.case_id])).rows;
+    const party = await openedRows(
+      client,
+      (await client.query(`SELECT name, email FROM parties WHERE case_id = $1`, [row.case_id])).rows,
+      ['name', 'email'],
+    );
     expect(party).toEqual([{ name: 'Jane Roe', email: 'jane@rights-holder.test' }]);
     const links = (
       await client.query(`SELECT url, classification FROM reported_links WHERE case_id = $1`, [row.case_id])
@@ -184,12 +190,16 @@ describe('email intake, through real SMTP conversations and the worker', () => {
         { url: 'https://mega.nz/file/extra-1', classification: 'external_disk' },
       ]),
     );
-    const evidence = (
-      await client.query(
-        `SELECT filename, content_type, size_bytes, sha256, case_id FROM evidence_files WHERE inbound_message_id = $1`,
-        [row.id],
-      )
-    ).rows;
+    const evidence = await openedRows(
+      client,
+      (
+        await client.query(
+          `SELECT filename, content_type, size_bytes, sha256, case_id FROM evidence_files WHERE inbound_message_id = $1`,
+          [row.id],
+        )
+      ).rows,
+      ['filename'],
+    );
     expect(evidence).toEqual([
       {
         filename: 'notice.pdf',
@@ -241,6 +251,8 @@ describe('email intake, through real SMTP conversations and the worker', () => {
   it('does not read our letter quoted back in a reply as the sender making the statements', async () => {
     const { caseId, letterId } = await deficientCase(`https://example.com/d/${uniqueId()}`);
     const letter = (await client.query(`SELECT text FROM letters WHERE message_id = $1`, [letterId])).rows[0];
+    letter.text = await opened(client, letter.text);
+    expect(letter.text).toContain('good faith belief'); // what the reply quotes back
     const id = messageId();
     await send(
       await compose({

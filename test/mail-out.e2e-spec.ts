@@ -15,6 +15,7 @@ import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { drain, type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { opened, openedRows } from './support/sealed';
 import { SmtpSink } from './support/smtp-sink';
 
 jest.setTimeout(90_000);
@@ -69,17 +70,27 @@ describe('outbound letters, through the worker to a real SMTP server', () => {
     await client?.end();
   });
 
+  /** Letters as recorded, their sealed recipient and subject opened. */
   const lettersOf = async (caseId: string): Promise<LetterRow[]> =>
-    (
-      await client.query<LetterRow>(
-        `SELECT id, kind, recipient, subject, status, message_id, in_reply_to, "references", attempts, last_error
-         FROM letters WHERE case_id = $1 ORDER BY created_at`,
-        [caseId],
-      )
-    ).rows;
+    openedRows(
+      client,
+      (
+        await client.query<LetterRow>(
+          `SELECT id, kind, recipient, subject, status, message_id, in_reply_to, "references", attempts, last_error
+           FROM letters WHERE case_id = $1 ORDER BY created_at`,
+          [caseId],
+        )
+      ).rows,
+      ['recipient', 'subject'],
+    );
 
   const letter = async (id: string): Promise<LetterRow> =>
-    (await client.query<LetterRow>(`SELECT * FROM letters WHERE id = $1`, [id])).rows[0];
+    (
+      await openedRows(client, (await client.query<LetterRow>(`SELECT * FROM letters WHERE id = $1`, [id])).rows, [
+        'recipient',
+        'subject',
+      ])
+    )[0];
 
   /**
    * A routed case of its own, and a receipt-like letter to `to` recorded (with its send job) by the real service.
@@ -344,7 +355,7 @@ describe('outbound letters, through the worker to a real SMTP server', () => {
       ]);
       return rows[0] as { subject: string } | undefined;
     });
-    expect(preview.out).toContain(stored.subject);
+    expect(preview.out).toContain(await opened(client, stored.subject));
 
     expect(await run(['render-letter', 'receipt', '--case', 'DMCA-1999-000001'])).toMatchObject({
       code: 1,

@@ -3,6 +3,7 @@ import { TEST_REDIS_URL } from './support/env';
 import { completeNoticeFrom, createCatalogPage, postJson } from './support/factories';
 import {
   auditTrail,
+  auditTrailWithTexts,
   db,
   drain,
   type RunningApi,
@@ -114,6 +115,12 @@ describe('retractions', () => {
     expect(again.body).toEqual({ reference, retractedUrls: [urlA], restored: [], changed: false });
     const retractions = () => auditTrail(client, caseId).then((t) => t.filter((e) => e.action === 'notice.retracted'));
     expect(await retractions()).toHaveLength(1);
+    // The complainant's words are a case text of theirs; the log names it.
+    const [retraction] = await retractions();
+    expect(
+      (await client.query(`SELECT author, kind, text FROM case_texts WHERE id = $1`, [retraction.detail.reasonText]))
+        .rows,
+    ).toEqual([{ author: 'sender', kind: 'retraction_reason', text: 'Licensed after all' }]);
 
     const whole = await postJson(api.url, `/api/v1/status/${token}/retract`, {});
     expect(whole.status).toBe(200);
@@ -201,8 +208,9 @@ describe('retractions', () => {
     expect(res.status).toBe(200);
     await drain(client, TEST_REDIS_URL, prefix);
     await waitFor('the download to be back', async () => (await download(id)) === 302);
-    const retracted = (await auditTrail(client, caseId)).find((e) => e.action === 'notice.retracted');
+    const retracted = (await auditTrailWithTexts(client, caseId)).find((e) => e.action === 'notice.retracted');
     expect(retracted?.actor).toBe(legal.id);
+    expect(retracted?.detail.reasonText).toBe('Confirmed by phone with the complainant');
   });
 
   it('retracts through the status page, with a CSRF token, and refuses a post without one', async () => {

@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { completeNoticeFrom, createCatalogPage } from './support/factories';
 import {
   auditTrail,
+  auditTrailWithTexts,
   db,
   fileRoutedCase,
   type RunningApi,
@@ -11,6 +12,7 @@ import {
   uniqueId,
   uniquePrefix,
 } from './support/harness';
+import { openedAll } from './support/sealed';
 import { createStaff, signIn, type StaffFixture } from './support/staff';
 
 jest.setTimeout(120_000);
@@ -140,6 +142,7 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
   const routedCase = (body: Record<string, unknown>): Promise<{ reference: string; caseId: string }> =>
     fileRoutedCase(api, client, prefix, body);
   const auditOf = (caseId: string) => auditTrail(client, caseId);
+  const auditWords = (caseId: string) => auditTrailWithTexts(client, caseId);
   const statusOf = async (caseId: string): Promise<string> =>
     (await client.query(`SELECT status FROM cases WHERE id = $1`, [caseId])).rows[0].status;
   const linksOf = async (caseId: string): Promise<{ id: string; url: string; status: string }[]> =>
@@ -286,8 +289,12 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
       'takedowns.approved',
       'links.rejected',
     ]);
-    expect(mine[0].detail).toEqual({ text: 'Checked <b>both</b> downloads.\nSecond line.' });
-    expect(mine[7].detail).toMatchObject({ reason: 'This download is licensed.', links: [second.url] });
+    // The log keeps ids: the note's words are in case_texts, the assignee is an account id.
+    expect(mine[0].detail).toEqual({ noteText: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(mine[1].detail).toEqual({ from: null, to: legal.id });
+    const words = (await auditWords(caseId)).filter((e) => e.actor === legal.id);
+    expect(words[0].detail).toEqual({ noteText: 'Checked <b>both</b> downloads.\nSecond line.' });
+    expect(words[7].detail).toMatchObject({ reasonText: 'This download is licensed.', links: [second.url] });
     // Restoring needs a taken-down link and a reason: the form says so rather than acting.
     const notYet = await asLegal.post(`${path}/links`, { action: 'restore', linkIds: [second.id], reason: 'x' });
     expect(notYet.status).toBe(409);
@@ -323,7 +330,11 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
     );
     expect(page.html).toContain('Please add the good-faith statement &amp; sign again.');
     const letters = await client.query(`SELECT text FROM letters WHERE case_id = $1 AND kind = 'deficiency'`, [caseId]);
-    expect(letters.rows.map((r) => r.text).join('\n')).toContain('Please add the good-faith statement & sign again.');
+    const texts = await openedAll(
+      client,
+      letters.rows.map((r) => r.text),
+    );
+    expect(texts.join('\n')).toContain('Please add the good-faith statement & sign again.');
 
     // needs_info may not be rejected without a reason; what was typed stays in the form.
     const typed = await asLegal.post(`${path}/transition`, { to: 'withdrawn', reason: '' });
@@ -342,7 +353,7 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
     page = await asLegal.submit(`${path}/reject`, { templateId: rows[0].id, reason: '' });
     expect(flashOf(page.html)).toBe('Rejected the case; the case is rejected. The letter to the sender is queued.');
     expect(await statusOf(caseId)).toBe('rejected');
-    const actions = (await auditOf(caseId)).filter((e) => e.actor === legal.id);
+    const actions = (await auditWords(caseId)).filter((e) => e.actor === legal.id);
     expect(actions.map((e) => e.action)).toEqual([
       'case.transitioned',
       'case.transitioned',
@@ -350,7 +361,11 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
       'case.transitioned',
       'case.rejected',
     ]);
-    expect(actions[4].detail).toMatchObject({ reason: rows[0].body, template: 'Not on our site' });
+    expect(actions[4].detail).toMatchObject({ reasonText: rows[0].body, template: 'Not on our site' });
+    expect(actions[2].detail).toEqual({
+      elements: ['good_faith'],
+      messageText: 'Please add the good-faith statement & sign again.',
+    });
     // A rejected case only reopens.
     expect(postForms((await asLegal.get(path)).html)).toContain(`${path}/transition`);
     expect((await asLegal.get(path)).html).toMatch(/<select id="transition-to" name="to"><option value="in_review">/);
@@ -363,9 +378,9 @@ describe('staff pages over HTTP: cookie, CSRF, forms', () => {
     await asLegal.get(`/staff/cases/${a.reference}`);
     const page = await asLegal.submit(`/staff/cases/${a.reference}/approve`, { reason: 'Clear copy' });
     expect(flashOf(page.html)).toMatch(/^Approved 1 link for takedown;/);
-    expect((await auditOf(a.caseId)).find((e) => e.action === 'takedowns.approved')).toMatchObject({
+    expect((await auditWords(a.caseId)).find((e) => e.action === 'takedowns.approved')).toMatchObject({
       actor: legal.id,
-      detail: { reason: 'Clear copy' },
+      detail: { reasonText: 'Clear copy' },
     });
 
     const back = `q=${encodeURIComponent(sender)}&sort=newest`;

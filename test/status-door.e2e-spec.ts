@@ -7,6 +7,7 @@ import { TEST_REDIS_URL } from './support/env';
 import { completeNotice } from './support/factories';
 import {
   auditTrail,
+  auditTrailWithTexts,
   db,
   drain,
   fileRoutedCase,
@@ -87,8 +88,9 @@ describe('the status door, for writers other than staff', () => {
       );
       return rows[0]?.status !== undefined && rows[0].status !== 'stored' ? rows[0] : undefined;
     });
+  /** The case's moves and refused moves, their reasons read from case_texts. */
   const statusEvents = async (caseId: string) =>
-    (await auditTrail(client, caseId)).filter((e) => e.action.startsWith('case.transition'));
+    (await auditTrailWithTexts(client, caseId)).filter((e) => e.action.startsWith('case.transition'));
 
   describe('a counter-notice', () => {
     /** A routed case staff moved to `to`, and a letter to its uploader for the counter-notice to answer. */
@@ -148,11 +150,11 @@ describe('the status door, for writers other than staff', () => {
       expect((await caseRow(caseId)).status).toBe('withdrawn');
       const events = await statusEvents(caseId);
       expect(events.map((e) => [e.actor, e.action, e.detail])).toEqual([
-        ['worker', 'case.transitioned', { from: 'received', to: 'in_review', reason: null }],
+        ['worker', 'case.transitioned', { from: 'received', to: 'in_review', reasonText: null }],
         [
           legal.id,
           'case.transitioned',
-          { from: 'in_review', to: 'withdrawn', reason: 'The sender withdrew the notice' },
+          { from: 'in_review', to: 'withdrawn', reasonText: 'The sender withdrew the notice' },
         ],
         [
           'sender',
@@ -160,7 +162,7 @@ describe('the status door, for writers other than staff', () => {
           {
             from: 'withdrawn',
             to: 'in_review',
-            reason: 'counter-notice received',
+            reasonText: 'counter-notice received',
             refusal: expect.stringMatching(/cannot go from withdrawn to in_review/),
           },
         ],
@@ -186,7 +188,7 @@ describe('the status door, for writers other than staff', () => {
       expect(events.at(-1)).toEqual({
         actor: 'sender',
         action: 'case.transitioned',
-        detail: { from: 'closed', to: 'in_review', reason: 'counter-notice received' },
+        detail: { from: 'closed', to: 'in_review', reasonText: 'counter-notice received' },
       });
     });
   });
@@ -270,7 +272,7 @@ describe('the status door, for writers other than staff', () => {
     expect((await statusEvents(caseId)).at(-1)).toEqual({
       actor: 'sender',
       action: 'case.transitioned',
-      detail: { from: 'rejected', to: 'in_review', reason: 'the sender replied to the rejection' },
+      detail: { from: 'rejected', to: 'in_review', reasonText: 'the sender replied to the rejection' },
     });
     const queue = await staff('GET', `/cases?status=in_review&q=${reference}`);
     expect(queue.body.items.map((c: { reference: string }) => c.reference)).toEqual([reference]);

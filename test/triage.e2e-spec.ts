@@ -13,6 +13,7 @@ import {
   uniquePrefix,
   waitFor,
 } from './support/harness';
+import { opened } from './support/sealed';
 import { createStaff, type StaffFixture } from './support/staff';
 
 jest.setTimeout(90_000);
@@ -90,8 +91,12 @@ describe('triage API', () => {
     const events = await auditOf(caseId);
     expect(events).toEqual(
       expect.arrayContaining([
-        { actor: legal.id, action: 'case.transitioned', detail: { from: 'in_review', to: 'actioned', reason: null } },
-        { actor: legal.id, action: 'takedowns.approved', detail: { links: [urls[0]], reason: null } },
+        {
+          actor: legal.id,
+          action: 'case.transitioned',
+          detail: { from: 'in_review', to: 'actioned', reasonText: null },
+        },
+        { actor: legal.id, action: 'takedowns.approved', detail: { links: [urls[0]], reasonText: null } },
         expect.objectContaining({ actor: 'worker', action: 'takedowns.done' }),
       ]),
     );
@@ -120,6 +125,15 @@ describe('triage API', () => {
     expect((await auditOf(caseId)).map((e) => e.action)).toEqual(
       expect.arrayContaining(['links.restored', 'takedowns.restored']),
     );
+    // The case detail names the reason by its id and gives its words beside it.
+    const detail = await call(legal, 'GET', `/cases/${reference}`);
+    const restoredEvent = detail.body.audit.find((e: any) => e.action === 'links.restored');
+    expect(restoredEvent).toMatchObject({
+      detail: { links: [urls[0]], reasonText: expect.any(String) },
+      texts: {
+        reasonText: { text: 'Counter-notice DMCA-CN-1: 14 business days passed without a lawsuit', erased: false },
+      },
+    });
 
     // Staff acted, so the case counts as acknowledged for the service level.
     const { rows } = await client.query(`SELECT acknowledged_at FROM cases WHERE id = $1`, [caseId]);
@@ -196,8 +210,9 @@ describe('triage API', () => {
       `SELECT text FROM letters WHERE case_id = $1 AND kind = 'deficiency' ORDER BY created_at DESC LIMIT 1`,
       [caseId],
     );
-    expect(rows[0].text).toContain('A search term under which the material appears on our site');
-    expect(rows[0].text).toContain('Please also tell us the version.');
+    const text = await opened(client, rows[0].text);
+    expect(text).toContain('A search term under which the material appears on our site');
+    expect(text).toContain('Please also tell us the version.');
   });
 
   it('rejects with a reason template, writes the rejection letter and ends the case', async () => {
@@ -209,7 +224,7 @@ describe('triage API', () => {
     const letter = await client.query(`SELECT subject, text FROM letters WHERE case_id = $1 AND kind = 'rejection'`, [
       caseId,
     ]);
-    expect(letter.rows[0].text).toContain(notOurs.body);
+    expect(await opened(client, letter.rows[0].text)).toContain(notOurs.body);
     // The letter's outcome is in the audit trail too, once the mail worker has sent it.
     await waitFor('the rejection letter to be sent', async () =>
       (await auditOf(caseId)).find((e) => e.action === 'letter.sent' && e.detail.kind === 'rejection'),
@@ -288,8 +303,8 @@ describe('triage API', () => {
     }
     expect(failures).toEqual([]);
     const moves = await client.query(
-      `SELECT count(*)::int AS n FROM audit_events WHERE case_id = $1 AND action = 'case.transitioned'
-         AND detail->>'reason' = 'table test'`,
+      `SELECT count(*)::int AS n FROM audit_events e JOIN case_texts t ON t.id::text = e.detail->>'reasonText'
+       WHERE e.case_id = $1 AND e.action = 'case.transitioned' AND t.text = 'table test'`,
       [caseId],
     );
     const allowed = Object.values(CaseStatus).flatMap((from) =>

@@ -8,7 +8,7 @@ import { slaConfig } from '../src/core/config';
 import { dataSourceOptions } from '../src/core/database/data-source-options';
 import { TEST_DATABASE_URL } from './support/env';
 import { completeNotice, postJson } from './support/factories';
-import { db, type RunningApi, startApi, uniqueId } from './support/harness';
+import { auditTrailWithTexts, db, type RunningApi, startApi, uniqueId } from './support/harness';
 
 jest.setTimeout(60_000);
 
@@ -39,13 +39,11 @@ describe('case workflow, against the real database', () => {
   };
   const statusOf = async (caseId: string): Promise<string> =>
     (await client.query(`SELECT status FROM cases WHERE id = $1`, [caseId])).rows[0].status;
+  /** The case's moves, their reasons read from case_texts. */
   const transitionsOf = async (caseId: string): Promise<{ actor: string; detail: Record<string, unknown> }[]> =>
-    (
-      await client.query(
-        `SELECT actor, detail FROM audit_events WHERE case_id = $1 AND action = 'case.transitioned' ORDER BY id`,
-        [caseId],
-      )
-    ).rows;
+    (await auditTrailWithTexts(client, caseId))
+      .filter((e) => e.action === 'case.transitioned')
+      .map(({ actor, detail }) => ({ actor, detail }));
 
   it('moves a case and writes who, what and why to the audit log', async () => {
     const caseId = await newCase();
@@ -53,12 +51,13 @@ describe('case workflow, against the real database', () => {
       caseId,
       from: 'received',
       to: 'in_review',
+      reasonText: null,
     });
     await transitions.transition(caseId, CaseStatus.Rejected, 'staff-2', 'Not our site');
     expect(await statusOf(caseId)).toBe('rejected');
     expect(await transitionsOf(caseId)).toEqual([
-      { actor: 'staff-1', detail: { from: 'received', to: 'in_review', reason: null } },
-      { actor: 'staff-2', detail: { from: 'in_review', to: 'rejected', reason: 'Not our site' } },
+      { actor: 'staff-1', detail: { from: 'received', to: 'in_review', reasonText: null } },
+      { actor: 'staff-2', detail: { from: 'in_review', to: 'rejected', reasonText: 'Not our site' } },
     ]);
   });
 

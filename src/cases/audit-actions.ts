@@ -3,10 +3,25 @@ import type { CaseStatus } from './case.entity';
 import type { LinkStatus } from './reported-link.entity';
 
 /**
+ * The id of a case_texts row: words a person wrote (a note, a reason, a message), kept out of the audit log so that
+ * they can be erased. Only recordText (case-texts.ts) makes one.
+ */
+export type TextId = string & { readonly __caseText: true };
+
+/**
+ * Text the system wrote (an SMTP or site error, a workflow refusal), with e-mail addresses and phone numbers taken
+ * out as it is written: only systemText (audit.ts) makes one.
+ */
+export type SystemText = string & { readonly __systemText: true };
+
+/**
  * Every action the audit log records, each with the detail it carries. `audit()` takes only these, so an action
  * without its detail, or a detail of the wrong shape, does not compile; the staff UI's label for each is a Record
- * over this list, so an action without a label does not compile either. The detail holds ids, counts, statuses,
- * element names and staff's own words; a field marked optional is absent from some of the events.
+ * over this list, so an action without a label does not compile either. The log is append-only, so it holds no
+ * personal values: ids, counts, statuses, element names, URLs, dates and decisions. Words a person wrote are in
+ * case_texts, named here by a field ending in "Text" (`reasonText`, `noteText`, `messageText`) that holds the row's
+ * TextId (null where no words were given); the system's own messages are SystemText. A staff member is named by
+ * account id, never by name. A field marked optional is absent from some of the events.
  */
 export interface AuditDetails {
   // Intake
@@ -28,12 +43,13 @@ export interface AuditDetails {
   };
   'notice.names_other_case': { reference: string };
   /** A retraction by email kept for staff to confirm: why it was not carried out at once. */
-  'notice.retraction_received': { notice: string; urls: string[]; whole: boolean; awaiting: string };
+  'notice.retraction_received': { notice: string; urls: string[]; whole: boolean; awaiting: SystemText };
   /** The complainant retracted the notice (whole) or some of its URLs; what it undid, by count. */
   'notice.retracted': {
     urls: string[];
     whole: boolean;
-    reason: string | null;
+    /** The complainant's words, or staff's when they record it for them. */
+    reasonText: TextId | null;
     restored: number;
     cancelled: number;
     providers: string[];
@@ -64,34 +80,41 @@ export interface AuditDetails {
     /** The attached complaint's hash, when one was attached. */
     documentSha256?: string;
   };
-  'counter_notice.withdrawn': { counterNotice: string; reason: string };
+  'counter_notice.withdrawn': { counterNotice: string; reasonText: TextId };
   'consent.given': { privacyNotice: string };
   // The case
-  'case.transitioned': { from: CaseStatus; to: CaseStatus; reason: string | null };
+  'case.transitioned': { from: CaseStatus; to: CaseStatus; reasonText: TextId | null };
   /** A system writer asked for a move the workflow refuses; the case kept its status (see CaseTransitionsService). */
-  'case.transition_refused': { from: CaseStatus; to: CaseStatus; reason: string | null; refusal: string };
+  'case.transition_refused': {
+    from: CaseStatus;
+    to: CaseStatus;
+    reasonText: TextId | null;
+    refusal: SystemText;
+  };
   'case.routed': { status: CaseStatus; searchMatches: number };
   'case.held_for_review': { flags: string[] };
-  'case.assigned': { from: string | null; to: string | null; toName: string | null };
-  'case.rejected': { reason: string; template: string | null; links: string[] };
-  'note.added': { text: string };
-  'element.overridden': { element: ElementName; checker: boolean; present: boolean; reason: string };
-  'info.requested': { elements: ElementName[]; message: string | null };
+  /** Staff account ids; the page shows their names. */
+  'case.assigned': { from: string | null; to: string | null };
+  /** `template`: the title of the reason template chosen, if one was. */
+  'case.rejected': { reasonText: TextId; template: string | null; links: string[] };
+  'note.added': { noteText: TextId };
+  'element.overridden': { element: ElementName; checker: boolean; present: boolean; reasonText: TextId };
+  'info.requested': { elements: ElementName[]; messageText: TextId | null };
   // Links and takedowns
   'link.sorting_overridden': {
     link: string;
     from: { classification: string; provider: string | null; role: string };
     to: { classification?: string; provider?: string | null; role?: string };
-    reason: string;
+    reasonText: TextId;
   };
-  'links.rejected': { reason: string; template: string | null; links: string[] };
-  'links.restored': { links: string[]; reason: string };
+  'links.rejected': { reasonText: TextId; template: string | null; links: string[] };
+  'links.restored': { links: string[]; reasonText: TextId };
   /** Link moves the link workflow refused a system actor during the named action: the links kept their status. */
   'links.transition_refused': {
     during: keyof AuditDetails;
     links: { url: string; status: LinkStatus; to: LinkStatus }[];
   };
-  'takedowns.approved': { links: string[]; reason: string | null } | { takedowns: number };
+  'takedowns.approved': { links: string[]; reasonText: TextId | null } | { takedowns: number };
   'takedowns.scheduled': {
     approval?: string;
     takedowns: number;
@@ -100,7 +123,7 @@ export interface AuditDetails {
     awaitingApproval?: boolean;
   };
   'takedowns.done': { done: number; notFound: number; unverified: number; outboundLinksRemoved: number };
-  'takedowns.failed': { error: string; giveUp: number; retry: number };
+  'takedowns.failed': { error: SystemText; giveUp: number; retry: number };
   'takedowns.restored': {
     restoration: string;
     restored: number;
@@ -111,11 +134,11 @@ export interface AuditDetails {
   };
   'referrals.recorded': { providers: { provider: string; links: number }[] };
   // Letters (letter.sent and letter.failed are written by the sender's own statement, with the same shape)
-  'letter.recorded': { letter: string; kind: string; unsendable?: string };
+  'letter.recorded': { letter: string; kind: string; unsendable?: 'invalid recipient' | 'no recipient' };
   'letter.deficiency_recorded': { missing: ElementName[] };
   'letter.held': { letter: string; kind: string; until: string; cap: number; windowMinutes: number };
   'letter.sent': { letter: string; kind: string; error: null; digest?: { messageId: string; letters: number } };
-  'letter.failed': { letter: string; kind: string; error: string | null };
+  'letter.failed': { letter: string; kind: string; error: SystemText | null };
   // Personal data (privacy/): what was done to whose data, by count; never the data
   /** A person's data in this case was erased at their request (or by retention); `retained`: a hold kept it. */
   'privacy.erased': { request: string | null; values: number; messages: number; retained: boolean };

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditAction, AuditDetails } from './audit-actions';
+import { redactPersonalData } from '../core/privacy/redact';
+import type { AuditAction, AuditDetails, SystemText } from './audit-actions';
 
-export type { AuditAction, AuditDetails } from './audit-actions';
+export type { AuditAction, AuditDetails, SystemText, TextId } from './audit-actions';
 
 /** Appends to a case's audit log, inside the caller's transaction. Returns the event's id. */
 export async function audit<A extends AuditAction>(
@@ -16,4 +17,12 @@ export async function audit<A extends AuditAction>(
     [caseId, actor, action, JSON.stringify(detail)],
   );
   return row.id;
+}
+
+/**
+ * A message of the system's own (an SMTP reply, a site error, a workflow refusal) fit for the append-only log:
+ * servers quote the addresses they refuse, so e-mail addresses and phone numbers are taken out.
+ */
+export function systemText(text: string): SystemText {
+  return redactPersonalData(text) as SystemText;
 }

@@ -2,8 +2,9 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChecklistResult } from '../checklist';
 import { type SlaConfig, slaConfig } from '../core/config';
-import { audit } from './audit';
+import { audit, systemText, type TextId } from './audit';
 import type { CaseStatus } from './case.entity';
+import { type CaseTextKind, recordText } from './case-texts';
 import { assertTransition, CaseTransitionError, initialStatus, isReopen, type StatusProposal } from './case-workflow';
 import { slaDeadlines } from './sla';
 
@@ -11,6 +12,8 @@ export interface TransitionResult {
   caseId: string;
   from: CaseStatus;
   to: CaseStatus;
+  /** The reason as recorded in case_texts, for a caller whose own audit event gives the same reason. */
+  reasonText: TextId | null;
 }
 
 /** What came of a system writer's proposal: the case's status after it, and whether it moved. */
@@ -57,8 +60,9 @@ export class CaseTransitionsService {
   ) {}
 
   /**
-   * Locks the case, checks the move against the workflow and records it with its actor and reason in the audit log,
-   * all in one transaction. Throws CaseTransitionError (nothing written) when the workflow refuses the move.
+   * Locks the case, checks the move against the workflow and records it with its actor in the audit log and its
+   * reason in case_texts, all in one transaction. Throws CaseTransitionError (nothing written) when the workflow
+   * refuses the move.
    */
   async transition(caseId: string, to: CaseStatus, actor: string, reason?: string | null): Promise<TransitionResult> {
     return this.dataSource.transaction(async (m) => {
@@ -72,7 +76,8 @@ export class CaseTransitionsService {
 
   /**
    * The move itself, inside the caller's transaction on a case row it has locked. A case that comes back to us (a
-   * reopening, or `restartClock`) waits on us again, so its service-level clock starts over.
+   * reopening, or `restartClock`) waits on us again, so its service-level clock starts over. `reasonKind` says what
+   * the reason is when it is more than the move's reason (the message of a request for information).
    */
   async apply(
     m: EntityManager,
@@ -80,7 +85,7 @@ export class CaseTransitionsService {
     to: CaseStatus,
     actor: string,
     reason?: string | null,
-    options: { restartClock?: boolean } = {},
+    options: { restartClock?: boolean; reasonKind?: CaseTextKind } = {},
   ): Promise<TransitionResult> {
     const from = kase.status;
     assertTransition(from, to, reason);
@@ -93,9 +98,10 @@ export class CaseTransitionsService {
       ]);
     }
     await m.query(`UPDATE cases SET status = $2, updated_at = now() WHERE id = $1`, [kase.id, to]);
-    await audit(m, kase.id, actor, 'case.transitioned', { from, to, reason: reason?.trim() || null });
+    const reasonText = await recordText(m, kase.id, actor, options.reasonKind ?? 'reason', reason?.trim() || null);
+    await audit(m, kase.id, actor, 'case.transitioned', { from, to, reasonText });
     kase.status = to;
-    return { caseId: kase.id, from, to };
+    return { caseId: kase.id, from, to, reasonText };
   }
 
   /**
@@ -119,8 +125,8 @@ export class CaseTransitionsService {
       await audit(m, kase.id, actor, 'case.transition_refused', {
         from,
         to: proposal.to,
-        reason: proposal.reason,
-        refusal: error.message,
+        reasonText: await recordText(m, kase.id, actor, 'reason', proposal.reason),
+        refusal: systemText(error.message),
       });
       return { caseId: kase.id, from, status: from, outcome: 'refused' };
     }

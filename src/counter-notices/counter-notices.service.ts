@@ -9,6 +9,7 @@ import {
   type StructuredCounterNotice,
 } from '../checklist';
 import { audit } from '../cases/audit';
+import { recordText } from '../cases/case-texts';
 import { complainantAddress } from '../cases/complainant-address';
 import { CounterNoticeStatus } from '../cases/counter-notice.entity';
 import { assertCounterNoticeMove } from '../cases/counter-notice-workflow';
@@ -477,7 +478,10 @@ export class CounterNoticesService {
     return this.withCounterNotice(reference, id, async (m, kase, row) => {
       assertCounterNoticeMove(row.status, CounterNoticeStatus.Withdrawn);
       await m.query(`UPDATE counter_notices SET status = 'withdrawn' WHERE id = $1`, [row.id]);
-      await audit(m, kase.id, staffId, 'counter_notice.withdrawn', { counterNotice: row.id, reason });
+      await audit(m, kase.id, staffId, 'counter_notice.withdrawn', {
+        counterNotice: row.id,
+        reasonText: await recordText(m, kase.id, staffId, 'withdrawal_reason', reason),
+      });
       await tellBothParties(m, this.letters, this.vault, kase, LetterKind.CounterNoticeWithdrawn, row.id, 'withdrawn');
       return this.stateOf(m, row.id);
     });

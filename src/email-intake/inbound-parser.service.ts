@@ -17,7 +17,7 @@ import { RevisionsService } from '../notices/revisions.service';
 import type { AnalysisResult } from '../notices/text-analysis/text-analysis.service';
 import { CounterNoticesService } from '../counter-notices/counter-notices.service';
 import { RetractionService } from '../takedowns/retraction.service';
-import { audit } from '../cases/audit';
+import { audit, systemText } from '../cases/audit';
 import { extractUrls, normalizeUrl } from '../links';
 import { InboundStatus } from './inbound-message.entity';
 import { EvidenceInput, mailContent } from './mail-content';
@@ -239,7 +239,7 @@ export class InboundParserService {
         notice: noticeId,
         urls: urls ?? [],
         whole: urls === undefined,
-        awaiting,
+        awaiting: systemText(awaiting),
       });
     } else {
       await this.retractions.retractForCase(m, caseId, urls, 'retracted by email', 'sender');

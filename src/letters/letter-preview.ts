@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import type { AuditDetails } from '../cases/audit-actions';
+import { textOf } from '../cases/case-texts';
 import { type ChecklistResult, ELEMENT_LABELS } from '../checklist';
 import type { ProviderRegistry } from '../links';
 import type { SiteAdapter } from '../site/site-adapter';
@@ -96,20 +98,22 @@ export async function previewLetter(
     case LetterKind.RetractionConfirmed:
     case LetterKind.ReferralRetracted:
     case LetterKind.RetractionRestored: {
-      const [retracted] = await ds.query<{ detail: { urls: string[]; whole: boolean; reason: string | null } }[]>(
+      const [retracted] = await ds.query<{ detail: AuditDetails['notice.retracted'] }[]>(
         `SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'notice.retracted' ORDER BY id DESC LIMIT 1`,
         [kase.id],
       );
       if (!retracted) throw new LetterPreviewError(`${reference} has not been retracted.`);
-      return { kind, ...letters.render(letterCase, kind, { ...retracted.detail, links: retracted.detail.urls }) };
+      const { reasonText, ...detail } = retracted.detail;
+      const context = { ...detail, reason: await textOf(ds, reasonText), links: detail.urls };
+      return { kind, ...letters.render(letterCase, kind, context) };
     }
     case LetterKind.Rejection: {
-      const [rejected] = await ds.query<{ detail: { reason: string; links?: string[] } }[]>(
+      const [rejected] = await ds.query<{ detail: AuditDetails['case.rejected'] }[]>(
         `SELECT detail FROM audit_events WHERE case_id = $1 AND action = 'case.rejected' ORDER BY id DESC LIMIT 1`,
         [kase.id],
       );
       if (!rejected) throw new LetterPreviewError(`${reference} has not been rejected: staff write its reason.`);
-      const context = { reason: rejected.detail.reason, links: rejected.detail.links ?? [] };
+      const context = { reason: await textOf(ds, rejected.detail.reasonText), links: rejected.detail.links ?? [] };
       return { kind, ...letters.render(letterCase, kind, context) };
     }
   }

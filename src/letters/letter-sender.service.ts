@@ -11,6 +11,7 @@ import {
 import { MailTransport, type OutgoingMail } from '../core/mail/mail-transport';
 import { classifySmtpFailure, describeSmtpFailure } from '../core/mail/smtp-failure';
 import { TemplateRenderer } from '../core/templates/template-renderer';
+import { systemText } from '../cases/audit';
 import { LetterStatus } from './letter.entity';
 import { NO_RECIPIENT } from './letters.service';
 import { withheldCases } from '../cases/withheld-cases';
@@ -343,7 +344,8 @@ export class LetterSenderService {
       letters,
       `status = 'failed', attempts = attempts + 1, last_error = $5, claimed_until = NULL`,
       'letter.failed',
-      {},
+      // The log keeps the reason with any address or phone number taken out; the letter row keeps it as it is.
+      { error: systemText(reason) },
       [reason],
     );
     return { outcome: 'failed', reason };

@@ -1,4 +1,5 @@
 import type { AuditAction } from '../cases/audit-actions';
+import { type CaseTextValue, ERASED_TEXT, isTextField } from '../cases/case-texts';
 import type { CaseDetail } from '../triage/case-detail.service';
 
 /** The case page's audit trail as staff read it: a label for every action, its details in words. */
@@ -60,18 +61,25 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'privacy.released': 'Withheld data released',
 };
 
-/** Ids the audit keeps for the record that the page names instead (the assignee's name is beside them). */
-const HIDDEN_DETAIL: Record<string, readonly string[]> = { 'case.assigned': ['from', 'to'] };
+/** Ids the audit keeps for the record that the page does not show (the assignee is shown by name, as "to"). */
+const HIDDEN_DETAIL: Record<string, readonly string[]> = { 'case.assigned': ['from'] };
 
-/** An audit event as people read it: who (a staff member's name, or system, worker, sender), what, and the detail. */
+/**
+ * An audit event as people read it: who (a staff member's name, or system, worker, sender), what, and the detail,
+ * with the words behind its text fields (a reasonText reads as its reason, or "(erased)").
+ */
 export function auditEntry(event: CaseDetail['audit'][number], names: ReadonlyMap<string, string>): AuditEntryView {
   const byStaff = event.actorName !== null || names.has(event.actor);
   const hidden = HIDDEN_DETAIL[event.action] ?? [];
   const fields = Object.entries(event.detail as Record<string, unknown>)
     .filter(([key]) => !hidden.includes(key))
-    .map(([key, value]) => ({ label: humanKey(key), value: readable(value, names) }))
+    .map(([key, value]) =>
+      isTextField(key)
+        ? { label: humanKey(key.replace(/Text$/, '')), value: wordsOf(event.texts[key], value) }
+        : { label: humanKey(key), value: readable(value, names) },
+    )
     .filter((f) => f.value !== '');
-  if (event.action === 'case.assigned' && !fields.some((f) => f.label === 'to name')) {
+  if (event.action === 'case.assigned' && !fields.some((f) => f.label === 'to')) {
     fields.unshift({ label: 'to', value: 'nobody (unassigned)' });
   }
   return {
@@ -83,6 +91,12 @@ export function auditEntry(event: CaseDetail['audit'][number], names: ReadonlyMa
     label: ACTION_LABELS[event.action as AuditAction] ?? event.action,
     fields: fields.map((f) => ({ ...f, long: f.value.length > 120 || f.value.includes('\n') })),
   };
+}
+
+/** A text field's words: none when no text was given (a null id), "(erased)" once erased or gone. */
+function wordsOf(text: CaseTextValue | undefined, id: unknown): string {
+  if (typeof id !== 'string') return '';
+  return text?.text ?? ERASED_TEXT;
 }
 
 function humanKey(key: string): string {

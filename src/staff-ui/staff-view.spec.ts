@@ -139,22 +139,27 @@ describe('queueForm', () => {
 
 describe('auditEntry', () => {
   const names = new Map([['u-1', 'Lena Legal']]);
-  const event = (actor: string, actorName: string | null, action: string, detail: object) => ({
-    id: '1',
-    at: NOW,
-    actor,
-    actorName,
-    action,
-    detail,
-  });
+  const event = (
+    actor: string,
+    actorName: string | null,
+    action: string,
+    detail: object,
+    texts: Record<string, { text: string | null; erased: boolean }> = {},
+  ) => ({ id: '1', at: NOW, actor, actorName, action, detail, texts });
+  const noteId = '00000000-0000-4000-8000-000000000001';
 
   it('names staff, keeps system actors as they are, and shows notes in full', () => {
     const note = 'Line one.\nLine two with <b>markup</b> that the template escapes.'.repeat(3);
-    expect(auditEntry(event('u-1', 'Lena Legal', 'note.added', { text: note }), names)).toMatchObject({
+    expect(
+      auditEntry(
+        event('u-1', 'Lena Legal', 'note.added', { noteText: noteId }, { noteText: { text: note, erased: false } }),
+        names,
+      ),
+    ).toMatchObject({
       actor: 'Lena Legal',
       byStaff: true,
       label: 'Note',
-      fields: [{ label: 'text', value: note, long: true }],
+      fields: [{ label: 'note', value: note, long: true }],
     });
     expect(auditEntry(event('worker', null, 'takedowns.done', { links: 2 }), names)).toMatchObject({
       actor: 'worker',
@@ -178,23 +183,56 @@ describe('auditEntry', () => {
     expect(auditEntry(event('u-1', null, 'links.restored', {}), names).label).toBe('Links restored');
   });
 
+  it('shows an erased text as erased, and no text where none was given', () => {
+    const erased = auditEntry(
+      event(
+        'u-1',
+        null,
+        'links.restored',
+        { links: [], reasonText: noteId },
+        { reasonText: { text: null, erased: true } },
+      ),
+      names,
+    );
+    expect(erased.fields).toEqual([{ label: 'reason', value: '(erased)', long: false }]);
+    // A text id the read model found no row for reads as erased too.
+    expect(auditEntry(event('u-1', null, 'note.added', { noteText: noteId }), names).fields).toEqual([
+      { label: 'note', value: '(erased)', long: false },
+    ]);
+    expect(
+      auditEntry(
+        event('u-1', null, 'case.transitioned', { from: 'received', to: 'in_review', reasonText: null }),
+        names,
+      ).fields,
+    ).toEqual([
+      { label: 'from', value: 'received', long: false },
+      { label: 'to', value: 'in_review', long: false },
+    ]);
+  });
+
   it('reads nested detail: assignees by name, long lists cut, empty values left out', () => {
-    expect(
-      auditEntry(event('u-1', null, 'case.assigned', { from: null, to: 'u-1', toName: 'Lena Legal' }), names).fields,
-    ).toEqual([{ label: 'to name', value: 'Lena Legal', long: false }]);
-    expect(
-      auditEntry(event('u-1', null, 'case.assigned', { from: 'u-1', to: null, toName: null }), names).fields,
-    ).toEqual([{ label: 'to', value: 'nobody (unassigned)', long: false }]);
+    expect(auditEntry(event('u-1', null, 'case.assigned', { from: null, to: 'u-1' }), names).fields).toEqual([
+      { label: 'to', value: 'Lena Legal', long: false },
+    ]);
+    expect(auditEntry(event('u-1', null, 'case.assigned', { from: 'u-1', to: null }), names).fields).toEqual([
+      { label: 'to', value: 'nobody (unassigned)', long: false },
+    ]);
     const urls = Array.from({ length: 12 }, (_, i) => `https://example.com/d/${i}`);
     const sorted = auditEntry(
-      event('u-1', null, 'link.sorting_overridden', {
-        link: urls[0],
-        from: { classification: 'external_other', provider: null, role: 'infringing' },
-        to: { classification: 'external_disk', provider: 'mega', role: 'infringing' },
-        reason: 'A MEGA mirror',
-        urls,
-        approved: false,
-      }),
+      event(
+        'u-1',
+        null,
+        'link.sorting_overridden',
+        {
+          link: urls[0],
+          from: { classification: 'external_other', provider: null, role: 'infringing' },
+          to: { classification: 'external_disk', provider: 'mega', role: 'infringing' },
+          reasonText: noteId,
+          urls,
+          approved: false,
+        },
+        { reasonText: { text: 'A MEGA mirror', erased: false } },
+      ),
       names,
     );
     expect(sorted.fields).toEqual([

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
+import { recordText } from '../cases/case-texts';
 import { moveLinks } from '../cases/link-transitions';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { CLOCK, type Clock } from '../core/clock';
@@ -82,7 +83,13 @@ export class CounterNoticeRestorer {
         action: 'links.restored',
         detail: {
           links: links.map((l) => l.url),
-          reason: `Counter-notice ${row.id}: its waiting period ended without notice of a suit (17 U.S.C. 512(g)(2)(C)).`,
+          reasonText: await recordText(
+            m,
+            row.case_id,
+            'worker',
+            'reason',
+            `Counter-notice ${row.id}: its waiting period ended without notice of a suit (17 U.S.C. 512(g)(2)(C)).`,
+          ),
         },
       },
     });

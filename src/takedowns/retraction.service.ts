@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { recordText } from '../cases/case-texts';
 import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { statusAfterRetraction } from '../cases/case-workflow';
 import { complainantAddress } from '../cases/complainant-address';
@@ -157,7 +158,7 @@ export class RetractionService {
         detail: {
           urls: todo.map((l) => l.url),
           whole,
-          reason,
+          reasonText: await recordText(m, kase.id, actor, 'retraction_reason', reason),
           restored: takenDown.length,
           cancelled,
           providers,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { audit } from '../cases/audit';
+import { audit, systemText } from '../cases/audit';
 import { complainantAddress } from '../cases/complainant-address';
 import { checkLinks, moveLinks, recordRefusal } from '../cases/link-transitions';
 import { canMoveLink } from '../cases/link-workflow';
@@ -202,7 +202,11 @@ export class TakedownSweepService {
        FROM unnest($1::uuid[], $2::text[]) AS e(id, error) WHERE t.id = e.id`,
       [fail.map((r) => r.id), errors],
     );
-    await audit(m, caseId, 'worker', 'takedowns.failed', { error: errors[0], giveUp: fail.length, retry: 0 });
+    await audit(m, caseId, 'worker', 'takedowns.failed', {
+      error: systemText(errors[0]),
+      giveUp: fail.length,
+      retry: 0,
+    });
     await recordRefusal(
       m,
       caseId,
@@ -312,7 +316,7 @@ export class TakedownSweepService {
       [ours.map((r) => r.id), message, giveUp.map((r) => r.id), RETRY_BASE_SECONDS],
     );
     await audit(m, ours[0].case_id, 'worker', 'takedowns.failed', {
-      error: message,
+      error: systemText(message),
       giveUp: giveUp.length,
       retry: retry.length,
     });

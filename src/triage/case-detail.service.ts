@@ -4,6 +4,7 @@ import type { ChecklistResult, ElementName, StructuredNotice } from '../checklis
 import { ELEMENT_LABELS } from '../checklist';
 import { SITE_ADAPTER, type SiteAdapter } from '../site/site-adapter';
 import type { CaseStatus, ElementOverrides } from '../cases/case.entity';
+import { auditTexts, type CaseTextValue } from '../cases/case-texts';
 import { allowedTransitions } from '../cases/case-workflow';
 import { effectiveChecklist } from '../cases/effective-checklist';
 import { LINK_TRANSITIONS } from '../cases/link-workflow';
@@ -140,7 +141,17 @@ export interface CaseDetail {
     reason: string | null;
     receivedAt: Date;
   }[];
-  audit: { id: string; at: Date; actor: string; actorName: string | null; action: string; detail: object }[];
+  audit: {
+    id: string;
+    at: Date;
+    actor: string;
+    actorName: string | null;
+    action: string;
+    /** As recorded: ids, statuses and the like; words people wrote are named by a field ending in "Text". */
+    detail: object;
+    /** The words behind each of detail's text fields, by field (reasonText, noteText, messageText). */
+    texts: Record<string, CaseTextValue>;
+  }[];
 }
 
 interface CaseRow {
@@ -250,7 +261,7 @@ export class CaseDetailService {
          FROM inbound_messages WHERE case_id = $1 ORDER BY received_at, id`,
         [c.id],
       ),
-      db.query<CaseDetail['audit']>(
+      db.query<Omit<CaseDetail['audit'][number], 'texts'>[]>(
         `SELECT e.id, e.at, e.actor, u.name AS "actorName", e.action, e.detail
          FROM audit_events e LEFT JOIN staff_users u ON u.id::text = e.actor
          WHERE e.case_id = $1 ORDER BY e.id`,
@@ -264,6 +275,10 @@ export class CaseDetailService {
     for (const { linkId, ...takedown } of takedowns) byLink.set(linkId, [...(byLink.get(linkId) ?? []), takedown]);
     const matches = await this.catalogMatches(links.filter((l) => !byLink.has(l.id)));
 
+    const texts = await auditTexts(
+      db,
+      audit.map((e) => e.detail),
+    );
     const effective = effectiveChecklist(c.checklist, c.element_overrides);
     return {
       id: c.id,
@@ -338,7 +353,7 @@ export class CaseDetailService {
       })),
       letters,
       inbound,
-      audit,
+      audit: audit.map((e, i) => ({ ...e, texts: texts[i] })),
     };
   }
 

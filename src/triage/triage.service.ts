@@ -7,7 +7,8 @@ import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { isActionable, type LinkClassification, type LinkRole, type ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
-import { audit } from '../cases/audit';
+import { audit, type TextId } from '../cases/audit';
+import { recordText } from '../cases/case-texts';
 import {
   type CaseStatus,
   CaseStatus as Status,
@@ -106,17 +107,13 @@ export class TriageService {
 
   assign(reference: string, assigneeId: string | null, actor: Actor): Promise<ActionResult> {
     return this.withCase(reference, async (m, kase) => {
-      const assignee = assigneeId ? await this.assignable(m, assigneeId) : null;
+      if (assigneeId) await this.assignable(m, assigneeId);
       const [before] = await m.query<{ assignee_id: string | null }[]>(`SELECT assignee_id FROM cases WHERE id = $1`, [
         kase.id,
       ]);
       if (before.assignee_id !== assigneeId) {
         await m.query(`UPDATE cases SET assignee_id = $2 WHERE id = $1`, [kase.id, assigneeId]);
-        await audit(m, kase.id, actor.id, 'case.assigned', {
-          from: before.assignee_id,
-          to: assigneeId,
-          toName: assignee?.name ?? null,
-        });
+        await audit(m, kase.id, actor.id, 'case.assigned', { from: before.assignee_id, to: assigneeId });
       }
       return { reference, status: kase.status };
     });
@@ -124,7 +121,8 @@ export class TriageService {
 
   addNote(reference: string, text: string, actor: Actor): Promise<ActionResult> {
     return this.withCase(reference, async (m, kase) => {
-      await audit(m, kase.id, actor.id, 'note.added', { text: text.trim() });
+      const noteText = await recordText(m, kase.id, actor.id, 'note', text.trim());
+      await audit(m, kase.id, actor.id, 'note.added', { noteText });
       return { reference, status: kase.status };
     });
   }
@@ -155,7 +153,7 @@ export class TriageService {
         element,
         checker: kase.checklist.elements[element]?.present ?? false,
         present,
-        reason: override.reason,
+        reasonText: await recordText(m, kase.id, actor.id, 'reason', override.reason),
       });
       return { reference, status: kase.status };
     });
@@ -206,7 +204,7 @@ export class TriageService {
             link: link.url,
             from: { classification: link.classification, provider: link.provider, role: link.role },
             to,
-            reason: reason.trim(),
+            reasonText: await recordText(m, kase.id, actor.id, 'reason', reason.trim()),
           },
         },
       });
@@ -249,7 +247,13 @@ export class TriageService {
           `${reference} has no pending links on our site or at storage providers to approve.`,
         );
       }
-      if (kase.status !== Status.Actioned) await this.transitions.apply(m, kase, Status.Actioned, actor.id, reason);
+      const moved =
+        kase.status !== Status.Actioned
+          ? await this.transitions.apply(m, kase, Status.Actioned, actor.id, reason)
+          : undefined;
+      const reasonText = moved
+        ? moved.reasonText
+        : await recordText(m, kase.id, actor.id, 'reason', reason?.trim() || null);
       const ids = links.map((l) => l.id);
       const { event: approval } = await moveLinks(m, {
         caseId: kase.id,
@@ -258,7 +262,7 @@ export class TriageService {
         onRefused: 'refuse',
         event: {
           action: 'takedowns.approved',
-          detail: { links: links.map((l) => l.url), reason: reason?.trim() || null },
+          detail: { links: links.map((l) => l.url), reasonText },
         },
       });
       // The held takedowns fall due together: one round of removals, told in one letter per recipient.
@@ -287,13 +291,17 @@ export class TriageService {
       const { reason, template } = await this.reasonFor(m, given);
       let links: LinkRow[];
       let action: 'links.rejected' | 'case.rejected';
+      let reasonText: TextId;
       if (given.linkIds) {
         links = await this.chosenLinks(m, kase, given.linkIds);
         const stuck = links.find((l) => !canMoveLink(l.status, LinkStatus.Rejected));
         if (stuck) throw new ConflictException(`The link ${stuck.url} is ${stuck.status} and cannot be rejected.`);
         action = 'links.rejected';
+        reasonText = await recordText(m, kase.id, actor.id, 'reason', reason);
       } else {
-        await this.transitions.apply(m, kase, Status.Rejected, actor.id, reason);
+        // The move and the rejection give the same reason: one text, named by both events.
+        const moved = await this.transitions.apply(m, kase, Status.Rejected, actor.id, reason);
+        reasonText = moved.reasonText ?? (await recordText(m, kase.id, actor.id, 'reason', reason));
         links = (await this.links(m, kase.id)).filter(
           (l) => l.status !== LinkStatus.Ignored && canMoveLink(l.status, LinkStatus.Rejected),
         );
@@ -321,7 +329,7 @@ export class TriageService {
         actor: actor.id,
         moves: [{ linkIds: ids, to: LinkStatus.Rejected }],
         onRefused: 'refuse',
-        event: { action, detail: { reason, template, links: urls } },
+        event: { action, detail: { reasonText, template, links: urls } },
       });
       const letter = await this.letter(m, kase, LetterKind.Rejection, `reject-${event}`, { reason, links: urls });
       return { reference, status: kase.status, links: links.length, letter };
@@ -346,7 +354,13 @@ export class TriageService {
         actor: actor.id,
         moves: [{ linkIds: links.map((l) => l.id), to: LinkStatus.Restored }],
         onRefused: 'refuse',
-        event: { action: 'links.restored', detail: { links: links.map((l) => l.url), reason: reason.trim() } },
+        event: {
+          action: 'links.restored',
+          detail: {
+            links: links.map((l) => l.url),
+            reasonText: await recordText(m, kase.id, actor.id, 'reason', reason.trim()),
+          },
+        },
       });
       await this.outbox.enqueue(m, [
         { queue: QueueName.Takedowns, name: JobName.RestoreLinks, data: { caseId: kase.id, restoration } },
@@ -379,8 +393,12 @@ export class TriageService {
         );
       }
       const message = given.message?.trim() || null;
-      if (kase.status !== Status.NeedsInfo) await this.transitions.apply(m, kase, Status.NeedsInfo, actor.id, message);
-      const event = await audit(m, kase.id, actor.id, 'info.requested', { elements, message });
+      const moved =
+        kase.status !== Status.NeedsInfo
+          ? await this.transitions.apply(m, kase, Status.NeedsInfo, actor.id, message, { reasonKind: 'message' })
+          : undefined;
+      const messageText = moved ? moved.reasonText : await recordText(m, kase.id, actor.id, 'message', message);
+      const event = await audit(m, kase.id, actor.id, 'info.requested', { elements, messageText });
       const letter = await this.letter(m, kase, LetterKind.Deficiency, `info-${event}`, {
         missing: elements.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
         message,

@@ -171,3 +171,33 @@ export async function auditTrail(
   return (await client.query(`SELECT actor, action, detail FROM audit_events WHERE case_id = $1 ORDER BY id`, [caseId]))
     .rows;
 }
+
+/**
+ * A case's audit trail, oldest first, with each text id (a detail field ending in "Text") read as the words it
+ * names: null where none was given, "(erased)" once erased. The stored detail holds only the ids (auditTrail).
+ */
+export async function auditTrailWithTexts(
+  client: Client,
+  caseId: string,
+): Promise<{ actor: string; action: string; detail: any }[]> {
+  const events = await auditTrail(client, caseId);
+  const isText = ([key, value]: [string, unknown]): boolean => key.endsWith('Text') && typeof value === 'string';
+  const ids = events.flatMap((e) =>
+    Object.entries(e.detail)
+      .filter(isText)
+      .map(([, id]) => id),
+  );
+  const { rows } = await client.query<{ id: string; text: string | null }>(
+    `SELECT id, text FROM case_texts WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const words = new Map(rows.map((r) => [r.id, r.text ?? '(erased)']));
+  return events.map((e) => ({
+    ...e,
+    detail: Object.fromEntries(
+      Object.entries(e.detail).map(([key, value]) =>
+        isText([key, value]) ? [key, words.get(value as string) ?? '(erased)'] : [key, value],
+      ),
+    ),
+  }));
+}

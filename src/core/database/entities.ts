@@ -6,6 +6,7 @@ import { StaffSession } from '../../auth/staff-session.entity';
 import { StaffUser } from '../../auth/staff-user.entity';
 import { AuditEvent } from '../../cases/audit-event.entity';
 import { Case } from '../../cases/case.entity';
+import { CaseText } from '../../cases/case-text.entity';
 import { Party } from '../../cases/party.entity';
 import { ReasonTemplate } from '../../triage/reason-template.entity';
 import { ReportedLink } from '../../cases/reported-link.entity';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   Party,
   ReportedLink,
   AuditEvent,
+  CaseText,
   Takedown,
   Referral,
   Letter,

@@ -1,3 +1,4 @@
+import { PrivacyModule } from './privacy/privacy.module';
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from './agencies/agencies.module';
 import { AuthModule } from './auth/auth.module';
@@ -17,6 +18,7 @@ import { TriageModule } from './triage/triage.module';
 /** The HTTP app. Notices need Postgres only and are accepted while Redis is down; the queue dashboard and queue metrics reach Redis when asked. */
 @Module({
   imports: [
+    PrivacyModule,
     CoreModule,
     AuthModule,
     LinksModule,

@@ -1,3 +1,4 @@
+import { PrivacyModule } from './privacy/privacy.module';
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { CoreModule } from './core/core.module';
@@ -11,5 +12,5 @@ import { TriageModule } from './triage/triage.module';
  * TriageService.approve, as POST /api/v1/staff/cases/:reference/approve does), staff accounts, letters, the site
  * adapter and the catalog import. Booted as an application context: no HTTP server, no queue workers.
  */
-@Module({ imports: [CoreModule, LinksModule, AuthModule, LettersModule, SiteModule, TriageModule] })
+@Module({ imports: [CoreModule, LinksModule, AuthModule, LettersModule, SiteModule, TriageModule, PrivacyModule] })
 export class CliModule {}

@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { completeNotice, postJson } from './support/factories';
 import { db, type RunningApi, startApi, uniqueId } from './support/harness';
 import { createStaff, openSignIn, signIn, type StaffFixture } from './support/staff';
+import { openedBytes } from './support/sealed';
 
 const SECRET = 'bad-input-webhook-secret-0123456789';
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
@@ -163,7 +164,7 @@ describe('bad input answers 400 naming what is wrong', () => {
       expect(res.status).toBe(202);
       const { id } = (await res.json()) as { id: string };
       const { rows } = await client.query<{ raw: Buffer }>(`SELECT raw FROM inbound_messages WHERE id = $1`, [id]);
-      expect(rows[0].raw.equals(raw)).toBe(true);
+      expect((await openedBytes(client, rows[0].raw))?.equals(raw)).toBe(true);
     });
   });
 

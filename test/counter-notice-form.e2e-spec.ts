@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { takenDownCase, uploaderDetails } from './support/counter-notice-form';
 import { TEST_REDIS_URL } from './support/env';
 import { db, drain, type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { openedRows } from './support/sealed';
 import { SmtpSink } from './support/smtp-sink';
 
 jest.setTimeout(90_000);
@@ -196,6 +197,7 @@ describe('the public counter-notice form', () => {
        FROM counter_notices n JOIN notices t ON t.id = n.notice_id WHERE n.case_id = $1`,
       [caseId],
     );
+    await openedRows(client, rows, ['notifier_phone', 'notifier_country', 'raw_text']);
     expect(rows).toEqual([
       expect.objectContaining({
         status: 'forwarded',

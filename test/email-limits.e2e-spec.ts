@@ -6,6 +6,7 @@ import { PARSE_LIMITS } from '../src/email-intake/parse-budget';
 import { db, type RunningApi, startApi, startMailWorker, uniquePrefix, waitFor } from './support/harness';
 import { compose, freePort, sendRaw, type SmtpError } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
+import { openedBytes } from './support/sealed';
 
 jest.setTimeout(60_000);
 
@@ -237,6 +238,7 @@ describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), ove
       return found && found.status !== 'stored' ? found : undefined;
     });
     expect(row).toMatchObject({ channel: 'smtp', status: 'parsed' });
+    row.raw = (await openedBytes(client, row.raw))!;
     expect(row.raw.subarray(row.raw.length - raw.length).equals(raw)).toBe(true);
     expect(row.raw.toString('latin1')).toContain(` ${lastId}\r\n\r\nPlease remove`);
   });

@@ -5,6 +5,7 @@ import { ThrowawayDovecot } from './support/dovecot';
 import { createCatalogPage } from './support/factories';
 import { db, startWorker, uniquePrefix, waitFor } from './support/harness';
 import { compose, completeNoticeText } from './support/mail-fixtures';
+import { openedBytes } from './support/sealed';
 
 jest.setTimeout(90_000);
 
@@ -165,6 +166,7 @@ describe('IMAP intake of a message over INBOUND_MAX_BYTES', () => {
         ).rows[0],
       30_000,
     );
+    row.raw = (await openedBytes(client, row.raw))!;
     expect(row.channel).toBe('imap');
     expect(row.status).toBe('quarantined');
     expect(row.processed_at).toBeTruthy();
@@ -228,8 +230,9 @@ describe('IMAP intake of a message whose header block is over INBOUND_MAX_HEADER
     );
   };
 
-  const recorded = (id: string) =>
-    waitFor(
+  /** The message's row once recorded, its sealed raw bytes opened. */
+  const recorded = async (id: string) => {
+    const row = await waitFor(
       `message ${id} to be recorded`,
       async () =>
         (
@@ -240,6 +243,9 @@ describe('IMAP intake of a message whose header block is over INBOUND_MAX_HEADER
         ).rows[0],
       30_000,
     );
+    row.raw = (await openedBytes(client, row.raw))!;
+    return row;
+  };
 
   it('keeps the whole message, quarantined with the reason, never parsed, and moves it out of INBOX', async () => {
     const id = `<${randomBytes(8).toString('hex')}@mail.test>`;

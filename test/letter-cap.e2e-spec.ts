@@ -9,13 +9,15 @@ import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
 import { LetterSenderService } from '../src/letters/letter-sender.service';
 import { LetterKind } from '../src/letters/letter.entity';
 import { LettersService } from '../src/letters/letters.service';
-import { VERIFIED_SENDER_SQL } from '../src/letters/recipient-cap';
+import { recipientKey, VERIFIED_SENDER_SQL } from '../src/letters/recipient-cap';
+import { PersonalData } from '../src/core/privacy/personal-data.service';
 import { WorkerModule } from '../src/worker.module';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { applyTestEnv, TEST_REDIS_URL } from './support/env';
 import { completeNoticeFrom, postJson } from './support/factories';
 import { drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor } from './support/harness';
 import { compose, completeNoticeText, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
+import { openedRows } from './support/sealed';
 import { SmtpSink } from './support/smtp-sink';
 import { createStaff, signIn, type StaffFixture } from './support/staff';
 
@@ -104,24 +106,40 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
     await client?.end();
   });
 
+  /** The keyed hash the app finds an address by (recipients and senders are sealed). */
+  const hashEmail = (address: string): string => worker.get(PersonalData, { strict: false }).hashEmail(address);
+  /** letters.recipient_key: the keyed hash of the address's mailbox (recipientKey). */
+  const mailboxOf = (address: string): string => hashEmail(recipientKey(address));
+
+  /** The letters to exactly this address (found by its mailbox, then told apart by the opened address). */
   const lettersTo = async (address: string): Promise<LetterRow[]> =>
     (
-      await client.query<LetterRow>(
-        `SELECT l.id, l.recipient, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
-         FROM letters l JOIN cases c ON c.id = l.case_id WHERE lower(l.recipient) = lower($1)
-         ORDER BY l.created_at, l.id`,
-        [address],
+      await openedRows(
+        client,
+        (
+          await client.query<LetterRow>(
+            `SELECT l.id, l.recipient, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
+             FROM letters l JOIN cases c ON c.id = l.case_id WHERE l.recipient_key = $1
+             ORDER BY l.created_at, l.id`,
+            [mailboxOf(address)],
+          )
+        ).rows,
+        ['recipient', 'subject'],
       )
-    ).rows;
+    ).filter((l) => l.recipient?.toLowerCase() === address.toLowerCase());
 
   const lettersById = async (ids: string[]): Promise<LetterRow[]> =>
-    (
-      await client.query<LetterRow>(
-        `SELECT l.id, l.recipient, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
-         FROM letters l JOIN cases c ON c.id = l.case_id WHERE l.id = ANY($1) ORDER BY l.created_at, l.id`,
-        [ids],
-      )
-    ).rows;
+    openedRows(
+      client,
+      (
+        await client.query<LetterRow>(
+          `SELECT l.id, l.recipient, l.case_id, l.kind, l.status, l.held_until, l.sent_at, l.subject, c.reference
+           FROM letters l JOIN cases c ON c.id = l.case_id WHERE l.id = ANY($1) ORDER BY l.created_at, l.id`,
+          [ids],
+        )
+      ).rows,
+      ['recipient', 'subject'],
+    );
 
   const allSent = (ids: string[]): Promise<LetterRow[]> =>
     waitFor(
@@ -198,13 +216,12 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
   /** Every case of `address` routed, and each of its letters sent or held: what the first window ends with. */
   const settledLetters = (address: string, cases: number): Promise<LetterRow[]> =>
     waitFor(`the letters of ${cases} cases to ${address} to be sent or held`, async () => {
+      const letters = await lettersTo(address);
       const { rows } = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM cases c WHERE c.routed_at IS NOT NULL
-           AND EXISTS (SELECT 1 FROM letters l WHERE l.case_id = c.id AND lower(l.recipient) = lower($1))`,
-        [address],
+        `SELECT count(*)::int AS n FROM cases c WHERE c.routed_at IS NOT NULL AND c.id = ANY($1)`,
+        [[...new Set(letters.map((l) => l.case_id))]],
       );
       if (rows[0].n < cases) return undefined;
-      const letters = await lettersTo(address);
       return letters.every((l) => l.status === 'sent' || l.held_until !== null) ? letters : undefined;
     });
 
@@ -322,9 +339,10 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
     }
     const letters = await settledLetters(sender, n);
     const { rows: auth } = await client.query<{ dmarc: string }>(
-      `SELECT auth->>'dmarc' AS dmarc FROM notices WHERE lower(sender_email) = lower($1)`,
-      [sender],
+      `SELECT auth->>'dmarc' AS dmarc FROM notices WHERE sender_email_hash = $1`,
+      [hashEmail(sender)],
     );
+    expect(auth).toHaveLength(n);
     expect(auth.map((a) => a.dmarc)).toEqual(auth.map(() => 'pass'));
     expect(letters.filter((l) => l.held_until !== null)).toEqual([]);
     expect(sink.to(sender)).toHaveLength(letters.length);
@@ -413,15 +431,18 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
     const flooded = `flooded-${uniqueId()}@example.net`;
     await fileNotices(flooded, 5);
     const [kase] = (
-      await client.query<{ case_id: string }>(`SELECT case_id FROM notices WHERE sender_email = $1 LIMIT 1`, [flooded])
+      await client.query<{ case_id: string }>(`SELECT case_id FROM notices WHERE sender_email_hash = $1 LIMIT 1`, [
+        hashEmail(flooded),
+      ])
     ).rows;
+    expect(kase).toBeDefined();
     // However many notices name the address, the look-up reads none of them: the index holds verified senders only.
     await client.query('BEGIN');
     try {
       await client.query('SET LOCAL enable_seqscan = off');
       const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
         `EXPLAIN (ANALYZE, FORMAT JSON) ${VERIFIED_SENDER_SQL}`,
-        [kase.case_id, flooded.toUpperCase()],
+        [kase.case_id, hashEmail(flooded.toUpperCase())],
       );
       const nodes = flatten(rows[0]['QUERY PLAN'][0].Plan);
       expect(nodes.map((n) => n['Index Name'])).toContain('notices_verified_sender');

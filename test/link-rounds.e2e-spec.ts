@@ -8,6 +8,7 @@ import { dataSourceOptions } from '../src/core/database/data-source-options';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { auditTrail, type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { openedRows } from './support/sealed';
 
 jest.setTimeout(90_000);
 
@@ -56,12 +57,16 @@ describe('takedown letters per round of removals', () => {
   }
 
   const letters = async (caseId: string, kind: string): Promise<{ recipient: string; text: string }[]> =>
-    (
-      await client.query(`SELECT recipient, text FROM letters WHERE case_id = $1 AND kind = $2 ORDER BY created_at`, [
-        caseId,
-        kind,
-      ])
-    ).rows;
+    openedRows(
+      client,
+      (
+        await client.query(`SELECT recipient, text FROM letters WHERE case_id = $1 AND kind = $2 ORDER BY created_at`, [
+          caseId,
+          kind,
+        ])
+      ).rows,
+      ['recipient', 'text'],
+    );
 
   it('sends one uploader letter and one done letter listing all ten links, though the sweep took them three at a time', async () => {
     const uploader = `uploader-${uniqueId()}@uploads.example.org`;

@@ -5,6 +5,7 @@ import type { Client } from 'pg';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { db, drain, type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { openedRows } from './support/sealed';
 
 jest.setTimeout(60_000);
 
@@ -99,6 +100,7 @@ describe('case pipeline, through the API and the worker', () => {
     const letters = await client.query(`SELECT kind, recipient, subject, text FROM letters WHERE case_id = $1`, [
       caseId,
     ]);
+    await openedRows(client, letters.rows, ['recipient', 'subject', 'text']);
     const referral = letters.rows.find((l) => l.kind === 'referral');
     expect(referral.recipient).toBe('jane@rights-holder.example.org');
     expect(referral.text).toContain('Google Drive');
@@ -138,6 +140,7 @@ describe('case pipeline, through the API and the worker', () => {
       );
       return rows[0];
     });
+    await openedRows(client, [letter], ['recipient', 'subject', 'text', 'html']);
     expect(letter.recipient).toBe('legal@pixelforge.io');
     expect(letter.subject).toContain(res.body.reference);
     expect(letter.text).toMatch(/good[- ]faith/i);
@@ -145,6 +148,7 @@ describe('case pipeline, through the API and the worker', () => {
     expect(letter.text).toMatch(/signature/i);
     expect(await count(`takedowns WHERE case_id = $1`, [res.body.caseId])).toBe(0);
     const notice = await client.query(`SELECT raw_text, channel FROM notices WHERE case_id = $1`, [res.body.caseId]);
+    await openedRows(client, notice.rows, ['raw_text']);
     expect(notice.rows[0]).toEqual({ raw_text: text, channel: 'api' });
   });
 

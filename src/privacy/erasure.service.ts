@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
+import { eraseCaseTexts, scrubCaseTexts } from '../cases/case-texts';
 import { type AppConfig, appConfig } from '../core/config';
 import { ERASED, PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
 import { RECIPIENT_ERASED } from '../letters/letter-sender.service';
@@ -222,16 +223,17 @@ export class ErasureService {
               notifier_address = NULL, notifier_country = NULL, notifier_email_hash = NULL WHERE case_id = $1`,
       [caseId, ERASED],
     );
-    await count(`UPDATE letters SET recipient = $2, subject = $2, text = $2, html = $2 WHERE case_id = $1`, [
-      caseId,
-      ERASED,
-    ]);
+    await count(
+      `UPDATE letters SET recipient = $2, subject = $2, text = $2, html = $2, recipient_key = NULL WHERE case_id = $1`,
+      [caseId, ERASED],
+    );
     await count(`UPDATE uploader_links SET email = $2, email_hash = NULL WHERE case_id = $1`, [caseId, ERASED]);
     await count(`UPDATE takedowns SET uploader = NULL WHERE case_id = $1 AND uploader IS NOT NULL`);
     await count(`DELETE FROM evidence_files WHERE case_id = $1`);
     await count(`UPDATE inbound_messages SET raw = ''::bytea, envelope_from = NULL WHERE case_id = $1`);
     await count(`UPDATE idempotency_keys SET response_body = NULL WHERE case_id = $1 AND response_body IS NOT NULL`);
     await this.clearEvidence(m, [caseId], null);
+    values += await eraseCaseTexts(m, [caseId]);
     await audit(m, caseId, actor, 'privacy.erased', { request: null, values, messages: 0, retained: false });
     return { values };
   }
@@ -311,7 +313,7 @@ export class ErasureService {
       p.hash,
     ]);
     await count(
-      `UPDATE letters SET recipient = $4, subject = $4, text = $4, html = $4,
+      `UPDATE letters SET recipient = $4, subject = $4, text = $4, html = $4, recipient_key = NULL,
               status = CASE WHEN status = 'queued' THEN 'failed'::letter_status ELSE status END,
               last_error = CASE WHEN status = 'queued' THEN $5 ELSE last_error END
        WHERE case_id = $1 AND (subject_id = $3 OR recipient_key = $2)`,
@@ -332,6 +334,8 @@ export class ErasureService {
       );
     await this.clearEvidence(m, [caseId], p.subjectId);
     values += await this.scrubQuotes(m, caseId, identifiers);
+    // Staff's notes and reasons, and the complainant's own words (case_texts), may name them too.
+    values += await scrubCaseTexts(m, [caseId], (text) => scrub(text, identifiers));
     return { values, messages: ids.length };
   }
 
@@ -379,7 +383,6 @@ export class ErasureService {
 
   /** Others' sealed words in the case that quote the person: the quote becomes "[erased]", resealed as it was. */
   private async scrubQuotes(m: EntityManager, caseId: string, identifiers: string[]): Promise<number> {
-    const patterns = identifiers.map((v) => new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'));
     let changed = 0;
     for (const { table, columns } of QUOTING_COLUMNS) {
       const rows = await m.query<Record<string, string | null>[]>(
@@ -394,7 +397,7 @@ export class ErasureService {
           const subjectId = this.vault.subjectOf(value);
           const text = await this.vault.openOne(m, value, { includeWithheld: true });
           if (!text || text === ERASED) continue;
-          const scrubbed = patterns.reduce((t, p) => t.replace(p, ERASED), text);
+          const scrubbed = scrub(text, identifiers);
           if (scrubbed === text) continue;
           params.push(subjectId ? await this.vault.seal(m, subjectId, scrubbed) : scrubbed);
           sets.push(`${column} = $${params.length}`);
@@ -406,4 +409,12 @@ export class ErasureService {
     }
     return changed;
   }
+}
+
+/** The text with each of the person's identifiers (longest first) replaced by ERASED, case-insensitively. */
+function scrub(text: string, identifiers: string[]): string {
+  return identifiers.reduce(
+    (t, v) => t.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), ERASED),
+    text,
+  );
 }

@@ -1,0 +1,250 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
+import type { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
+import { configureHttpApp } from '../src/http-app';
+import { ErasureService } from '../src/privacy/erasure.service';
+import { CatalogImportService } from '../src/site/catalog-import.service';
+import { WorkerModule } from '../src/worker.module';
+import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
+import { applyTestEnv, TEST_REDIS_URL } from './support/env';
+import { completeNotice, postJson } from './support/factories';
+import { drain, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
+import { opened } from './support/sealed';
+import { SmtpSink } from './support/smtp-sink';
+import { createStaff } from './support/staff';
+
+jest.setTimeout(180_000);
+
+// Its own database: the whole database is dumped and searched, so no other file's rows may be in it.
+const SUFFIX = 'erasure';
+const DATABASE_URL = isolatedDatabaseUrl(SUFFIX);
+const INTAKE = 'dmca@example.com';
+
+/** The person who asks to be erased: a complainant by the API and by email, and an uploader in the catalog. */
+const PERSON = {
+  name: 'Evangeline Thistlewaite',
+  email: 'evangeline.thistlewaite@quorvex-media.example',
+  phone: '+1 (555) 013-8842',
+  address: '41 Marrowgate Row, Pellinford',
+};
+const OTHER = { name: 'Rufus Okonkwo', email: 'rufus@okonkwo-rights.example' };
+const NEEDLES = [PERSON.email, PERSON.name, 'Thistlewaite', PERSON.phone, '013-8842', 'Marrowgate'];
+
+function findNeedles(haystack: string): string[] {
+  const lower = haystack.toLowerCase();
+  return NEEDLES.filter((n) => lower.includes(n.toLowerCase()));
+}
+
+/** The database as pg_dump writes it, with every bytea value decoded too (raw mail and attachments are bytea). */
+function dumpDatabase(url: string): string {
+  const text = execFileSync('pg_dump', ['--data-only', '--no-owner', url], { maxBuffer: 512 * 1024 * 1024 }).toString(
+    'utf8',
+  );
+  const bytes = [...text.matchAll(/\\\\x([0-9a-f]+)/g)].map((m) => Buffer.from(m[1], 'hex').toString('latin1'));
+  return [text, ...bytes].join('\n');
+}
+
+async function dumpRedis(prefix: string): Promise<string> {
+  const redis = new Redis(TEST_REDIS_URL);
+  const out: string[] = [];
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const type = await redis.type(key);
+        out.push(key);
+        if (type === 'string') out.push((await redis.get(key)) ?? '');
+        else if (type === 'hash') out.push(JSON.stringify(await redis.hgetall(key)));
+        else if (type === 'list') out.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+        else if (type === 'set') out.push(JSON.stringify(await redis.smembers(key)));
+        else if (type === 'zset') out.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+        else if (type === 'stream') out.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+      }
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return out.join('\n');
+}
+
+describe('erasure on request: a person who sent notices by the API and by email and uploaded to the catalog', () => {
+  const prefix = uniquePrefix();
+  const sink = new SmtpSink();
+  let client: Client;
+  let api: NestExpressApplication;
+  let apiUrl: string;
+  let worker: TestingModule;
+  let smtpPort: number;
+
+  beforeAll(async () => {
+    client = await isolatedDatabase(SUFFIX);
+    await sink.start();
+    smtpPort = await freePort();
+    applyTestEnv({
+      DATABASE_URL,
+      QUEUE_PREFIX: prefix,
+      SMTP_URL: sink.url,
+      SMTP_LISTEN_PORT: String(smtpPort),
+      SMTP_LISTEN_HOST: '127.0.0.1',
+      INBOUND_ADDRESSES: INTAKE,
+    });
+    api = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
+      bodyParser: false,
+      rawBody: true,
+      logger: ['error'],
+    });
+    configureHttpApp(api);
+    await api.listen(0, '127.0.0.1');
+    apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
+    worker = await Test.createTestingModule({ imports: [WorkerModule] })
+      .overrideProvider(MAIL_DNS_RESOLVER)
+      .useValue(fakeResolver)
+      .compile();
+    worker.useLogger(['error']);
+    await worker.init();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sink.stop();
+    await client?.end();
+  });
+
+  const settled = (caseId: string, count: number) =>
+    waitFor(`${count} settled letter(s) of case ${caseId}`, async () => {
+      const { rows } = await client.query<{ status: string }>(`SELECT status FROM letters WHERE case_id = $1`, [
+        caseId,
+      ]);
+      return rows.length >= count && rows.every((l) => l.status !== 'queued') ? rows : undefined;
+    });
+
+  it('leaves no copy of their address, phone or name anywhere, and keeps the cases whole and marked erased', async () => {
+    // Their page in the catalog, and a notice from someone else against its download: their uploader's letter.
+    const n = uniqueId();
+    await api.get(CatalogImportService).import([
+      {
+        slug: `quorvex-${n}`,
+        title: `Quorvex Player ${n}`,
+        uploaderEmail: PERSON.email,
+        links: [{ id: String(n), url: `https://files.example-mirror.org/quorvex-${n}.zip` }],
+      },
+    ]);
+    const against = await postJson(
+      apiUrl,
+      '/api/v1/notices',
+      completeNotice([`https://example.com/d/${n}`], {
+        complainant: { ...OTHER, role: 'owner' },
+        signature: OTHER.name,
+      }),
+    );
+    expect(against.status).toBe(201);
+    // Their own notice by the API, with every contact field.
+    const byApi = await postJson(
+      apiUrl,
+      '/api/v1/notices',
+      completeNotice([`https://unrelated-site.example/${uniqueId()}`], {
+        complainant: { ...PERSON, role: 'owner' },
+        signature: PERSON.name,
+      }),
+    );
+    expect(byApi.status).toBe(201);
+    // And one by email, with an attachment that names them too.
+    const messageId = `<${uniqueId()}@mail.test>`;
+    await sendRaw(
+      smtpPort,
+      await compose({
+        from: `${PERSON.name} <${PERSON.email}>`,
+        to: INTAKE,
+        subject: 'Copyright infringement notice',
+        messageId,
+        text: [
+          'I am the author of the album "Glass Harbour", published at https://quorvex-media.example/glass-harbour.',
+          `An unauthorized copy is posted at https://pirate-mirror.example/glass-harbour-${uniqueId()}.zip`,
+          `You can reach me at ${PERSON.email}, by phone at ${PERSON.phone}, or at ${PERSON.address}.`,
+          'I have a good faith belief that use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law.',
+          'I swear, under penalty of perjury, that the information in this notification is accurate and that I am the copyright owner, or am authorized to act on behalf of the owner.',
+          PERSON.name,
+        ].join('\n'),
+        attachments: [{ filename: 'registration.txt', content: `Registration of ${PERSON.name}, ${PERSON.phone}` }],
+      }),
+      { from: PERSON.email, to: [INTAKE] },
+    );
+    const inbound = await waitFor('the email notice to be parsed', async () => {
+      const { rows } = await client.query<{ status: string; case_id: string }>(
+        `SELECT status, case_id FROM inbound_messages WHERE message_id = $1 AND status <> 'stored'`,
+        [messageId],
+      );
+      return rows[0];
+    });
+    expect(inbound.status).toBe('parsed');
+    await settled(against.body.caseId, 3);
+    await settled(byApi.body.caseId, 1);
+    await settled(inbound.case_id, 1);
+    await drain(client, TEST_REDIS_URL, prefix);
+    expect(sink.to(PERSON.email).length).toBeGreaterThanOrEqual(3);
+    const cases = [against.body.caseId, byApi.body.caseId, inbound.case_id];
+
+    // Before: what is held about them, decrypted, names them; at rest it is sealed.
+    const ds = api.get(DataSource);
+    const erasure = api.get(ErasureService);
+    const held = JSON.stringify(await erasure.export(ds.manager, PERSON.email));
+    expect(findNeedles(held)).toEqual(expect.arrayContaining([PERSON.email, PERSON.name, PERSON.phone]));
+    expect(JSON.parse(held).cases).toHaveLength(3);
+    const party = (
+      await client.query<{ email: string }>(`SELECT email FROM parties WHERE case_id = $1 AND role = 'complainant'`, [
+        byApi.body.caseId,
+      ])
+    ).rows[0];
+    expect(party.email).not.toContain('@');
+    expect(await opened(client, party.email)).toBe(PERSON.email);
+    const before = await counts(cases);
+
+    const outcome = await ds.transaction((m) => erasure.erase(m, PERSON.email, 'staff:test'));
+    expect(outcome).toEqual({ status: 'done', retained: [], caseIds: expect.arrayContaining(cases) });
+
+    // After: nothing in Postgres (text and bytea), nothing in Redis.
+    expect(findNeedles(dumpDatabase(DATABASE_URL))).toEqual([]);
+    expect(findNeedles(await dumpRedis(prefix))).toEqual([]);
+    // The cases, their links and the audit log are whole (the log one event longer per case), the person erased.
+    const after = await counts(cases);
+    expect(after.cases).toBe(before.cases);
+    expect(after.links).toBe(before.links);
+    expect(after.audit).toBe(before.audit + cases.length);
+    const staff = await createStaff(client, 'legal');
+    const page = await (
+      await fetch(`${apiUrl}/staff/cases/${byApi.body.reference}`, {
+        headers: { authorization: `Bearer ${staff.token}` },
+      })
+    ).text();
+    expect(page).toContain('[erased]');
+    expect(findNeedles(page)).toEqual([]);
+    expect(await erasure.holdsAnything(ds.manager, PERSON.email)).toBe(false);
+    // The other complainant's case still reads their own details.
+    const otherParty = (
+      await client.query<{ email: string }>(`SELECT email FROM parties WHERE case_id = $1`, [against.body.caseId])
+    ).rows[0];
+    expect(await opened(client, otherParty.email)).toBe(OTHER.email);
+  });
+
+  async function counts(caseIds: string[]): Promise<{ cases: number; links: number; audit: number }> {
+    const { rows } = await client.query<{ cases: number; links: number; audit: number }>(
+      `SELECT (SELECT count(*)::int FROM cases WHERE id = ANY($1::uuid[])) AS cases,
+              (SELECT count(*)::int FROM reported_links WHERE case_id = ANY($1::uuid[])) AS links,
+              (SELECT count(*)::int FROM audit_events WHERE case_id = ANY($1::uuid[])) AS audit`,
+      [caseIds],
+    );
+    return rows[0];
+  }
+});

@@ -1,5 +1,6 @@
 import type { ElementName, NoticeKind } from '../checklist';
 import type { CaseStatus } from './case.entity';
+import type { LegalHoldKind } from './legal-hold.entity';
 import type { LinkStatus } from './reported-link.entity';
 
 /**
@@ -116,6 +117,15 @@ export interface AuditDetails {
   'letter.held': { letter: string; kind: string; until: string; cap: number; windowMinutes: number };
   'letter.sent': { letter: string; kind: string; error: null; digest?: { messageId: string; letters: number } };
   'letter.failed': { letter: string; kind: string; error: string | null };
+  // Retention and legal holds: counts and ids only (a hold's reasons are in its legal_holds row)
+  /**
+   * What the retention schedule removed from the closed case, by count: run, the retention_runs row; partyValues,
+   * the personal data values erased, null when they were not due in this run.
+   */
+  'retention.applied': { run: string; rawMail: number; evidenceFiles: number; partyValues: number | null };
+  /** Staff put a legal hold on the case: nothing it covers is removed or restored until it is released. */
+  'legal_hold.set': { hold: string; kind: LegalHoldKind };
+  'legal_hold.released': { hold: string; kind: LegalHoldKind };
 }
 
 export type AuditAction = keyof AuditDetails;

@@ -55,6 +55,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'letter.held': 'Letter held by the per-recipient cap',
   'letter.sent': 'Letter sent',
   'letter.failed': 'Letter failed',
+  'retention.applied': 'Retention: stored data removed',
+  'legal_hold.set': 'Legal hold set',
+  'legal_hold.released': 'Legal hold released',
 };
 
 /** Ids the audit keeps for the record that the page names instead (the assignee's name is beside them). */

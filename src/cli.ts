@@ -21,6 +21,7 @@ import { previewLetter } from './letters/letter-preview';
 import { LettersService } from './letters/letters.service';
 import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links';
 import { PROVIDER_REGISTRY } from './links/links.constants';
+import { RetentionService } from './privacy/retention.service';
 import { CatalogImportService } from './site/catalog-import.service';
 import { SITE_ADAPTER, type SiteAdapter } from './site/site-adapter';
 
@@ -35,6 +36,9 @@ const USAGE = `Usage: npm run cli -- <command>
   inbound [--status S] [--limit N]            List stored inbound mail, newest first (S: quarantined, ignored,
                                               stored, parsed, duplicate), with the reason for each.
   inbound --raw ID                            Print one stored message exactly as received.
+  retention [--dry-run]                       Apply the retention schedule now (the worker does it nightly); with
+                                              --dry-run, only say what it would remove. One JSON line: counts per
+                                              category, the cases, and the cases a legal hold keeps.
   migrate                                     Create the database if missing and run pending migrations.
   create-admin EMAIL [--name NAME] [--password-stdin]
                                               Create an admin staff account. Prints a generated password once,
@@ -95,6 +99,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return renderLetter(args, io);
     case 'inbound':
       return inbound(args, io);
+    case 'retention':
+      return retention(args, io);
     case 'migrate':
       return migrate(io);
     case 'create-admin':
@@ -253,6 +259,21 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   );
   for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
   return 0;
+}
+
+async function retention(args: string[], io: CliOutput): Promise<number> {
+  const unknown = args.filter((a) => a !== '--dry-run');
+  if (unknown.length > 0) throw new UsageError(`retention takes only --dry-run, not ${unknown.join(' ')}.`);
+  const dryRun = args.includes('--dry-run');
+  const { username } = userInfo();
+  const report = await withApp((app) => {
+    const service = app.get(RetentionService);
+    return dryRun ? service.plan(new Date()) : service.apply(new Date(), `cli:${username}`);
+  });
+  io.out(`${JSON.stringify(report)}\n`);
+  if (report.ran) return 0;
+  io.err('Refused: another retention run is under way; this one did nothing.\n');
+  return EXIT_REFUSED;
 }
 
 async function migrate(io: CliOutput): Promise<number> {

@@ -235,9 +235,16 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   if (rawId !== undefined) {
     if (!/^[0-9a-f-]{36}$/i.test(rawId)) throw new UsageError('inbound --raw needs a message id.');
     const [row] = await withDatabase((ds) =>
-      ds.query<{ raw: Buffer }[]>(`SELECT raw FROM inbound_messages WHERE id = $1`, [rawId]),
+      ds.query<{ raw: Buffer; raw_removed_at: Date | null }[]>(
+        `SELECT raw, raw_removed_at FROM inbound_messages WHERE id = $1`,
+        [rawId],
+      ),
     );
     if (!row) throw new UsageError(`No inbound message ${rawId}.`);
+    if (row.raw_removed_at) {
+      io.err(`Retention removed message ${rawId} on ${row.raw_removed_at.toISOString()}; its record stays.\n`);
+      return 1;
+    }
     io.out(row.raw.toString('latin1'));
     return 0;
   }
@@ -250,7 +257,7 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   const rows = await withDatabase((ds) =>
     ds.query<Record<string, unknown>[]>(
       `SELECT m.id, m.received_at, m.channel, m.status, m.reason, m.size_bytes, m.envelope_from, m.message_id,
-              c.reference AS case_reference
+              m.raw_removed_at, c.reference AS case_reference
        FROM inbound_messages m LEFT JOIN cases c ON c.id = m.case_id
        WHERE $1::inbound_status IS NULL OR m.status = $1::inbound_status
        ORDER BY m.received_at DESC LIMIT $2`,

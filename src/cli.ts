@@ -22,6 +22,7 @@ import { previewLetter } from './letters/letter-preview';
 import { LettersService } from './letters/letters.service';
 import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links';
 import { PROVIDER_REGISTRY } from './links/links.constants';
+import { RetentionService } from './privacy/retention.service';
 import { CatalogImportService } from './site/catalog-import.service';
 import { SITE_ADAPTER, type SiteAdapter } from './site/site-adapter';
 import { PersonalData } from './core/privacy/personal-data.service';
@@ -37,6 +38,9 @@ const USAGE = `Usage: npm run cli -- <command>
   inbound [--status S] [--limit N]            List stored inbound mail, newest first (S: quarantined, ignored,
                                               stored, parsed, duplicate), with the reason for each.
   inbound --raw ID                            Print one stored message exactly as received.
+  retention [--dry-run]                       Apply the retention schedule now (the worker does it nightly); with
+                                              --dry-run, only say what it would remove. One JSON line: counts per
+                                              category, the cases, and the cases a legal hold keeps.
   migrate                                     Create the database if missing and run pending migrations.
   create-admin EMAIL [--name NAME] [--password-stdin]
                                               Create an admin staff account. Prints a generated password once,
@@ -97,6 +101,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return renderLetter(args, io);
     case 'inbound':
       return inbound(args, io);
+    case 'retention':
+      return retention(args, io);
     case 'migrate':
       return migrate(io);
     case 'create-admin':
@@ -236,15 +242,23 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   const rawId = option('--raw');
   if (rawId !== undefined) {
     if (!/^[0-9a-f-]{36}$/i.test(rawId)) throw new UsageError('inbound --raw needs a message id.');
-    const raw = await withApp(async (app) => {
+    const found = await withApp(async (app) => {
       const ds = app.get(DataSource);
-      const [row] = await ds.query<{ raw: Buffer }[]>(`SELECT raw FROM inbound_messages WHERE id = $1`, [rawId]);
-      return row ? app.get(PersonalData).openBuffer(ds.manager, row.raw) : undefined;
+      const [row] = await ds.query<{ raw: Buffer; raw_removed_at: Date | null }[]>(
+        `SELECT raw, raw_removed_at FROM inbound_messages WHERE id = $1`,
+        [rawId],
+      );
+      if (!row || row.raw_removed_at) return row ? { removedAt: row.raw_removed_at } : undefined;
+      return { raw: await app.get(PersonalData).openBuffer(ds.manager, row.raw) };
     });
-    if (raw === undefined) throw new UsageError(`No inbound message ${rawId}.`);
-    if (raw === null)
+    if (!found) throw new UsageError(`No inbound message ${rawId}.`);
+    if (found.removedAt) {
+      io.err(`Retention removed message ${rawId} on ${found.removedAt.toISOString()}; its record stays.\n`);
+      return 1;
+    }
+    if (!found.raw)
       throw new UsageError(`Inbound message ${rawId} was erased, or is withheld, at its sender's request.`);
-    io.out(raw.toString('latin1'));
+    io.out(found.raw.toString('latin1'));
     return 0;
   }
   const status = option('--status');
@@ -257,7 +271,7 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
     const ds = app.get(DataSource);
     const found = await ds.query<Record<string, unknown>[]>(
       `SELECT m.id, m.received_at, m.channel, m.status, m.reason, m.size_bytes, m.envelope_from, m.message_id,
-              c.reference AS case_reference
+              m.raw_removed_at, c.reference AS case_reference
        FROM inbound_messages m LEFT JOIN cases c ON c.id = m.case_id
        WHERE $1::inbound_status IS NULL OR m.status = $1::inbound_status
        ORDER BY m.received_at DESC LIMIT $2`,
@@ -267,6 +281,21 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   });
   for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
   return 0;
+}
+
+async function retention(args: string[], io: CliOutput): Promise<number> {
+  const unknown = args.filter((a) => a !== '--dry-run');
+  if (unknown.length > 0) throw new UsageError(`retention takes only --dry-run, not ${unknown.join(' ')}.`);
+  const dryRun = args.includes('--dry-run');
+  const { username } = userInfo();
+  const report = await withApp((app) => {
+    const service = app.get(RetentionService);
+    return dryRun ? service.plan(new Date()) : service.apply(new Date(), `cli:${username}`);
+  });
+  io.out(`${JSON.stringify(report)}\n`);
+  if (report.ran) return 0;
+  io.err('Refused: another retention run is under way; this one did nothing.\n');
+  return EXIT_REFUSED;
 }
 
 async function migrate(io: CliOutput): Promise<number> {

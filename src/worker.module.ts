@@ -3,12 +3,23 @@ import { CoreModule } from './core/core.module';
 import { EmailIntakeModule } from './email-intake/email-intake.module';
 import { MailModule } from './letters/mail.module';
 import { LinksModule } from './links/links.module';
+import { RetentionWorkerModule } from './privacy/retention-worker.module';
 import { ReconcileModule } from './reconcile/reconcile.module';
 import { TakedownsModule } from './takedowns/takedowns.module';
 
 /**
- * The worker: outbox relay, queue processors, the takedown schedule and the reconciler that puts back work Redis
- * lost. Run as many as you like.
+ * The worker: outbox relay, queue processors, the takedown and retention schedules and the reconciler that puts back
+ * work Redis lost. Run as many as you like.
  */
-@Module({ imports: [CoreModule, LinksModule, TakedownsModule, MailModule, EmailIntakeModule, ReconcileModule] })
+@Module({
+  imports: [
+    CoreModule,
+    LinksModule,
+    TakedownsModule,
+    MailModule,
+    EmailIntakeModule,
+    ReconcileModule,
+    RetentionWorkerModule,
+  ],
+})
 export class WorkerModule {}

@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import { createCatalogPage } from './support/factories';
 import { db, type RunningApi, startApi, uniqueId } from './support/harness';
+import { openedRows } from './support/sealed';
 
 /** The public form as a browser without JavaScript uses it: a GET, a cookie, a urlencoded POST, a redirect. */
 async function openForm(api: RunningApi): Promise<{ csrf: string; cookie: string; html: string }> {
@@ -97,6 +98,7 @@ describe('public notice form', () => {
        WHERE c.reference = $1`,
       [reference],
     );
+    await openedRows(client, rows, ['email']);
     expect(rows).toEqual([{ status: 'received', missing: [], channel: 'form', email: 'jane@acme-software.com' }]);
   });
 

@@ -13,6 +13,7 @@ import {
   waitFor,
 } from './support/harness';
 import { createStaff, type StaffFixture } from './support/staff';
+import { openedAll } from './support/sealed';
 
 jest.setTimeout(90_000);
 
@@ -61,12 +62,15 @@ describe('approving the removal of our links to reported storage files', () => {
       )
     ).rows;
   const letterText = async (caseId: string, kind: string): Promise<string[]> =>
-    (
-      await client.query(`SELECT text FROM letters WHERE case_id = $1 AND kind = $2 ORDER BY created_at`, [
-        caseId,
-        kind,
-      ])
-    ).rows.map((r) => r.text as string);
+    (await openedAll(
+      client,
+      (
+        await client.query(`SELECT text FROM letters WHERE case_id = $1 AND kind = $2 ORDER BY created_at`, [
+          caseId,
+          kind,
+        ])
+      ).rows.map((r) => r.text as string),
+    )) as string[];
 
   async function fileCase(): Promise<{
     reference: string;

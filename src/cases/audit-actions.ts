@@ -1,5 +1,6 @@
 import type { ElementName, NoticeKind } from '../checklist';
 import type { CaseStatus } from './case.entity';
+import type { LegalHoldKind } from './legal-hold.entity';
 import type { LinkStatus } from './reported-link.entity';
 
 /**
@@ -145,6 +146,15 @@ export interface AuditDetails {
   /** A parent's request about a minor in this case: their data is hidden everywhere until it is settled. */
   'privacy.withheld': { request: string | null };
   'privacy.released': { request: string | null };
+  // Retention and legal holds: counts and ids only (a hold's reasons are in its legal_holds row)
+  /**
+   * What the retention schedule removed from the closed case, by count: run, the retention_runs row; partyValues,
+   * the personal data values erased, null when they were not due in this run.
+   */
+  'retention.applied': { run: string; rawMail: number; evidenceFiles: number; partyValues: number | null };
+  /** Staff put a legal hold on the case: nothing it covers is removed or restored until it is released. */
+  'legal_hold.set': { hold: string; kind: LegalHoldKind };
+  'legal_hold.released': { hold: string; kind: LegalHoldKind };
 }
 
 export type AuditAction = keyof AuditDetails;

@@ -66,6 +66,8 @@ export class Case {
   @Column('jsonb', { default: () => "'{}'" }) elementOverrides!: ElementOverrides;
   /** How many links the case's notices reported (distinct URLs); kept by intake, for the queue's sort. */
   @Index() @Column('int', { default: 0 }) linkCount!: number;
+  /** When retention erased the parties' personal data of the closed case (privacy/retention.ts); null until then. */
+  @Column('timestamptz', { nullable: true }) personalDataErasedAt!: Date | null;
   @Index() @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -35,4 +35,7 @@ export class LegalHold {
   @Column('bytea', { nullable: true }) document!: Buffer | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { nullable: true }) releasedAt!: Date | null;
+  /** The staff member who released it, and why (kept here: audit details hold no free text). */
+  @Column('text', { nullable: true }) releasedBy!: string | null;
+  @Column('text', { nullable: true }) releaseReason!: string | null;
 }

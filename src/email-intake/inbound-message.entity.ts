@@ -27,6 +27,7 @@ export enum InboundStatus {
 export class InboundMessage {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'enum', enum: InboundChannel, enumName: 'inbound_channel' }) channel!: InboundChannel;
+  /** Empty once retention removed it (rawRemovedAt): the row stays, for the case's record and for dedupe. */
   @Column('bytea') raw!: Buffer;
   @Column('int') sizeBytes!: number;
   /** SHA-256 of the message's content (body and the headers that make it this message, not the Received trail). */
@@ -43,4 +44,6 @@ export class InboundMessage {
   @Column('uuid', { nullable: true }) noticeId!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) receivedAt!: Date;
   @Column('timestamptz', { nullable: true }) processedAt!: Date | null;
+  /** When retention emptied `raw` and deleted the message's evidence files. */
+  @Column('timestamptz', { nullable: true }) rawRemovedAt!: Date | null;
 }

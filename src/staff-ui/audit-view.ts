@@ -59,6 +59,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'privacy.erased': 'Personal data erased',
   'privacy.withheld': "A minor's data withheld",
   'privacy.released': 'Withheld data released',
+  'retention.applied': 'Retention: stored data removed',
+  'legal_hold.set': 'Legal hold set',
+  'legal_hold.released': 'Legal hold released',
 };
 
 /** Ids the audit keeps for the record that the page does not show (the assignee is shown by name, as "to"). */

@@ -189,6 +189,15 @@ export function caseView(detail: CaseDetail, o: CaseViewOptions) {
     })),
     letters: detail.letters,
     inbound: detail.inbound,
+    legalHolds: detail.legalHolds.map((h) => ({
+      ...h,
+      setByName: h.setBy === 'sender' ? 'the complainant' : nameOf(h.setBy),
+      releasedByName: nameOf(h.releasedBy),
+      inForce: h.releasedAt === null,
+      canRelease: o.canDecide && h.releasedAt === null,
+    })),
+    holdsInForce: [...new Set(detail.legalHolds.filter((h) => h.releasedAt === null).map((h) => h.kind))],
+    personalDataErasedAt: detail.personalDataErasedAt,
     audit: detail.audit.map((e) => auditEntry(e, o.names)),
     actions: o.canDecide
       ? {

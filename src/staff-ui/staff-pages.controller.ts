@@ -24,6 +24,7 @@ import type { ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
 import { CaseQueueService } from '../triage/case-queue.service';
 import { ApproveDto, bulkActionOf, RejectDto } from '../triage/dto/triage.dto';
+import { LegalHoldsService } from '../triage/legal-holds.service';
 import { ReasonTemplatesService } from '../triage/reason-templates.service';
 import { type ActionResult, type LetterOutcome, TriageService } from '../triage/triage.service';
 import { assignableStaff, CasePage } from './case-page';
@@ -31,8 +32,10 @@ import {
   AssignForm,
   BulkForm,
   ElementForm,
+  LegalHoldForm,
   LinksForm,
   NoteForm,
+  ReleaseLegalHoldForm,
   RequestInfoForm,
   SortingForm,
   SuitForm,
@@ -90,6 +93,7 @@ export class StaffPagesController {
     private readonly auth: StaffAuthService,
     private readonly casePage: CasePage,
     private readonly counterNotices: CounterNoticesService,
+    private readonly legalHolds: LegalHoldsService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
@@ -277,6 +281,27 @@ export class StaffPagesController {
   ): Promise<string> {
     await this.counterNotices.withdraw(reference, id, form.reason, staff.id);
     return 'Withdrew the counter-notice: nothing will be restored for it.';
+  }
+
+  @PageAction(`cases/:${REFERENCE}/legal-holds`, { ...CASE_ACTION, form: 'legal-hold' })
+  async setLegalHold(
+    @Param(REFERENCE) reference: string,
+    @PageForm() form: LegalHoldForm,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<string> {
+    await this.legalHolds.set(reference, form.reason, staff);
+    return 'The case is on legal hold: retention removes nothing of it until the hold is released.';
+  }
+
+  @PageAction(`cases/:${REFERENCE}/legal-holds/:id/release`, { ...CASE_ACTION, form: 'legal-hold-release' })
+  async releaseLegalHold(
+    @Param(REFERENCE) reference: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @PageForm() form: ReleaseLegalHoldForm,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<string> {
+    const hold = await this.legalHolds.release(reference, id, form.reason, staff);
+    return `Released the ${hold.kind} hold.`;
   }
 
   @PageAction(`cases/:${REFERENCE}/links/:linkId/sorting`, { ...CASE_ACTION, form: 'sorting' })

@@ -13,6 +13,7 @@ import { overdue } from '../cases/sla';
 import { openChecklists } from '../cases/sealed-checklist';
 import { withheldCases } from '../cases/withheld-cases';
 import { PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
+import { legalHoldsOf, type LegalHoldView } from './legal-holds.service';
 
 /** Links per case page whose catalog match is looked up live (the rest show what the router recorded). */
 const LIVE_MATCH_LIMIT = 200;
@@ -140,6 +141,8 @@ export interface CaseDetail {
     status: string;
     reason: string | null;
     receivedAt: Date;
+    /** When retention removed the raw message and its attachments; the record of it stays. */
+    rawRemovedAt: Date | null;
   }[];
   audit: {
     id: string;
@@ -152,6 +155,10 @@ export interface CaseDetail {
     /** The words behind each of detail's text fields, by field (reasonText, noteText, messageText). */
     texts: Record<string, CaseTextValue>;
   }[];
+  /** Legal holds, in force (releasedAt null) or released, oldest first. */
+  legalHolds: LegalHoldView[];
+  /** When retention erased the parties' personal data, the case being closed long enough. */
+  personalDataErasedAt: Date | null;
 }
 
 interface CaseRow {
@@ -173,6 +180,7 @@ interface CaseRow {
   assignee_name: string | null;
   agency_id: string | null;
   agency_name: string | null;
+  personal_data_erased_at: Date | null;
 }
 
 /** Everything staff see on a case page, read in a handful of queries. */
@@ -212,62 +220,65 @@ export class CaseDetailService {
     };
     type Link = Omit<CaseDetail['links'][number], 'next' | 'takedowns' | 'catalogMatch'>;
     type Takedown = CaseDetail['links'][number]['takedowns'][number] & { linkId: string };
-    const [notices, parties, links, takedowns, referrals, counterNotices, letters, inbound, audit] = await Promise.all([
-      db.query<CaseDetail['notices']>(
-        `SELECT id, channel, received_at AS "receivedAt", raw_text AS text, structured, sender_email AS "senderEmail",
+    const [notices, parties, links, takedowns, referrals, counterNotices, letters, inbound, audit, legalHolds] =
+      await Promise.all([
+        db.query<CaseDetail['notices']>(
+          `SELECT id, channel, received_at AS "receivedAt", raw_text AS text, structured, sender_email AS "senderEmail",
                 flags, auth
          FROM notices WHERE case_id = $1 ORDER BY received_at, id`,
-        [c.id],
-      ),
-      db.query<CaseDetail['parties']>(
-        `SELECT role, name, company, email, phone, address FROM parties WHERE case_id = $1 ORDER BY role, id`,
-        [c.id],
-      ),
-      db.query<Link[]>(
-        `SELECT id, url, raw, classification, provider, role, role_reason AS "roleReason",
+          [c.id],
+        ),
+        db.query<CaseDetail['parties']>(
+          `SELECT role, name, company, email, phone, address FROM parties WHERE case_id = $1 ORDER BY role, id`,
+          [c.id],
+        ),
+        db.query<Link[]>(
+          `SELECT id, url, raw, classification, provider, role, role_reason AS "roleReason",
                 classification_note AS "classificationNote", status, sorting_override AS "sortingOverride"
          FROM reported_links WHERE case_id = $1 ORDER BY position, id`,
-        [c.id],
-      ),
-      db.query<Takedown[]>(
-        `SELECT reported_link_id AS "linkId", site_ref AS "siteRef", reason, status, due_at AS "dueAt",
+          [c.id],
+        ),
+        db.query<Takedown[]>(
+          `SELECT reported_link_id AS "linkId", site_ref AS "siteRef", reason, status, due_at AS "dueAt",
                 done_at AS "doneAt", verified_at AS "verifiedAt", attempts, last_error AS "lastError"
          FROM takedowns WHERE case_id = $1 ORDER BY created_at, site_ref`,
-        [c.id],
-      ),
-      db.query<CaseDetail['referrals']>(
-        `SELECT provider, link_count AS "linkCount", channel, created_at AS "createdAt"
+          [c.id],
+        ),
+        db.query<CaseDetail['referrals']>(
+          `SELECT provider, link_count AS "linkCount", channel, created_at AS "createdAt"
          FROM referrals WHERE case_id = $1 ORDER BY created_at`,
-        [c.id],
-      ),
-      db.query<CounterNoticeRow[]>(
-        `SELECT id, received_at AS "receivedAt", status, channel, notifier_name, notifier_email, notifier_phone,
+          [c.id],
+        ),
+        db.query<CounterNoticeRow[]>(
+          `SELECT id, received_at AS "receivedAt", status, channel, notifier_name, notifier_email, notifier_phone,
                 notifier_address, notifier_country, removed_urls AS "removedUrls", problems, checklist,
                 restore_not_before AS "restoreNotBefore", restore_not_after AS "restoreNotAfter",
                 restore_due_at AS "restoreDueAt", forwarded_at AS "forwardedAt", restored_at AS "restoredAt",
                 suit_court, suit_docket_number, to_char(suit_filed_on, 'YYYY-MM-DD') AS suit_filed_on
          FROM counter_notices WHERE case_id = $1 ORDER BY received_at, id`,
-        [c.id],
-      ),
-      db.query<CaseDetail['letters']>(
-        `SELECT id, kind, recipient, subject, text, status, attempts, last_error AS "lastError",
+          [c.id],
+        ),
+        db.query<CaseDetail['letters']>(
+          `SELECT id, kind, recipient, subject, text, status, attempts, last_error AS "lastError",
                 created_at AS "createdAt", sent_at AS "sentAt",
                 held_until AS "heldUntil"
          FROM letters WHERE case_id = $1 ORDER BY created_at, id`,
-        [c.id],
-      ),
-      db.query<CaseDetail['inbound']>(
-        `SELECT id, channel, envelope_from AS "envelopeFrom", status, reason, received_at AS "receivedAt"
+          [c.id],
+        ),
+        db.query<CaseDetail['inbound']>(
+          `SELECT id, channel, envelope_from AS "envelopeFrom", status, reason, received_at AS "receivedAt",
+                raw_removed_at AS "rawRemovedAt"
          FROM inbound_messages WHERE case_id = $1 ORDER BY received_at, id`,
-        [c.id],
-      ),
-      db.query<Omit<CaseDetail['audit'][number], 'texts'>[]>(
-        `SELECT e.id, e.at, e.actor, u.name AS "actorName", e.action, e.detail
+          [c.id],
+        ),
+        db.query<Omit<CaseDetail['audit'][number], 'texts'>[]>(
+          `SELECT e.id, e.at, e.actor, u.name AS "actorName", e.action, e.detail
          FROM audit_events e LEFT JOIN staff_users u ON u.id::text = e.actor
          WHERE e.case_id = $1 ORDER BY e.id`,
-        [c.id],
-      ),
-    ]);
+          [c.id],
+        ),
+        legalHoldsOf(db, c.id),
+      ]);
 
     await this.openPersonalData(c, { notices, parties, counterNotices, letters, inbound });
 
@@ -354,6 +365,8 @@ export class CaseDetailService {
       letters,
       inbound,
       audit: audit.map((e, i) => ({ ...e, texts: texts[i] })),
+      legalHolds,
+      personalDataErasedAt: c.personal_data_erased_at,
     };
   }
 

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { kekId, parseKek } from '../privacy/envelope';
 import { ConfigError, validateEnv } from './validate-env';
 
@@ -25,6 +25,11 @@ export class PrivacyEnv {
   @IsInt() @Min(1) @Max(3650) RETAIN_DISPATCHED_DAYS = 7;
   /** Staff sessions after they expired, and sign-in attempts. */
   @IsInt() @Min(1) @Max(3650) RETAIN_SESSION_DAYS = 30;
+  /** When the worker applies the schedule: a cron pattern (5 fields, or 6 with seconds first), in UTC. */
+  @Matches(/^\s*\S+(\s+\S+){4,5}\s*$/, {
+    message: 'RETENTION_CRON must be a cron pattern of 5 fields (or 6, seconds first), such as "30 3 * * *"',
+  })
+  RETENTION_CRON = '30 3 * * *';
 
   // Requests from the people the data is about
   /** How long an access or erasure request may take (GDPR Art. 12(3): one month). */
@@ -68,6 +73,7 @@ export const privacyConfig = registerAs('privacy', () => {
       dispatchedDays: env.RETAIN_DISPATCHED_DAYS,
       sessionDays: env.RETAIN_SESSION_DAYS,
     },
+    retentionCron: env.RETENTION_CRON.trim(),
     requests: {
       days: env.PRIVACY_REQUEST_DAYS,
       minorHours: env.PRIVACY_MINOR_HOURS,

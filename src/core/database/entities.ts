@@ -28,6 +28,7 @@ import { Takedown } from '../../takedowns/takedown.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
 import { DataSubject } from '../privacy/data-subject.entity';
 import { PrivacyKey } from '../privacy/privacy-key.entity';
+import { RetentionRun } from '../../privacy/retention-run.entity';
 
 export const ENTITIES = [
   Case,
@@ -60,4 +61,5 @@ export const ENTITIES = [
   ReconcileCount,
   DataSubject,
   PrivacyKey,
+  RetentionRun,
 ];

@@ -6,6 +6,8 @@ export enum QueueName {
   Mail = 'mail',
   /** Inbound email stored raw, parsed into notices by the worker. */
   Inbound = 'inbound',
+  /** Personal data: the nightly retention run. */
+  Privacy = 'privacy',
 }
 
 export enum JobName {
@@ -21,6 +23,8 @@ export enum JobName {
   SendLetter = 'send-letter',
   /** Parse one stored inbound message into a notice, a reply to a case, or quarantine. */
   ParseInbound = 'parse-inbound',
+  /** Remove what the retention schedule says is due (privacy/retention.ts); its job scheduler fires it nightly. */
+  ApplyRetention = 'apply-retention',
 }
 
 export type JobItem =
@@ -36,7 +40,8 @@ export type JobItem =
   /** restoration: the audit event that recorded the staff decision. */
   | { queue: QueueName.Takedowns; name: JobName.RestoreLinks; data: { caseId: string; restoration: string } }
   | { queue: QueueName.Mail; name: JobName.SendLetter; data: { letterId: string } }
-  | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } };
+  | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } }
+  | { queue: QueueName.Privacy; name: JobName.ApplyRetention; data: Record<string, never> };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -57,6 +62,8 @@ export function jobIdFor(item: JobItem): string {
       return `send-letter.${item.data.letterId}`;
     case JobName.ParseInbound:
       return `parse-inbound.${item.data.inboundId}`;
+    case JobName.ApplyRetention:
+      return 'apply-retention';
   }
 }
 
@@ -69,3 +76,4 @@ export const JOB_RETRY = {
 };
 
 export const SWEEP_SCHEDULER_ID = 'sweep-due-takedowns';
+export const RETENTION_SCHEDULER_ID = 'apply-retention';

@@ -22,6 +22,7 @@ import {
   RequestInfoDto,
   TransitionDto,
 } from '../../triage/dto/triage.dto';
+import { LegalHoldDto, ReleaseLegalHoldDto } from '../../triage/dto/legal-hold.dto';
 import { Required } from '../page-form';
 import { SuitDto, WithdrawCounterNoticeDto } from '../../counter-notices/dto/counter-notice-actions.dto';
 
@@ -143,6 +144,16 @@ export class SuitForm extends SuitDto {
 
 export class WithdrawCounterNoticeForm extends WithdrawCounterNoticeDto {
   @Required("Write the sender's request, in their words or yours.")
+  declare reason: string;
+}
+
+export class LegalHoldForm extends LegalHoldDto {
+  @Required('Say why the case is held (for example, a 512(f) claim threatened).')
+  declare reason: string;
+}
+
+export class ReleaseLegalHoldForm extends ReleaseLegalHoldDto {
+  @Required('Say why the hold is released.')
   declare reason: string;
 }
 

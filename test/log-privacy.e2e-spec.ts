@@ -18,6 +18,7 @@ import { applyTestEnv, TEST_REDIS_URL } from './support/env';
 import { completeNotice, createCatalogPage, postJson } from './support/factories';
 import { drain, uniqueId, uniquePrefix, waitFor } from './support/harness';
 import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
+import { openedBytes, openedRows } from './support/sealed';
 import { SmtpSink } from './support/smtp-sink';
 
 jest.setTimeout(120_000);
@@ -231,13 +232,17 @@ describe('logs of a run that handles personal data carry none of it', () => {
     expect(sink.to(API_SENDER.email).length).toBeGreaterThanOrEqual(2);
     expect(sink.to(MAIL_SENDER.email).length).toBeGreaterThanOrEqual(1);
     expect(sink.rcptRefused).toContain(REFUSED.email);
-    const party = (
-      await client.query(`SELECT name, phone, address FROM parties WHERE case_id = $1 AND role = 'complainant'`, [
-        filed.body.caseId,
-      ])
-    ).rows[0];
+    const [party] = await openedRows(
+      client,
+      (
+        await client.query(`SELECT name, phone, address FROM parties WHERE case_id = $1 AND role = 'complainant'`, [
+          filed.body.caseId,
+        ])
+      ).rows,
+      ['name', 'phone', 'address'],
+    );
     expect(party).toEqual({ name: API_SENDER.name, phone: API_SENDER.phone, address: API_SENDER.address });
-    const raw = (inbound.raw as Buffer).toString('latin1');
+    const raw = (await openedBytes(client, inbound.raw as Buffer))!.toString('latin1');
     for (const value of Object.values(MAIL_SENDER)) expect(raw).toContain(value);
 
     // The log: JSON lines, from the paths that handled those values, naming ids instead.

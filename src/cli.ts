@@ -41,6 +41,8 @@ const USAGE = `Usage: npm run cli -- <command>
   retention [--dry-run]                       Apply the retention schedule now (the worker does it nightly); with
                                               --dry-run, only say what it would remove. One JSON line: counts per
                                               category, the cases, and the cases a legal hold keeps.
+  rotate-kek                                  Re-wrap every data subject's key under PRIVACY_KEK (the old key in
+                                              PRIVACY_KEK_PREVIOUS); prints {"rewrapped":N,"left":0}.
   migrate                                     Create the database if missing and run pending migrations.
   create-admin EMAIL [--name NAME] [--password-stdin]
                                               Create an admin staff account. Prints a generated password once,
@@ -103,6 +105,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return inbound(args, io);
     case 'retention':
       return retention(args, io);
+    case 'rotate-kek':
+      return rotateKek(args, io);
     case 'migrate':
       return migrate(io);
     case 'create-admin':
@@ -281,6 +285,16 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
   });
   for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
   return 0;
+}
+
+/** Re-wraps every data key PRIVACY_KEK_PREVIOUS wrapped under PRIVACY_KEK; safe to stop and run again. */
+async function rotateKek(args: string[], io: CliOutput): Promise<number> {
+  if (args.length > 0) throw new UsageError(`rotate-kek takes no arguments, not ${args.join(' ')}.`);
+  const result = await withApp((app) => app.get(PersonalData).rotateKek());
+  io.out(`${JSON.stringify(result)}\n`);
+  if (result.left === 0) return 0;
+  io.err(`${result.left} key(s) are wrapped by neither PRIVACY_KEK nor PRIVACY_KEK_PREVIOUS.\n`);
+  return 1;
 }
 
 async function retention(args: string[], io: CliOutput): Promise<number> {

@@ -241,6 +241,50 @@ describe('erasure on request: a person who sent notices by the API and by email 
     expect(await opened(client, otherParty.email)).toBe(OTHER.email);
   });
 
+  it('keeps what a legal hold covers, tells the requester what and why, and erases the rest', async () => {
+    const n = uniqueId();
+    const person = { name: `Marisol Quenby ${n}`, email: `marisol.quenby.${n}@held-rights.example` };
+    const file = async () => {
+      const res = await postJson(
+        apiUrl,
+        '/api/v1/notices',
+        completeNotice([`https://unrelated-site.example/${uniqueId()}`], {
+          complainant: { ...person, role: 'owner' },
+          signature: person.name,
+        }),
+      );
+      expect(res.status).toBe(201);
+      return res.body as { caseId: string; reference: string };
+    };
+    const held = await file();
+    const free = await file();
+    await client.query(
+      `INSERT INTO legal_holds (case_id, kind, reason, set_by) VALUES ($1, 'preservation', 'a 512(f) claim', 'staff')`,
+      [held.caseId],
+    );
+    const ds = api.get(DataSource);
+    const outcome = await ds.transaction((m) => api.get(ErasureService).erase(m, person.email, 'staff:test'));
+    expect(outcome.status).toBe('partially_retained');
+    expect(outcome.retained).toEqual([{ what: expect.stringContaining(held.reference), why: expect.any(String) }]);
+    const emailOf = async (caseId: string) =>
+      opened(
+        client,
+        (await client.query<{ email: string }>(`SELECT email FROM parties WHERE case_id = $1`, [caseId])).rows[0].email,
+      );
+    expect(await emailOf(held.caseId)).toBe(person.email);
+    expect(await emailOf(free.caseId)).toBe('[erased]');
+    const { rows } = await client.query<{ case_id: string; detail: { retained: boolean } }>(
+      `SELECT case_id, detail FROM audit_events WHERE action = 'privacy.erased' AND case_id = ANY($1::uuid[])`,
+      [[held.caseId, free.caseId]],
+    );
+    expect(rows.map((r) => [r.case_id, r.detail.retained]).sort()).toEqual(
+      [
+        [held.caseId, true],
+        [free.caseId, false],
+      ].sort(),
+    );
+  });
+
   async function referenceOf(caseId: string): Promise<string> {
     return (await client.query<{ reference: string }>(`SELECT reference FROM cases WHERE id = $1`, [caseId])).rows[0]
       .reference;

@@ -189,6 +189,8 @@ export class CaseQueueService {
         filterParams,
       ),
     ]);
+    // The complainant's address is sealed: opened in one batch for the page (ERASED or WITHHELD as the case may be).
+    await this.vault.openRows(this.dataSource.manager, rows, ['complainant']);
     return {
       items: rows.map((r) => ({
         id: r.id,

@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { completeNoticeFrom, postJson } from './support/factories';
 import { type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { openedRows } from './support/sealed';
 
 jest.setTimeout(120_000);
 
@@ -53,7 +54,9 @@ describe('confirming an address from the link in our receipt', () => {
         `SELECT kind, text, held_until FROM letters WHERE case_id = ANY($1::uuid[]) AND recipient IS NOT NULL`,
         [caseIds],
       );
-      return rows.filter((r) => r.kind === 'receipt').length === caseIds.length ? rows : undefined;
+      return rows.filter((r) => r.kind === 'receipt').length === caseIds.length
+        ? openedRows(client, rows, ['text'])
+        : undefined;
     });
   const confirmUrl = (text: string): string => {
     const match = /https?:\/\/\S+\/letters\/confirm\/\S+/.exec(text);

@@ -1,23 +1,16 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { execFileSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
-import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
-import { configureHttpApp } from '../src/http-app';
 import { ErasureService } from '../src/privacy/erasure.service';
 import { CatalogImportService } from '../src/site/catalog-import.service';
-import { WorkerModule } from '../src/worker.module';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
-import { applyTestEnv, TEST_REDIS_URL } from './support/env';
+import { TEST_REDIS_URL } from './support/env';
 import { completeNotice, postJson } from './support/factories';
-import { drain, uniqueId, uniquePrefix, waitFor } from './support/harness';
-import { compose, fakeResolver, freePort, sendRaw } from './support/mail-fixtures';
+import { drain, type RunningApi, startApi, startMailWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { compose, freePort, sendRaw } from './support/mail-fixtures';
 import { opened } from './support/sealed';
 import { SmtpSink } from './support/smtp-sink';
 import { createStaff } from './support/staff';
@@ -82,7 +75,8 @@ describe('erasure on request: a person who sent notices by the API and by email 
   const prefix = uniquePrefix();
   const sink = new SmtpSink();
   let client: Client;
-  let api: NestExpressApplication;
+  let running: RunningApi;
+  let api: RunningApi['app'];
   let apiUrl: string;
   let worker: TestingModule;
   let smtpPort: number;
@@ -91,33 +85,23 @@ describe('erasure on request: a person who sent notices by the API and by email 
     client = await isolatedDatabase(SUFFIX);
     await sink.start();
     smtpPort = await freePort();
-    applyTestEnv({
+    const env = {
       DATABASE_URL,
       QUEUE_PREFIX: prefix,
       SMTP_URL: sink.url,
       SMTP_LISTEN_PORT: String(smtpPort),
       SMTP_LISTEN_HOST: '127.0.0.1',
       INBOUND_ADDRESSES: INTAKE,
-    });
-    api = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
-      bodyParser: false,
-      rawBody: true,
-      logger: ['error'],
-    });
-    configureHttpApp(api);
-    await api.listen(0, '127.0.0.1');
-    apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
-    worker = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(MAIL_DNS_RESOLVER)
-      .useValue(fakeResolver)
-      .compile();
-    worker.useLogger(['error']);
-    await worker.init();
+    };
+    running = await startApi(env);
+    api = running.app;
+    apiUrl = running.url;
+    worker = await startMailWorker(env);
   });
 
   afterAll(async () => {
     await worker?.close();
-    await api?.close();
+    await running?.close();
     await sink.stop();
     await client?.end();
   });
@@ -201,7 +185,7 @@ describe('erasure on request: a person who sent notices by the API and by email 
     const erasure = api.get(ErasureService);
     const held = JSON.stringify(await erasure.export(ds.manager, PERSON.email));
     expect(findNeedles(held)).toEqual(expect.arrayContaining([PERSON.email, PERSON.name, PERSON.phone]));
-    const references = [against.body.reference, byApi.body.reference, (await referenceOf(inbound.case_id)) as string];
+    const references = [against.body.reference, byApi.body.reference, await referenceOf(inbound.case_id)];
     expect((JSON.parse(held) as { cases: { reference: string }[] }).cases.map((c) => c.reference)).toEqual(
       expect.arrayContaining(references),
     );

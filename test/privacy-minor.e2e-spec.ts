@@ -1,19 +1,12 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { Test, type TestingModule } from '@nestjs/testing';
-import type { AddressInfo } from 'node:net';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
-import { configureHttpApp } from '../src/http-app';
 import { RECIPIENT_ERASED } from '../src/letters/letter-sender.service';
 import { ErasureService } from '../src/privacy/erasure.service';
-import { WorkerModule } from '../src/worker.module';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
-import { applyTestEnv } from './support/env';
 import { completeNotice, postJson } from './support/factories';
-import { uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
 import { SmtpSink } from './support/smtp-sink';
 import { createStaff } from './support/staff';
 
@@ -26,27 +19,24 @@ const DATABASE_URL = isolatedDatabaseUrl(SUFFIX);
 describe("a parent's request for a minor's data: hidden at once, before any staff action", () => {
   const sink = new SmtpSink();
   let client: Client;
-  let api: NestExpressApplication;
+  let env: Record<string, string>;
+  let running: RunningApi;
+  let api: RunningApi['app'];
   let apiUrl: string;
-  let worker: TestingModule | undefined;
+  let worker: INestApplicationContext | undefined;
 
   beforeAll(async () => {
     client = await isolatedDatabase(SUFFIX);
     await sink.start();
-    applyTestEnv({ DATABASE_URL, QUEUE_PREFIX: uniquePrefix(), SMTP_URL: sink.url });
-    api = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
-      bodyParser: false,
-      rawBody: true,
-      logger: ['error'],
-    });
-    configureHttpApp(api);
-    await api.listen(0, '127.0.0.1');
-    apiUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
+    env = { DATABASE_URL, QUEUE_PREFIX: uniquePrefix(), SMTP_URL: sink.url };
+    running = await startApi(env);
+    api = running.app;
+    apiUrl = running.url;
   });
 
   afterAll(async () => {
     await worker?.close();
-    await api?.close();
+    await running?.close();
     await sink.stop();
     await client?.end();
   });
@@ -93,9 +83,7 @@ describe("a parent's request for a minor's data: hidden at once, before any staf
     expect(found(JSON.stringify((await erasure.export(ds.manager, minor.email)).cases))).toEqual([]);
 
     // The worker starts: the case's letters are held, not sent.
-    worker = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
-    worker.useLogger(['error']);
-    await worker.init();
+    worker = await startWorker(env);
     const held = await waitFor('the letters to be held for the request', async () => {
       const { rows } = await client.query<{ id: string; status: string; held_until: Date | null }>(
         `SELECT id, status, held_until FROM letters WHERE case_id = $1`,

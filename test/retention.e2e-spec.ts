@@ -14,7 +14,8 @@ import { RetentionModule } from '../src/privacy/retention.module';
 import { type RetentionReport, RetentionService } from '../src/privacy/retention.service';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { applyTestEnv, TEST_DATABASE_URL, TEST_REDIS_URL } from './support/env';
-import { startWorker, uniquePrefix, waitFor } from './support/harness';
+import { startApi, startWorker, uniquePrefix, waitFor } from './support/harness';
+import { createStaff, signIn } from './support/staff';
 
 jest.setTimeout(120_000);
 
@@ -411,6 +412,26 @@ describe('retention', () => {
     } finally {
       await queue.close();
       await worker.close();
+    }
+  });
+
+  it("shows admins the last run's counts on the admin page", async () => {
+    const api = await startApi({ DATABASE_URL, QUEUE_PREFIX: prefix });
+    try {
+      const { rows } = await client.query(`SELECT counts FROM retention_runs ORDER BY finished_at DESC LIMIT 1`);
+      const admin = await createStaff(client, 'admin');
+      const legal = await createStaff(client, 'legal');
+      const page = async (staff: typeof admin) =>
+        (await fetch(`${api.url}/staff/admin`, { headers: { cookie: await signIn(api.url, staff) } })).text();
+      const html = await page(admin);
+      expect(html).toContain('<h2 id="h-retention">Retention</h2>');
+      expect(html).toContain('<code>30 3 * * *</code>');
+      expect(html).toMatch(
+        new RegExp(`<td>Raw emails emptied</td><td class="num">${rows[0].counts.rawMail as number}</td>`),
+      );
+      expect(await page(legal)).not.toContain('h-retention');
+    } finally {
+      await api.close();
     }
   });
 });

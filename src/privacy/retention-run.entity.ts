@@ -11,7 +11,7 @@ export class RetentionRun {
   @PrimaryColumn('uuid') id!: string;
   /** 'system' for the nightly job, 'cli:<user>' from the command line. */
   @Column('text') actor!: string;
-  /** The clock the run counted from. */
+  /** When the run started and ended (the schedule itself counts from the clock the run was given). */
   @Column('timestamptz') startedAt!: Date;
   @Column('timestamptz') finishedAt!: Date;
   @Column('jsonb') counts!: RetentionRunCounts;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module';
 import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
+import { RetentionModule } from '../privacy/retention.module';
 import { TriageModule } from '../triage/triage.module';
 import { AdminPage } from './admin-page';
 import { AdminPageActions, AdminPagesController } from './admin-pages.controller';
@@ -15,7 +16,7 @@ import { StaffPageErrorFilter } from './staff-page-error.filter';
  * Express mount (queue-dashboard.ts, mounted by http-app.ts) behind the same session.
  */
 @Module({
-  imports: [TriageModule, AgenciesModule, CounterNoticeIntakeModule],
+  imports: [TriageModule, AgenciesModule, CounterNoticeIntakeModule, RetentionModule],
   controllers: [StaffLoginController, StaffPagesController, AdminPagesController],
   providers: [CasePage, AdminPage, CasePageActions, AdminPageActions, CsrfGuard, StaffPageErrorFilter],
 })

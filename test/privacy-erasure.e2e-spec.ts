@@ -180,6 +180,24 @@ describe('erasure on request: a person who sent notices by the API and by email 
     expect(sink.to(PERSON.email).length).toBeGreaterThanOrEqual(3);
     const cases = [against.body.caseId, byApi.body.caseId, inbound.case_id];
 
+    // Staff write about them: a note, and an override's reason, each naming them.
+    const staff = await createStaff(client, 'legal');
+    const asStaff = { authorization: `Bearer ${staff.token}` };
+    const note = await postJson(
+      apiUrl,
+      `/api/v1/staff/cases/${byApi.body.reference}/notes`,
+      { text: `Called ${PERSON.name} on ${PERSON.phone}; she confirmed.` },
+      asStaff,
+    );
+    expect(note.status).toBeLessThan(300);
+    const override = await postJson(
+      apiUrl,
+      `/api/v1/staff/cases/${byApi.body.reference}/overrides/elements`,
+      { element: 'signature', present: true, reason: `Signed by ${PERSON.name} in her reply` },
+      asStaff,
+    );
+    expect(override.status).toBe(200);
+
     // Before: what is held about them, decrypted, names them; at rest it is sealed.
     const ds = api.get(DataSource);
     const erasure = api.get(ErasureService);
@@ -209,7 +227,6 @@ describe('erasure on request: a person who sent notices by the API and by email 
     expect(after.cases).toBe(before.cases);
     expect(after.links).toBe(before.links);
     expect(after.audit).toBe(before.audit + cases.length);
-    const staff = await createStaff(client, 'legal');
     const page = await (
       await fetch(`${apiUrl}/staff/cases/${byApi.body.reference}`, {
         headers: { authorization: `Bearer ${staff.token}` },

@@ -234,6 +234,7 @@ export class ErasureService {
     await count(`UPDATE idempotency_keys SET response_body = NULL WHERE case_id = $1 AND response_body IS NOT NULL`);
     await this.clearEvidence(m, [caseId], null);
     values += await eraseCaseTexts(m, [caseId]);
+    values += await this.scrubReasons(m, caseId, () => ERASED);
     await audit(m, caseId, actor, 'privacy.erased', { request: null, values, messages: 0, retained: false });
     return { values };
   }
@@ -334,8 +335,10 @@ export class ErasureService {
       );
     await this.clearEvidence(m, [caseId], p.subjectId);
     values += await this.scrubQuotes(m, caseId, identifiers);
-    // Staff's notes and reasons, and the complainant's own words (case_texts), may name them too.
+    // Staff's notes and reasons, and the complainant's own words (case_texts), may name them too; so may the
+    // reasons staff keep beside an override, a re-sorting and a legal hold.
     values += await scrubCaseTexts(m, [caseId], (text) => scrub(text, identifiers));
+    values += await this.scrubReasons(m, caseId, (text) => scrub(text, identifiers));
     return { values, messages: ids.length };
   }
 
@@ -379,6 +382,55 @@ export class ErasureService {
           await m.query(`UPDATE ${table} SET checklist = $2 WHERE id = $1`, [row.id, JSON.stringify(row.checklist)]);
       }
     }
+  }
+
+  /**
+   * Rewrites the reasons staff keep beside a decision outside case_texts: an element override
+   * (cases.element_overrides), a link's re-sorting (reported_links.sorting_override), a legal hold's reasons.
+   * Returns how many rows changed.
+   */
+  private async scrubReasons(m: EntityManager, caseId: string, rewrite: (text: string) => string): Promise<number> {
+    let changed = 0;
+    const [kase] = await m.query<{ element_overrides: Record<string, { reason?: string }> }[]>(
+      `SELECT element_overrides FROM cases WHERE id = $1`,
+      [caseId],
+    );
+    const overrides = kase?.element_overrides ?? {};
+    let touched = false;
+    for (const o of Object.values(overrides))
+      if (typeof o.reason === 'string' && rewrite(o.reason) !== o.reason) {
+        o.reason = rewrite(o.reason);
+        touched = true;
+      }
+    if (touched) {
+      await m.query(`UPDATE cases SET element_overrides = $2 WHERE id = $1`, [caseId, JSON.stringify(overrides)]);
+      changed++;
+    }
+    const links = await m.query<{ id: string; sorting_override: { reason: string } }[]>(
+      `SELECT id, sorting_override FROM reported_links WHERE case_id = $1 AND sorting_override IS NOT NULL`,
+      [caseId],
+    );
+    for (const l of links) {
+      const reason = rewrite(l.sorting_override.reason ?? '');
+      if (reason === (l.sorting_override.reason ?? '')) continue;
+      await m.query(`UPDATE reported_links SET sorting_override = $2 WHERE id = $1`, [
+        l.id,
+        JSON.stringify({ ...l.sorting_override, reason }),
+      ]);
+      changed++;
+    }
+    const holds = await m.query<{ id: string; reason: string; release_reason: string | null }[]>(
+      `SELECT id, reason, release_reason FROM legal_holds WHERE case_id = $1`,
+      [caseId],
+    );
+    for (const h of holds) {
+      const reason = rewrite(h.reason);
+      const release = h.release_reason === null ? null : rewrite(h.release_reason);
+      if (reason === h.reason && release === h.release_reason) continue;
+      await m.query(`UPDATE legal_holds SET reason = $2, release_reason = $3 WHERE id = $1`, [h.id, reason, release]);
+      changed++;
+    }
+    return changed;
   }
 
   /** Others' sealed words in the case that quote the person: the quote becomes "[erased]", resealed as it was. */

@@ -27,6 +27,7 @@ import { Takedown } from '../../takedowns/takedown.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
 import { DataSubject } from '../privacy/data-subject.entity';
 import { PrivacyKey } from '../privacy/privacy-key.entity';
+import { PrivacyRequest, PrivacyRequestEvent } from '../../privacy/privacy-request.entity';
 
 export const ENTITIES = [
   Case,
@@ -58,4 +59,6 @@ export const ENTITIES = [
   ReconcileCount,
   DataSubject,
   PrivacyKey,
+  PrivacyRequest,
+  PrivacyRequestEvent,
 ];

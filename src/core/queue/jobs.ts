@@ -6,6 +6,8 @@ export enum QueueName {
   Mail = 'mail',
   /** Inbound email stored raw, parsed into notices by the worker. */
   Inbound = 'inbound',
+  /** Mail about requests from the people the data is about (not case letters: these have no case). */
+  Privacy = 'privacy',
 }
 
 export enum JobName {
@@ -21,7 +23,12 @@ export enum JobName {
   SendLetter = 'send-letter',
   /** Parse one stored inbound message into a notice, a reply to a case, or quarantine. */
   ParseInbound = 'parse-inbound',
+  /** Render and send one mail about a privacy request, from the request's row at send time. */
+  SendPrivacyMail = 'send-privacy-mail',
 }
+
+/** The mails of a privacy request: the confirmation link, the access export's link, the outcome. */
+export type PrivacyMailKind = 'confirm' | 'export' | 'outcome';
 
 export type JobItem =
   /** revision: routes the case again after a reply revised its notice (absent for the first routing). */
@@ -36,7 +43,13 @@ export type JobItem =
   /** restoration: the audit event that recorded the staff decision. */
   | { queue: QueueName.Takedowns; name: JobName.RestoreLinks; data: { caseId: string; restoration: string } }
   | { queue: QueueName.Mail; name: JobName.SendLetter; data: { letterId: string } }
-  | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } };
+  | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } }
+  /** event: the request's event that queued the mail, so that a second mail of one kind is a job of its own. */
+  | {
+      queue: QueueName.Privacy;
+      name: JobName.SendPrivacyMail;
+      data: { requestId: string; mail: PrivacyMailKind; event: string };
+    };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -57,6 +70,8 @@ export function jobIdFor(item: JobItem): string {
       return `send-letter.${item.data.letterId}`;
     case JobName.ParseInbound:
       return `parse-inbound.${item.data.inboundId}`;
+    case JobName.SendPrivacyMail:
+      return `privacy-mail.${item.data.requestId}.${item.data.mail}.${item.data.event}`;
   }
 }
 

@@ -13,12 +13,14 @@ export class Queues {
     @InjectQueue(QueueName.Takedowns) takedowns: Queue,
     @InjectQueue(QueueName.Mail) mail: Queue,
     @InjectQueue(QueueName.Inbound) inbound: Queue,
+    @InjectQueue(QueueName.Privacy) privacy: Queue,
   ) {
     this.byName = {
       [QueueName.Cases]: cases,
       [QueueName.Takedowns]: takedowns,
       [QueueName.Mail]: mail,
       [QueueName.Inbound]: inbound,
+      [QueueName.Privacy]: privacy,
     };
   }
 

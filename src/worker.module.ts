@@ -3,6 +3,7 @@ import { CoreModule } from './core/core.module';
 import { EmailIntakeModule } from './email-intake/email-intake.module';
 import { MailModule } from './letters/mail.module';
 import { LinksModule } from './links/links.module';
+import { PrivacyMailModule } from './privacy/privacy-mail.module';
 import { ReconcileModule } from './reconcile/reconcile.module';
 import { TakedownsModule } from './takedowns/takedowns.module';
 
@@ -10,5 +11,15 @@ import { TakedownsModule } from './takedowns/takedowns.module';
  * The worker: outbox relay, queue processors, the takedown schedule and the reconciler that puts back work Redis
  * lost. Run as many as you like.
  */
-@Module({ imports: [CoreModule, LinksModule, TakedownsModule, MailModule, EmailIntakeModule, ReconcileModule] })
+@Module({
+  imports: [
+    CoreModule,
+    LinksModule,
+    TakedownsModule,
+    MailModule,
+    EmailIntakeModule,
+    ReconcileModule,
+    PrivacyMailModule,
+  ],
+})
 export class WorkerModule {}

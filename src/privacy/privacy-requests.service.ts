@@ -80,7 +80,7 @@ export interface PrivacyRequestDetail extends PrivacyQueueItem {
 export type PrivacyStaffAction = 'erase' | 'confirm-minor' | 'reject' | 'export';
 
 export type ConfirmResult =
-  | { outcome: 'confirmed' | 'already'; kind: Kind; minor: boolean; status: S }
+  | { outcome: 'confirmed' | 'already'; kind: Kind; minor: boolean; status: S; dueAt: Date }
   | { outcome: 'expired' | 'settled' | 'invalid' };
 
 export type ExportResult = { outcome: 'ok'; data: SubjectExport; expiresAt: Date } | { outcome: 'gone' | 'invalid' };
@@ -146,7 +146,8 @@ export class PrivacyRequestsService {
     return this.dataSource.transaction(async (m): Promise<ConfirmResult> => {
       const row = await this.requests.byConfirmTokenHash(m, tokenHash(token), this.config.requests.linkHours);
       if (!row) return { outcome: 'invalid' };
-      if (row.confirmed_at) return { outcome: 'already', kind: row.kind, minor: row.minor, status: row.status };
+      if (row.confirmed_at)
+        return { outcome: 'already', kind: row.kind, minor: row.minor, status: row.status, dueAt: row.due_at };
       if (!isOpen(row.status)) return { outcome: 'settled' };
       if (row.expired) return { outcome: 'expired' };
       let done: PrivacyRequestRow;
@@ -159,7 +160,7 @@ export class PrivacyRequestsService {
       } else {
         done = await this.move(m, row, S.Confirmed, REQUESTER, 'address.confirmed', { confirmed_at: new Date() });
       }
-      return { outcome: 'confirmed', kind: done.kind, minor: done.minor, status: done.status };
+      return { outcome: 'confirmed', kind: done.kind, minor: done.minor, status: done.status, dueAt: done.due_at };
     });
   }
 

@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module';
 import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
+import { PrivacyRequestsModule } from '../privacy/privacy-requests.module';
 import { TriageModule } from '../triage/triage.module';
 import { AdminPage } from './admin-page';
 import { AdminPageActions, AdminPagesController } from './admin-pages.controller';
 import { CasePage } from './case-page';
 import { CsrfGuard } from './page-action';
+import {
+  PrivacyRequestPage,
+  PrivacyRequestPageActions,
+  PrivacyRequestsPagesController,
+} from './privacy-requests-pages.controller';
 import { StaffLoginController } from './staff-login.controller';
 import { CasePageActions, StaffPagesController } from './staff-pages.controller';
 import { StaffPageErrorFilter } from './staff-page-error.filter';
@@ -15,8 +21,17 @@ import { StaffPageErrorFilter } from './staff-page-error.filter';
  * Express mount (queue-dashboard.ts, mounted by http-app.ts) behind the same session.
  */
 @Module({
-  imports: [TriageModule, AgenciesModule, CounterNoticeIntakeModule],
-  controllers: [StaffLoginController, StaffPagesController, AdminPagesController],
-  providers: [CasePage, AdminPage, CasePageActions, AdminPageActions, CsrfGuard, StaffPageErrorFilter],
+  imports: [TriageModule, AgenciesModule, CounterNoticeIntakeModule, PrivacyRequestsModule],
+  controllers: [StaffLoginController, StaffPagesController, AdminPagesController, PrivacyRequestsPagesController],
+  providers: [
+    CasePage,
+    AdminPage,
+    PrivacyRequestPage,
+    CasePageActions,
+    AdminPageActions,
+    PrivacyRequestPageActions,
+    CsrfGuard,
+    StaffPageErrorFilter,
+  ],
 })
 export class StaffUiModule {}

@@ -3,13 +3,17 @@ import { AuthModule } from './auth/auth.module';
 import { CoreModule } from './core/core.module';
 import { LettersModule } from './letters/letters.module';
 import { LinksModule } from './links/links.module';
+import { PrivacyRequestsModule } from './privacy/privacy-requests.module';
 import { SiteModule } from './site/site.module';
 import { TriageModule } from './triage/triage.module';
 
 /**
  * What the command line's database commands call, wired as the API wires it: triage (approve-takedowns calls
  * TriageService.approve, as POST /api/v1/staff/cases/:reference/approve does), staff accounts, letters, the site
- * adapter and the catalog import. Booted as an application context: no HTTP server, no queue workers.
+ * adapter, the catalog import and privacy requests (as staff's API does). Booted as an application context: no HTTP
+ * server, no queue workers.
  */
-@Module({ imports: [CoreModule, LinksModule, AuthModule, LettersModule, SiteModule, TriageModule] })
+@Module({
+  imports: [CoreModule, LinksModule, AuthModule, LettersModule, SiteModule, TriageModule, PrivacyRequestsModule],
+})
 export class CliModule {}

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { type CliOutput, runCli } from '../src/cli';
+import { ReconcilerService } from '../src/reconcile/reconciler.service';
 import { ErasureService, type ErasureOutcome, type SubjectExport } from '../src/privacy/erasure.service';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { completeNoticeFrom, postJson } from './support/factories';
@@ -491,6 +492,31 @@ describe('requests from the people the data is about', () => {
     expect(second.answer.html).toBe(first.answer.html);
     await drain(client, TEST_REDIS_URL, PREFIX);
     expect(sink.to(person)).toHaveLength(1);
+  });
+
+  it('a mail Redis lost is put back by the reconciler, and sent once', async () => {
+    const person = address('lost');
+    await submit({ email: person, kind: 'erasure' });
+    const id = await newestRequest();
+    await mailsTo(person);
+    await drain(client, TEST_REDIS_URL, PREFIX);
+    // As if Redis lost the job of a confirmation mail queued a while ago: the event says it is owed, no job holds it.
+    const { rows } = await client.query(
+      `INSERT INTO privacy_request_events (request_id, actor, action, detail, at)
+       VALUES ($1, 'requester', 'mail.queued', '{"mail":"confirm"}', now() - interval '10 minutes') RETURNING id`,
+      [id],
+    );
+    const lost = rows[0].id as string;
+    const pass = await worker.get(ReconcilerService).reconcileOnce();
+    expect(pass.found).toContainEqual(
+      expect.objectContaining({ kind: 'send-privacy-mail', ref: lost, requeued: true }),
+    );
+    await mailsTo(person, 2);
+    await drain(client, TEST_REDIS_URL, PREFIX);
+    const sent = (await eventsOf(id)).filter((e) => e.action === 'mail.sent' && e.detail.queued === lost);
+    expect(sent).toHaveLength(1);
+    const again = await worker.get(ReconcilerService).reconcileOnce();
+    expect(again.found.filter((f) => f.ref === lost)).toEqual([]);
   });
 
   it('the staff pages: a queue with deadlines and overdue rows, and a request page whose forms act', async () => {

@@ -10,6 +10,7 @@ import { MetricsModule } from './core/http/metrics.module';
 import { QueueDashboardModule } from './core/http/queue-dashboard.module';
 import { LinksModule } from './links/links.module';
 import { NoticesModule } from './notices/notices.module';
+import { PrivacyRequestsHttpModule } from './privacy/privacy-requests-http.module';
 import { SiteModule } from './site/site.module';
 import { StaffUiModule } from './staff-ui/staff-ui.module';
 import { StatusModule } from './status/status.module';
@@ -27,6 +28,7 @@ import { TriageModule } from './triage/triage.module';
     AgenciesModule,
     StatusModule,
     TriageModule,
+    PrivacyRequestsHttpModule,
     StaffUiModule,
     SiteModule,
     InboundWebhookModule,

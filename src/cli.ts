@@ -8,7 +8,10 @@ import { DataSource } from 'typeorm';
 import { StaffAuthService } from './auth/staff-auth.service';
 import { StaffRole } from './auth/staff-user.entity';
 import { TriageService } from './triage/triage.service';
-import { checkNotice } from './checklist';
+import { PrivacyRequestKind } from './privacy/privacy-request.entity';
+import { PrivacyRequestRefusedError } from './privacy/privacy-request-workflow';
+import { PrivacyRequestsService } from './privacy/privacy-requests.service';
+import { checkNotice, isValidEmail } from './checklist';
 import { AppEnv, appConfig } from './core/config/app.config';
 import { DatabaseEnv } from './core/config/database-env';
 import { ConfigError, splitList, validateEnv } from './core/config/validate-env';
@@ -47,6 +50,14 @@ const USAGE = `Usage: npm run cli -- <command>
   create-admin EMAIL [--name NAME] [--password-stdin]
                                               Create an admin staff account. Prints a generated password once,
                                               or reads the password (12+ characters) from standard input.
+  privacy-request erasure EMAIL --reason TEXT [--minor] [--confirm]
+                                              Record a request to erase an address's personal data, as staff
+                                              (no mailed confirmation). --minor: a parent's or guardian's request
+                                              for a minor's data, withheld everywhere at once. --confirm: carry it
+                                              out now. Prints one JSON line: id, kind, minor, status (received,
+                                              suppressed, done, partially_retained) and retained ([{ what, why }]).
+  privacy-request access EMAIL                Record an access request and print the export of what we hold about
+                                              the address, in the same JSON line (export).
 
 Exit codes: 0 done, 1 error or wrong usage, 2 refused (the workflow or the case's state does not allow it; the API
 answers 409 there).
@@ -111,6 +122,8 @@ async function dispatch(argv: string[], io: CliOutput): Promise<number> {
       return migrate(io);
     case 'create-admin':
       return createAdmin(args, io);
+    case 'privacy-request':
+      return privacyRequest(args, io);
     case undefined:
     case '--help':
     case 'help':
@@ -155,6 +168,7 @@ function checkNotices(args: string[], io: CliOutput): number {
 /** A move the workflow refuses (a transition, or triage's own 409): exit 2, where the API answers 409. */
 function isWorkflowRefusal(error: unknown): error is Error {
   if (error instanceof CaseTransitionError || error instanceof LinkTransitionError) return true;
+  if (error instanceof PrivacyRequestRefusedError && error.kind === 'conflict') return true;
   return error instanceof HttpException && error.getStatus() === (HttpStatus.CONFLICT as number);
 }
 
@@ -338,6 +352,44 @@ async function createAdmin(args: string[], io: CliOutput): Promise<number> {
   );
   io.out(`Created admin ${user.email} (${user.id}).\n`);
   if (generated) io.out(`Password (shown once, store it now): ${password}\n`);
+  return 0;
+}
+
+/**
+ * A privacy request entered by staff, through the same service as staff's API: the CLI acts as staff, so no
+ * confirmation is mailed, and with --confirm the erasure is carried through before the command returns.
+ */
+async function privacyRequest(args: string[], io: CliOutput): Promise<number> {
+  const [given, ...rest] = args;
+  const kind = Object.values(PrivacyRequestKind).find((k) => k === (given as PrivacyRequestKind));
+  const valueOf = (name: string): string | undefined => {
+    const i = rest.indexOf(name);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  const reason = valueOf('--reason');
+  const email = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--reason');
+  if (!kind) throw new UsageError('privacy-request needs a kind: erasure or access.');
+  if (!email || !isValidEmail(email)) throw new UsageError(`privacy-request ${kind} needs an EMAIL address.`);
+  const known = kind === PrivacyRequestKind.Erasure ? ['--reason', '--minor', '--confirm'] : [];
+  const unknown = rest.find((a) => a.startsWith('--') && !known.includes(a));
+  if (unknown) throw new UsageError(`privacy-request ${kind} does not take ${unknown}.`);
+  if (kind === PrivacyRequestKind.Erasure && !reason?.trim())
+    throw new UsageError('privacy-request erasure needs --reason TEXT: why, or on what the request came.');
+  const actor = `cli:${userInfo().username}`;
+  const line = await withApp(async (app) => {
+    const requests = app.get(PrivacyRequestsService);
+    if (kind === PrivacyRequestKind.Access) {
+      const made = await requests.submitByStaff({ kind, email, minor: false }, actor);
+      const { id, minor, status, retained, export: data } = await requests.deliverExport(made.id, actor);
+      return { id, kind, minor, status, retained, export: data };
+    }
+    const minor = rest.includes('--minor');
+    let done = await requests.submitByStaff({ kind, email, minor, details: reason }, actor);
+    if (rest.includes('--confirm'))
+      done = minor ? await requests.confirmMinor(done.id, actor) : await requests.carryOutErasure(done.id, actor);
+    return { id: done.id, kind, minor: done.minor, status: done.status, retained: done.retained };
+  });
+  io.out(`${JSON.stringify(line)}\n`);
   return 0;
 }
 

@@ -3,7 +3,7 @@ import { CoreModule } from './core/core.module';
 import { EmailIntakeModule } from './email-intake/email-intake.module';
 import { MailModule } from './letters/mail.module';
 import { LinksModule } from './links/links.module';
-import { RetentionWorkerModule } from './privacy/retention-worker.module';
+import { PrivacyWorkerModule } from './privacy/privacy-worker.module';
 import { ReconcileModule } from './reconcile/reconcile.module';
 import { TakedownsModule } from './takedowns/takedowns.module';
 
@@ -19,7 +19,7 @@ import { TakedownsModule } from './takedowns/takedowns.module';
     MailModule,
     EmailIntakeModule,
     ReconcileModule,
-    RetentionWorkerModule,
+    PrivacyWorkerModule,
   ],
 })
 export class WorkerModule {}

@@ -63,7 +63,11 @@ describe('public notice form', () => {
       'I have a good faith belief that use of the material in the manner complained of is not authorized',
     );
     expect(html).toContain('under penalty of perjury, I am the owner, or authorized to act on behalf of the owner');
-    expect(html).toMatch(/share the notice, including your name and contact details, with the person who uploaded/);
+    // What the product does: the uploader learns who claimed the work, never how to reach the sender.
+    expect(html).toMatch(
+      /The person who uploaded the material is told your name and company and what we\s+removed, never your email address, telephone or postal address/,
+    );
+    expect(html).toContain('<a href="/privacy">Our privacy notice</a>');
     expect(html).not.toContain('<script');
   });
 

@@ -2,7 +2,8 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { CLOCK, type Clock } from '../core/clock';
-import { type JobItem, JobName, QueueName } from '../core/queue/jobs';
+import { JOB_RETRY, type JobItem, JobName, QueueName } from '../core/queue/jobs';
+import { PrivacyMailService } from './privacy-mail.service';
 import { RetentionService } from './retention.service';
 
 type PrivacyJob = Extract<JobItem, { queue: QueueName.Privacy }>;
@@ -10,10 +11,15 @@ type PrivacyJob = Extract<JobItem, { queue: QueueName.Privacy }>;
 /** Who the nightly run acts as, in the audit log and retention_runs. */
 export const RETENTION_ACTOR = 'system';
 
-@Processor(QueueName.Privacy, { concurrency: 1 })
+/**
+ * The privacy queue's one processor: the nightly retention run (which takes its own lock, so two never overlap) and
+ * the mails about privacy requests.
+ */
+@Processor(QueueName.Privacy, { concurrency: 2 })
 export class PrivacyProcessor extends WorkerHost {
   constructor(
     private readonly retention: RetentionService,
+    private readonly mail: PrivacyMailService,
     @Inject(CLOCK) private readonly now: Clock,
   ) {
     super();
@@ -26,6 +32,14 @@ export class PrivacyProcessor extends WorkerHost {
       case JobName.ApplyRetention:
         await this.retention.apply(this.now(), RETENTION_ACTOR);
         return;
+      case JobName.SendPrivacyMail: {
+        const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? JOB_RETRY.attempts);
+        const result = await this.mail.send(item.data, { lastTry });
+        // The outcome is recorded in the request's event log by now; these throws only tell BullMQ whether to retry.
+        if (result.outcome === 'failed') throw new UnrecoverableError(result.reason);
+        if (result.outcome === 'retry') throw new Error(result.reason);
+        return;
+      }
       default:
         throw new UnrecoverableError(`Unknown job ${job.name} on queue ${QueueName.Privacy}`);
     }

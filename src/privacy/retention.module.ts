@@ -6,7 +6,7 @@ import { RetentionService } from './retention.service';
 
 /**
  * The retention schedule: RetentionService and what it needs (erasure, finished jobs in Redis). For the command line
- * and the staff pages as for the worker; the worker's processor and schedule are RetentionWorkerModule's.
+ * and the staff pages as for the worker; the worker's processor and schedule are PrivacyWorkerModule's.
  */
 @Module({
   imports: [PrivacyModule],

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { jobIdFor, JobItem, JobName, QueueName } from '../core/queue/jobs';
+import { jobIdFor, JobItem, JobName, type PrivacyMailKind, QueueName } from '../core/queue/jobs';
 
 /** Work the database says is owed: the job that does it, the row it is for (logged), and other ids it may run under. */
 export interface OwedJob {
   item: JobItem;
-  /** The id of the row the work is for (a case, letter, inbound message or audit event): ids only, never content. */
+  /**
+   * The id of the row the work is for (a case, letter, inbound message, audit event or privacy request event): ids
+   * only, never content.
+   */
   ref: string;
   /** Ids under which a live job does the same work (every earlier routing of a case, when a revision is owed). */
   aliases: string[];
@@ -34,6 +37,7 @@ export const RECONCILED_KINDS = [
   JobName.ParseInbound,
   JobName.ApplyApproval,
   JobName.RestoreLinks,
+  JobName.SendPrivacyMail,
   JobName.SweepDueTakedowns,
 ] as const;
 export type ReconciledKind = (typeof RECONCILED_KINDS)[number];
@@ -89,6 +93,8 @@ export class OwedWorkRepository {
         return this.unappliedApprovals(q);
       case JobName.RestoreLinks:
         return this.unappliedRestorations(q);
+      case JobName.SendPrivacyMail:
+        return this.unsentPrivacyMail(q);
     }
   }
 
@@ -224,6 +230,36 @@ export class OwedWorkRepository {
           queue: QueueName.Takedowns,
           name: JobName.RestoreLinks,
           data: { caseId: r.case_id, restoration: r.id },
+        },
+        ref: r.id,
+        aliases: [],
+      },
+      key: r.id,
+    }));
+  }
+
+  /**
+   * Privacy requests' mails queued (a mail.queued event) whose outcome nobody recorded: the job writes mail.sent,
+   * mail.failed or mail.skipped naming the queued event, whatever becomes of the mail.
+   */
+  private async unsentPrivacyMail({ graceSeconds, limit, after, only }: OwedQuery): Promise<KeyedJob[]> {
+    const rows = await this.dataSource.query<{ id: string; request_id: string; mail: PrivacyMailKind }[]>(
+      `SELECT q.id, q.request_id, q.detail->>'mail' AS mail FROM privacy_request_events q
+       WHERE q.action = 'mail.queued' AND q.at < now() - make_interval(secs => $1)
+         AND ($3::bigint[] IS NULL OR q.id = ANY($3::bigint[]))
+         AND ($4::bigint IS NULL OR q.id > $4::bigint)
+         AND NOT EXISTS (SELECT 1 FROM privacy_request_events d
+                         WHERE d.request_id = q.request_id AND d.action IN ('mail.sent', 'mail.failed', 'mail.skipped')
+                           AND d.detail->>'queued' = q.id::text)
+       ORDER BY q.id LIMIT $2`,
+      [graceSeconds, limit, only ?? null, after ?? null],
+    );
+    return rows.map((r) => ({
+      job: {
+        item: {
+          queue: QueueName.Privacy,
+          name: JobName.SendPrivacyMail,
+          data: { requestId: r.request_id, mail: r.mail, event: r.id },
         },
         ref: r.id,
         aliases: [],

@@ -51,6 +51,8 @@ export interface PageActionOptions {
    * the queue itself).
    */
   back?: (req: Request) => string;
+  /** The page the form is on, where it is neither a case's page nor the admin page (those are found from the path). */
+  page?: (req: Request) => string;
   refusal?: 'page' | 'flash';
   /**
    * `show`: answer with the page itself (201) showing what the action returned, instead of a redirect: for a secret
@@ -99,7 +101,7 @@ export class CsrfGuard implements CanActivate {
     const body = req.body as Record<string, unknown> | undefined;
     if (verifyCsrfToken(req, body?._csrf, this.app.secret)) return true;
     const options = this.reflector.get<PageActionOptions | undefined>(PAGE_ACTION, context.getHandler());
-    throw new CsrfRefusedError(options?.back?.(req) ?? pagePath(req));
+    throw new CsrfRefusedError(options?.back?.(req) ?? options?.page?.(req) ?? pagePath(req));
   }
 }
 
@@ -147,7 +149,7 @@ export abstract class PageActions implements NestInterceptor {
     if (!options) return next.handle();
     const req = context.switchToHttp().getRequest<StaffRequest>();
     const res = context.switchToHttp().getResponse<Response>();
-    const path = pagePath(req);
+    const path = options.page?.(req) ?? pagePath(req);
     const back = options.back?.(req) ?? path;
     const sendBack = (flash: Omit<Flash, 'path'>) => {
       setFlash(req, res, this.app.secret, { path, ...flash });

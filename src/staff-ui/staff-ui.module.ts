@@ -2,11 +2,17 @@ import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module';
 import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
 import { RetentionModule } from '../privacy/retention.module';
+import { PrivacyRequestsModule } from '../privacy/privacy-requests.module';
 import { TriageModule } from '../triage/triage.module';
 import { AdminPage } from './admin-page';
 import { AdminPageActions, AdminPagesController } from './admin-pages.controller';
 import { CasePage } from './case-page';
 import { CsrfGuard } from './page-action';
+import {
+  PrivacyRequestPage,
+  PrivacyRequestPageActions,
+  PrivacyRequestsPagesController,
+} from './privacy-requests-pages.controller';
 import { StaffLoginController } from './staff-login.controller';
 import { CasePageActions, StaffPagesController } from './staff-pages.controller';
 import { StaffPageErrorFilter } from './staff-page-error.filter';
@@ -16,8 +22,17 @@ import { StaffPageErrorFilter } from './staff-page-error.filter';
  * Express mount (queue-dashboard.ts, mounted by http-app.ts) behind the same session.
  */
 @Module({
-  imports: [TriageModule, AgenciesModule, CounterNoticeIntakeModule, RetentionModule],
-  controllers: [StaffLoginController, StaffPagesController, AdminPagesController],
-  providers: [CasePage, AdminPage, CasePageActions, AdminPageActions, CsrfGuard, StaffPageErrorFilter],
+  imports: [TriageModule, AgenciesModule, CounterNoticeIntakeModule, PrivacyRequestsModule, RetentionModule],
+  controllers: [StaffLoginController, StaffPagesController, AdminPagesController, PrivacyRequestsPagesController],
+  providers: [
+    CasePage,
+    AdminPage,
+    PrivacyRequestPage,
+    CasePageActions,
+    AdminPageActions,
+    PrivacyRequestPageActions,
+    CsrfGuard,
+    StaffPageErrorFilter,
+  ],
 })
 export class StaffUiModule {}

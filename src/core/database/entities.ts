@@ -29,6 +29,7 @@ import { OutboxMessage } from '../queue/outbox-message.entity';
 import { DataSubject } from '../privacy/data-subject.entity';
 import { PrivacyKey } from '../privacy/privacy-key.entity';
 import { RetentionRun } from '../../privacy/retention-run.entity';
+import { PrivacyRequest, PrivacyRequestEvent } from '../../privacy/privacy-request.entity';
 
 export const ENTITIES = [
   Case,
@@ -62,4 +63,6 @@ export const ENTITIES = [
   DataSubject,
   PrivacyKey,
   RetentionRun,
+  PrivacyRequest,
+  PrivacyRequestEvent,
 ];

@@ -6,7 +6,7 @@ export enum QueueName {
   Mail = 'mail',
   /** Inbound email stored raw, parsed into notices by the worker. */
   Inbound = 'inbound',
-  /** Personal data: the nightly retention run. */
+  /** Personal data: the nightly retention run, and mail about requests from the people the data is about. */
   Privacy = 'privacy',
 }
 
@@ -25,7 +25,12 @@ export enum JobName {
   ParseInbound = 'parse-inbound',
   /** Remove what the retention schedule says is due (privacy/retention.ts); its job scheduler fires it nightly. */
   ApplyRetention = 'apply-retention',
+  /** Render and send one mail about a privacy request, from the request's row at send time. */
+  SendPrivacyMail = 'send-privacy-mail',
 }
+
+/** The mails of a privacy request: the confirmation link, the access export's link, the outcome. */
+export type PrivacyMailKind = 'confirm' | 'export' | 'outcome';
 
 export type JobItem =
   /** revision: routes the case again after a reply revised its notice (absent for the first routing). */
@@ -41,7 +46,13 @@ export type JobItem =
   | { queue: QueueName.Takedowns; name: JobName.RestoreLinks; data: { caseId: string; restoration: string } }
   | { queue: QueueName.Mail; name: JobName.SendLetter; data: { letterId: string } }
   | { queue: QueueName.Inbound; name: JobName.ParseInbound; data: { inboundId: string } }
-  | { queue: QueueName.Privacy; name: JobName.ApplyRetention; data: Record<string, never> };
+  | { queue: QueueName.Privacy; name: JobName.ApplyRetention; data: Record<string, never> }
+  /** event: the request's event that queued the mail, so that a second mail of one kind is a job of its own. */
+  | {
+      queue: QueueName.Privacy;
+      name: JobName.SendPrivacyMail;
+      data: { requestId: string; mail: PrivacyMailKind; event: string };
+    };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -64,6 +75,8 @@ export function jobIdFor(item: JobItem): string {
       return `parse-inbound.${item.data.inboundId}`;
     case JobName.ApplyRetention:
       return 'apply-retention';
+    case JobName.SendPrivacyMail:
+      return `privacy-mail.${item.data.requestId}.${item.data.mail}.${item.data.event}`;
   }
 }
 

@@ -25,6 +25,7 @@ import {
 import { LegalHoldDto, ReleaseLegalHoldDto } from '../../triage/dto/legal-hold.dto';
 import { Required } from '../page-form';
 import { SuitDto, WithdrawCounterNoticeDto } from '../../counter-notices/dto/counter-notice-actions.dto';
+import { RejectPrivacyRequestDto } from '../../privacy/dto/privacy-request-actions.dto';
 
 /**
  * The staff pages' forms as DTOs. Each extends the JSON API's DTO where there is one, so that the pages and the API
@@ -181,4 +182,9 @@ export class ReasonTemplateForm extends ReasonTemplateDto {
 
   @Required('A template needs a title and words.')
   declare body: string;
+}
+
+export class RejectPrivacyRequestForm extends RejectPrivacyRequestDto {
+  @Required('Write why the request is refused, in Reason: the requester is told.')
+  declare reason: string;
 }

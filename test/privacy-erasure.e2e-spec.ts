@@ -6,7 +6,7 @@ import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ErasureService } from '../src/privacy/erasure.service';
 import { CatalogImportService } from '../src/site/catalog-import.service';
-import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
+import { freshDatabase, isolatedDatabaseUrl } from './support/database';
 import { TEST_REDIS_URL } from './support/env';
 import { completeNotice, postJson } from './support/factories';
 import { drain, type RunningApi, startApi, startMailWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
@@ -17,7 +17,7 @@ import { createStaff } from './support/staff';
 
 jest.setTimeout(180_000);
 
-// Its own database: the whole database is dumped and searched, so no other file's rows may be in it.
+// Its own database, made afresh: the whole database is dumped and searched, so no other run's rows may be in it.
 const SUFFIX = 'erasure';
 const DATABASE_URL = isolatedDatabaseUrl(SUFFIX);
 const INTAKE = 'dmca@example.com';
@@ -82,7 +82,7 @@ describe('erasure on request: a person who sent notices by the API and by email 
   let smtpPort: number;
 
   beforeAll(async () => {
-    client = await isolatedDatabase(SUFFIX);
+    client = await freshDatabase(SUFFIX);
     await sink.start();
     smtpPort = await freePort();
     const env = {

@@ -12,8 +12,8 @@ import { redisOptionsFromUrl } from '../src/core/queue/redis-options';
 import { ErasureService } from '../src/privacy/erasure.service';
 import { RetentionModule } from '../src/privacy/retention.module';
 import { type RetentionReport, RetentionService } from '../src/privacy/retention.service';
-import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
-import { applyTestEnv, TEST_DATABASE_URL, TEST_REDIS_URL } from './support/env';
+import { freshDatabase, isolatedDatabaseUrl } from './support/database';
+import { applyTestEnv, TEST_REDIS_URL } from './support/env';
 import { startApi, startWorker, uniquePrefix, waitFor } from './support/harness';
 import { createStaff, signIn } from './support/staff';
 
@@ -69,11 +69,7 @@ describe('retention', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${new URL(DATABASE_URL).pathname.slice(1)} WITH (FORCE)`);
-    await admin.end();
-    client = await isolatedDatabase(SUFFIX);
+    client = await freshDatabase(SUFFIX);
     applyTestEnv({ DATABASE_URL, QUEUE_PREFIX: prefix });
     context = await Test.createTestingModule({ imports: [RetentionOnlyModule] })
       .overrideProvider(ErasureService)

@@ -30,6 +30,21 @@ export async function isolatedDatabase(suffix: string): Promise<Client> {
   return client;
 }
 
+/**
+ * As isolatedDatabase, but dropped and made again first: for a file that counts or searches everything in its
+ * database, which a run before it (or a run stopped half-way) must not have left anything in.
+ */
+export async function freshDatabase(suffix: string): Promise<Client> {
+  const admin = new Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${new URL(isolatedDatabaseUrl(suffix)).pathname.slice(1)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  return isolatedDatabase(suffix);
+}
+
 export function isolatedDatabaseUrl(suffix: string): string {
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `${url.pathname}_${suffix}`;

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 import type { TestingModule } from '@nestjs/testing';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import Redis from 'ioredis';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { AppLogger } from '../src/core/logging/app-logger';
 import { ErasureService } from '../src/privacy/erasure.service';
 import { CatalogImportService } from '../src/site/catalog-import.service';
 import { freshDatabase, isolatedDatabaseUrl } from './support/database';
@@ -74,6 +78,8 @@ async function dumpRedis(prefix: string): Promise<string> {
 describe('erasure on request: a person who sent notices by the API and by email and uploaded to the catalog', () => {
   const prefix = uniquePrefix();
   const sink = new SmtpSink();
+  const logDir = mkdtempSync(path.join(tmpdir(), 'takedown-erasure-'));
+  const logFile = path.join(logDir, 'run.log');
   let client: Client;
   let running: RunningApi;
   let api: RunningApi['app'];
@@ -93,10 +99,12 @@ describe('erasure on request: a person who sent notices by the API and by email 
       SMTP_LISTEN_HOST: '127.0.0.1',
       INBOUND_ADDRESSES: INTAKE,
     };
-    running = await startApi(env);
+    // Everything the run logs, at its most talkative, as main.ts and worker.ts would write it.
+    const logger = AppLogger.create({ level: 'debug', file: logFile });
+    running = await startApi({ ...env, LOG_FILE: logFile }, { logger });
     api = running.app;
     apiUrl = running.url;
-    worker = await startMailWorker(env);
+    worker = await startMailWorker({ ...env, LOG_FILE: logFile }, { logger });
   });
 
   afterAll(async () => {
@@ -104,6 +112,7 @@ describe('erasure on request: a person who sent notices by the API and by email 
     await running?.close();
     await sink.stop();
     await client?.end();
+    rmSync(logDir, { recursive: true, force: true });
   });
 
   const settled = (caseId: string, count: number) =>
@@ -222,6 +231,10 @@ describe('erasure on request: a person who sent notices by the API and by email 
     // After: nothing in Postgres (text and bytea), nothing in Redis.
     expect(findNeedles(dumpDatabase(DATABASE_URL))).toEqual([]);
     expect(findNeedles(await dumpRedis(prefix))).toEqual([]);
+    // Nor in what the run logged (which is not nothing).
+    const logged = readFileSync(logFile, 'utf8');
+    expect(logged.split('\n').length).toBeGreaterThan(5);
+    expect(findNeedles(logged)).toEqual([]);
     // The cases, their links and the audit log are whole (the log one event longer per case), the person erased.
     const after = await counts(cases);
     expect(after.cases).toBe(before.cases);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
@@ -24,13 +24,16 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Boots the real HTTP app on a free port against the test database. */
-export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
+/** Boots the real HTTP app on a free port against the test database; `logger` to read what it logs. */
+export async function startApi(
+  env: Record<string, string> = {},
+  { logger }: { logger?: LoggerService } = {},
+): Promise<RunningApi> {
   applyTestEnv(env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
     bodyParser: false,
     rawBody: true,
-    logger: ['error'],
+    logger: logger ?? ['error'],
   });
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
@@ -64,13 +67,16 @@ export async function startWorker(env: Record<string, string> = {}): Promise<INe
  * The real worker, with DNS for SPF, DKIM and DMARC answered from a fixed zone (mail-fixtures' fakeResolver) instead
  * of the network, for tests of email intake.
  */
-export async function startMailWorker(env: Record<string, string>): Promise<TestingModule> {
+export async function startMailWorker(
+  env: Record<string, string>,
+  { logger }: { logger?: LoggerService } = {},
+): Promise<TestingModule> {
   applyTestEnv(env);
-  const worker = await Test.createTestingModule({ imports: [WorkerModule] })
+  const builder = Test.createTestingModule({ imports: [WorkerModule] })
     .overrideProvider(MAIL_DNS_RESOLVER)
-    .useValue(fakeResolver)
-    .compile();
-  worker.useLogger(process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']);
+    .useValue(fakeResolver);
+  const worker = await (logger ? builder.setLogger(logger) : builder).compile();
+  worker.useLogger(logger ?? (process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']));
   await worker.init();
   return worker;
 }

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { complainantHashes, insertNotice } from '../cases/notice-records';
 import { sealChecklist } from '../cases/sealed-checklist';
 import { PersonalData } from '../core/privacy/personal-data.service';
+import { redactPersonalData } from '../core/privacy/redact';
 import { NoticeChannel } from '../cases/notice.entity';
 import { isValidEmail, replyText } from '../checklist';
 import { LetterKind } from '../letters/letter.entity';
@@ -348,11 +349,13 @@ export class InboundParserService {
     );
   }
 
+  /** The reason is kept beside the sealed message in plain text, so a parser's error that quotes an address does not. */
   private async settle(id: string, status: InboundStatus, reason: string): Promise<void> {
-    this.logger.log(`inbound ${id}: ${status} (${reason})`);
+    const kept = redactPersonalData(reason.replace(/\0/g, ''));
+    this.logger.log(`inbound ${id}: ${status} (${kept})`);
     await this.dataSource.query(
       `UPDATE inbound_messages SET status = $2, reason = $3, processed_at = now() WHERE id = $1 AND status = 'stored'`,
-      [id, status, reason.replace(/\0/g, '')],
+      [id, status, kept],
     );
   }
 }

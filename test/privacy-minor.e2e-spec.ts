@@ -3,10 +3,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { RECIPIENT_ERASED } from '../src/letters/letter-sender.service';
+import { runCli } from '../src/cli';
 import { ErasureService } from '../src/privacy/erasure.service';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
 import { completeNotice, postJson } from './support/factories';
 import { type RunningApi, startApi, startWorker, uniqueId, uniquePrefix, waitFor } from './support/harness';
+import { opened } from './support/sealed';
 import { SmtpSink } from './support/smtp-sink';
 import { createStaff } from './support/staff';
 
@@ -105,5 +107,44 @@ describe("a parent's request for a minor's data: hidden at once, before any staf
     expect(found(await staffPage())).toEqual([]);
     expect(await staffPage()).toContain('[erased]');
     expect(sink.to(minor.email)).toEqual([]);
+  });
+
+  it('does the same through the command line, as staff: withheld at once with --minor, erased with --confirm', async () => {
+    const n = uniqueId();
+    const minor = { name: `Priya Anselm ${n}`, email: `priya.anselm.${n}@schoolmail.example` };
+    const filed = await postJson(
+      apiUrl,
+      '/api/v1/notices',
+      completeNotice([`https://unrelated-site.example/${n}`], {
+        complainant: { ...minor, role: 'owner' },
+        signature: minor.name,
+      }),
+    );
+    expect(filed.status).toBe(201);
+    const cli = async (...args: string[]) => {
+      const out: string[] = [];
+      const code = await runCli(args, { out: (l) => out.push(l), err: (l) => out.push(l) });
+      return { code, line: JSON.parse(out.join('')) as Record<string, unknown> };
+    };
+    const asked = await cli('privacy-request', 'erasure', minor.email, '--reason', 'her father wrote to us', '--minor');
+    expect(asked).toEqual({
+      code: 0,
+      line: expect.objectContaining({ kind: 'erasure', minor: true, status: 'suppressed', retained: [] }),
+    });
+    const party = async () =>
+      (await client.query<{ email: string }>(`SELECT email FROM parties WHERE case_id = $1`, [filed.body.caseId]))
+        .rows[0].email;
+    const staff = await createStaff(client, 'legal');
+    const page = await (
+      await fetch(`${apiUrl}/staff/cases/${filed.body.reference}`, {
+        headers: { authorization: `Bearer ${staff.token}` },
+      })
+    ).text();
+    expect(page).not.toContain(minor.email);
+    expect(page).toContain('[withheld]');
+
+    const done = await cli('privacy-request', 'erasure', minor.email, '--reason', 'confirmed by phone', '--confirm');
+    expect(done).toEqual({ code: 0, line: expect.objectContaining({ kind: 'erasure', status: 'done', retained: [] }) });
+    expect(await opened(client, await party())).toBe('[erased]');
   });
 });

@@ -48,6 +48,12 @@ const LOOKUP_KEY = 'lookup';
 @Injectable()
 export class PersonalData implements OnModuleInit {
   private lookupKey?: Buffer;
+  /**
+   * Subjects' keys as one transaction has read them: a notice's intake seals its text, fields, parties, checklist
+   * and stored answer under one subject, and need not read its key five times. Only for a transaction's own manager
+   * (it ends with the transaction); erase and withhold in it forget what they change.
+   */
+  private readonly inTransaction = new WeakMap<EntityManager, Map<string, SubjectKey>>();
 
   constructor(
     @Inject(privacyConfig.KEY) private readonly config: PrivacyConfig,
@@ -201,6 +207,7 @@ export class PersonalData implements OnModuleInit {
   /** Crypto-shredding: deletes the subjects' keys and address hashes; everything sealed with them reads ERASED. */
   async erase(m: EntityManager, subjectIds: readonly string[]): Promise<number> {
     if (subjectIds.length === 0) return 0;
+    this.forget(m, subjectIds);
     const rows = await m.query<unknown[]>(
       `UPDATE data_subjects SET wrapped_key = NULL, email_hash = NULL, kek_id = NULL, erased_at = now()
        WHERE id = ANY($1::uuid[]) AND erased_at IS NULL RETURNING id`,
@@ -212,6 +219,7 @@ export class PersonalData implements OnModuleInit {
   /** Withholds (or releases) the subjects' data from every view, letter, export and job. */
   async withhold(m: EntityManager, subjectIds: readonly string[], withheld: boolean): Promise<void> {
     if (subjectIds.length === 0) return;
+    this.forget(m, subjectIds);
     await m.query(
       `UPDATE data_subjects SET suppressed_at = CASE WHEN $2 THEN coalesce(suppressed_at, now()) END
        WHERE id = ANY($1::uuid[])`,
@@ -283,9 +291,19 @@ export class PersonalData implements OnModuleInit {
     return key.key;
   }
 
+  private forget(m: EntityManager, subjectIds: readonly string[]): void {
+    const cached = this.inTransaction.get(m);
+    for (const id of subjectIds) cached?.delete(id);
+  }
+
   private async keysOf(m: EntityManager, subjectIds: string[]): Promise<Map<string, SubjectKey>> {
     const keys = new Map<string, SubjectKey>();
-    const ids = [...new Set(subjectIds)];
+    const cached = m.queryRunner?.isTransactionActive ? this.cacheOf(m) : undefined;
+    const ids = [...new Set(subjectIds)].filter((id) => {
+      const known = cached?.get(id);
+      if (known) keys.set(id, known);
+      return !known;
+    });
     if (ids.length === 0) return keys;
     const rows = await m.query<SubjectKeyRow[]>(
       `SELECT id, wrapped_key, kek_id, suppressed_at FROM data_subjects WHERE id = ANY($1::uuid[])`,
@@ -298,8 +316,15 @@ export class PersonalData implements OnModuleInit {
           key: unwrapKey(this.kekFor(row.kek_id, this.config.previousKek), row.wrapped_key, row.id),
           withheld: row.suppressed_at !== null,
         });
+      cached?.set(row.id, keys.get(row.id)!);
     }
     return keys;
+  }
+
+  private cacheOf(m: EntityManager): Map<string, SubjectKey> {
+    let cached = this.inTransaction.get(m);
+    if (!cached) this.inTransaction.set(m, (cached = new Map<string, SubjectKey>()));
+    return cached;
   }
 
   private kekFor(id: string, previous: Kek | null): Buffer {

@@ -13,6 +13,7 @@ import type {
   AgencyCaseSummaryDto,
   AgencyStatusChangeDto,
 } from './dto/agency-case-response.dto';
+import { PersonalData } from '../core/privacy/personal-data.service';
 
 /**
  * Letters an agency may see: those addressed to the sender. The uploader's letter, and any kind added later, stay
@@ -47,6 +48,7 @@ export class AgencyCasesService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
+    private readonly vault: PersonalData,
   ) {}
 
   async list(agencyId: string, query: AgencyCaseQueryDto): Promise<AgencyCaseListDto> {
@@ -101,6 +103,8 @@ export class AgencyCasesService {
         [kase.id, STATUS_EVENTS],
       ),
     ]);
+    // A letter's subject is sealed under its recipient's key, as the rest of the letter is.
+    await this.vault.openRows(this.dataSource.manager, letters, ['subject']);
     return {
       ...this.summary(kase, counts.get(kase.id) ?? {}),
       // Staff decisions on elements count (not who made them or why): this is what the letters go by.

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ChecklistResult, StructuredNotice } from '../checklist';
-import type { PersonalData } from '../core/privacy/personal-data.service';
+import { ERASED, type PersonalData } from '../core/privacy/personal-data.service';
 import { complainantAddress } from './complainant-address';
 import type { NoticeChannel } from './notice.entity';
 
@@ -26,6 +26,8 @@ export interface EarlierNotice {
   raw_text: string | null;
   structured: StructuredNotice | null;
   flags: string[];
+  /** Its sender was erased: the record can no longer be read whole, so it is not read again. */
+  erased: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function setNoticeFlags(
   await manager.query(`UPDATE notices SET flags = $2 WHERE id = $1`, [noticeId, flags]);
 }
 
-/** Opened, as a revision reads them again. */
+/** Opened, as a revision reads them again (a withheld sender's too: reading is not showing). */
 export async function earlierNotices(
   manager: EntityManager,
   vault: PersonalData,
@@ -79,12 +81,14 @@ export async function earlierNotices(
     `SELECT raw_text, structured, flags FROM notices WHERE case_id = $1 ORDER BY received_at, id`,
     [caseId],
   );
+  const all = { includeWithheld: true };
   return Promise.all(
-    rows.map(async (r) => ({
-      raw_text: await vault.openOne(manager, r.raw_text),
-      structured: await vault.openJson<StructuredNotice>(manager, r.structured),
-      flags: r.flags,
-    })),
+    rows.map(async (r) => {
+      const text = await vault.openOne(manager, r.raw_text, all);
+      const structured = await vault.openJson<StructuredNotice>(manager, r.structured, all);
+      const erased = text === ERASED || (r.structured !== null && structured === null);
+      return { raw_text: erased ? null : text, structured, flags: r.flags, erased };
+    }),
   );
 }
 

@@ -59,7 +59,9 @@ export class InboundStoreService {
   ): Promise<StoredInbound> {
     const headers = parseHeaders(splitMessage(raw).head);
     const messageId = messageIdOf(headers) ?? null;
-    const sender = headerValue(headers, 'from')?.match(ADDRESS)?.[0] ?? (envelope.from || null);
+    const from = headerValue(headers, 'from') ?? '';
+    // The address in angle brackets where there is one: a display name may itself look like an address.
+    const sender = (/<([^<>]+)>/.exec(from)?.[1] ?? from).match(ADDRESS)?.[0] ?? (envelope.from || null);
     const hash = contentHash(raw);
     return this.dataSource.transaction(async (m) => {
       const subjectId = await this.vault.subject(m, sender);

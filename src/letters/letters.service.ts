@@ -147,7 +147,7 @@ export class LettersService {
         thread.inReplyTo,
         thread.references,
         recipient ? LetterStatus.Queued : LetterStatus.Failed,
-        // The address as given is personal data: the error names the problem, and the letter keeps the address.
+        // The address as given is personal data, and no good one: the error names the problem, not the address.
         recipient ? null : given ? INVALID_RECIPIENT : NO_RECIPIENT,
         subjectId,
       ],

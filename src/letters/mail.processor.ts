@@ -29,7 +29,7 @@ export class MailProcessor extends WorkerHost {
         if (result.outcome === 'failed') throw new UnrecoverableError(result.reason);
         if (result.outcome === 'retry') throw new Error(result.reason);
         if (result.outcome === 'held') {
-          const held = `Letter ${item.data.letterId} is held by the per-recipient cap until ${result.until.toISOString()}`;
+          const held = `Letter ${item.data.letterId} is held (by the per-recipient cap, or while a privacy request about its case is open) until ${result.until.toISOString()}`;
           // Waits for the release without spending an attempt. Not before a second from now: a worker whose clock
           // is ahead of Postgres's would otherwise spin until the database agrees the time has come.
           if (token) {

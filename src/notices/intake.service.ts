@@ -107,7 +107,7 @@ export class IntakeService {
     const answer = await this.vault.openJson<NoticeResponseDto>(manager, row.response_body);
     if (!answer)
       throw new IdempotencyConflictError(
-        "The notice sent with this Idempotency-Key was erased at its sender's request. Use a new key for a new notice.",
+        'The notice sent with this Idempotency-Key was erased, or is withheld, at a privacy request. Use a new key for a new notice.',
       );
     return answer;
   }

@@ -121,7 +121,9 @@ export class RevisionsService {
     const structured = mergeStructured(earlier.map((n) => n.structured));
     // The whole record is read again; were its text to run out of time, the case keeps the checklist it had.
     const record = await this.reader.readRecord({ structured, text: texts.join('\n\n') });
-    const checklist = record.flags.length > 0 ? kase.checklist : record.checklist;
+    // An erased sender's notice cannot be read again: the case keeps the checklist it had, as when reading fails.
+    const keep = record.flags.length > 0 || earlier.some((n) => n.erased);
+    const checklist = keep ? kase.checklist : record.checklist;
     // The case's checklist quotes the complainant's record: sealed under the subject of the case's first notice.
     const [first] = await manager.query<{ subject_id: string | null }[]>(
       `SELECT subject_id FROM notices WHERE case_id = $1 AND subject_id IS NOT NULL ORDER BY received_at, id LIMIT 1`,

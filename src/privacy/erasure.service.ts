@@ -104,6 +104,8 @@ export class ErasureService {
     request: string | null = REQUEST_AUDIT,
   ): Promise<ErasureOutcome> {
     const person = await this.find(m, email);
+    // Locked as a hold is set and as retention works, so a hold set meanwhile is seen rather than overtaken.
+    await m.query(`SELECT id FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [person.caseIds]);
     const held = await m.query<{ case_id: string; reference: string; kind: string; created_at: Date }[]>(
       `SELECT h.case_id, c.reference, h.kind, h.created_at FROM legal_holds h JOIN cases c ON c.id = h.case_id
        WHERE h.case_id = ANY($1::uuid[]) AND h.released_at IS NULL ORDER BY c.reference`,
@@ -320,6 +322,12 @@ export class ErasureService {
        WHERE case_id = $1 AND (subject_id = $3 OR recipient_key = $2)`,
       [caseId, p.mailbox, p.subjectId, ERASED, RECIPIENT_ERASED],
     );
+    // Letter dedupe keys name an uploader by their address's keyed hash: the hash goes with the person.
+    await m.query(
+      `UPDATE letters SET dedupe_key = case_id || ':' || kind || ':erased:' || id
+       WHERE case_id = $1 AND (strpos(dedupe_key, $2) > 0 OR strpos(dedupe_key, $3) > 0)`,
+      [caseId, p.hash, p.mailbox],
+    );
     const messages = await m.query<{ id: string }[]>(
       `SELECT id FROM inbound_messages WHERE case_id = $1 AND subject_id = $2`,
       [caseId, p.subjectId],
@@ -333,7 +341,7 @@ export class ErasureService {
          WHERE case_id = $1 AND response_body #>> '{}' LIKE 'pd1.' || $2 || '.%'`,
         [caseId, p.subjectId],
       );
-    await this.clearEvidence(m, [caseId], p.subjectId);
+    if (p.subjectId) await this.clearEvidence(m, [caseId], p.subjectId);
     values += await this.scrubQuotes(m, caseId, identifiers);
     // Staff's notes and reasons, and the complainant's own words (case_texts), may name them too; so may the
     // reasons staff keep beside an override, a re-sorting and a legal hold.
@@ -463,10 +471,17 @@ export class ErasureService {
   }
 }
 
-/** The text with each of the person's identifiers (longest first) replaced by ERASED, case-insensitively. */
-function scrub(text: string, identifiers: string[]): string {
+/**
+ * The text with each of the person's identifiers (longest first) replaced by ERASED, case-insensitively, where it
+ * stands as a whole word: "Lee" goes, "sleep" stays.
+ */
+export function scrub(text: string, identifiers: string[]): string {
   return identifiers.reduce(
-    (t, v) => t.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), ERASED),
+    (t, v) =>
+      t.replace(
+        new RegExp(`(?<![\\p{L}\\p{N}])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'giu'),
+        ERASED,
+      ),
     text,
   );
 }

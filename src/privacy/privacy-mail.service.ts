@@ -11,6 +11,7 @@ import {
 import { MailTransport } from '../core/mail/mail-transport';
 import { classifySmtpFailure, describeSmtpFailure } from '../core/mail/smtp-failure';
 import { ERASED, PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
+import { redactPersonalData } from '../core/privacy/redact';
 import type { JobData, JobName } from '../core/queue/jobs';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { confirmToken, exportToken } from './privacy-links';
@@ -79,7 +80,8 @@ export class PrivacyMailService {
         },
       });
     } catch (error) {
-      const reason = describeSmtpFailure(error);
+      // A relay's refusal often quotes the address; the reason goes to Redis and the log without it.
+      const reason = redactPersonalData(describeSmtpFailure(error));
       const permanent = classifySmtpFailure(error) === 'permanent';
       this.logger.warn(`Privacy mail ${job.mail} of request ${row.id} not sent: ${reason}`);
       if (!permanent && !lastTry) return { outcome: 'retry', reason };

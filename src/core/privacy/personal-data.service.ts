@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConfigError } from '../config/validate-env';
 import { type Kek, privacyConfig, type PrivacyConfig } from '../config/privacy.config';
@@ -95,7 +95,7 @@ export class PersonalData implements OnModuleInit {
       );
       if (known) return known.id;
     }
-    const id = (await m.query<{ id: string }[]>(`SELECT gen_random_uuid() AS id`))[0].id;
+    const id = randomUUID();
     const [created] = await m.query<{ id: string }[]>(
       `INSERT INTO data_subjects (id, kind, email_hash, wrapped_key, kek_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (email_hash) WHERE email_hash IS NOT NULL DO NOTHING RETURNING id`,
@@ -227,17 +227,6 @@ export class PersonalData implements OnModuleInit {
     );
   }
 
-  /** Whether any of the subjects is withheld now. */
-  async anyWithheld(m: EntityManager, subjectIds: readonly (string | null)[]): Promise<boolean> {
-    const ids = subjectIds.filter((s): s is string => !!s);
-    if (ids.length === 0) return false;
-    const [row] = await m.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM data_subjects WHERE id = ANY($1::uuid[]) AND suppressed_at IS NOT NULL`,
-      [ids],
-    );
-    return row.n > 0;
-  }
-
   /**
    * Re-wraps every key the previous key-encryption key wrapped with the current one (`cli rotate-kek`); in batches,
    * each in its own statement, so that it can be stopped and run again.
@@ -263,7 +252,7 @@ export class PersonalData implements OnModuleInit {
     for (;;) {
       const batch = await m.query<{ id: string; wrapped_key: Buffer; kek_id: string }[]>(
         `SELECT id, wrapped_key, kek_id FROM data_subjects
-         WHERE wrapped_key IS NOT NULL AND kek_id <> $1 ORDER BY id LIMIT 500`,
+         WHERE wrapped_key IS NOT NULL AND erased_at IS NULL AND kek_id <> $1 ORDER BY id LIMIT 500`,
         [current.id],
       );
       if (batch.length === 0) break;
@@ -271,10 +260,12 @@ export class PersonalData implements OnModuleInit {
       const wrapped = batch.map((s) =>
         wrapKey(current.key, unwrapKey(this.kekFor(s.kek_id, previous), s.wrapped_key, s.id), s.id),
       );
+      // Guarded by what was read: a subject erased meanwhile must not get its key back.
       await m.query(
         `UPDATE data_subjects d SET wrapped_key = u.key, kek_id = $3
-         FROM unnest($1::uuid[], $2::bytea[]) AS u(id, key) WHERE d.id = u.id`,
-        [ids, wrapped, current.id],
+         FROM unnest($1::uuid[], $2::bytea[], $4::text[]) AS u(id, key, old)
+         WHERE d.id = u.id AND d.kek_id = u.old AND d.wrapped_key IS NOT NULL AND d.erased_at IS NULL`,
+        [ids, wrapped, current.id, batch.map((s) => s.kek_id)],
       );
       rewrapped += batch.length;
     }
@@ -306,7 +297,8 @@ export class PersonalData implements OnModuleInit {
     });
     if (ids.length === 0) return keys;
     const rows = await m.query<SubjectKeyRow[]>(
-      `SELECT id, wrapped_key, kek_id, suppressed_at FROM data_subjects WHERE id = ANY($1::uuid[])`,
+      `SELECT id, CASE WHEN erased_at IS NULL THEN wrapped_key END AS wrapped_key, kek_id, suppressed_at
+       FROM data_subjects WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     for (const row of rows) {

@@ -86,6 +86,29 @@ function trailingBlock(doc: NoticeText): Span[] {
   return [{ start: block[first].start, end: block[block.length - 1].end }];
 }
 
+const PERSON = /^[A-Z][\p{L}'’-]{1,30}\.?(?:[ \t]+[A-Z][\p{L}'’.-]{0,30}){1,2}$/u;
+const NOT_A_PERSON =
+  /\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Company|Team|Department|Dept|Legal|Software|Apps?|Games?|Studios?|Group|Limited|Agency|Services|Support|Enforcement|Copyright|DMCA|Notice|Takedown|Thanks?|Regards|Hello|Dear)\b/;
+const DASH_SIGNATURE =
+  /^[ \t]*(?:--|—|–)[ \t]*[A-Z][\p{L}'’.-]{1,30}(?:[ \t]+[A-Z][\p{L}'’.-]{1,30}){0,2}(?=[ \t]*(?:,|$))/gmu;
+
+/**
+ * A person's name opening the letter's last short paragraph, with only a title, company or contact lines under it
+ * ("Tom Becker\nBecker Apps\n+49 30 ..."): typed where a signature goes, though no valediction precedes it.
+ */
+function trailingName(doc: NoticeText): Span[] {
+  const block: Line[] = [];
+  let i = doc.lines.length - 1;
+  while (i >= 0 && doc.lines[i].blank) i--;
+  for (; i >= 0 && !doc.lines[i].blank; i--) block.unshift(doc.lines[i]);
+  if (i < 0 || block.length === 0 || block.length > 4) return [];
+  const [first, ...rest] = block;
+  const name = first.text.trim();
+  if (!PERSON.test(name) || NOT_A_PERSON.test(name)) return [];
+  if (rest.some((l) => l.text.trim().length > 60)) return [];
+  return [{ start: first.start, end: first.end }];
+}
+
 /** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
 function listItem(doc: NoticeText): Span[] {
   return doc.lines
@@ -100,6 +123,8 @@ export function signatureSpans(doc: NoticeText): Span[] {
     ...answeredSignPrompts(doc),
     ...trailingBlock(doc),
     ...listItem(doc),
+    ...trailingName(doc),
+    ...facts(doc, DASH_SIGNATURE),
   ];
 }
 

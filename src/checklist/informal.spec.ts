@@ -1,0 +1,117 @@
+import { ElementName, checkNotice } from './index';
+
+/**
+ * Notices as people actually write them to a download site: no form, no statute, often no label. Each row names
+ * the elements a careful reader finds, with a verbatim piece of the evidence that must be quoted for it.
+ */
+const INFORMAL_TAKEDOWNS: [string, string, Partial<Record<ElementName, string>>][] = [
+  [
+    "a webmaster's two lines",
+    'Someone uploaded our game Starfall Tactics to your site at https://softhub.test/games/starfall-tactics.\n' +
+      'We own the copyright, please take it down. -- Mark, webmaster@starfall.example',
+    {
+      authority: 'We own',
+      work: 'our game Starfall Tactics',
+      infringing_material: 'https://softhub.test/games/starfall-tactics',
+      contact: 'webmaster@starfall.example',
+    },
+  ],
+  [
+    "a developer's angry mail",
+    'Hi,\n\nWHY is my app on your website??? https://softhub.test/app/photo-magic-pro-cracked.zip is a cracked copy of ' +
+      '"Photo Magic Pro", which I wrote alone over three years. I never gave anyone permission to share it. Delete it ' +
+      'NOW or I will get a lawyer.\n\nTom Becker\nBecker Apps\n+49 30 1234 5678',
+    {
+      authority: 'which I wrote',
+      work: '"Photo Magic Pro"',
+      infringing_material: 'https://softhub.test/app/photo-magic-pro-cracked.zip',
+      contact: '+49 30 1234 5678',
+      signature: 'Tom Becker',
+    },
+  ],
+  [
+    "a reseller's note",
+    'Hello, we are the authorised reseller of ZipMaster 9 (by Northwind Software) in Asia. Your page ' +
+      'https://softhub.test/download/zipmaster-9-keygen offers a keygen for it. Please remove the page.\n\n' +
+      'Regards,\nLi Wei\nSales, Northwind Asia\nlwei@northwind-asia.example',
+    {
+      work: 'ZipMaster 9 (by Northwind Software)',
+      infringing_material: 'https://softhub.test/download/zipmaster-9-keygen',
+      contact: 'lwei@northwind-asia.example',
+      signature: 'Li Wei',
+    },
+  ],
+  [
+    'a storage link, the owner beside the product',
+    'Acme Fonts owns the typeface Quillon. A full copy is shared at https://mega.nz/file/AbC123#key and linked from ' +
+      'your site. Kindly get rid of it.\n\nAcme Fonts Legal\nlegal@acmefonts.example',
+    {
+      authority: 'Acme Fonts owns',
+      work: 'the typeface Quillon',
+      infringing_material: 'https://mega.nz/file/AbC123#key',
+      contact: 'legal@acmefonts.example',
+    },
+  ],
+  [
+    "the original's URL only",
+    'This is our software, the original is at https://www.example-soft.example/products/clipkeeper and the copy at ' +
+      'https://softhub.test/s/clipkeeper-portable must come down. We hold all rights to it.\n\nJ. Park, +1 415 555 0100',
+    {
+      authority: 'We hold all rights',
+      work: 'https://www.example-soft.example/products/clipkeeper',
+      infringing_material: 'https://softhub.test/s/clipkeeper-portable',
+      contact: '+1 415 555 0100',
+    },
+  ],
+];
+
+describe('informal takedowns', () => {
+  it.each(INFORMAL_TAKEDOWNS)('reads %s as a takedown, quoting why', (_name, text, expected) => {
+    const result = checkNotice({ text });
+    expect(result.kind).toBe('takedown');
+    for (const [element, quote] of Object.entries(expected)) {
+      const got = result.elements[element as ElementName];
+      expect({ element, present: got?.present }).toEqual({ element, present: true });
+      expect({ element, quoted: got?.evidence.some((e) => e.includes(quote)) }).toEqual({
+        element,
+        quoted: true,
+      });
+      for (const e of got?.evidence ?? []) expect(text).toContain(e);
+    }
+    // None of them makes the statements the law asks for, so the deficiency letter lists them.
+    expect(result.missing).toEqual(expect.arrayContaining(['good_faith', 'perjury']));
+  });
+
+  it.each([
+    ['a question about an upload', 'Is it allowed to upload my own game to https://softhub.test/upload? Thanks.'],
+    ['a broken-link report', 'The download at https://softhub.test/app/zipmaster is broken, please fix the link.'],
+    ['a removal of the sender’s own account', 'Please delete my account. My profile is https://softhub.test/u/tom.'],
+  ])('does not take %s for a takedown', (_name, text) => {
+    expect(checkNotice({ text }).kind).toBe('other');
+  });
+});
+
+describe('retractions in their many phrasings', () => {
+  it.each([
+    ['we withdraw', 'We withdraw our DMCA notice of 3 March regarding https://softhub.test/app/zipmaster.'],
+    [
+      'please reinstate',
+      'Our earlier takedown request for https://softhub.test/app/zipmaster was a mistake on our part. Please reinstate the page.',
+    ],
+    [
+      'resolved, you may restore',
+      'The matter with the uploader has been resolved. You may restore https://softhub.test/app/zipmaster. Thank you.',
+    ],
+    ['null the takedown', "I'd like to null, or invalidate, the DMCA takedown, as we've agreed to an authorized use."],
+    ['a form saying so', 'This is a retraction notice for a previous strike: https://softhub.test/app/zipmaster'],
+  ])('reads "%s" as a retraction', (_name, text) => {
+    expect(checkNotice({ text }).kind).toBe('retraction');
+  });
+
+  it('still reads a counter-notice asking for its own repository back as a counter-notice', () => {
+    const text =
+      'My repository https://github.com/tom/clipkeeper was disabled. I swear, under penalty of perjury, that I have a ' +
+      'good faith belief it was removed as a result of mistake. Please restore it.';
+    expect(checkNotice({ text }).kind).toBe('counter_notice');
+  });
+});

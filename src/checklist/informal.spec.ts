@@ -115,3 +115,68 @@ describe('retractions in their many phrasings', () => {
     expect(checkNotice({ text }).kind).toBe('counter_notice');
   });
 });
+
+/** Each looser reading above, with its carrier cut out or standing alone: the element must read absent. */
+describe('ablations of the looser readings', () => {
+  const [webmaster, angry] = INFORMAL_TAKEDOWNS.map(([, text]) => text);
+  const cutOut = (text: string, ...pieces: string[]): string => pieces.reduce((t, p) => t.split(p).join(''), text);
+
+  it.each([
+    ['the claim of rights cut', cutOut(webmaster, 'We own the copyright, ')],
+    ['the claim and the request cut', cutOut(webmaster, 'We own the copyright, please take it down')],
+  ])('an informal notice with %s is not a takedown', (_name, text) => {
+    expect(checkNotice({ text }).kind).toBe('other');
+  });
+
+  it.each<[ElementName, string, string]>([
+    ['work', 'the infringing URL alone is not the work', cutOut(webmaster, 'our game Starfall Tactics')],
+    ['infringing_material', 'no URL left', cutOut(webmaster, 'https://softhub.test/games/starfall-tactics')],
+    ['signature', 'a company and a phone close the mail', cutOut(angry, 'Tom Becker\n')],
+    ['signature', 'the dashed name cut', cutOut(webmaster, ' -- Mark,')],
+    ['contact', 'the address cut', cutOut(webmaster, 'webmaster@starfall.example')],
+  ])('%s reads absent when cut (%s)', (element, _why, text) => {
+    expect(checkNotice({ text, kindHint: 'takedown' }).elements[element]?.present).toBe(false);
+  });
+
+  it('does not take the original, "at" its own site, for the infringing copy', () => {
+    const text = 'The original is at https://example-soft.example/clipkeeper. We own it. Please remove the copies.';
+    expect(checkNotice({ text, kindHint: 'takedown' }).elements.infringing_material?.present).toBe(false);
+  });
+
+  it.each([
+    ['a company with a redaction under it', '[private]\n\nAJ Tek Corporation\n\n[private]', true],
+    ['a title with a redaction under it', '[private]\n\nManaging Director\n\n[private]', false],
+    ['two bare redactions after the closing', 'Sincerely,\n[private]\n[private]', false],
+    [
+      'a contact heading with its redaction',
+      'My name, address, and telephone number are as follows:\n\n[private]',
+      true,
+    ],
+    [
+      'a contact heading with nothing under it',
+      'My name, address, and telephone number are as follows:\n\nI agree.',
+      false,
+    ],
+  ])('contact: %s', (_name, block, present) => {
+    const text = `We own the game at https://softhub.test/g/1 and ask you to remove it.\n\nThank you.\n\n${block}\n`;
+    expect(checkNotice({ text, kindHint: 'takedown' }).elements.contact?.present).toBe(present);
+  });
+
+  it.each([
+    ['unanswered', ''],
+    ['answered No', 'No'],
+    ['answered with a repository slug', 'technl/Hanssettings'],
+  ])('removed_material: the form question %s', (name, answer) => {
+    const text =
+      '**What files were taken down? Please provide URLs for each file, or if the entire repository, the ' +
+      `repository's URL.**\n\n${answer}\n\n**Do you want to dispute the notice?**\n\nYes.`;
+    expect(checkNotice({ text, kindHint: 'counter_notice' }).elements.removed_material?.present).toBe(
+      name === 'answered with a repository slug',
+    );
+  });
+
+  it('a request to restore with no word of the sender’s own notice is not a retraction', () => {
+    const text = 'GitHub disabled https://github.com/tom/clipkeeper. Please restore it, it is mine.';
+    expect(checkNotice({ text }).kind).not.toBe('retraction');
+  });
+});

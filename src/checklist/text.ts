@@ -27,7 +27,8 @@ export interface NoticeText {
   lines: Line[];
 }
 
-const LINE_PREFIX = /[ \t\u00a0\u3000]*(?:>[ \t\u00a0]*){0,4}(?:#{1,6}[ \t]+)?(?:(?:[-+•·§o]|=>)[ \t\u00a0]+)?/y;
+const LINE_PREFIX =
+  /[ \t\u00a0\u3000]*(?:>[ \t\u00a0]*){0,4}(?:#{1,6}[ \t]+)?(?:(?:[-+•·§o]|=>)[ \t\u00a0]+|[\uf06c\uf0a7\uf0b7\uf0d8\uf0fc][ \t\u00a0]*)?/y;
 const ENTITIES: ReadonlyArray<[string, string]> = [
   ['&amp;', '&'],
   ['&nbsp;', ' '],

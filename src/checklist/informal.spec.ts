@@ -180,3 +180,28 @@ describe('ablations of the looser readings', () => {
     expect(checkNotice({ text }).kind).not.toBe('retraction');
   });
 });
+
+describe('signatures as senders close their letters', () => {
+  const BODY =
+    'We own the game at https://softhub.test/g/1, copied there without our permission; please remove it.\n\n';
+  it.each([
+    ['a name after blank and space-only lines', 'Best regards,\n\n \n\n \n\n[private]\n\nPhone: [private]', true],
+    ['"Cordially," and a redacted name', 'Cordially,  \n[private]  \nNaxap Technology Private Limited', true],
+    [
+      'a name "(on behalf of" its client',
+      'Kind regards,  \n[private] (on behalf of [private], JetBrains s.r.o.)',
+      true,
+    ],
+    ['a redaction above a dated line', '[Private]\n\nFebruary 27, 2017 [13:21]', true],
+    ['the statute item answered', '1. Your physical or electronic signature (See attached)\n\n[private]', true],
+    [
+      'a name the sender declares a signature',
+      '[private]\n(My name written afore is to be considered my digital signature)',
+      true,
+    ],
+    ['a valediction with nothing under it', 'Best regards,\n\n \n\n', false],
+    ['the statute item unanswered', '1. Your physical or electronic signature (See attached)\n', false],
+  ])('%s', (_name, closing, present) => {
+    expect(checkNotice({ text: BODY + closing, kindHint: 'takedown' }).elements.signature?.present).toBe(present);
+  });
+});

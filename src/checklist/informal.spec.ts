@@ -205,3 +205,22 @@ describe('signatures as senders close their letters', () => {
     expect(checkNotice({ text: BODY + closing, kindHint: 'takedown' }).elements.signature?.present).toBe(present);
   });
 });
+
+describe('the work, wherever the sender names it', () => {
+  const BODY = '\n\nThe copies at https://softhub.test/b/1 must be removed.';
+  it.each([
+    ['a labelled list', '1. Identification of copyrighted work(s):  \nADVANCES IN FINANCIAL MACHINE LEARNING', true],
+    ['a quoted title after "The book is"', 'The book is "Cracking the Coding Interview" by [private].', true],
+    ['a quoted photograph', 'I hold the rights to the photograph "Snowflake-a-Day #93".', true],
+    ['the listed content', 'It hosts content (listed below) in which Wiley is the copyright owner.', true],
+    [
+      'the label with the next item under it',
+      '1. Identification of copyrighted work(s):\n2. Identification of the links:',
+      false,
+    ],
+    ['the label with a redaction under it', 'Identification of copyrighted work(s):\n[private]', false],
+  ])('%s', (_name, text, present) => {
+    const result = checkNotice({ text: text + BODY, kindHint: 'takedown' });
+    expect(result.elements.work?.present).toBe(present);
+  });
+});

@@ -58,12 +58,14 @@ const WORK = [
   /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
   /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'-]{1,30}\s+){0,2}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
   // A title in quotes after the kind of work, or after "copy of": "a cracked copy of "Photo Magic Pro"".
-  /\b(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|e-?book|novel|theme|template|mod|library|course|video|album|song|film|movie|script|cop(?:y|ies)\s+of|version\s+of|crack\s+(?:of|for))\s+(?:the\s+|our\s+|my\s+)?(?:"[^"\n]{2,60}"|'[^'\n]{2,60}')/gi,
+  /\b(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|e-?book|novel|photo|photograph|picture|image|illustration|artwork|theme|template|mod|library|course|video|album|song|film|movie|script|cop(?:y|ies)\s+of|version\s+of|crack\s+(?:of|for))\s+(?:is\s+|was\s+|titled\s+|entitled\s+)?(?:the\s+|our\s+|my\s+)?(?:"[^"\n]{2,60}"|'[^'\n]{2,60}')/gi,
   // The product beside its owner: "ZipMaster 9 (by Northwind Software)", "the typeface Quillon", "products of our company".
   /\b[A-Z][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}\s+\(?(?:by|from|of)\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}\s+(?:Software|Games?|Studios?|Inc\.?|Ltd\.?|LLC|GmbH|Corp(?:oration)?\.?|Co\.|Media|Labs?|Fonts?|Apps?|Entertainment|Publishing|Interactive)\)?/g,
   /\bthe\s+(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|theme|template|mod|library)\s+[A-Z][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}/g,
   /\bproducts?\s+of\s+(?:our|my)\s+(?:company|studio|firm)\b[^.\n]{0,80}/gi,
-  /\b(?:titles?|works?|products?|books?|games?|programs?|applications?)\s+(?:listed|identified|named|described|specified)\s+(?:below|above|herein|in\s+(?:the\s+)?(?:attached|following|exhibit|schedule|annex))/gi,
+  /\b(?:titles?|works?|products?|books?|games?|programs?|applications?|content)\s+\(?(?:listed|identified|named|described|specified)\s+(?:below|above|herein|in\s+(?:the\s+)?(?:attached|following|exhibit|schedule|annex))/gi,
+  /\bthe\s+following\s+copyrighted\s+(?:products?|titles?|works?|books?|games?|software|programs?|content)(?:\(s\))?/gi,
+  /\bidentification\s+of\s+(?:the\s+)?(?:copyrighted\s+|original\s+)?works?(?:\(s\))?(?:\s+(?:claimed\s+to\s+(?:be|have\s+been)\s+)?infringed)?[ \t]*:[ \t]*(?:\n[ \t]*)?(?!\d{1,2}[.)]\s|\[)\S[^\n]{0,120}/gi,
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:licensed|belonging|published|produced|distributed|developed)\s+(?:by|to)\b/gi,
   // The original's location under a label: "Original content: https://...", "Original work URL:".
   /\boriginal\s+(?:work|content|code|source(?:\s+code)?|repo(?:sitory)?|project|product|software|files?|site|website|page|version)s?(?:\s+(?:url|link|location|is\s+(?:at|here)|can\s+be\s+found(?:\s+at)?|(?:is\s+)?available\s+at|is\s+located\s+at))?\s*:?\s*(?:\n\s*)?https?:\/\/\S+/gi,

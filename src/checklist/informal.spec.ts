@@ -199,6 +199,13 @@ describe('signatures as senders close their letters', () => {
       '[private]\n(My name written afore is to be considered my digital signature)',
       true,
     ],
+    ['"Signed," and a redacted name', 'Signed, [private]', true],
+    [
+      'a digital-signature heading, a title, then the redacted name',
+      'DIGITAL SIGNATURE FOR COPYRIGHT CLAIM\n\nAuthorized representative for Zee Ltd.\n\n[private]',
+      true,
+    ],
+    ['"Sincerely," then redactions split by a full-width bar', 'Sincerely,\n\n[private]｜[private]', true],
     ['a valediction with nothing under it', 'Best regards,\n\n \n\n', false],
     ['the statute item unanswered', '1. Your physical or electronic signature (See attached)\n', false],
   ])('%s', (_name, closing, present) => {
@@ -213,6 +220,10 @@ describe('the work, wherever the sender names it', () => {
     ['a quoted title after "The book is"', 'The book is "Cracking the Coding Interview" by [private].', true],
     ['a quoted photograph', 'I hold the rights to the photograph "Snowflake-a-Day #93".', true],
     ['the listed content', 'It hosts content (listed below) in which Wiley is the copyright owner.', true],
+    ['the programmes listed', 'We hold the rights in the following programme(s) broadcast on the Channel.', true],
+    ['"It is a blog post"', 'It is a blog post that I have deleted from my site.', true],
+    ['"the code of" its owner', 'A former employee uploaded the delivery code of Zhangjiakou Bank.', true],
+    ['a product with a version before it', 'These are files used to build our 2.9 Backup assistant product.', true],
     [
       'the label with the next item under it',
       '1. Identification of copyrighted work(s):\n2. Identification of the links:',

@@ -10,7 +10,8 @@ const LABELLED = [
   /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
   /\b(?:signed|signature|e-?signature)\s{0,8}(?:by\s{0,8})?:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
   /\b(?:my\s+)?(?:electronic|digital)\s+signature\s+(?:follows|is\s+set\s+out|appears|below)/gi,
-  /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n\s*(?:\[[^\]\n]{1,20}\])/gi,
+  /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n(?:\s*[^\n[]{1,120}\n)?\s*(?:\[[^\]\n]{1,20}\])/gi,
+  /^[ \t]*signed,[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gim,
   /\blinked\s+image\s+is\s+a\s+representation\s+of\s+my\s+(?:physical\s+)?signature\b/gi,
   // "(My name written afore is to be considered my digital signature)"
   /\bmy\s+name\s+[^\n]{0,40}\b(?:considered|serves?\s+as|constitutes?|deemed)\s+(?:as\s+)?(?:to\s+be\s+)?my\s+(?:digital\s+|electronic\s+)?signature\b/gi,

@@ -56,7 +56,7 @@ const WORK = [
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:related\s+to|of|from|including|owned)\b/gi,
   /\b(?:owned|created|developed|written|authored|published|designed)\s+(?:by|at)\s+(?:the\s+)?(?:[A-Z]|me\b|us\b|\[private\])/g,
   /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
-  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'-]{1,30}\s+){0,2}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
+  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
   // A title in quotes after the kind of work, or after "copy of": "a cracked copy of "Photo Magic Pro"".
   /\b(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|e-?book|novel|photo|photograph|picture|image|illustration|artwork|theme|template|mod|library|course|video|album|song|film|movie|script|cop(?:y|ies)\s+of|version\s+of|crack\s+(?:of|for))\s+(?:is\s+|was\s+|titled\s+|entitled\s+)?(?:the\s+|our\s+|my\s+)?(?:"[^"\n]{2,60}"|'[^'\n]{2,60}')/gi,
   // The product beside its owner: "ZipMaster 9 (by Northwind Software)", "the typeface Quillon", "products of our company".
@@ -64,7 +64,9 @@ const WORK = [
   /\bthe\s+(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|theme|template|mod|library)\s+[A-Z][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}/g,
   /\bproducts?\s+of\s+(?:our|my)\s+(?:company|studio|firm)\b[^.\n]{0,80}/gi,
   /\b(?:titles?|works?|products?|books?|games?|programs?|applications?|content)\s+\(?(?:listed|identified|named|described|specified)\s+(?:below|above|herein|in\s+(?:the\s+)?(?:attached|following|exhibit|schedule|annex))/gi,
-  /\bthe\s+following\s+copyrighted\s+(?:products?|titles?|works?|books?|games?|software|programs?|content)(?:\(s\))?/gi,
+  /\bthe\s+following\s+(?:copyrighted\s+)?(?:products?|titles?|works?|books?|games?|software|programs?|programmes?|films?|shows?|episodes?|content)(?:\(s\))?/gi,
+  /\b(?:it|this|that)\s+(?:is|was)\s+an?\s+(?:[\w-]{1,30}\s+){0,3}?(?:blog\s+post|post|article|essay|tutorial|photo(?:graph)?|video|illustration|drawing|course|lecture)\b[^.\n]{0,80}/gi,
+  /\b(?:source\s+|delivery\s+|proprietary\s+)?code\s+(?:of|belonging\s+to)\s+(?:the\s+)?[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3}/g,
   /\bidentification\s+of\s+(?:the\s+)?(?:copyrighted\s+|original\s+)?works?(?:\(s\))?(?:\s+(?:claimed\s+to\s+(?:be|have\s+been)\s+)?infringed)?[ \t]*:[ \t]*(?:\n[ \t]*)?(?!\d{1,2}[.)]\s|\[)\S[^\n]{0,120}/gi,
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:licensed|belonging|published|produced|distributed|developed)\s+(?:by|to)\b/gi,
   // The original's location under a label: "Original content: https://...", "Original work URL:".

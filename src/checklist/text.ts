@@ -194,6 +194,6 @@ export function isRedactedLine(text: string): boolean {
   const t = text.trim();
   if (/^(?:private|redacted)\.?$/i.test(t)) return true;
   return (
-    REDACTED.test(t) && t.replace(/\[\s*(?:private|redacted|removed)\s*\]/gi, '').replace(/[\s/.,;:-]/g, '') === ''
+    REDACTED.test(t) && t.replace(/\[\s*(?:private|redacted|removed)\s*\]/gi, '').replace(/[\s/.,;:|｜-]/g, '') === ''
   );
 }

@@ -10,7 +10,8 @@ const CONSENT = [
   /\bconsent\w{0,3}\s+(?:to|for)\s+(?:the\s+)?(?:jurisdiction|any\s+judicial\s+district)\b/gi,
   /\b(?:accept|agree\s+to\s+accept)\s+service\s+of\s+process\b/gi,
 ];
-const URL = /\bhttps?:\/\/[^\s<>"'\])]{3,2000}/gi;
+// A sentence's full stop or comma after a URL is not part of it.
+const URL = /\bhttps?:\/\/[^\s<>"'\])]{2,1999}[^\s<>"'\]).,;:!?]/gi;
 const REMOVED_PHRASES = [
   /\b(?:created|own|my|our)\s+(?:[\w-]{1,30}\s+){0,2}?(?:repository|repo)\b/gi,
   /\b[\w.-]{1,60}\s+(?:was|were|has\s+been|have\s+been)\s+(?:take[\s-]?down(?:ed)?|taken\s+down)\b/gi,

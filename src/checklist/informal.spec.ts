@@ -14,6 +14,7 @@ const INFORMAL_TAKEDOWNS: [string, string, Partial<Record<ElementName, string>>]
       work: 'our game Starfall Tactics',
       infringing_material: 'https://softhub.test/games/starfall-tactics',
       contact: 'webmaster@starfall.example',
+      signature: '-- Mark',
     },
   ],
   [

@@ -94,7 +94,7 @@ const PERSON = /^[A-Z][\p{L}'’-]{1,30}\.?(?:[ \t]+[A-Z][\p{L}'’.-]{0,30}){1,
 const NOT_A_PERSON =
   /\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Company|Team|Department|Dept|Legal|Software|Apps?|Games?|Studios?|Group|Limited|Agency|Services|Support|Enforcement|Copyright|DMCA|Notice|Takedown|Thanks?|Regards|Hello|Dear)\b/;
 const DASH_SIGNATURE =
-  /^[ \t]*(?:--|—|–)[ \t]*[A-Z][\p{L}'’.-]{1,30}(?:[ \t]+[A-Z][\p{L}'’.-]{1,30}){0,2}(?=[ \t]*(?:,|$))/gmu;
+  /(?:^|(?<=[.!?][ \t]{1,4}))[ \t]*(?:--|—|–)[ \t]*[A-Z][\p{L}'’.-]{1,30}(?:[ \t]+[A-Z][\p{L}'’.-]{1,30}){0,2}(?=[ \t]*(?:,|$))/gmu;
 
 /**
  * A person's name opening the letter's last short paragraph, with only a title, company or contact lines under it

@@ -76,7 +76,8 @@ const WORK_PROMPT =
   /description\s+of\s+the\s+original|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
 const EXCLUDED_HOST =
   /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|githubassets\.com|lumendatabase\.org|npmjs\.com)\b/i;
-const URL = /\bhttps?:\/\/[^\s<>"'\])]{3,2000}/gi;
+// A sentence's full stop or comma after a URL is not part of it.
+const URL = /\bhttps?:\/\/[^\s<>"'\])]{2,1999}[^\s<>"'\]).,;:!?]/gi;
 
 // A profile identifies a user, not material; licence and terms pages are cited, not infringing.
 const GITHUB_PROFILE = /^https?:\/\/(?:www\.)?github\.com(?:\/[\w.-]+)?\/?$/i;

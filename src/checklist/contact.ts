@@ -5,9 +5,10 @@ import { NoticeText, Span, isRedactedLine, lineIndexAt } from './text';
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}\b/g;
 // The spaces around an optional word are bounded and never adjacent: "\s*(?:x)?\s*" is quadratic in a run of spaces.
 const LABELLED =
-  /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|contact(?:\s+(?:info(?:rmation)?|details))?)\s{0,8}(?:(?:number|no\.?)\s{0,8})?(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
+  /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|direct(?:\s+line)?|contact(?:\s+(?:info(?:rmation)?|details))?)\s{0,8}(?:(?:number|no\.?)\s{0,8})?(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
 const PHRASES = [
-  /\b(?:reach|contact(?:ed)?|call|e-?mail|write\s+to)\s+(?:me|us)\s+(?:at|via|by|on|through|using)\b/gi,
+  /\b(?:reach|contact(?:ed)?|call|e-?mail|write\s+to)\s+(?:me|us)\s+(?:directly\s+)?(?:at|via|by|on|through|using)\b/gi,
+  /\b(?:my|our)\s+(?:(?:full|legal|physical)\s+)?name,?\s+(?:(?:and\s+)?(?:physical\s+|postal\s+|mailing\s+)?address|(?:and\s+)?telephone(?:\s+number)?|(?:and\s+)?phone(?:\s+number)?|(?:and\s+)?e-?mail)\b[^.\n]{0,60}(?:\n[ \t]*)+(?:\[\s*(?:private|redacted)\s*\]|[^\n]*(?:@|\d{3}))/gi,
   /\bmay\s+be\s+(?:contacted|reached)\b/gi,
   /\bcontact\s+(?:our|my)\s+[^.\n]{0,40}\bat\b/gi,
   /\b(?:my|our)\s+(?:mobile\s+|cell\s+|office\s+)?(?:phone|telephone)\s+(?:number\s+)?is\b/gi,
@@ -26,6 +27,9 @@ const EUROPEAN_STREET =
   /\b[A-Z][a-zäöüß]{2,30}(?:strasse|straße|straat|str\.|weg|gasse|platz|laan|vej|gade)\s+\d{1,4}\b/g;
 const CITY_ZIP =
   /\b[A-Z][A-Za-z.]{1,30}(?:\s+[A-Z][A-Za-z.]{1,30}){0,2},?\s+(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|\d{5}\s+[A-Z]{2})\b/g;
+// "Boston, Massachusetts 02110": a US city, the state spelled out, a ZIP code.
+const CITY_STATE_ZIP =
+  /\b[A-Z][A-Za-z.]{1,30}(?:\s+[A-Z][A-Za-z.]{1,30}){0,2},\s+[A-Z][a-z]{3,15}(?:\s+[A-Z][a-z]{3,15})?\s+\d{5}(?:-\d{4})?\b/g;
 const POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|[A-Z]{1,2}-\d{4,5}\s+[A-Z][a-zäöü]+)\b/g;
 const PHONE =
   /(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b/g;
@@ -61,6 +65,23 @@ function redactedBlocks(doc: NoticeText): Span[] {
     else flush();
   });
   flush();
+  return spans;
+}
+
+const COMPANY_LINE =
+  /^[^\n:@]{2,60}\b(?:Inc|Ltd|LLC|LLP|GmbH|S\.?A|AG|B\.?V|Co|Corp|Corporation|Limited|S\.?r\.?l|s\.?r\.?o|Pty|PLC|Oy|AB|KK)\.?,?\s*$/;
+
+/**
+ * A letterhead or signature block whose company line has a redaction under it: the company's address or number,
+ * redacted ("AJ Tek Corporation\n\n[private]"). A redaction under a name or a title alone is not clearly contact.
+ */
+function redactedUnderCompany(doc: NoticeText): Span[] {
+  const spans: Span[] = [];
+  doc.lines.forEach((line, index) => {
+    if (line.blank || !COMPANY_LINE.test(line.text.trim())) return;
+    const next = doc.lines.slice(index + 1, index + 4).find((l) => !l.blank);
+    if (next && isRedactedLine(next.text)) spans.push({ start: line.start, end: next.end });
+  });
   return spans;
 }
 
@@ -108,6 +129,8 @@ export function contactSpans(doc: NoticeText): Span[] {
     ...facts(doc, SUITE),
     ...facts(doc, EUROPEAN_STREET),
     ...facts(doc, CITY_ZIP),
+    ...facts(doc, CITY_STATE_ZIP),
+    ...redactedUnderCompany(doc),
     ...facts(doc, POSTCODE),
     ...countryLines(doc),
     ...redactedBlocks(doc),

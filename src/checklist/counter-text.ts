@@ -1,6 +1,7 @@
 import { contactSpans } from './contact';
 import { facts, statements } from './spans';
-import { NoticeText, Span } from './text';
+import { answerSpan, answeredPrompts, isPromptLine } from './form';
+import { NoticeText, Span, lineIndexAt } from './text';
 
 const MISTAKE_HEAD = /\b(?:good[\s-]{1,3}faith\s+(?:belie\w{0,4}|bel\w{0,6})|penalt(?:y|ies)\s+of\s+perjury)\b/gi;
 const MISTAKE =
@@ -9,12 +10,18 @@ const CONSENT = [
   /\bconsent\w{0,3}\s+(?:to|for)\s+(?:the\s+)?(?:jurisdiction|any\s+judicial\s+district)\b/gi,
   /\b(?:accept|agree\s+to\s+accept)\s+service\s+of\s+process\b/gi,
 ];
-const URL = /\bhttps?:\/\/[^\s<>"'\])]{3,2000}/gi;
+// A sentence's full stop or comma after a URL is not part of it.
+const URL = /\bhttps?:\/\/[^\s<>"'\])]{2,1999}[^\s<>"'\]).,;:!?]/gi;
 const REMOVED_PHRASES = [
   /\b(?:created|own|my|our)\s+(?:[\w-]{1,30}\s+){0,2}?(?:repository|repo)\b/gi,
   /\b[\w.-]{1,60}\s+(?:was|were|has\s+been|have\s+been)\s+(?:take[\s-]?down(?:ed)?|taken\s+down)\b/gi,
   /\b(?:material|repository|repo|content|files?|code)\s+(?:that\s+(?:was|has\s+been)\s+(?:disabled|removed)\s+)?is\s+(?:located|found)\s+at\b/gi,
   /\blocation\s+of\s+(?:the\s+)?material\b/gi,
+  // The removed repository named without a label: a bare "github.com/owner/repo", or "the repository "SickGear"".
+  /(?<![\w/.-])(?:www\.)?(?:github\.com|gist\.github\.com|npmjs\.com\/package)\/[\w.-]+(?:\/[\w.-]+)*/gi,
+  /\b(?:my|our|the)\s+(?:[\w-]{1,30}\s+){0,2}?(?:repository|repo|fork|project|gist|package)\s+(?:named\s+|called\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|`[^`\n]{1,60}`|[\w.-]+\/[\w.-]+)/gi,
+  /\b(?:list\s+of\s+)?(?:the\s+)?(?:material|materials|repositor(?:y|ies)|files?|content)\s+(?:that\s+(?:was|were|has\s+been|have\s+been)\s+)?(?:removed|disabled|taken\s+down)\s*(?:by\s+you\s*)?(?:pursuant\s+to[^\n:]{0,60})?(?::|\.)?\s*\n\s*\S+/gi,
+  /\baccess\s+to\s+the\s+following\s+(?:repositor(?:y|ies)|files?|gists?|material)\b/gi,
 ];
 const LIVE_IN = /\bI\s+live\s+(?:in|at)\b/gi;
 
@@ -28,8 +35,25 @@ export function consentSpans(doc: NoticeText): Span[] {
   return CONSENT.flatMap((re) => statements(doc, re));
 }
 
+// GitHub's guides and its published notices are cited, not the removed material.
+const CITED =
+  /^https?:\/\/(?:(?:docs|help|support|guides)\.github\.com|github\.com\/(?:github\/(?:dmca|site-policy)|site\/|contact|articles))/i;
+
+const REMOVED_PROMPT =
+  /what\s+files\s+were\s+(?:taken\s+down|removed|disabled)|(?:identify|identification\s+of)\s+the\s+material\s+(?:that\s+has\s+been\s+)?(?:removed|disabled)/i;
+/** An answer that names material: a URL, an "owner/repo" slug, a path or a file name. */
+const NAMES_MATERIAL = /https?:\/\/|(?<![\w-])[\w-]+\/[\w.-]+|(?<![\w-])[\w-]+\.[a-z]{1,5}\b/i;
+
 export function removedMaterialSpans(doc: NoticeText): Span[] {
-  return [...facts(doc, URL), ...REMOVED_PHRASES.flatMap((re) => facts(doc, re))];
+  const answered = answeredPrompts(doc, REMOVED_PROMPT)
+    .filter(({ answer }) => answer.some((l) => NAMES_MATERIAL.test(l.text)))
+    .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
+  const urls = facts(doc, URL).filter((s) => !CITED.test(doc.text.slice(s.start, s.end)));
+  // A form's question ("What files were taken down?") names no material.
+  const phrases = REMOVED_PHRASES.flatMap((re) => facts(doc, re)).filter(
+    (s) => !isPromptLine(doc.lines[lineIndexAt(doc, s.start)]),
+  );
+  return [...answered, ...urls, ...phrases];
 }
 
 export function counterContactSpans(doc: NoticeText): Span[] {

@@ -3,21 +3,25 @@ import { facts } from './spans';
 import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 
 const VALEDICTION =
-  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*(?:[,.!:]\s*)?$/i;
+  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*(?:[,.!:]\s*)?$/i;
 const SIGN_PROMPT =
-  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
+  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
   /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
   /\b(?:signed|signature|e-?signature)\s{0,8}(?:by\s{0,8})?:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
   /\b(?:my\s+)?(?:electronic|digital)\s+signature\s+(?:follows|is\s+set\s+out|appears|below)/gi,
-  /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n\s*(?:\[[^\]\n]{1,20}\])/gi,
+  /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n(?:\s*[^\n[]{1,120}\n)?\s*(?:\[[^\]\n]{1,20}\])/gi,
+  /^[ \t]*signed,[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gim,
   /\blinked\s+image\s+is\s+a\s+representation\s+of\s+my\s+(?:physical\s+)?signature\b/gi,
+  // "(My name written afore is to be considered my digital signature)"
+  /\bmy\s+name\s+[^\n]{0,40}\b(?:considered|serves?\s+as|constitutes?|deemed)\s+(?:as\s+)?(?:to\s+be\s+)?my\s+(?:digital\s+|electronic\s+)?signature\b/gi,
 ];
 const NAME =
-  /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s*(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
+  /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s*\(?(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
 const CLOSING_LINE_MAX = 70;
 // Name, title or company lines; a line with digits, "@" or a "Label:" is contact detail, not a signature.
-const SIGNATURE_BLOCK_LINE = /^(?:(?!.*\d{3})[^@:]{1,50}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})$/;
+const SIGNATURE_BLOCK_LINE =
+  /^(?:(?!.*\d{3})[^@:]{1,50}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}(?: \[?\d{1,2}:\d{2}\]?)?)$/;
 
 function isNameLine(text: string): boolean {
   const t = text.trim().replace(/^(?:=>|答：|答:)\s*/, '');
@@ -29,7 +33,7 @@ function closings(doc: NoticeText): Span[] {
   const spans: Span[] = [];
   doc.lines.forEach((line, index) => {
     if (!VALEDICTION.test(line.text)) return;
-    const next = nextNonBlank(doc, index, 4);
+    const next = nextNonBlank(doc, index, 8);
     if (next && isNameLine(next.text)) spans.push({ start: line.start, end: next.end });
   });
   return spans;
@@ -39,7 +43,7 @@ function answeredSignPrompts(doc: NoticeText): Span[] {
   const spans: Span[] = [];
   doc.lines.forEach((line, index) => {
     if (!SIGN_PROMPT.test(line.text)) return;
-    if (!isPromptLine(line) && !/[:.]\s*$/.test(line.text)) return;
+    if (!isPromptLine(line) && !/[:.]\s*$|\(see\s+(?:attached|below)\)\s*$/i.test(line.text)) return;
     const answer = answerLines(doc, index).slice(0, 3);
     if (!isSubstantiveAnswer(answer) || answer[0].text.trim().length < 2) return;
     const span = answerSpan(answer);
@@ -86,6 +90,29 @@ function trailingBlock(doc: NoticeText): Span[] {
   return [{ start: block[first].start, end: block[block.length - 1].end }];
 }
 
+const PERSON = /^[A-Z][\p{L}'’-]{1,30}\.?(?:[ \t]+[A-Z][\p{L}'’.-]{0,30}){1,2}$/u;
+const NOT_A_PERSON =
+  /\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Company|Team|Department|Dept|Legal|Software|Apps?|Games?|Studios?|Group|Limited|Agency|Services|Support|Enforcement|Copyright|DMCA|Notice|Takedown|Thanks?|Regards|Hello|Dear)\b/;
+const DASH_SIGNATURE =
+  /(?:^|(?<=[.!?][ \t]{1,4}))[ \t]*(?:--|—|–)[ \t]*[A-Z][\p{L}'’.-]{1,30}(?:[ \t]+[A-Z][\p{L}'’.-]{1,30}){0,2}(?=[ \t]*(?:,|$))/gmu;
+
+/**
+ * A person's name opening the letter's last short paragraph, with only a title, company or contact lines under it
+ * ("Tom Becker\nBecker Apps\n+49 30 ..."): typed where a signature goes, though no valediction precedes it.
+ */
+function trailingName(doc: NoticeText): Span[] {
+  const block: Line[] = [];
+  let i = doc.lines.length - 1;
+  while (i >= 0 && doc.lines[i].blank) i--;
+  for (; i >= 0 && !doc.lines[i].blank; i--) block.unshift(doc.lines[i]);
+  if (i < 0 || block.length === 0 || block.length > 4) return [];
+  const [first, ...rest] = block;
+  const name = first.text.trim();
+  if (!PERSON.test(name) || NOT_A_PERSON.test(name)) return [];
+  if (rest.some((l) => l.text.trim().length > 60)) return [];
+  return [{ start: first.start, end: first.end }];
+}
+
 /** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
 function listItem(doc: NoticeText): Span[] {
   return doc.lines
@@ -100,6 +127,8 @@ export function signatureSpans(doc: NoticeText): Span[] {
     ...answeredSignPrompts(doc),
     ...trailingBlock(doc),
     ...listItem(doc),
+    ...trailingName(doc),
+    ...facts(doc, DASH_SIGNATURE),
   ];
 }
 

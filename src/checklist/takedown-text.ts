@@ -18,6 +18,10 @@ const AUTHORITY = [
   /\b(?:copyright\s+(?:owner|holder)|rights\s+holder)s?\s*(?:is|:)\s*\S/gi,
   /\bowns?\s+(?:the\s+)?(?:copyright|source|rights|all\s+rights|exclusive)/gi,
   /\b(?:I|we)\s+(?:legally\s+|solely\s+)?own\b/gi,
+  /\b(?:I|we)\s+(?:alone\s+|solely\s+|personally\s+)?(?:wrote|created|authored|developed|designed)\s+(?:it|this|them|the\b|this\b|alone|myself|ourselves|over|from\s+scratch)/gi,
+  /\bwhich\s+(?:I|we)\s+(?:alone\s+)?(?:wrote|created|authored|developed|designed)\b/gi,
+  /\b(?:I|we)\s+hold\s+(?:all\s+|the\s+)?(?:exclusive\s+)?(?:rights|copyrights?)\b/gi,
+  /(?:\b[A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){0,3}[ \t]+)?\bowns\s+(?:the\s+)?(?:[\w-]{1,30}\s+){0,2}?(?:game|software|app|program|font|typeface|book|code|work|product|title|plugin|theme|template|music|film|video|images?|photos?)\b/gi,
   /\bas\s+(?:the\s+)?(?:owner|author|creator|copyright\s+holder)\b/gi,
   /\band\s+(?:the\s+)?copyright\s+(?:owner|holder)\b/gi,
   /\bassigned\s+to\s+(?:me|us)\b/gi,
@@ -52,13 +56,28 @@ const WORK = [
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:related\s+to|of|from|including|owned)\b/gi,
   /\b(?:owned|created|developed|written|authored|published|designed)\s+(?:by|at)\s+(?:the\s+)?(?:[A-Z]|me\b|us\b|\[private\])/g,
   /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
-  /\b(?:my|our)\s+(?:[\w'-]{1,30}\s+){0,2}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|plugin|product|website|codebase|images?|photos?|IP)\b/g,
+  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
+  // A title in quotes after the kind of work, or after "copy of": "a cracked copy of "Photo Magic Pro"".
+  /\b(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|e-?book|novel|photo|photograph|picture|image|illustration|artwork|theme|template|mod|library|course|video|album|song|film|movie|script|cop(?:y|ies)\s+of|version\s+of|crack\s+(?:of|for))\s+(?:is\s+|was\s+|titled\s+|entitled\s+)?(?:the\s+|our\s+|my\s+)?(?:"[^"\n]{2,60}"|'[^'\n]{2,60}')/gi,
+  // The product beside its owner: "ZipMaster 9 (by Northwind Software)", "the typeface Quillon", "products of our company".
+  /\b[A-Z][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}\s+\(?(?:by|from|of)\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}\s+(?:Software|Games?|Studios?|Inc\.?|Ltd\.?|LLC|GmbH|Corp(?:oration)?\.?|Co\.|Media|Labs?|Fonts?|Apps?|Entertainment|Publishing|Interactive)\)?/g,
+  /\bthe\s+(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|theme|template|mod|library)\s+[A-Z][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}/g,
+  /\bproducts?\s+of\s+(?:our|my)\s+(?:company|studio|firm)\b[^.\n]{0,80}/gi,
+  /\b(?:titles?|works?|products?|books?|games?|programs?|applications?|content)\s+\(?(?:listed|identified|named|described|specified)\s+(?:below|above|herein|in\s+(?:the\s+)?(?:attached|following|exhibit|schedule|annex))/gi,
+  /\bthe\s+following\s+(?:copyrighted\s+)?(?:products?|titles?|works?|books?|games?|software|programs?|programmes?|films?|shows?|episodes?|content)(?:\(s\))?/gi,
+  /\b(?:it|this|that)\s+(?:is|was)\s+an?\s+(?:[\w-]{1,30}\s+){0,3}?(?:blog\s+post|post|article|essay|tutorial|photo(?:graph)?|video|illustration|drawing|course|lecture)\b[^.\n]{0,80}/gi,
+  /\b(?:source\s+|delivery\s+|proprietary\s+)?code\s+(?:of|belonging\s+to)\s+(?:the\s+)?[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3}/g,
+  /\bidentification\s+of\s+(?:the\s+)?(?:copyrighted\s+|original\s+)?works?(?:\(s\))?(?:\s+(?:claimed\s+to\s+(?:be|have\s+been)\s+)?infringed)?[ \t]*:[ \t]*(?:\n[ \t]*)?(?!\d{1,2}[.)]\s|\[)\S[^\n]{0,120}/gi,
+  /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:licensed|belonging|published|produced|distributed|developed)\s+(?:by|to)\b/gi,
+  // The original's location under a label: "Original content: https://...", "Original work URL:".
+  /\boriginal\s+(?:work|content|code|source(?:\s+code)?|repo(?:sitory)?|project|product|software|files?|site|website|page|version)s?(?:\s+(?:url|link|location|is\s+(?:at|here)|can\s+be\s+found(?:\s+at)?|(?:is\s+)?available\s+at|is\s+located\s+at))?\s*:?\s*(?:\n\s*)?https?:\/\/\S+/gi,
 ];
 const WORK_PROMPT =
   /description\s+of\s+the\s+original|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
 const EXCLUDED_HOST =
   /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|githubassets\.com|lumendatabase\.org|npmjs\.com)\b/i;
-const URL = /\bhttps?:\/\/[^\s<>"'\])]{3,2000}/gi;
+// A sentence's full stop or comma after a URL is not part of it.
+const URL = /\bhttps?:\/\/[^\s<>"'\])]{2,1999}[^\s<>"'\]).,;:!?]/gi;
 
 // A profile identifies a user, not material; licence and terms pages are cited, not infringing.
 const GITHUB_PROFILE = /^https?:\/\/(?:www\.)?github\.com(?:\/[\w.-]+)?\/?$/i;
@@ -69,7 +88,10 @@ const ORIGINAL_CONTEXT =
 // Each word is tried from its start only (the lookbehinds): "[\w-]+\/" tried at every letter of a long word is quadratic.
 const IDENTIFIES = /https?:\/\/|(?<![\w-])[\w-]+\/[\w.-]+|(?<![\w-])[\w-]+\.[a-z]{1,5}\b/i;
 const INFRINGING_CONTEXT =
-  /infring|remove|take\s*down|taken\s+down|disable|unauthori[sz]ed|pirat|cop(?:y|ies)\s+(?:of|at)|stolen|leaked/i;
+  /infring|remove|take\s*down|taken\s+down|disable|unauthori[sz]ed|pirat|cop(?:y|ies)\s+(?:of|at)|stolen|leaked|(?:upload|post|host|shar|distribut|offer)(?:ed|ing|s)?\b[^\n]{0,40}\b(?:at|on|to|in|here)\s*:?\s*$|\b(?:cop(?:y|ies)|crack|keygen|serial)\s+(?:is\s+|are\s+)?(?:at|on|here)\s*:?\s*$|\byour\s+(?:site|website|page|server|service|platform|portal)\s*:?\s*$/i;
+/** What the sender says of a URL after it: "https://... is a cracked copy of", "... offers a keygen", "... must come down". */
+const INFRINGING_AFTER =
+  /^[^\s.]*[.,]?\s+(?:(?:is|are|has|have|offers?|contains?|hosts?|provides?|distributes?)\b[^.\n]{0,50}\b(?:crack|keygen|serial|cop(?:y|ies)|pirat|illegal|unauthori[sz]ed|infring|without\s+(?:our\s+|my\s+)?(?:permission|consent|licen))|(?:must|should)\s+(?:come|be\s+(?:taken|brought))\s+(?:down|offline)|(?:must|should)\s+be\s+(?:removed|deleted|disabled))/i;
 const INFRINGING_PROMPT =
   /files?\s+should\s+be\s+taken\s+down|specific\s+file\s+urls?|identify\s+the\s+material|material\s+that\s+you\s+allege|entire\s+repository\s+is\s+infringing/i;
 const GITHUB_HOST = /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|npmjs\.com)\b/i;
@@ -97,8 +119,11 @@ export function workSpans(doc: NoticeText): Span[] {
     start: prompt.start,
     end: answerSpan(answer)?.end ?? prompt.end,
   }));
+  // The material to remove is not the work it copies: only the URLs not read as infringing may be the original's.
+  const infringing = new Set(infringingSpans(doc).map((s) => s.start));
   const urls = facts(doc, URL).filter(
-    (s) => !EXCLUDED_HOST.test(doc.text.slice(s.start, s.end)) && !isInfringerOrHelpLink(doc, s),
+    (s) =>
+      !EXCLUDED_HOST.test(doc.text.slice(s.start, s.end)) && !isInfringerOrHelpLink(doc, s) && !infringing.has(s.start),
   );
   return [...answered, ...WORK.flatMap((re) => facts(doc, re)).filter((s) => !onPrompt(doc, s)), ...urls];
 }
@@ -117,7 +142,11 @@ export function infringingSpans(doc: NoticeText): Span[] {
     )
       return false;
     const onLine = doc.text.slice(Math.max(doc.lines[lineIndexAt(doc, s.start)].start, s.start - 80), s.start);
-    return GITHUB_HOST.test(url) || (!EXCLUDED_HOST.test(url) && INFRINGING_CONTEXT.test(onLine));
+    const after = doc.text.slice(s.end, s.end + 120);
+    return (
+      GITHUB_HOST.test(url) ||
+      (!EXCLUDED_HOST.test(url) && (INFRINGING_CONTEXT.test(onLine) || INFRINGING_AFTER.test(after)))
+    );
   });
   return [...answered, ...urls];
 }

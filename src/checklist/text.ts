@@ -27,7 +27,8 @@ export interface NoticeText {
   lines: Line[];
 }
 
-const LINE_PREFIX = /[ \t\u00a0\u3000]*(?:>[ \t\u00a0]*){0,4}(?:#{1,6}[ \t]+)?(?:(?:[-+•·§o]|=>)[ \t\u00a0]+)?/y;
+const LINE_PREFIX =
+  /[ \t\u00a0\u3000]*(?:>[ \t\u00a0]*){0,4}(?:#{1,6}[ \t]+)?(?:(?:[-+•·§o]|=>)[ \t\u00a0]+|[\uf06c\uf0a7\uf0b7\uf0d8\uf0fc][ \t\u00a0]*)?/y;
 const ENTITIES: ReadonlyArray<[string, string]> = [
   ['&amp;', '&'],
   ['&nbsp;', ' '],
@@ -193,6 +194,6 @@ export function isRedactedLine(text: string): boolean {
   const t = text.trim();
   if (/^(?:private|redacted)\.?$/i.test(t)) return true;
   return (
-    REDACTED.test(t) && t.replace(/\[\s*(?:private|redacted|removed)\s*\]/gi, '').replace(/[\s/.,;:-]/g, '') === ''
+    REDACTED.test(t) && t.replace(/\[\s*(?:private|redacted|removed)\s*\]/gi, '').replace(/[\s/.,;:|｜-]/g, '') === ''
   );
 }

@@ -1,14 +1,5 @@
 import { NoticeText, Span, lineIndexAt } from './text';
-import {
-  SUBJECT,
-  isPlaceholder,
-  isSendersZh,
-  labelled,
-  sentences,
-  textOf,
-  zhFacts,
-  zhStatements,
-} from './zh-text';
+import { SUBJECT, isPlaceholder, isSendersZh, labelled, sentences, textOf, zhFacts, zhStatements } from './zh-text';
 
 const S = SUBJECT;
 const re = (source: string, flags = ''): RegExp => new RegExp(source, flags);

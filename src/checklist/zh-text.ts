@@ -116,10 +116,9 @@ export function isSendersZh(doc: NoticeText, sentence: Span): boolean {
   const after = doc.text.slice(sentence.end, line.end);
   const question = /[？?]\s*$/.test(own) || CONFIRM.test(head) || /是否/.test(own) || QUESTION_AFTER.test(after);
   if (!question) return true;
-  const sameLine = after
-    .replace(QUESTION_AFTER, '')
-    .replace(/^[^:]*:/, '')
-    .replace(/^[\s）)？?]+/, '');
+  // What follows the question on its line ("是否确认？确认"), not the question's own words.
+  const questionEnd = Math.max(...['？', '?', '）', ')'].map((c) => after.lastIndexOf(c)));
+  const sameLine = questionEnd >= 0 ? after.slice(questionEnd + 1).replace(/^[^:]*:/, '') : '';
   if (sameLine.trim() !== '' && AFFIRMATIVE.test(sameLine)) return true;
   const next = nextNonBlank(doc, index + 1);
   return next !== undefined && AFFIRMATIVE.test(next.text);

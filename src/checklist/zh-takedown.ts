@@ -14,8 +14,9 @@ const AUTHORITY = [
   re(`(?:著作权|版权|知识产权)[^。\\n]{0,10}?(?:归|属于)[^。\\n]{0,6}?${S}`),
   /(?:受|接受)[^。\n]{1,60}?(?:的)?(?:委托|授权|委派)/,
   /(?<!未)经[^。\n]{1,40}?(?:授权|委托)/,
-  /代表[^。\n]{1,60}?(?:公司|权利人|著作权人|客户|委托人|当事人|工作室)/,
+  re(`代表(?:${S}|[^。\\n]{1,60}?(?:公司|权利人|著作权人|客户|委托人|当事人|工作室))`),
   re(`${S}[^。\\n，,]{0,10}?(?:自主|独立|原创)?(?:开发|研发|创作|编写|制作|设计|出品)(?:了|的)`),
+  re(`${S}[^。\\n]{0,20}?(?<!未|没有|尚未|并未)(?:获得|取得)[^。\\n]{0,40}?(?:授权|委托|许可)`),
   /(?:附|附件|随附|随函|已附|见附件|详见附件)[^。\n]{0,30}?授权(?:委托)?书|授权(?:委托)?书[^。\n]{0,10}?(?:见附件|附后|随附|已附)/,
 ];
 const AUTHORITY_LABELS = '权利人(?:名称|姓名)?|著作权人|版权所有者|版权方|代理人(?:名称|姓名)?|代理机构|委托代理人';
@@ -54,6 +55,7 @@ const WORK_LABELS =
 const TITLE = /《([^《》\n]{1,60})》/g;
 const LAW_TITLE = /(?:条例|法|规定|办法|公约|解释|通知|协议|条款|政策|指引|须知)$/;
 const WORK_FACTS = [
+  /[“"「][^”"」\n]{1,40}[”"」](?:软件|游戏|应用|程序|字体|插件|客户端|工具)|(?:软件|游戏|应用|程序|字体|插件)[“"「][^”"」\n]{1,40}[”"」]/g,
   /软著登字第?\s*\d{4,10}\s*号/g,
   /(?<![A-Za-z\d])\d{4}SR\d{5,8}(?!\d)/g,
   /国作登字[-－]?\d{4}[-－][A-Z][-－]\d{5,10}/g,
@@ -84,14 +86,26 @@ const INFRINGING_LABELS =
 const IDENTIFIES =
   /https?:\/\/|(?<![\w-])[\w-]+\/[\w.-]+|(?<![\w-])[\w-]+\.(?:exe|zip|rar|7z|apk|dmg|iso|msi|pkg|tar|gz)\b/i;
 const INFRINGING_BEFORE =
-  /侵权|盗版|未经(?:授权|许可)|删除|断开|下架|移除|屏蔽|撤下|上传|发布|提供下载|破解|传播|如下|以下|地址|链接|网址/;
+  /侵权|侵犯|盗版|未经(?:授权|许可)|删除|断开|下架|移除|屏蔽|撤下|上传|发布|提供下载|破解|传播|如下|以下|地址|链接|网址|页面|贵站|贵网站|你们/;
+const INFRINGING_AFTER =
+  /^[^。\n]{0,60}?(?:侵权|侵犯|盗版|未经|没有(?:经过)?(?:授权|许可|同意)|删除|下架|断开|移除|屏蔽|撤下)/;
 
-/** Up to 80 characters before a URL: on its line, or the line above when the URL starts its line. */
+const LIST_MARKER = /^\s*(?:\d{1,3}[.、)）]|[（(]\d{1,3}[)）]|[-•·]|[一二三四五六七八九十]{1,3}[、.])?\s*$/;
+const URL_LINE = /^\s*(?:\d{1,3}[.、)）]|[（(]\d{1,3}[)）]|[-•·])?\s*https?:\/\/\S+\s*$/;
+
+/**
+ * Up to 80 characters before a URL: on its line, or, when the URL starts its line (after a list number), the
+ * nearest line above that is not another URL of the same list.
+ */
 function lineBefore(doc: NoticeText, s: Span): string {
   const index = lineIndexAt(doc, s.start);
   const onLine = doc.text.slice(doc.lines[index].start, s.start);
-  if (onLine.trim() !== '') return onLine.slice(-80);
-  for (let i = index - 1; i >= 0 && i >= index - 3; i--) if (!doc.lines[i].blank) return doc.lines[i].text.slice(-80);
+  if (!LIST_MARKER.test(onLine)) return onLine.slice(-80);
+  for (let i = index - 1; i >= 0 && i >= index - 13; i--) {
+    const l = doc.lines[i];
+    if (l.blank || URL_LINE.test(l.text)) continue;
+    return l.text.slice(-80);
+  }
   return '';
 }
 
@@ -101,7 +115,8 @@ export function zhInfringingSpans(doc: NoticeText): Span[] {
     .map((l) => l.span);
   const urls = zhFacts(doc, URL).filter((s) => {
     const before = lineBefore(doc, s);
-    return !ORIGINAL_BEFORE.test(before) && INFRINGING_BEFORE.test(before);
+    const after = doc.text.slice(s.end, s.end + 80);
+    return !ORIGINAL_BEFORE.test(before) && (INFRINGING_BEFORE.test(before) || INFRINGING_AFTER.test(after));
   });
   return [...listed, ...urls];
 }
@@ -111,15 +126,20 @@ const QUOTED = '(?:“[^”\\n]{1,100}”|"[^"\\n]{1,100}"|「[^」\\n]{1,100}�
 const SEARCH_PHRASES = [
   re(`(?:搜索|检索|搜)(?:关键词|关键字)?[ \\t]*${QUOTED}`, 'g'),
   re(`输入[ \\t]*${QUOTED}[^。\\n]{0,10}?(?:搜索|检索)`, 'g'),
+  re(`(?:搜索|检索)(?:关键词|关键字|词)(?:为|是)[ \\t]*[^\\s。，,；\\n][^。，,；\\n]{0,60}`, 'g'),
+  /(?:搜索|检索)[ \t]*[^\s“"「『《。，,；\n][^。，,；\n]{0,30}?[ \t]*(?:即可|就能|就可以|可以)(?:找到|看到|搜到|查到)/g,
 ];
 
 export function zhSearchTermSpans(doc: NoticeText): Span[] {
-  return [...labelled(doc, SEARCH_LABELS).map((l) => l.span), ...SEARCH_PHRASES.flatMap((r) => zhFacts(doc, r))];
+  return [
+    ...labelled(doc, SEARCH_LABELS, { anywhere: true }).map((l) => l.span),
+    ...SEARCH_PHRASES.flatMap((r) => zhFacts(doc, r)),
+  ];
 }
 
 const BELIEF =
   /(?:善意|诚意|真诚|诚信|有(?:充分|合理|足够)?(?:的)?理由)[^。\n]{0,10}?(?:地)?(?:相信|认为|确信|判断|认定)/;
-const FIRST_PERSON_BELIEF = re(`${S}[^。\\n]{0,10}?(?:相信|确信|坚信)`);
+const FIRST_PERSON_BELIEF = re(`${S}[^。\\n]{0,10}?(?:相信|确信|坚信|确认|认定)`);
 const UNAUTHORISED =
   /未经[^。\n]{0,30}?(?:授权|许可|同意)|未(?:能)?(?:获|获得|取得|得到)[^。\n]{0,30}?(?:授权|许可|同意)|没有(?:获得|取得|得到)?[^。\n]{0,30}?(?:授权|许可)|不(?:被|为)?法律(?:所)?(?:允许|许可)|侵犯|侵权|盗版|非法/;
 
@@ -133,7 +153,7 @@ export function zhGoodFaithSpans(doc: NoticeText): Span[] {
 /** The truthfulness statement: what is said is true, or an undertaking about its being untrue. */
 const TRUTH = /真实|准确|属实|无误|不实|虚假|失实|如实|不符/;
 const LIABILITY =
-  /承担[^。\n]{0,20}?责任|负[^。\n]{0,8}?责任|对[^。\n]{0,40}?(?:真实性|准确性|内容|信息|通知|说明)[^。\n]{0,6}?负责/;
+  /承担[^。\n]{0,20}?(?:责任|后果)|负[^。\n]{0,8}?责任|对[^。\n]{0,40}?(?:真实性|准确性|内容|信息|通知|说明)[^。\n]{0,6}?负责/;
 const COMMITS = re(`${S}|保证|承诺|声明|确认|郑重|愿意|愿|自愿|同意`);
 
 /**
@@ -174,7 +194,7 @@ const CLOSING =
 const SALUTE = /^\s*敬礼[！!。]?\s*$/;
 const PERSON = /^[\u4e00-\u9fff·]{2,5}(?:\s*(?:律师|先生|女士|经理|总监|法务|代表))?$/;
 const ORG =
-  /^[\u4e00-\u9fffA-Za-z0-9（）()·&\s]{2,40}(?:公司|事务所|律所|工作室|集团|中心|协会|研究院|研究所|工作组|团队|法务部|知识产权部)(?:[\s（(]*(?:盖章|公章)[）)]?)?(?:\s+[\u4e00-\u9fff·]{2,5}(?:\s*律师)?)?$/;
+  /^[\u4e00-\u9fffA-Za-z0-9（）()·&.,\s]{2,40}(?:公司|事务所|律所|工作室|集团|中心|协会|研究院|研究所|工作组|团队|法务部|知识产权部)(?:[\s（(]*(?:盖章|公章)[）)]?)?(?:\s+[\u4e00-\u9fff·]{2,5}(?:\s*律师)?)?$/;
 const DATE =
   /^\s*(?:日期\s*:\s*)?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)\s*$/;
 

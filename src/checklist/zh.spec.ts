@@ -195,6 +195,50 @@ https://cdn.softhub.test/files/pixelpro-2.1-full.exe
 2026/12/01
 `;
 
+const NOTICE_A = `尊敬的软汇网管理员：
+
+我司（北京版联知识产权代理有限公司）作为《暗影猎手》游戏著作权人成都火狐网络科技有限公司的独家版权代理机构，现就贵站传播该游戏破解版一事投诉如下。
+
+以下链接侵犯了权利人的信息网络传播权：
+1. https://softhub.test/game/anying-1.html
+2. https://softhub.test/game/anying-2.html
+
+在贵站搜索关键词为：暗影猎手
+我司确认上述链接内容未经权利人授权。
+我司承诺，以上所述均属实，如有虚假，我司愿承担由此引起的一切法律后果。
+
+联系方式：
+电话 010-62345678
+邮箱 jubao@banlian-ip.cn
+
+北京版联知识产权代理有限公司
+二〇二六年十二月一日
+`;
+const NOTICE_B = `【投诉类型】软件侵权
+【权利人】刘洋（个人开发者）
+【作品名称】刘洋截图工具 2.0
+【侵权网址】https://softhub.test/soft/liuyang-jietu.html
+【联系方式】微信 liuyang_dev，手机 17712345678
+【搜索词】刘洋截图
+【声明】本人为上述软件的作者，本人善意地相信贵站的传播未获得本人许可。本人保证投诉内容真实有效，并对其真实性负责。
+【签名】刘洋
+`;
+const NOTICE_C = `Dear SoftHub team / 软汇网：
+
+我们是 Example Soft Inc. 的法务部，代表我司就以下侵权内容发出通知。
+Our product: "ExampleCAD 2026"（我司享有其全部著作权）
+盗版下载页面：
+- https://softhub.test/soft/examplecad-2026-crack.html
+请于收到通知后三个工作日内删除。在贵站搜索 ExampleCAD 就能找到。
+我司有合理理由相信，上述页面的内容未经我司授权。
+我司保证本通知中的信息准确无误，否则愿意承担法律责任。
+联系人：Emily Zhou，电话：+86 21 5888 1234，Email: legal@examplesoft.com
+
+Example Soft Inc. 法务部
+2026年12月1日
+`;
+const NOTICE_D = `老板您好，贵站的这个页面 https://softhub.test/soft/abc.html 是我们工作室的游戏，没有授权给你们，麻烦下架一下。`;
+
 const check = (text: string) => checkNotice({ text });
 const presentIn = (text: string, element: ElementName): boolean | undefined => check(text).elements[element]?.present;
 
@@ -246,6 +290,15 @@ describe('Chinese notices: kind and missing elements', () => {
     ['a counter-notice (反通知书, Art. 16)', COUNTER, 'counter_notice', []],
     ['a retraction (撤回投诉)', RETRACTION, 'retraction', []],
     ['a request to close an account', ACCOUNT, 'other', []],
+    ["an agency's letter with a numbered list of links", NOTICE_A, 'takedown', []],
+    ['a form with 【】 labels', NOTICE_B, 'takedown', []],
+    ["a company's legal department writing in both languages", NOTICE_C, 'takedown', []],
+    [
+      'a casual note, link mid-sentence',
+      NOTICE_D,
+      'takedown',
+      ['authority', 'contact', 'search_term', 'good_faith', 'perjury', 'signature'],
+    ],
   ])('%s', (_name, text, kind, missing) => {
     const result = check(text);
     expect(result.kind).toBe(kind);
@@ -341,6 +394,36 @@ const ABLATIONS: [string, string, Partial<Record<ElementName, string[]>>][] = [
       good_faith: ['我司坚信该页面提供的软件未经授权，侵犯了我司的合法权益。'],
       perjury: ['我司郑重声明：本通知所述内容真实、准确。如有不实，我司愿承担相应的法律责任。'],
       signature: ['此致\n敬礼\n\n深圳极速软件有限公司\n2026年12月1日'],
+    },
+  ],
+  [
+    'NOTICE_A',
+    NOTICE_A,
+    {
+      authority: [
+        '我司（北京版联知识产权代理有限公司）作为《暗影猎手》游戏著作权人成都火狐网络科技有限公司的独家版权代理机构，',
+      ],
+      contact: ['联系方式：\n电话 010-62345678\n邮箱 jubao@banlian-ip.cn'],
+      infringing_material: [
+        '以下链接侵犯了权利人的信息网络传播权：\n1. https://softhub.test/game/anying-1.html\n2. https://softhub.test/game/anying-2.html',
+      ],
+      search_term: ['在贵站搜索关键词为：暗影猎手'],
+      good_faith: ['我司确认上述链接内容未经权利人授权。'],
+      perjury: ['我司承诺，以上所述均属实，如有虚假，我司愿承担由此引起的一切法律后果。'],
+      signature: ['北京版联知识产权代理有限公司\n二〇二六年十二月一日'],
+    },
+  ],
+  [
+    'NOTICE_B',
+    NOTICE_B,
+    {
+      authority: ['【权利人】刘洋（个人开发者）', '本人为上述软件的作者，'],
+      contact: ['【联系方式】微信 liuyang_dev，手机 17712345678'],
+      infringing_material: ['【侵权网址】https://softhub.test/soft/liuyang-jietu.html'],
+      search_term: ['【搜索词】刘洋截图'],
+      good_faith: ['本人善意地相信贵站的传播未获得本人许可。'],
+      perjury: ['本人保证投诉内容真实有效，并对其真实性负责。'],
+      signature: ['【签名】刘洋'],
     },
   ],
   [

@@ -33,6 +33,7 @@ export function detectZhKind(doc: NoticeText): NoticeKind {
   if (RETRACTION.some((r) => r.test(text)) && !zhNotInfringingSpans(doc).length) return 'retraction';
   if (restore && (zhNotInfringingSpans(doc).length > 0 || !takedownStatements)) return 'counter_notice';
   if (takedownStatements) return 'takedown';
+  if (zhInfringingSpans(doc).length > 0 && COPYRIGHT.test(text)) return 'takedown';
   const asks = REQUEST.test(text);
   if (asks && (zhInfringingSpans(doc).length > 0 || URL.test(text) || COPYRIGHT.test(text) || OUR_WORK.test(text))) {
     if (OWN_DATA.test(text) && !COPYRIGHT.test(text)) return 'other';

@@ -290,6 +290,13 @@ describe('Chinese notices: kind and missing elements', () => {
     ['a counter-notice (反通知书, Art. 16)', COUNTER, 'counter_notice', []],
     ['a retraction (撤回投诉)', RETRACTION, 'retraction', []],
     ['a request to close an account', ACCOUNT, 'other', []],
+    [
+      'a bare report of a pirated copy',
+      '你们网站上的 https://softhub.test/soft/abc.html 是盗版。',
+      'takedown',
+      ['authority', 'contact', 'search_term', 'good_faith', 'perjury', 'signature'],
+    ],
+    ['a question about a download', '请问 https://softhub.test/soft/abc.html 这个软件怎么安装？', 'other', []],
     ["an agency's letter with a numbered list of links", NOTICE_A, 'takedown', []],
     ['a form with 【】 labels', NOTICE_B, 'takedown', []],
     ["a company's legal department writing in both languages", NOTICE_C, 'takedown', []],

@@ -4,9 +4,13 @@ import { zhConsentSpans, zhMistakeSpans, zhNotInfringingSpans } from './zh-count
 import { zhGoodFaithSpans, zhInfringingSpans, zhTruthfulnessSpans } from './zh-takedown';
 import { SUBJECT } from './zh-text';
 
-const COUNTER = /反通知|反通知书|反申诉/;
+/** The notice calls itself a counter-notice; a takedown may mention one ("如被投诉人提交反通知，请告知我方"). */
+const COUNTER = new RegExp(
+  `^[\\s【]*(?:反通知|反通知书|反申诉|反申诉书)[\\s】]*$|本反通知|特此(?:提出|提交)?反通知|${SUBJECT}[^。\\n]{0,10}?(?:提出|提交|发出|作出)(?:以下|如下|本)?反通知`,
+  'm',
+);
 const RESTORE =
-  /(?:要求|请求|申请|希望|请|恳请|麻烦)[^。\n]{0,30}?恢复|予以恢复|恢复(?:链接|内容|上架|下载|访问|该|上述|被删除)/;
+  /(?:要求|请求|申请|希望|请|恳请|麻烦)[^。\n]{0,30}?(?<!勿|不要|不得|不再|禁止|避免|防止|无需)恢复|予以恢复|(?<!勿|不要|不得|不再|禁止|避免|防止|无需)恢复(?:链接|内容|上架|下载|访问|该|上述|被删除)/;
 const RETRACTION = [
   /(?:撤回|撤销|撤消|收回|取消)(?:我方|本人|我司|本公司|我们|此前|之前|先前|前述|上述|该|此|本)?[^。\n，,]{0,20}?(?:通知|投诉|申请|请求|举报|删除要求|函)/,
   /(?:通知|投诉|请求|举报)[^。\n]{0,20}?(?:予以|现|即日起|现予|特此)?(?:撤回|撤销|作废|失效)/,

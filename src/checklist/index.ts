@@ -9,7 +9,7 @@ import { StructuredNotice, looksLikeTakedown, structuredEvidence } from './struc
 import { authoritySpans, goodFaithSpans, infringingSpans, perjurySpans, workSpans } from './takedown-text';
 import { NoticeText, Span, normalise } from './text';
 import { zhDetector } from './zh-counter';
-import { readsChinese } from './zh-text';
+import { clipUrls, readsChinese } from './zh-text';
 import { isActionable, type LinkClassification } from '../links/link-classifier';
 
 export { counterNoticeChecklist, type StructuredCounterNotice } from './counter-notice-fields';
@@ -81,7 +81,7 @@ export function checkNotice(input: ChecklistInput): ChecklistResult {
   for (const name of list) {
     const detector = (kind === 'counter_notice' ? COUNTER_DETECTORS[name] : undefined) ?? TEXT_DETECTORS[name];
     const zh = chinese ? zhDetector(kind, name) : undefined;
-    const spans = doc ? [...detector(doc), ...(zh ? zh(doc) : [])] : [];
+    const spans = doc ? (chinese ? clipUrls(doc, [...detector(doc), ...(zh ? zh(doc) : [])]) : detector(doc)) : [];
     const evidence = [...(fromFields[name] ?? []), ...(doc ? evidenceList(doc, spans) : [])];
     if (name === 'infringing_material' && evidence.length === 0) evidence.push(...sortedLinkEvidence(input, doc));
     elements[name] = { present: evidence.length > 0, evidence };

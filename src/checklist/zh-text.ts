@@ -209,3 +209,19 @@ export function labelled(
 export function zhFacts(doc: NoticeText, re: RegExp): Span[] {
   return [...doc.text.matchAll(re)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
+
+const URL_START = /^https?:\/\//i;
+const WIDE = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/;
+
+/**
+ * Chinese text runs straight on from a URL ("…/kuaijian.html），但这是…"), and the English detectors end a URL only
+ * at a space: in a Chinese notice, a span that is a URL ends at the first full-width or Han character.
+ */
+export function clipUrls(doc: NoticeText, spans: Span[]): Span[] {
+  return spans.map((s) => {
+    const t = doc.text.slice(s.start, s.end);
+    if (!URL_START.test(t)) return s;
+    const wide = t.search(WIDE);
+    return wide > 0 ? { start: s.start, end: s.start + wide } : s;
+  });
+}

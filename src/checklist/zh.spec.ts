@@ -239,6 +239,43 @@ Example Soft Inc. 法务部
 `;
 const NOTICE_D = `老板您好，贵站的这个页面 https://softhub.test/soft/abc.html 是我们工作室的游戏，没有授权给你们，麻烦下架一下。`;
 
+const COMPANY_SEAL = `主题：侵权投诉——《飞鸟输入法》
+
+软汇网您好：
+
+本公司为《飞鸟输入法》软件的合法著作权人，享有该软件的全部著作权及信息网络传播权。经查，贵网站在未获得本公司许可的情况下，提供该软件的修改版下载，具体页面如下：
+
+https://softhub.test/soft/feiniao-ime-mod.html
+
+本公司认为上述行为严重侵犯了本公司的合法权益。根据《中华人民共和国著作权法》及《信息网络传播权保护条例》的相关规定，请贵网站在收到本通知后立即删除上述侵权内容，并断开相关链接。
+
+特此声明：以上信息真实有效，如有虚假，由本公司承担全部法律责任。
+
+联系人及电话：周先生 13600001111
+电子邮件：zhou@feiniao.cn
+
+广州飞鸟信息技术有限公司（公章）
+2026年11月30日
+`;
+const AUTHOR_NOTE = `你好，我是“番茄时钟”这个小软件的作者，你们网站 https://softhub.test/soft/fanqie.html 这个页面把我的付费版破解了放出来，麻烦删掉。我的邮箱 tomato@mail.example.com
+谢谢！
+李雷`;
+const SETTLED = `各位好，我们之前投诉的 https://softhub.test/soft/qingmu.html 已经和上传者沟通好了，不再要求删除，之前的投诉作废。谢谢。
+青木游戏 法务`;
+const ART14_FORM = `权利通知书
+
+致：软汇下载站
+权利人：成都火狐网络科技有限公司
+地址：四川省成都市高新区天府大道中段1388号
+电话：028-85551234
+作品名称：暗影猎手（游戏）
+侵权内容链接：https://softhub.test/game/anying.html
+初步证明材料：著作权登记证书（附件1）、游戏上线公告截图（附件2）
+本公司保证上述通知内容真实，并对通知书的真实性负责。
+
+成都火狐网络科技有限公司
+2026年12月1日`;
+
 const check = (text: string) => checkNotice({ text });
 const presentIn = (text: string, element: ElementName): boolean | undefined => check(text).elements[element]?.present;
 
@@ -290,6 +327,10 @@ describe('Chinese notices: kind and missing elements', () => {
     ['a counter-notice (反通知书, Art. 16)', COUNTER, 'counter_notice', []],
     ['a retraction (撤回投诉)', RETRACTION, 'retraction', []],
     ['a request to close an account', ACCOUNT, 'other', []],
+    ['a company letter sealed 公章, believing without 善意', COMPANY_SEAL, 'takedown', ['search_term', 'good_faith']],
+    ["an author's short note signed after 谢谢", AUTHOR_NOTE, 'takedown', ['search_term', 'good_faith', 'perjury']],
+    ["a notice in Art. 14's three parts", ART14_FORM, 'takedown', ['search_term', 'good_faith']],
+    ['a retraction after settling (投诉作废)', SETTLED, 'retraction', []],
     [
       'a bare report of a pirated copy',
       '你们网站上的 https://softhub.test/soft/abc.html 是盗版。',
@@ -550,6 +591,15 @@ describe('Chinese counter-notices (条例 第十六条)', () => {
     const result = check(cut(COUNTER, parts));
     expect(result.kind).toBe('counter_notice');
     expect(result.missing).toEqual([element]);
+  });
+
+  it('ends a URL where the Chinese text after it begins', () => {
+    const text =
+      '您好！\n我的软件被你们删了（https://softhub.test/soft/kuaijian.html），但这是我自己开发的，并没有侵犯任何人的版权，请恢复。\n王小明 13512345678';
+    const result = check(text);
+    expect(result.kind).toBe('counter_notice');
+    expect(result.elements.removed_material?.evidence).toEqual(['https://softhub.test/soft/kuaijian.html']);
+    expect(result.missing).toEqual(['signature', 'mistake_statement', 'consent_jurisdiction']);
   });
 
   it('reads an informal restoration request as an incomplete counter-notice', () => {

@@ -587,6 +587,13 @@ describe('Chinese counter-notices (条例 第十六条)', () => {
     ['consent_jurisdiction', ['本人同意接受有管辖权的法院管辖，并同意接受诉讼文书的送达。']],
     ['contact', ['联系电话：15012345678', '地址：浙江省杭州市西湖区文三路100号']],
     ['signature', ['签名：赵志强\n2026年12月2日']],
+    [
+      'removed_material',
+      [
+        '本人于2026年11月20日收到贵站转来的通知，称本人上传的软件《快剪视频编辑器》侵犯他人著作权，贵站已删除下列链接：\nhttps://softhub.test/soft/kuaijian.html',
+        '根据《信息网络传播权保护条例》第十六条，请求贵站恢复上述链接。',
+      ],
+    ],
   ])('reads %s absent once cut', (element, parts) => {
     const result = check(cut(COUNTER, parts));
     expect(result.kind).toBe('counter_notice');

@@ -8,6 +8,8 @@ import { evidenceList } from './spans';
 import { StructuredNotice, looksLikeTakedown, structuredEvidence } from './structured';
 import { authoritySpans, goodFaithSpans, infringingSpans, perjurySpans, workSpans } from './takedown-text';
 import { NoticeText, Span, normalise } from './text';
+import { zhDetector } from './zh-counter';
+import { clipUrls, readsChinese } from './zh-text';
 import { isActionable, type LinkClassification } from '../links/link-classifier';
 
 export { counterNoticeChecklist, type StructuredCounterNotice } from './counter-notice-fields';
@@ -73,11 +75,14 @@ export function checkNotice(input: ChecklistInput): ChecklistResult {
   const list: readonly ElementName[] =
     kind === 'takedown' ? TAKEDOWN_ELEMENTS : kind === 'counter_notice' ? COUNTER_NOTICE_ELEMENTS : [];
   const fromFields = structuredEvidence(structured);
+  const chinese = doc !== undefined && readsChinese(doc);
 
   const elements: Partial<Record<ElementName, ElementResult>> = {};
   for (const name of list) {
     const detector = (kind === 'counter_notice' ? COUNTER_DETECTORS[name] : undefined) ?? TEXT_DETECTORS[name];
-    const evidence = [...(fromFields[name] ?? []), ...(doc ? evidenceList(doc, detector(doc)) : [])];
+    const zh = chinese ? zhDetector(kind, name) : undefined;
+    const spans = doc ? (chinese ? clipUrls(doc, [...detector(doc), ...(zh ? zh(doc) : [])]) : detector(doc)) : [];
+    const evidence = [...(fromFields[name] ?? []), ...(doc ? evidenceList(doc, spans) : [])];
     if (name === 'infringing_material' && evidence.length === 0) evidence.push(...sortedLinkEvidence(input, doc));
     elements[name] = { present: evidence.length > 0, evidence };
   }

@@ -1,6 +1,8 @@
 import { consentSpans, mistakeSpans } from './counter-text';
 import { authoritySpans, goodFaithSpans, infringingSpans, perjurySpans } from './takedown-text';
 import { NoticeText } from './text';
+import { detectZhKind } from './zh-kind';
+import { readsChinese } from './zh-text';
 
 export type NoticeKind = 'takedown' | 'counter_notice' | 'retraction' | 'other';
 
@@ -34,6 +36,8 @@ const CLAIMS_RIGHTS =
 const ANY_URL = /\bhttps?:\/\/\S|\bwww\.\S|\b[\w-]+(?:\.[\w-]+)+\/\S/i;
 
 export function detectKind(doc: NoticeText): NoticeKind {
+  const zh = readsChinese(doc) ? detectZhKind(doc) : 'other';
+  if (zh !== 'other') return zh;
   const counterMention = doc.lines.some((l) => COUNTER_MENTION.test(l.text) && !GITHUB_BOILERPLATE.test(l.text));
   if (mistakeSpans(doc).length > 0 || consentSpans(doc).length > 0) return 'counter_notice';
   const takedownStatements = goodFaithSpans(doc).length > 0 || perjurySpans(doc).length > 0;

@@ -23,7 +23,7 @@ export interface ClassifiedLink {
 }
 
 export interface ClassifyOptions {
-  /** The site's own registrable domains, e.g. ['example.com']; subdomains count as the site. */
+  /** The site's own domains, e.g. ['example.com', 'softhub.test'], any suffix or none; subdomains count as the site. */
   siteDomains: string[];
   registry: ProviderRegistry;
 }
@@ -212,10 +212,10 @@ export function isSiteHost(host: string, siteDomains: string[]): boolean {
 }
 
 /**
- * Classifies one URL as written. `internal`: the site's own domain or a subdomain (decided on the parsed host, so
- * userinfo, look-alike and suffix tricks do not pass); `external_disk`: a host in the provider registry;
- * `external_other`: any other public host; `invalid`: not http(s), unparsable, too long, a non-public IP or a host
- * without a public suffix.
+ * Classifies one URL as written. `internal`: the site's own domain or a subdomain, whatever its suffix (decided on
+ * the parsed host, so userinfo, look-alike and suffix tricks do not pass); `external_disk`: a host in the provider registry;
+ * `external_other`: any other public host; `invalid`: not http(s), unparsable, too long, a non-public IP or
+ * another host without a public suffix.
  */
 export function classifyUrl(raw: string, opts: ClassifyOptions): ClassifiedLink {
   return classifyNormalized(raw, normalizeUrlParts(raw), opts);
@@ -228,13 +228,14 @@ export function classifyUrl(raw: string, opts: ClassifyOptions): ClassifiedLink 
 export function classifyNormalized(raw: string, norm: NormalizedParts, opts: ClassifyOptions): ClassifiedLink {
   if (!norm.ok) return { url: raw.trim(), classification: 'invalid', provider: null, reason: norm.reason };
   const host = norm.hostname;
+  // The site's own domains count whatever their suffix (softhub.test, downloads.internal); IP literals never do.
+  if (!host.startsWith('[') && !IPV4_RE.test(host) && isSiteHost(host, opts.siteDomains)) {
+    return { url: norm.url, classification: 'internal', provider: null };
+  }
   const verdict = judgeHost(host);
   if (verdict.kind === 'invalid') {
     // An unusable host: keep the text as written, not the normalised form.
     return { url: raw.trim(), classification: 'invalid', provider: null, reason: verdict.reason };
-  }
-  if (verdict.kind === 'name' && isSiteHost(host, opts.siteDomains)) {
-    return { url: norm.url, classification: 'internal', provider: null };
   }
   const provider = verdict.kind === 'name' ? opts.registry.match(host) : undefined;
   if (provider) return { url: norm.url, classification: 'external_disk', provider: provider.id };

@@ -38,8 +38,8 @@ const SCHEME_RE = /^([a-z][a-z0-9+.-]*):/i;
 /**
  * Normalises a URL as written: WHATWG parsing (which also drops tabs/newlines inside it and default ports, and
  * percent-decodes and IDNA-encodes the host), lower-case punycode host without a trailing dot, no fragment (except
- * hash routes such as `#!/content/1` or `#/results`, which single-page sites use as the page address); path
- * and query kept as written. A URL written without a scheme gets `http://`: that is what it would have meant when
+ * hash routes such as `#!/content/1` or `#/results`, which single-page sites use as the page address, and MEGA's
+ * `#!id!key` / `#F!id!key` share links); path and query kept as written. A URL written without a scheme gets `http://`: that is what it would have meant when
  * typed into a browser, and a site that serves https redirects to it, while the reverse is not true.
  * Only http and https are accepted.
  */
@@ -63,7 +63,8 @@ function trimEdges(s: string): string {
   return s.slice(start, end);
 }
 const HTTP_SCHEME_RE = /^https?$/i;
-const PAGE_HASH_RE = /^#!?\//;
+// "#!/content/1" and "#/results" are pages of a single-page site; "#!id!key" and "#F!id!key" are MEGA's old share links.
+const PAGE_HASH_RE = /^#(?:!|F!|\/)/;
 
 /** Internal: `normalizeUrl` that also returns the host it parsed. Not part of the module's public API. */
 export function normalizeUrlParts(raw: string): NormalizedParts {
@@ -101,7 +102,7 @@ export function normalizeUrlParts(raw: string): NormalizedParts {
   // (Only a "#" in the text can start a fragment; an empty one, "x/#", is dropped too.)
   if (text.includes('#')) {
     const hash = url.hash;
-    if (!PAGE_HASH_RE.test(hash) && !hash.startsWith('#!')) url.hash = '';
+    if (!PAGE_HASH_RE.test(hash)) url.hash = '';
   }
   const out = url.href;
   if (out.length > MAX_URL_LENGTH) return { ok: false, reason: `longer than ${MAX_URL_LENGTH} characters` };
@@ -211,9 +212,15 @@ export function isSiteHost(host: string, siteDomains: string[]): boolean {
   return siteDomainsOf(siteDomains).some((d) => host === d || host.endsWith(`.${d}`));
 }
 
+/** A normalised http(s) URL from its path on (WHATWG always writes a path, at least "/"). */
+function pathOf(url: string): string {
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2));
+}
+
 /**
  * Classifies one URL as written. `internal`: the site's own domain or a subdomain, whatever its suffix (decided on
- * the parsed host, so userinfo, look-alike and suffix tricks do not pass); `external_disk`: a host in the provider registry;
+ * the parsed host, so userinfo, look-alike and suffix tricks do not pass); `external_disk`: a shared file at a provider in the registry (its home, help and pricing pages are
+ * `external_other`);
  * `external_other`: any other public host; `invalid`: not http(s), unparsable, too long, a non-public IP or
  * another host without a public suffix.
  */
@@ -237,7 +244,15 @@ export function classifyNormalized(raw: string, norm: NormalizedParts, opts: Cla
     // An unusable host: keep the text as written, not the normalised form.
     return { url: raw.trim(), classification: 'invalid', provider: null, reason: verdict.reason };
   }
-  const provider = verdict.kind === 'name' ? opts.registry.match(host) : undefined;
-  if (provider) return { url: norm.url, classification: 'external_disk', provider: provider.id };
+  const hit = verdict.kind === 'name' ? opts.registry.matchUrl(host, pathOf(norm.url)) : undefined;
+  if (hit?.file) return { url: norm.url, classification: 'external_disk', provider: hit.provider.id };
+  if (hit) {
+    return {
+      url: norm.url,
+      classification: 'external_other',
+      provider: null,
+      reason: `${hit.provider.name}'s own page, not a shared file`,
+    };
+  }
   return { url: norm.url, classification: 'external_other', provider: null };
 }

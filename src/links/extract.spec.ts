@@ -112,3 +112,20 @@ describe('extractUrls', () => {
     expect(Array.isArray(extractUrls(text))).toBe(true);
   });
 });
+
+describe('extractUrls with site domains', () => {
+  const text =
+    'Someone uploaded our game to your site at softhub.test/soft/123.html and dl.downloads.internal/f/9.zip; ' +
+    'also see notes.txt, softhub.test alone, evilsofthub.test/x and softhub.test.evil/x.';
+
+  it('finds bare links on the site even without a public suffix', () => {
+    expect(extractUrls(text, ['softhub.test', 'downloads.internal'])).toEqual([
+      'softhub.test/soft/123.html',
+      'dl.downloads.internal/f/9.zip',
+    ]);
+  });
+
+  it('leaves them out without the site domains, as before', () => {
+    expect(extractUrls(text)).toEqual([]);
+  });
+});

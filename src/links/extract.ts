@@ -1,4 +1,5 @@
 import { parse as parseDomain } from 'tldts';
+import { isSiteHost } from './link-classifier';
 
 /** One URL found in a text: `raw` as written (wrapped lines joined), offsets into `cleanText(text)`. */
 export interface UrlOccurrence {
@@ -57,11 +58,13 @@ function bodyAt(text: string, pos: number): string {
 }
 
 const bareHostOk = new Map<string, boolean>();
-function isPlausibleBare(candidate: string): boolean {
+function isPlausibleBare(candidate: string, siteDomains: string[]): boolean {
   const host = /^[^/?#:]+/.exec(candidate)![0].toLowerCase();
   const hasPath = /^[^/?#]+[/?#]./.test(candidate);
   // Bare names need a www. or a path, to avoid "e.g. Node.js", "README.md", "Codeschool.com and ..."
   if (!hasPath && !host.startsWith('www.')) return false;
+  // The site's own domains need no public suffix: "softhub.test/soft/1" is ours.
+  if (siteDomains.length > 0 && isSiteHost(host, siteDomains)) return true;
   let ok = bareHostOk.get(host);
   if (ok === undefined) {
     const p = parseDomain(host, { extractHostname: false, allowPrivateDomains: false });
@@ -105,8 +108,11 @@ function joinWrapped(text: string, start: number, end: number, url: string): { u
   return { url, end };
 }
 
-/** All URL occurrences in `clean` (already passed through `cleanText`), in order, repeats included. */
-export function findUrls(clean: string): UrlOccurrence[] {
+/**
+ * All URL occurrences in `clean` (already passed through `cleanText`), in order, repeats included. A bare host (no
+ * scheme) needs a public suffix unless it is one of `siteDomains` or under one.
+ */
+export function findUrls(clean: string, siteDomains: string[] = []): UrlOccurrence[] {
   const out: UrlOccurrence[] = [];
   URL_RE.lastIndex = 0;
   for (let m = URL_RE.exec(clean); m; m = URL_RE.exec(clean)) {
@@ -115,7 +121,7 @@ export function findUrls(clean: string): UrlOccurrence[] {
     // GitHub's redactions: "https://github.com/[private]/x" is not a URL anyone can act on.
     if (clean[end] === '[') continue;
     const scheme = /^[a-z]+:\/\//i.test(m[0]);
-    if (!scheme && !isPlausibleBare(m[0])) continue;
+    if (!scheme && !isPlausibleBare(m[0], siteDomains)) continue;
     let url = m[0];
     ({ url, end } = joinWrapped(clean, start, end, url));
     if (clean[end] === '[') continue;
@@ -128,11 +134,11 @@ export function findUrls(clean: string): UrlOccurrence[] {
 }
 
 /**
- * URLs in free text as written: with or without scheme, in <...>, Markdown links, quotes; lines of a hard-wrapped
- * URL joined; trailing punctuation trimmed (a balanced ')' kept). Unique, in order of first appearance.
+ * URLs in free text as written: with or without scheme (a bare one on a public suffix or one of `siteDomains`), in
+ * <...>, Markdown links, quotes; lines of a hard-wrapped URL joined; trailing punctuation trimmed (a balanced ')' kept). Unique, in order of first appearance.
  */
-export function extractUrls(text: string): string[] {
+export function extractUrls(text: string, siteDomains: string[] = []): string[] {
   const seen = new Set<string>();
-  for (const o of findUrls(cleanText(text))) seen.add(o.raw);
+  for (const o of findUrls(cleanText(text), siteDomains)) seen.add(o.raw);
   return [...seen];
 }

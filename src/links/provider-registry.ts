@@ -39,21 +39,24 @@ export interface ProviderRegistry {
   matchUrl(hostname: string, rest: string): ProviderMatch | undefined;
 }
 
-// First path segments (before any extension) of a locker's own pages, in the languages lockers are written in.
+// First path segments (before any extension) of a locker's own pages: English, then the French of 1fichier and its
+// mirrors, transliterated Russian and pinyin; "drive", "disk", "client" and "upload" are the signed-in user's own
+// drive and the upload form.
 const SITE_PAGES = new Set(
-  (
-    'help faq faqs about about-us aboutus terms tos terms-of-service terms-of-use terms_of_service terms-and-conditions ' +
-    'privacy privacy-policy legal dmca abuse report report-abuse copyright contact contact-us contacts support ' +
-    'login signin sign-in logout signup sign-up register registration join account my-account settings ' +
-    'premium pricing plans prices price upgrade buy payment checkout affiliate affiliates partners reseller resellers ' +
-    'blog news docs developers developer api jobs careers press features apps app mobile desktop tour security status ' +
-    'pages page info policy policies rules feedback forgot reset-password password business enterprise team teams ' +
-    'home index main download-app downloads-app tools extension extensions article articles ' +
-    'drive my-drive mydrive disk client dashboard panel upload ' + // the signed-in user's own drive, the upload form
-    'abus cgu cgv tarifs aide mentions-legales offres ' + // French (1fichier and its mirrors)
-    'pravila kontakty pomosch ' + // transliterated Russian
-    'bangzhu guanyu xieyi'
-  ) // pinyin
+  [
+    'help faq faqs about about-us aboutus terms tos terms-of-service terms-of-use terms_of_service terms-and-conditions',
+    'privacy privacy-policy legal dmca abuse report report-abuse copyright contact contact-us contacts support',
+    'login signin sign-in logout signup sign-up register registration join account my-account settings',
+    'premium pricing plans prices price upgrade buy payment checkout affiliate affiliates partners reseller resellers',
+    'blog news docs developers developer api jobs careers press features apps app mobile desktop tour security status',
+    'pages page info policy policies rules feedback forgot reset-password password business enterprise team teams',
+    'home index main download-app downloads-app tools extension extensions article articles',
+    'drive my-drive mydrive disk client dashboard panel upload',
+    'abus cgu cgv tarifs aide mentions-legales offres',
+    'pravila kontakty pomosch',
+    'bangzhu guanyu xieyi',
+  ]
+    .join(' ')
     .split(' '),
 );
 // Subdomains that are a provider's own pages, never a share.
@@ -136,7 +139,7 @@ export function createProviderRegistry(data: unknown, source = 'provider registr
     const webForm = c?.webForm?.trim();
     if (c && !email && !webForm)
       fail('needs at least one copyright channel (copyright.email or copyright.webForm), or copyright: null');
-    if (c === null && !/no (?:public )?(?:copyright|abuse)? ?channel/i.test(p.note ?? ''))
+    if (c === null && !/no public (?:copyright |abuse )?channel/i.test(p.note ?? ''))
       fail('copyright: null needs a note saying that no public channel is known');
     if (email && !EMAIL_RE.test(email)) fail(`copyright.email ${JSON.stringify(email)} is not an address`);
     if (webForm && !/^https?:\/\/\S+$/.test(webForm))

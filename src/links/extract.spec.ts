@@ -129,3 +129,21 @@ describe('extractUrls with site domains', () => {
     expect(extractUrls(text)).toEqual([]);
   });
 });
+
+describe('extractUrls in Chinese text', () => {
+  it.each([
+    ['链接：https://pan.baidu.com/s/1AbCdEf?pwd=x1y2提取码：x1y2', ['https://pan.baidu.com/s/1AbCdEf?pwd=x1y2']],
+    ['网盘地址https://pan.quark.cn/s/a1b2c3d4，请删除', ['https://pan.quark.cn/s/a1b2c3d4']],
+    [
+      '盗版在https://softhub.test/soft/123.html和https://www.lanzoui.com/i1a2b3c4d5e上',
+      ['https://softhub.test/soft/123.html', 'https://www.lanzoui.com/i1a2b3c4d5e'],
+    ],
+    ['见 https://pan.xunlei.com/s/VNa1B2c3。谢谢', ['https://pan.xunlei.com/s/VNa1B2c3']],
+    ['(https://cloud.189.cn/t/Ab12Cd34)链接', ['https://cloud.189.cn/t/Ab12Cd34']],
+    ['参考 https://zh.wikipedia.org/wiki/著作权 一文', ['https://zh.wikipedia.org/wiki/著作权']],
+    ['https://例子.中国/页面 是原作', ['https://例子.中国/页面']],
+    ['https://example.com/search?q=盗版 x', ['https://example.com/search?q=盗版']],
+  ])('%s', (text, expected) => {
+    expect(extractUrls(text, ['softhub.test'])).toEqual(expected);
+  });
+});

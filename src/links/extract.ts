@@ -75,6 +75,15 @@ function isPlausibleBare(candidate: string, siteDomains: string[]): boolean {
   return ok;
 }
 
+// A Chinese notice runs text on after a link ("https://pan.baidu.com/s/1abc提取码：x1y2"): an ideograph straight after
+// a letter, digit or closing mark ends the link. One after "/", "=", "." and the like is part of it (/wiki/中文, 例子.中国).
+const RUN_ON_CJK =
+  /(?<=[^\s/.=\-_#&?%~+:\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+function cutRunOnCjk(url: string): string {
+  const m = RUN_ON_CJK.exec(url);
+  return m ? url.slice(0, m.index) : url;
+}
+
 const MIN_WRAPPED_LINE = 60;
 const MAX_JOINS = 4;
 
@@ -122,10 +131,12 @@ export function findUrls(clean: string, siteDomains: string[] = []): UrlOccurren
     if (clean[end] === '[') continue;
     const scheme = /^[a-z]+:\/\//i.test(m[0]);
     if (!scheme && !isPlausibleBare(m[0], siteDomains)) continue;
-    let url = m[0];
-    ({ url, end } = joinWrapped(clean, start, end, url));
+    let url = cutRunOnCjk(m[0]);
+    if (url.length < m[0].length) end = start + url.length;
+    else ({ url, end } = joinWrapped(clean, start, end, url));
     if (clean[end] === '[') continue;
-    URL_RE.lastIndex = Math.max(URL_RE.lastIndex, end);
+    // After a cut, scanning resumes at the cut: the text run on may hold the next link.
+    URL_RE.lastIndex = url.length < m[0].length ? end : Math.max(URL_RE.lastIndex, end);
     const trimmed = splitRunOnWord(trimTrailing(url));
     if (scheme && !/^[a-z]+:\/\/[^/?#]/i.test(trimmed)) continue;
     out.push({ raw: trimmed, start, end: end - (url.length - trimmed.length) });

@@ -112,3 +112,38 @@ describe('extractUrls', () => {
     expect(Array.isArray(extractUrls(text))).toBe(true);
   });
 });
+
+describe('extractUrls with site domains', () => {
+  const text =
+    'Someone uploaded our game to your site at softhub.test/soft/123.html and dl.downloads.internal/f/9.zip; ' +
+    'also see notes.txt, softhub.test alone, evilsofthub.test/x and softhub.test.evil/x.';
+
+  it('finds bare links on the site even without a public suffix', () => {
+    expect(extractUrls(text, ['softhub.test', 'downloads.internal'])).toEqual([
+      'softhub.test/soft/123.html',
+      'dl.downloads.internal/f/9.zip',
+    ]);
+  });
+
+  it('leaves them out without the site domains, as before', () => {
+    expect(extractUrls(text)).toEqual([]);
+  });
+});
+
+describe('extractUrls in Chinese text', () => {
+  it.each([
+    ['链接：https://pan.baidu.com/s/1AbCdEf?pwd=x1y2提取码：x1y2', ['https://pan.baidu.com/s/1AbCdEf?pwd=x1y2']],
+    ['网盘地址https://pan.quark.cn/s/a1b2c3d4，请删除', ['https://pan.quark.cn/s/a1b2c3d4']],
+    [
+      '盗版在https://softhub.test/soft/123.html和https://www.lanzoui.com/i1a2b3c4d5e上',
+      ['https://softhub.test/soft/123.html', 'https://www.lanzoui.com/i1a2b3c4d5e'],
+    ],
+    ['见 https://pan.xunlei.com/s/VNa1B2c3。谢谢', ['https://pan.xunlei.com/s/VNa1B2c3']],
+    ['(https://cloud.189.cn/t/Ab12Cd34)链接', ['https://cloud.189.cn/t/Ab12Cd34']],
+    ['参考 https://zh.wikipedia.org/wiki/著作权 一文', ['https://zh.wikipedia.org/wiki/著作权']],
+    ['https://例子.中国/页面 是原作', ['https://例子.中国/页面']],
+    ['https://example.com/search?q=盗版 x', ['https://example.com/search?q=盗版']],
+  ])('%s', (text, expected) => {
+    expect(extractUrls(text, ['softhub.test'])).toEqual(expected);
+  });
+});

@@ -1,4 +1,5 @@
 import { parse as parseDomain } from 'tldts';
+import { isSiteHost } from './link-classifier';
 
 /** One URL found in a text: `raw` as written (wrapped lines joined), offsets into `cleanText(text)`. */
 export interface UrlOccurrence {
@@ -57,11 +58,13 @@ function bodyAt(text: string, pos: number): string {
 }
 
 const bareHostOk = new Map<string, boolean>();
-function isPlausibleBare(candidate: string): boolean {
+function isPlausibleBare(candidate: string, siteDomains: string[]): boolean {
   const host = /^[^/?#:]+/.exec(candidate)![0].toLowerCase();
   const hasPath = /^[^/?#]+[/?#]./.test(candidate);
   // Bare names need a www. or a path, to avoid "e.g. Node.js", "README.md", "Codeschool.com and ..."
   if (!hasPath && !host.startsWith('www.')) return false;
+  // The site's own domains need no public suffix: "softhub.test/soft/1" is ours.
+  if (siteDomains.length > 0 && isSiteHost(host, siteDomains)) return true;
   let ok = bareHostOk.get(host);
   if (ok === undefined) {
     const p = parseDomain(host, { extractHostname: false, allowPrivateDomains: false });
@@ -70,6 +73,15 @@ function isPlausibleBare(candidate: string): boolean {
     bareHostOk.set(host, ok);
   }
   return ok;
+}
+
+// A Chinese notice runs text on after a link ("https://pan.baidu.com/s/1abc提取码：x1y2"): an ideograph straight after
+// a letter, digit or closing mark ends the link. One after "/", "=", "." and the like is part of it (/wiki/中文, 例子.中国).
+const RUN_ON_CJK =
+  /(?<=[^\s/.=\-_#&?%~+:\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+function cutRunOnCjk(url: string): string {
+  const m = RUN_ON_CJK.exec(url);
+  return m ? url.slice(0, m.index) : url;
 }
 
 const MIN_WRAPPED_LINE = 60;
@@ -105,8 +117,11 @@ function joinWrapped(text: string, start: number, end: number, url: string): { u
   return { url, end };
 }
 
-/** All URL occurrences in `clean` (already passed through `cleanText`), in order, repeats included. */
-export function findUrls(clean: string): UrlOccurrence[] {
+/**
+ * All URL occurrences in `clean` (already passed through `cleanText`), in order, repeats included. A bare host (no
+ * scheme) needs a public suffix unless it is one of `siteDomains` or under one.
+ */
+export function findUrls(clean: string, siteDomains: string[] = []): UrlOccurrence[] {
   const out: UrlOccurrence[] = [];
   URL_RE.lastIndex = 0;
   for (let m = URL_RE.exec(clean); m; m = URL_RE.exec(clean)) {
@@ -115,11 +130,13 @@ export function findUrls(clean: string): UrlOccurrence[] {
     // GitHub's redactions: "https://github.com/[private]/x" is not a URL anyone can act on.
     if (clean[end] === '[') continue;
     const scheme = /^[a-z]+:\/\//i.test(m[0]);
-    if (!scheme && !isPlausibleBare(m[0])) continue;
-    let url = m[0];
-    ({ url, end } = joinWrapped(clean, start, end, url));
+    if (!scheme && !isPlausibleBare(m[0], siteDomains)) continue;
+    let url = cutRunOnCjk(m[0]);
+    if (url.length < m[0].length) end = start + url.length;
+    else ({ url, end } = joinWrapped(clean, start, end, url));
     if (clean[end] === '[') continue;
-    URL_RE.lastIndex = Math.max(URL_RE.lastIndex, end);
+    // After a cut, scanning resumes at the cut: the text run on may hold the next link.
+    URL_RE.lastIndex = url.length < m[0].length ? end : Math.max(URL_RE.lastIndex, end);
     const trimmed = splitRunOnWord(trimTrailing(url));
     if (scheme && !/^[a-z]+:\/\/[^/?#]/i.test(trimmed)) continue;
     out.push({ raw: trimmed, start, end: end - (url.length - trimmed.length) });
@@ -128,11 +145,11 @@ export function findUrls(clean: string): UrlOccurrence[] {
 }
 
 /**
- * URLs in free text as written: with or without scheme, in <...>, Markdown links, quotes; lines of a hard-wrapped
- * URL joined; trailing punctuation trimmed (a balanced ')' kept). Unique, in order of first appearance.
+ * URLs in free text as written: with or without scheme (a bare one on a public suffix or one of `siteDomains`), in
+ * <...>, Markdown links, quotes; lines of a hard-wrapped URL joined; trailing punctuation trimmed (a balanced ')' kept). Unique, in order of first appearance.
  */
-export function extractUrls(text: string): string[] {
+export function extractUrls(text: string, siteDomains: string[] = []): string[] {
   const seen = new Set<string>();
-  for (const o of findUrls(cleanText(text))) seen.add(o.raw);
+  for (const o of findUrls(cleanText(text), siteDomains)) seen.add(o.raw);
   return [...seen];
 }

@@ -96,6 +96,54 @@ describe('classifyUrl', () => {
     }
   });
 
+  describe('site domains without a public suffix', () => {
+    const staging = { siteDomains: ['softhub.test', 'downloads.internal', 'intranet', 'bücher.example'], registry };
+    const table: Array<[string, LinkClassification]> = [
+      ['https://softhub.test/soft/123.html', 'internal'],
+      ['http://SOFTHUB.TEST./soft/1', 'internal'],
+      ['https://dl.cdn.softhub.test/f.zip', 'internal'],
+      ['softhub.test/soft/9', 'internal'],
+      ['//softhub.test/x', 'internal'],
+      ['https://softhub.test:8443/x', 'internal'],
+      ['https://user:pw@softhub.test/x', 'internal'],
+      ['https://downloads.internal/d/7', 'internal'],
+      ['https://mirror.downloads.internal/d/7', 'internal'],
+      ['http://intranet/d/7', 'internal'],
+      ['http://files.intranet/d/7', 'internal'],
+      ['https://xn--bcher-kva.example/x', 'internal'],
+      ['https://bücher.example/x', 'internal'],
+      // look-alikes and path tricks stay out
+      ['https://softhub.test.evil.net/x', 'external_other'],
+      ['https://evil-softhub.test/x', 'invalid'],
+      ['https://evilsofthub.test/x', 'invalid'],
+      ['https://softhub.test@evil.net/x', 'external_other'],
+      ['https://softhub.test:pw@evil.net/x', 'external_other'],
+      ['https://evil.net/softhub.test/x', 'external_other'],
+      ['https://evil.net/?next=https://softhub.test/', 'external_other'],
+      ['https://evil.net#softhub.test', 'external_other'],
+      ['https://evil.net\\@softhub.test/', 'external_other'],
+      ['https://softhub.test%2eevil.net/', 'external_other'],
+      ['https://softhub.test-evil.net/', 'external_other'],
+      ['https://sпfthub.test/', 'invalid'], // Cyrillic "о": a different (punycode) host with no public suffix
+      ['https://xn--sfthub-5ve.test/', 'invalid'],
+      ['https://downloads.internal.evil.net/', 'external_other'],
+      ['https://intranet.evil.net/', 'external_other'],
+      ['https://bücher.example.evil.net/', 'external_other'],
+      ['https://bucher.example/', 'invalid'],
+      ['https://softhub.tes/', 'invalid'],
+      ['http://localhost/', 'invalid'],
+      // an IP literal is never a site host, even if it ends like one
+      ['http://10.0.0.1/', 'invalid'],
+    ];
+    it.each(table)('%s → %s', (raw, classification) => {
+      expect(classifyUrl(raw, staging).classification).toBe(classification);
+    });
+
+    it('does not let a site domain that looks like an IP make an address internal', () => {
+      expect(classifyUrl('http://127.0.0.1/', { siteDomains: ['0.1'], registry }).classification).toBe('invalid');
+    });
+  });
+
   it('gives the reason for an invalid link', () => {
     expect(classifyUrl('javascript:alert(1)', opts).reason).toMatch(/scheme "javascript:"/);
     expect(classifyUrl('http://10.1.2.3/', opts).reason).toMatch(/private/);

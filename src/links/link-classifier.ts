@@ -23,7 +23,7 @@ export interface ClassifiedLink {
 }
 
 export interface ClassifyOptions {
-  /** The site's own registrable domains, e.g. ['example.com']; subdomains count as the site. */
+  /** The site's own domains, e.g. ['example.com', 'softhub.test'], any suffix or none; subdomains count as the site. */
   siteDomains: string[];
   registry: ProviderRegistry;
 }
@@ -38,8 +38,8 @@ const SCHEME_RE = /^([a-z][a-z0-9+.-]*):/i;
 /**
  * Normalises a URL as written: WHATWG parsing (which also drops tabs/newlines inside it and default ports, and
  * percent-decodes and IDNA-encodes the host), lower-case punycode host without a trailing dot, no fragment (except
- * hash routes such as `#!/content/1` or `#/results`, which single-page sites use as the page address); path
- * and query kept as written. A URL written without a scheme gets `http://`: that is what it would have meant when
+ * hash routes such as `#!/content/1` or `#/results`, which single-page sites use as the page address, and MEGA's
+ * `#!id!key` / `#F!id!key` share links); path and query kept as written. A URL written without a scheme gets `http://`: that is what it would have meant when
  * typed into a browser, and a site that serves https redirects to it, while the reverse is not true.
  * Only http and https are accepted.
  */
@@ -63,7 +63,8 @@ function trimEdges(s: string): string {
   return s.slice(start, end);
 }
 const HTTP_SCHEME_RE = /^https?$/i;
-const PAGE_HASH_RE = /^#!?\//;
+// "#!/content/1" and "#/results" are pages of a single-page site; "#!id!key" and "#F!id!key" are MEGA's old share links.
+const PAGE_HASH_RE = /^#(?:!|F!|\/)/;
 
 /** Internal: `normalizeUrl` that also returns the host it parsed. Not part of the module's public API. */
 export function normalizeUrlParts(raw: string): NormalizedParts {
@@ -101,7 +102,7 @@ export function normalizeUrlParts(raw: string): NormalizedParts {
   // (Only a "#" in the text can start a fragment; an empty one, "x/#", is dropped too.)
   if (text.includes('#')) {
     const hash = url.hash;
-    if (!PAGE_HASH_RE.test(hash) && !hash.startsWith('#!')) url.hash = '';
+    if (!PAGE_HASH_RE.test(hash)) url.hash = '';
   }
   const out = url.href;
   if (out.length > MAX_URL_LENGTH) return { ok: false, reason: `longer than ${MAX_URL_LENGTH} characters` };
@@ -211,11 +212,17 @@ export function isSiteHost(host: string, siteDomains: string[]): boolean {
   return siteDomainsOf(siteDomains).some((d) => host === d || host.endsWith(`.${d}`));
 }
 
+/** A normalised http(s) URL from its path on (WHATWG always writes a path, at least "/"). */
+function pathOf(url: string): string {
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2));
+}
+
 /**
- * Classifies one URL as written. `internal`: the site's own domain or a subdomain (decided on the parsed host, so
- * userinfo, look-alike and suffix tricks do not pass); `external_disk`: a host in the provider registry;
- * `external_other`: any other public host; `invalid`: not http(s), unparsable, too long, a non-public IP or a host
- * without a public suffix.
+ * Classifies one URL as written. `internal`: the site's own domain or a subdomain, whatever its suffix (decided on
+ * the parsed host, so userinfo, look-alike and suffix tricks do not pass); `external_disk`: a shared file at a provider in the registry (its home, help and pricing pages are
+ * `external_other`);
+ * `external_other`: any other public host; `invalid`: not http(s), unparsable, too long, a non-public IP or
+ * another host without a public suffix.
  */
 export function classifyUrl(raw: string, opts: ClassifyOptions): ClassifiedLink {
   return classifyNormalized(raw, normalizeUrlParts(raw), opts);
@@ -228,15 +235,24 @@ export function classifyUrl(raw: string, opts: ClassifyOptions): ClassifiedLink 
 export function classifyNormalized(raw: string, norm: NormalizedParts, opts: ClassifyOptions): ClassifiedLink {
   if (!norm.ok) return { url: raw.trim(), classification: 'invalid', provider: null, reason: norm.reason };
   const host = norm.hostname;
+  // The site's own domains count whatever their suffix (softhub.test, downloads.internal); IP literals never do.
+  if (!host.startsWith('[') && !IPV4_RE.test(host) && isSiteHost(host, opts.siteDomains)) {
+    return { url: norm.url, classification: 'internal', provider: null };
+  }
   const verdict = judgeHost(host);
   if (verdict.kind === 'invalid') {
     // An unusable host: keep the text as written, not the normalised form.
     return { url: raw.trim(), classification: 'invalid', provider: null, reason: verdict.reason };
   }
-  if (verdict.kind === 'name' && isSiteHost(host, opts.siteDomains)) {
-    return { url: norm.url, classification: 'internal', provider: null };
+  const hit = verdict.kind === 'name' ? opts.registry.matchUrl(host, pathOf(norm.url)) : undefined;
+  if (hit?.file) return { url: norm.url, classification: 'external_disk', provider: hit.provider.id };
+  if (hit) {
+    return {
+      url: norm.url,
+      classification: 'external_other',
+      provider: null,
+      reason: `${hit.provider.name}'s own page, not a shared file`,
+    };
   }
-  const provider = verdict.kind === 'name' ? opts.registry.match(host) : undefined;
-  if (provider) return { url: norm.url, classification: 'external_disk', provider: provider.id };
   return { url: norm.url, classification: 'external_other', provider: null };
 }

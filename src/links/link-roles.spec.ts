@@ -124,3 +124,15 @@ describe('sortLinks roles from context', () => {
     expect('reason' in links[1]).toBe(false);
   });
 });
+
+describe('sortLinks on a staging site domain', () => {
+  it('sorts a bare link on a site domain without a public suffix as an infringing internal link', () => {
+    const sorted = sortLinks(
+      { text: 'Someone uploaded our game to your site at softhub.test/soft/123.html; we own the copyright.' },
+      { siteDomains: ['softhub.test'], registry },
+    );
+    expect(sorted).toMatchObject([
+      { url: 'http://softhub.test/soft/123.html', classification: 'internal', role: 'infringing' },
+    ]);
+  });
+});

@@ -245,10 +245,10 @@ interface Occ extends UrlOccurrence {
   section: Cue;
 }
 
-function analyseText(text: string): Occ[] {
+function analyseText(text: string, siteDomains: string[]): Occ[] {
   const clean = cleanText(text);
   const lines = splitLines(clean);
-  const occs = findUrls(clean);
+  const occs = findUrls(clean, siteDomains);
   const out: Occ[] = [];
   let intro: IntroIndex | undefined;
   occs.forEach((o, k) => {
@@ -371,7 +371,7 @@ export function sortLinks(input: SortLinksInput, opts: SortLinksOptions): Sorted
   for (const u of input.infringingUrls ?? []) add(u, 'infringing', 'infringing URL field');
   if (input.text) {
     const referenceUrls = prepareReferences(opts.referenceUrls);
-    for (const o of analyseText(input.text)) {
+    for (const o of analyseText(input.text, opts.siteDomains)) {
       const trimmed = o.raw.trim();
       if (!trimmed) continue;
       const norm = normalizeUrlParts(trimmed);

@@ -7,11 +7,12 @@ describe('provider registry (providers.json)', () => {
   const registry = loadProviderRegistry();
   const opts = { siteDomains: ['example.com'], registry };
 
-  it('loads at least 30 providers, each with a copyright channel and an honest verified flag', () => {
-    expect(registry.providers.length).toBeGreaterThanOrEqual(30);
+  it('loads at least 100 providers, each with a copyright channel or a note saying none is known', () => {
+    expect(registry.providers.length).toBeGreaterThanOrEqual(100);
     for (const p of registry.providers) {
-      expect(p.copyright.email ?? p.copyright.webForm).toBeTruthy();
+      if (!p.copyright.email && !p.copyright.webForm) expect(p.note).toMatch(/no public copyright channel/);
       if (!p.verified) expect(p.note).toMatch(/not verified/);
+      expect(p.files.length).toBeGreaterThan(0);
     }
   });
 
@@ -97,11 +98,23 @@ describe('provider registry (providers.json)', () => {
       ['bad web form', [{ ...ok, copyright: { webForm: 'x.example/form' } }], /not an http\(s\) URL/],
       ['domain listed twice', [ok, { ...ok, id: 'y' }], /"y": domain x.example is already listed under "x"/],
       ['no verified flag', [{ ...ok, verified: undefined }], /verified must be/],
+      ['no copyright key', [{ ...ok, copyright: undefined }], /copyright is required/],
+      ['a null channel without a note', [{ ...ok, copyright: null }], /copyright: null needs a note/],
+      ['a file shape that is not a regex', [{ ...ok, files: ['^/(x'] }], /"\^\/\(x" is not a regular expression/],
+      ['a file shape not anchored at the path', [{ ...ok, files: ['/s/'] }], /must start with \^\//],
+      ['files not a list', [{ ...ok, files: '^/s/' }], /files must be an array/],
       ['not a list', { nope: 1 }, /expected an array/],
     ];
     it.each(bad)('rejects %s, naming the entry', (_name, data, message) => {
       expect(() => createProviderRegistry(data, 'test.json')).toThrow(ProviderRegistryError);
       expect(() => createProviderRegistry(data, 'test.json')).toThrow(message);
+    });
+
+    it('takes copyright: null with a note saying no channel is known, as an empty channel', () => {
+      const none = { ...ok, copyright: null, note: 'no public copyright channel known' };
+      const r = createProviderRegistry([none], 'test.json');
+      expect(r.byId('x')?.copyright).toEqual({});
+      expect(r.byId('x')?.files).toEqual([]);
     });
 
     it('names the file when it cannot be parsed', () => {

@@ -1,15 +1,44 @@
+import { domainToASCII } from 'node:url';
 import { registerAs } from '@nestjs/config';
-import { IsEmail, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { parse as parseDomain } from 'tldts';
+import { IsEmail, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { splitList, validateEnv } from './validate-env';
 
-const DOMAIN_LIST = /^\s*[a-z0-9.-]+\.[a-z]{2,}\s*(,\s*[a-z0-9.-]+\.[a-z]{2,}\s*)*$/i;
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * A host name as a site domain: letters, digits and hyphens in dot-separated labels (Unicode ones as their punycode),
+ * with any suffix or none, since a staging or intranet site (softhub.test, downloads.internal, intranet) is still
+ * ours. Refused: schemes, paths, ports, wildcards, empty labels, IP addresses and a public suffix itself ("com",
+ * "co.uk"), which would make half the web internal.
+ */
+export function isSiteDomain(value: string): boolean {
+  const d = value.trim().toLowerCase().replace(/\.$/, '');
+  // domainToASCII reads "example.com/path" as a URL's host; only letters, digits, dots and hyphens may pass.
+  if (!/^[a-z0-9.\-\u0080-\uffff]+$/.test(d)) return false;
+  const ascii = domainToASCII(d);
+  if (!ascii || ascii.length > 253) return false;
+  const labels = ascii.split('.');
+  if (!labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) return false;
+  const parsed = parseDomain(ascii, { extractHostname: false, allowPrivateDomains: false });
+  return !(parsed.isIcann && !parsed.domain);
+}
+
+const IsSiteDomainList = () =>
+  ValidateBy({
+    name: 'isSiteDomainList',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && v.split(',').every((d) => isSiteDomain(d)),
+      defaultMessage: () => 'SITE_DOMAINS must be a comma-separated list of domain names',
+    },
+  });
 
 export class AppEnv {
   @IsInt() @Min(1) @Max(65535) PORT = 3000;
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   PUBLIC_URL = 'http://localhost:3000';
   @IsString() @MinLength(1) SITE_NAME = 'Example Software';
-  @Matches(DOMAIN_LIST, { message: 'SITE_DOMAINS must be a comma-separated list of domain names' })
+  @IsSiteDomainList()
   SITE_DOMAINS = 'example.com';
   @IsString() @MinLength(1) AGENT_NAME = 'Designated DMCA Agent';
   @IsEmail() AGENT_EMAIL = 'dmca@example.com';

@@ -1,4 +1,4 @@
-import { AppEnv } from './app.config';
+import { AppEnv, isSiteDomain } from './app.config';
 import { CounterNoticeEnv } from './counter-notice.config';
 import { DatabaseEnv } from './database-env';
 import { IntakeEnv } from './intake.config';
@@ -20,6 +20,48 @@ describe('configuration', () => {
   });
 
   it.each([
+    'example.com',
+    'softhub.test',
+    'downloads.internal',
+    'intranet',
+    'files.corp.example.co.uk',
+    'bücher.example',
+    'Example.COM.',
+    'xn--bcher-kva.example',
+  ])('takes %s as a site domain, whatever its suffix', (d) => {
+    expect(isSiteDomain(d)).toBe(true);
+  });
+
+  it.each([
+    '',
+    'not a domain',
+    'https://example.com',
+    'example.com/path',
+    'example.com:8080',
+    '*.example.com',
+    'example..com',
+    '.example.com',
+    '-example.com',
+    'example-.com',
+    'under_score.test',
+    '10.0.0.1',
+    'user@example.com',
+    'com',
+    'co.uk',
+    `${'a'.repeat(64)}.test`,
+  ])('refuses %j as a site domain', (d) => {
+    expect(isSiteDomain(d)).toBe(false);
+  });
+
+  it('reads a list of site domains with staging suffixes', () => {
+    expect(validateEnv(AppEnv, { SITE_DOMAINS: 'softhub.test, downloads.internal,example.com' }).SITE_DOMAINS).toBe(
+      'softhub.test, downloads.internal,example.com',
+    );
+  });
+
+  it.each([
+    [AppEnv, { SITE_DOMAINS: 'example.com,,softhub.test' }, 'SITE_DOMAINS'],
+    [AppEnv, { SITE_DOMAINS: 'example.com, https://evil.net/' }, 'SITE_DOMAINS'],
     [AppEnv, { PORT: 'eighty' }, 'PORT'],
     [AppEnv, { PORT: '70000' }, 'PORT'],
     [AppEnv, { SITE_DOMAINS: 'not a domain' }, 'SITE_DOMAINS'],

@@ -23,6 +23,7 @@ import { SuitDto } from '../counter-notices/dto/counter-notice-actions.dto';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { errorAnswer, messageLine } from '../core/http/error-answer';
 import { type AppConfig, appConfig } from '../core/config';
+import { chosenLocale, languageSwitch } from '../core/i18n/locales';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { type RetractionResult, RetractionService } from '../takedowns/retraction.service';
 import { CaseStatusService, type CaseStatusView } from './case-status.service';
@@ -134,12 +135,24 @@ export class StatusController {
   ): Promise<void> {
     const view = await this.status.byToken(token);
     const csrf = issueCsrfToken(req, res, this.app.secret);
+    const locale = chosenLocale(req.query.lang, view.language);
     res
       .status(status)
       .setHeader('Content-Type', 'text/html; charset=utf-8')
       .setHeader('Cache-Control', 'no-store')
       .setHeader('Referrer-Policy', 'no-referrer')
-      .send(this.templates.page('status', { site: this.app, view, token, csrf, flash }));
+      .setHeader('Content-Language', locale)
+      .send(
+        this.templates.page('status', {
+          site: this.app,
+          view,
+          token,
+          csrf,
+          flash,
+          locale,
+          languages: languageSwitch(`/status/${token}`, locale),
+        }),
+      );
   }
 
   @Get('api/v1/status/:token')

@@ -27,3 +27,17 @@ export function localeFromAcceptLanguage(header: string | undefined, fallback: L
   }
   return fallback;
 }
+
+/** The page's language: a supported `?lang=` the reader chose, else `fallback`. */
+export function chosenLocale(query: unknown, fallback: Locale): Locale {
+  return isLocale(query) ? query : fallback;
+}
+
+/** The links of a page's language switch: the same page, `?lang=` each language. */
+export function languageSwitch(path: string, current: Locale): { locale: Locale; href: string; current: boolean }[] {
+  return LOCALES.map((locale) => ({
+    locale,
+    href: `${path}?lang=${encodeURIComponent(locale)}`,
+    current: locale === current,
+  }));
+}

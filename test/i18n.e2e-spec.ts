@@ -129,4 +129,52 @@ describe('letters and the status page in the notice language', () => {
     expect(en).toContain(`Case ${res.body.reference}`);
     expect(en).toContain(ELEMENT_LABELS.signature.title);
   });
+
+  it("shows the notice form in the browser's language, with a switch, and files the notice in it", async () => {
+    const zh = await fetch(`${api.url}/notices/new`, { headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
+    const html = await zh.text();
+    expect(zh.headers.get('content-language')).toBe('zh-Hans');
+    expect(html).toContain('<html lang="zh-Hans">');
+    expect(html).toContain('<h1>提交版权通知</h1>');
+    expect(html).toContain('本人善意地相信');
+    expect(html).toContain('<a href="/notices/new?lang&#x3D;en" lang="en" hreflang="en">English</a>');
+    expect(html).toContain('<input type="hidden" name="lang" value="zh-Hans">');
+    const en = await (
+      await fetch(`${api.url}/notices/new?lang=en`, { headers: { 'accept-language': 'zh-CN' } })
+    ).text();
+    expect(en).toContain('<h1>File a copyright notice</h1>');
+    expect(await (await fetch(`${api.url}/notices/new`)).text()).toContain('<h1>File a copyright notice</h1>');
+
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const cookie = zh.headers.get('set-cookie')!.split(';')[0];
+    const post = (fields: Record<string, string>) =>
+      fetch(`${api.url}/notices`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ _csrf: csrf, lang: 'zh-Hans', ...fields }).toString(),
+      });
+    const refused = await (await post({ name: '张伟', email: 'not an address' })).text();
+    expect(refused).toContain('请更正下方标出的栏目。');
+    expect(refused).toContain('请填写有效的电子邮箱，例如 legal@example.org。');
+
+    const email = `legal-${uniqueId()}@starsoft.cn`;
+    const filed = await post({
+      name: '张伟',
+      email,
+      role: 'owner',
+      workDescription: '游戏软件《星际矿工》',
+      infringingUrls: `https://example.com/d/${uniqueId()}`,
+      searchTerms: '星际矿工',
+      goodFaith: 'yes',
+      perjury: 'yes',
+      signature: '张伟',
+      consent: 'yes',
+    });
+    expect(filed.status).toBe(303);
+    const status = await (await fetch(`${api.url}${filed.headers.get('location')}`)).text();
+    expect(status).toContain('<html lang="zh-Hans">');
+    const mails = await lettersTo(email, 1);
+    expect(mails[0].parsed.subject).toContain('我们已收到您的版权通知');
+  });
 });

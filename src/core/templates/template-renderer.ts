@@ -70,6 +70,8 @@ export class TemplateRenderer {
             )
           : label,
       );
+      // The required-field mark, for a message that names it.
+      hb.registerHelper('req', () => (html ? new Handlebars.SafeString('<span class="req">*</span>') : '*'));
       hb.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
       hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
       hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(String(sep)) : ''));

@@ -133,3 +133,39 @@ describe('letters in each language', () => {
     expect(receipt.text).toContain('案件编号 DMCA-2026-000001\n案件进展：https://softhub.test/status/abc');
   });
 });
+
+describe('every letter in each language', () => {
+  const renderer = new TemplateRenderer();
+  const kinds = [
+    ...new Set(
+      readdirSync(path.join(projectRoot(), 'templates', 'mail'))
+        .filter((f) => f.endsWith('.subject.hbs'))
+        .map((f) => f.replace(/\.subject\.hbs$/, '')),
+    ),
+  ].filter((k) => !k.startsWith('privacy_') && k !== 'digest');
+  const context = {
+    site: { name: 'SoftHub', url: 'https://softhub.test' },
+    agent: { name: 'DMCA Agent', email: 'dmca@softhub.test', address: '' },
+    case: { reference: 'DMCA-2026-000001', statusUrl: 'https://softhub.test/status/abc' },
+    kind: 'takedown',
+    missing: [{ name: 'signature' }],
+    links: ['https://softhub.test/d/1'],
+    removed: [{ url: 'https://softhub.test/d/1', label: 'Star Miner', pageUrl: 'https://softhub.test/s/1' }],
+    claim: { name: 'Zhang Wei', company: 'StarSoft', work: 'Star Miner' },
+    restore: { due: '2026-12-20', notBefore: '2026-12-16', notAfter: '2026-12-22' },
+    counterNotice: { notifier: { name: 'Li Na' }, removedUrls: ['https://softhub.test/d/1'] },
+    suit: { court: 'N.D. Cal.', docketNumber: '3:26-cv-1', filedOn: '2026-12-10' },
+    providers: [{ name: 'MEGA', channel: { email: 'copyright@mega.nz' }, links: ['https://mega.nz/file/x'] }],
+    at: new Date('2026-12-01T10:00:00Z'),
+  };
+
+  it.each(kinds)('writes %s in Chinese with no English left, and in English with none of the Chinese', (kind) => {
+    const zh = renderer.letter(kind, { ...context, locale: 'zh-Hans' });
+    const en = renderer.letter(kind, { ...context, locale: 'en' });
+    for (const part of [zh.subject, zh.text]) {
+      expect(part).toMatch(/\p{Script=Han}/u);
+      expect(part).not.toMatch(/\b(Hello|We|Your|the|our)\b/);
+    }
+    for (const part of [en.subject, en.text, en.html]) expect(part).not.toMatch(/\p{Script=Han}/u);
+  });
+});

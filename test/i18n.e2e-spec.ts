@@ -177,4 +177,20 @@ describe('letters and the status page in the notice language', () => {
     const mails = await lettersTo(email, 1);
     expect(mails[0].parsed.subject).toContain('我们已收到您的版权通知');
   });
+
+  it("shows the counter-notice form in the browser's language, its switch keeping the prefilled case", async () => {
+    const res = await fetch(`${api.url}/counter-notices/new?case=DMCA-2026-000001`, {
+      headers: { 'accept-language': 'zh-Hans-CN' },
+    });
+    const html = await res.text();
+    expect(res.headers.get('content-language')).toBe('zh-Hans');
+    expect(html).toContain('<h1>提交反通知</h1>');
+    expect(html).toContain('本人愿承担伪证责任并声明');
+    expect(html).toContain('17 U.S.C. § 512(g)(3)');
+    expect(html).toContain('href="/counter-notices/new?case&#x3D;DMCA-2026-000001&amp;lang&#x3D;en"');
+    const en = await (
+      await fetch(`${api.url}/counter-notices/new?lang=en`, { headers: { 'accept-language': 'zh' } })
+    ).text();
+    expect(en).toContain('<h1>File a counter-notice</h1>');
+  });
 });

@@ -33,11 +33,11 @@ export function chosenLocale(query: unknown, fallback: Locale): Locale {
   return isLocale(query) ? query : fallback;
 }
 
-/** The links of a page's language switch: the same page, `?lang=` each language. */
-export function languageSwitch(path: string, current: Locale): { locale: Locale; href: string; current: boolean }[] {
-  return LOCALES.map((locale) => ({
-    locale,
-    href: `${path}?lang=${encodeURIComponent(locale)}`,
-    current: locale === current,
-  }));
+/** The links of a page's language switch: the same page and query (`url`: path and query), `lang=` each language. */
+export function languageSwitch(url: string, current: Locale): { locale: Locale; href: string; current: boolean }[] {
+  return LOCALES.map((locale) => {
+    const target = new URL(url, 'http://page.invalid');
+    target.searchParams.set('lang', locale);
+    return { locale, href: `${target.pathname}${target.search}`, current: locale === current };
+  });
 }

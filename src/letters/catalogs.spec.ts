@@ -51,6 +51,14 @@ describe('message catalogs', () => {
     for (const locale of LOCALES) expect(used.filter((key) => !renderer.hasKey(key, locale))).toEqual([]);
   });
 
+  it('leave no context value named like a helper, which the helper would hide', () => {
+    const helpers = /\{\{\{?\s*(t|strong|anchor|req|concat|eq|join|inc|date)\s*\}/;
+    const hidden = templateFiles(path.join(projectRoot(), 'templates')).filter((f) =>
+      helpers.test(readFileSync(f, 'utf8')),
+    );
+    expect(hidden).toEqual([]);
+  });
+
   it('word every element in every language, the English as ELEMENT_LABELS has it', () => {
     const renderer = new TemplateRenderer();
     for (const [name, label] of Object.entries(ELEMENT_LABELS) as [

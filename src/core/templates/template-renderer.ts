@@ -63,7 +63,7 @@ export class TemplateRenderer {
       hb.registerHelper('strong', (value: unknown) =>
         html ? new Handlebars.SafeString(`<strong>${Handlebars.escapeExpression(value as string)}</strong>`) : value,
       );
-      hb.registerHelper('link', (href: unknown, label: unknown) =>
+      hb.registerHelper('anchor', (href: unknown, label: unknown) =>
         html
           ? new Handlebars.SafeString(
               `<a href="${Handlebars.escapeExpression(href as string)}">${Handlebars.escapeExpression(label as string)}</a>`,

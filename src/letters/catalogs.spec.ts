@@ -177,3 +177,24 @@ describe('every letter in each language', () => {
     for (const part of [en.subject, en.text, en.html]) expect(part).not.toMatch(/\p{Script=Han}/u);
   });
 });
+
+describe("the uploader's page", () => {
+  it('is written in the language asked for', () => {
+    const renderer = new TemplateRenderer();
+    const view = {
+      reference: 'DMCA-2026-000001',
+      claim: { name: 'Jane Roe', company: 'Roe Rights LLC', work: 'Acme Studio 5' },
+      removed: [{ url: 'https://softhub.test/d/1', removedAt: new Date('2026-12-01T10:00:00Z'), status: 'taken_down' }],
+      noticeUrls: ['https://softhub.test/d/1'],
+      counterNoticeUrl: '/counter-notices/new?case=DMCA-2026-000001',
+      counterNotices: [],
+    };
+    const zh = renderer.page('uploader-status', { site: { siteName: 'SoftHub', agent: {} }, view, locale: 'zh-Hans' });
+    expect(zh).toContain('<strong>Jane Roe</strong>（Roe Rights LLC）发出版权通知，主张对 Acme Studio 5 享有著作权。');
+    expect(zh).toContain('>提交反通知</a>');
+    const en = renderer.page('uploader-status', { site: { siteName: 'SoftHub', agent: {} }, view });
+    expect(en).toContain(
+      'A copyright notice from <strong>Jane Roe</strong> (Roe Rights LLC) claims copyright in Acme Studio 5. This page is yours alone',
+    );
+  });
+});

@@ -8,6 +8,7 @@ import {
   Inject,
   Param,
   Post,
+  Query,
   Req,
   Res,
   UnprocessableEntityException,
@@ -177,8 +178,15 @@ export class StatusController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
-  async uploaderPage(@Param('token') token: string): Promise<string> {
-    return this.templates.page('uploader-status', { site: this.app, view: await this.uploaders.byToken(token) });
+  async uploaderPage(@Param('token') token: string, @Query('lang') lang: unknown): Promise<string> {
+    // The uploader's language is not known: DEFAULT_LOCALE, as their letters, unless they pick another.
+    const locale = chosenLocale(lang, this.app.defaultLocale);
+    return this.templates.page('uploader-status', {
+      site: this.app,
+      view: await this.uploaders.byToken(token),
+      locale,
+      languages: languageSwitch(`/uploader/${token}`, locale),
+    });
   }
 
   @Get('api/v1/uploader/:token')

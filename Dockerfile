@@ -12,6 +12,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/templates ./templates
+COPY --from=build /app/locales ./locales
 COPY --from=build /app/public ./public
 COPY --from=build /app/src/links/providers.json ./src/links/providers.json
 USER node

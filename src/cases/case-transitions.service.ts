@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChecklistResult } from '../checklist';
 import { type SlaConfig, slaConfig } from '../core/config';
+import type { Locale } from '../core/i18n/locales';
 import { audit, systemText, type TextId } from './audit';
 import type { CaseStatus } from './case.entity';
 import { type CaseTextKind, recordText } from './case-texts';
@@ -37,6 +38,8 @@ export interface NewCase {
   statusToken: string;
   searchTerms: string[];
   agencyId: string | null;
+  /** The first notice's language. */
+  language: Locale;
 }
 
 /** A case row the caller has locked (SELECT … FOR UPDATE) in its transaction. */
@@ -162,9 +165,10 @@ export class CaseTransitionsService {
     const status = initialStatus(c.checklist.kind, c.checklist.complete, c.held);
     const due = slaDeadlines(new Date(), this.sla);
     const [created] = await m.query<{ id: string; reference: string }[]>(
-      `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms, agency_id, ack_due_at, action_due_at)
+      `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms, agency_id, ack_due_at, action_due_at,
+                          language)
        VALUES ('DMCA-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('case_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9)
        RETURNING id, reference`,
       [
         status,
@@ -175,6 +179,7 @@ export class CaseTransitionsService {
         c.agencyId,
         due.ackDueAt,
         due.actionDueAt,
+        c.language,
       ],
     );
     return { ...created, status };

@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { StaffUser } from '../auth/staff-user.entity';
 import type { ChecklistResult, ElementName, NoticeKind } from '../checklist';
+import type { Locale } from '../core/i18n/locales';
 
 /**
  * received → (needs_info | in_review | actioned) → closed, with rejected and withdrawn as ends.
@@ -39,6 +40,8 @@ export class Case {
   @Column('text') kind!: NoticeKind;
   /** Secret part of the public status link; random, never derived from the reference. */
   @Index({ unique: true }) @Column('text') statusToken!: string;
+  /** The first notice's language: the complainant's letters and the status page are written in it. */
+  @Column('text', { default: 'en' }) language!: Locale;
   /** The checklist over the case's whole record (latest revision). */
   @Column('jsonb') checklist!: ChecklistResult;
   @Column('text', { array: true, default: () => "'{}'" }) searchTerms!: string[];

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { ChecklistResult, StructuredNotice } from '../checklist';
+import { type ChecklistResult, detectLanguage, type StructuredNotice } from '../checklist';
+import type { Locale } from '../core/i18n/locales';
 import { ERASED, type PersonalData } from '../core/privacy/personal-data.service';
 import { complainantAddress } from './complainant-address';
 import type { NoticeChannel } from './notice.entity';
@@ -19,6 +20,8 @@ export interface NoticeRow {
   senderEmail: string | null;
   auth: object | null;
   flags: readonly string[];
+  /** The language the sender named; otherwise the one its text and fields are written in. */
+  language?: Locale;
 }
 
 /** A case's earlier notices, oldest first, as a revision reads them again. */
@@ -43,8 +46,8 @@ export async function insertNotice(manager: EntityManager, vault: PersonalData, 
   ]);
   const [notice] = await manager.query<{ id: string }[]>(
     `INSERT INTO notices (case_id, channel, raw_text, structured, checklist, link_count,
-                          inbound_message_id, sender_email, sender_email_hash, subject_id, auth, flags)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+                          inbound_message_id, sender_email, sender_email_hash, subject_id, auth, flags, language)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
     [
       row.caseId,
       row.channel,
@@ -58,6 +61,7 @@ export async function insertNotice(manager: EntityManager, vault: PersonalData, 
       row.subjectId,
       row.auth ? JSON.stringify(row.auth) : null,
       row.flags,
+      row.language ?? detectLanguage(row.rawText, row.structured),
     ],
   );
   return notice.id;

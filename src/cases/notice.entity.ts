@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ChecklistResult, StructuredNotice } from '../checklist';
+import type { Locale } from '../core/i18n/locales';
 import { Case } from './case.entity';
 
 export enum NoticeChannel {
@@ -21,6 +22,8 @@ export class Notice {
   @Column('text', { nullable: true }) rawText!: string | null;
   /** Structured fields as received, personal data included (see parties for the normalised copy). */
   @Column('jsonb', { nullable: true }) structured!: StructuredNotice | null;
+  /** What the notice is written in (checklist's detectLanguage, or the language an API sender gave). */
+  @Column('text', { default: 'en' }) language!: Locale;
   @Column('jsonb') checklist!: ChecklistResult;
   @Column('int') linkCount!: number;
   /** For email: the stored raw message this notice was parsed from. */

@@ -16,6 +16,7 @@ export { counterNoticeChecklist, type StructuredCounterNotice } from './counter-
 export { COUNTER_NOTICE_ELEMENTS, ELEMENT_LABELS, TAKEDOWN_ELEMENTS } from './elements';
 export type { CounterNoticeElement, ElementName, TakedownElement } from './elements';
 export { isValidEmail } from './email';
+export { detectLanguage } from './language';
 export { replyText } from './reply-text';
 export type { NoticeKind } from './kind';
 export type { StructuredNotice } from './structured';

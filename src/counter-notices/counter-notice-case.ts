@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import type { EntityManager } from 'typeorm';
 import { normalizeUrl } from '../links';
 
@@ -6,6 +7,7 @@ export interface CounterNoticeCase {
   id: string;
   reference: string;
   statusToken: string;
+  language: Locale;
   /** The named URLs this case took down: what is to be restored. */
   matched: string[];
   /** Why parts of the counter-notice cannot be acted on, in words for its sender. */
@@ -16,6 +18,7 @@ interface CaseRow {
   id: string;
   reference: string;
   status_token: string;
+  language: Locale;
 }
 
 /**
@@ -39,13 +42,13 @@ export async function findCounterNoticeCase(
   ];
   let kase: CaseRow | undefined;
   if (reference) {
-    [kase] = await m.query<CaseRow[]>(`SELECT id, reference, status_token FROM cases WHERE reference = $1`, [
+    [kase] = await m.query<CaseRow[]>(`SELECT id, reference, status_token, language FROM cases WHERE reference = $1`, [
       reference,
     ]);
   }
   if (!kase && normalised.length > 0) {
     [kase] = await m.query<CaseRow[]>(
-      `SELECT c.id, c.reference, c.status_token FROM cases c JOIN reported_links l ON l.case_id = c.id
+      `SELECT c.id, c.reference, c.status_token, c.language FROM cases c JOIN reported_links l ON l.case_id = c.id
        WHERE l.url = ANY($1::text[]) AND l.status = 'taken_down'
        GROUP BY c.id ORDER BY count(*) DESC, max(c.created_at) DESC LIMIT 1`,
       [normalised],
@@ -68,6 +71,7 @@ export async function findCounterNoticeCase(
     id: kase.id,
     reference: kase.reference,
     statusToken: kase.status_token,
+    language: kase.language,
     matched: normalised.filter((u) => takenDown.has(u)),
     problems,
   };

@@ -16,6 +16,7 @@ import { NoticeChannel } from '../cases/notice.entity';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { RateLimiter } from '../core/http/rate-limiter';
+import { chosenLocale, languageSwitch, type Locale, localeFromAcceptLanguage } from '../core/i18n/locales';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import {
   checkCounterNoticeForm,
@@ -57,38 +58,27 @@ export class CounterNoticeFormController {
 
   @Get('new')
   show(@Query() query: unknown, @Req() req: Request, @Res() res: Response): void {
-    this.render(req, res, 200, prefillFromQuery(query), {});
+    this.render(req, res, this.localeOf(req, req.query.lang), 200, prefillFromQuery(query), {});
   }
 
   @Post()
   async submit(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const fields = readCounterNoticeForm(body);
-    if (!verifyCsrfToken(req, (body as Record<string, unknown> | undefined)?._csrf, this.app.secret)) {
-      return this.render(
-        req,
-        res,
-        403,
-        fields,
-        {},
-        'Your session expired or the form came from another site. Please submit it again.',
-      );
+    const posted = body as Record<string, unknown> | undefined;
+    const locale = this.localeOf(req, posted?.lang);
+    const say = (key: string, values?: Record<string, unknown>) => this.templates.translate(locale, key, values);
+    if (!verifyCsrfToken(req, posted?._csrf, this.app.secret)) {
+      return this.render(req, res, locale, 403, fields, {}, say('form.expired'));
     }
     const wait = this.limiter.hit(req.ip ?? 'unknown');
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      return this.render(
-        req,
-        res,
-        429,
-        fields,
-        {},
-        `Too many counter-notices from your address. Please try again in ${wait} seconds.`,
-      );
+      return this.render(req, res, locale, 429, fields, {}, say('counterForm.tooMany', { wait }));
     }
     const dto = counterNoticeFromForm(fields);
     const errors = await checkCounterNoticeForm(fields, dto);
     if (Object.keys(errors).length > 0) {
-      return this.render(req, res, 400, fields, errors, 'Please correct the fields marked below.');
+      return this.render(req, res, locale, 400, fields, errors, say('form.correct'));
     }
     try {
       const answer = await this.counterNotices.receive(dto, NoticeChannel.Form);
@@ -104,21 +94,28 @@ export class CounterNoticeFormController {
       this.render(
         req,
         res,
+        locale,
         422,
         fields,
         {
           [field]: fields.caseReference
-            ? `We have no case ${fields.caseReference} that took down any of these addresses. Check the reference in our letter.`
-            : 'We did not take down any of these addresses. Check them, or give the case reference from our letter.',
+            ? say('counterForm.noSuchCase', { reference: fields.caseReference })
+            : say('counterForm.noneTakenDown'),
         },
-        'We could not find the case this counter-notice is about.',
+        say('counterForm.caseNotFound'),
       );
     }
+  }
+
+  /** The language the reader chose, else the browser's, else DEFAULT_LOCALE. */
+  private localeOf(req: Request, chosen: unknown): Locale {
+    return chosenLocale(chosen, localeFromAcceptLanguage(req.headers['accept-language'], this.app.defaultLocale));
   }
 
   private render(
     req: Request,
     res: Response,
+    locale: Locale,
     status: number,
     values: CounterNoticeFormFields,
     errors: CounterNoticeFormErrors,
@@ -127,8 +124,13 @@ export class CounterNoticeFormController {
     res
       .status(status)
       .setHeader('Content-Type', 'text/html; charset=utf-8')
+      .setHeader('Content-Language', locale)
+      .setHeader('Vary', 'Accept-Language')
       .send(
         this.templates.page('counter-notice-form', {
+          locale,
+          // After a post, the switch opens the empty form: the typed fields are not put in a link.
+          languages: languageSwitch(req.method === 'GET' ? req.originalUrl : '/counter-notices/new', locale),
           site: this.app,
           csrf: issueCsrfToken(req, res, this.app.secret),
           values,

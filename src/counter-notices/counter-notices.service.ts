@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -330,7 +331,12 @@ export class CounterNoticesService {
     id: string,
     status: CounterNoticeStatus,
   ): Promise<void> {
-    const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.statusToken };
+    const letterCase = {
+      id: kase.id,
+      reference: kase.reference,
+      statusToken: kase.statusToken,
+      language: kase.language,
+    };
     if (status === CounterNoticeStatus.Forwarded) await this.forward(m, letterCase, id, 'on_receipt');
     else if (status !== CounterNoticeStatus.InReview) await this.tellWhatIsWrong(m, letterCase, id);
   }
@@ -497,8 +503,8 @@ export class CounterNoticesService {
     work: (m: EntityManager, kase: LetterCase, row: LockedCounterNotice) => Promise<T>,
   ): Promise<T> {
     return this.dataSource.transaction(async (m) => {
-      const [kase] = await m.query<{ id: string; reference: string; status_token: string }[]>(
-        `SELECT id, reference, status_token FROM cases WHERE reference = $1 FOR UPDATE`,
+      const [kase] = await m.query<{ id: string; reference: string; status_token: string; language: Locale }[]>(
+        `SELECT id, reference, status_token, language FROM cases WHERE reference = $1 FOR UPDATE`,
         [reference],
       );
       if (!kase) throw new NotFoundException(`No case ${reference}.`);
@@ -514,7 +520,11 @@ export class CounterNoticesService {
           id ? `Case ${reference} has no counter-notice ${id}.` : `Case ${reference} has no open counter-notice.`,
         );
       }
-      return work(m, { id: kase.id, reference: kase.reference, statusToken: kase.status_token }, row);
+      return work(
+        m,
+        { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language },
+        row,
+      );
     });
   }
 

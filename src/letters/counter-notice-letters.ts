@@ -120,6 +120,9 @@ export async function tellBothParties(
   if (!counter) return;
   const context = { ...counterNoticeLetterContext(counter), ...extra };
   const key = `counter-notice:${id}:${event}`;
-  await letters.record(m, kase, kind, key, await complainantAddress(m, vault, kase.id), context);
+  // The same kind goes to both parties: the complainant's copy in the case's language, the uploader's in the default.
+  await letters.record(m, kase, kind, key, await complainantAddress(m, vault, kase.id), context, {
+    locale: kase.language,
+  });
   await letters.record(m, kase, kind, `${key}:uploader`, counter.notifier.email, context);
 }

@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import type { DataSource } from 'typeorm';
 import type { AuditDetails } from '../cases/audit-actions';
 import { textOf } from '../cases/case-texts';
@@ -21,6 +22,7 @@ interface CaseRow {
   id: string;
   reference: string;
   status_token: string;
+  language: Locale;
   kind: string;
   checklist: ChecklistResult;
 }
@@ -47,11 +49,16 @@ export async function previewLetter(
     throw new LetterPreviewError(`Unknown letter "${name}"; the letters are ${Object.values(LetterKind).join(', ')}.`);
   }
   const [kase] = await ds.query<CaseRow[]>(
-    `SELECT id, reference, status_token, kind, checklist FROM cases WHERE reference = $1`,
+    `SELECT id, reference, status_token, language, kind, checklist FROM cases WHERE reference = $1`,
     [reference],
   );
   if (!kase) throw new LetterPreviewError(`No case ${reference}.`);
-  const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
+  const letterCase = {
+    id: kase.id,
+    reference: kase.reference,
+    statusToken: kase.status_token,
+    language: kase.language,
+  };
   const missing = kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] }));
 
   switch (kind) {

@@ -11,6 +11,7 @@ import {
   type MailConfig,
   mailConfig,
 } from '../core/config';
+import type { Locale } from '../core/i18n/locales';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
@@ -39,6 +40,8 @@ export interface LetterCase {
   id: string;
   reference: string;
   statusToken: string;
+  /** The case's language, which its complainant's letters are written in; DEFAULT_LOCALE without it. */
+  language?: Locale;
 }
 
 export interface RenderedLetter {
@@ -51,6 +54,15 @@ export interface RenderedLetter {
 export interface LetterReply {
   inReplyTo?: string;
   references?: string[];
+}
+
+/**
+ * A letter's threading, and the language it is written in when the kind alone does not say who reads it (a
+ * counter-notice letter goes to both sides): by default the complainant's letters are in the case's language and
+ * the uploader's side's in DEFAULT_LOCALE.
+ */
+export interface LetterOptions extends LetterReply {
+  locale?: Locale;
 }
 
 /** Recorded for a letter with nobody to send it to: it is kept for staff, and never sent. */
@@ -76,8 +88,9 @@ export class LettersService {
   ) {}
 
   /** The letter as the pipeline renders it: `context` is what the letter adds to the site, agent and case. */
-  render(kase: LetterCase, kind: LetterKind, context: object): RenderedLetter {
+  render(kase: LetterCase, kind: LetterKind, context: object, locale?: Locale): RenderedLetter {
     return this.templates.letter(kind, {
+      locale: locale ?? this.localeFor(kase, kind),
       site: { name: this.app.siteName, url: this.app.publicUrl },
       agent: this.app.agent,
       case: {
@@ -89,6 +102,11 @@ export class LettersService {
     });
   }
 
+  /** The language a letter of this kind is written in by default: see LetterOptions. */
+  localeFor(kase: LetterCase, kind: LetterKind): Locale {
+    return TO_THE_UPLOADER.has(kind) ? this.app.defaultLocale : (kase.language ?? this.app.defaultLocale);
+  }
+
   /** Returns the letter's id, or undefined when a letter with this dedupe key was already recorded. */
   async record(
     manager: EntityManager,
@@ -97,8 +115,9 @@ export class LettersService {
     occasion: string,
     given: string | null,
     context: object,
-    reply: LetterReply = {},
+    options: LetterOptions = {},
   ): Promise<string | undefined> {
+    const { locale, ...reply } = options;
     // Addresses come from senders and from the catalog: one that is not a single valid address (a list, a header
     // fragment) is not sent to at all, and the letter is failed for staff with the reason.
     const recipient = given && isValidEmail(given.trim()) ? given.trim() : null;
@@ -107,7 +126,7 @@ export class LettersService {
       recipient && kind === LetterKind.Receipt && this.letters.capPerRecipient > 0
         ? { confirmUrl: `${this.app.publicUrl}/letters/confirm/${confirmationToken(this.app.secret, recipient)}` }
         : {};
-    const rendered = this.render(kase, kind, { ...context, ...confirm });
+    const rendered = this.render(kase, kind, { ...context, ...confirm }, locale);
     const id = randomUUID();
     const mailbox = recipient ? this.vault.hashEmail(recipientKey(recipient)) : null;
     // A thread per correspondent: the complainant's letters thread together, the uploader's apart from them.

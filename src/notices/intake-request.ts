@@ -1,5 +1,6 @@
 import type { NoticeChannel } from '../cases/notice.entity';
 import type { StructuredNotice } from '../checklist';
+import type { Locale } from '../core/i18n/locales';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 
 /** What intake is asked to record, from any channel, and what it answers. */
@@ -16,6 +17,8 @@ export interface IntakeRequest {
   email?: EmailOrigin;
   /** The agency whose API key filed the notice; it may then read the case through that key. */
   agencyId?: string;
+  /** The language the sender named (the API's `language`, the form's language); otherwise it is detected. */
+  language?: Locale;
 }
 
 export interface EmailOrigin {

@@ -8,7 +8,7 @@ import { recordReportedLinks } from '../cases/link-transitions';
 import { insertNotice } from '../cases/notice-records';
 import { sealChecklist } from '../cases/sealed-checklist';
 import { PartyRole } from '../cases/party.entity';
-import { type ChecklistResult, type StructuredNotice } from '../checklist';
+import { type ChecklistResult, detectLanguage, type StructuredNotice } from '../checklist';
 import { type AppConfig, appConfig, type TakedownConfig, takedownConfig } from '../core/config';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { PersonalData } from '../core/privacy/personal-data.service';
@@ -125,12 +125,14 @@ export class IntakeService {
     const sealed = await sealChecklist(this.vault, manager, subjectId, checklist);
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];
+    const language = request.language ?? detectLanguage(request.text, request.structured);
     const created = await this.transitions.open(manager, {
       checklist: sealed,
       held: holds(flags),
       statusToken: token,
       searchTerms,
       agencyId: request.agencyId ?? null,
+      language,
     });
     const { status } = created;
 
@@ -146,6 +148,7 @@ export class IntakeService {
       senderEmail,
       auth: request.email?.auth ?? null,
       flags,
+      language,
     });
 
     await this.recordParties(manager, created.id, subjectId, request.structured);

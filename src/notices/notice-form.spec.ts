@@ -1,4 +1,5 @@
 import type { StructuredNotice } from '../checklist';
+import { TemplateRenderer } from '../core/templates/template-renderer';
 import {
   FORM_FIELDS,
   type FormErrors,
@@ -9,6 +10,8 @@ import {
 } from './notice-form';
 
 const MAX_URLS = 3;
+const renderer = new TemplateRenderer();
+const say = (key: string, values?: Record<string, unknown>): string => renderer.translate('en', key, values);
 
 /** A form that passes: each row below changes one thing about it. */
 const VALID: NoticeFormFields = {
@@ -24,7 +27,7 @@ const VALID: NoticeFormFields = {
   consent: 'yes',
 };
 
-const errorsFor = (patch: Partial<NoticeFormFields>): FormErrors => validateForm({ ...VALID, ...patch }, MAX_URLS);
+const errorsFor = (patch: Partial<NoticeFormFields>): FormErrors => validateForm({ ...VALID, ...patch }, MAX_URLS, say);
 
 describe('readForm', () => {
   it.each([
@@ -61,7 +64,7 @@ describe('readForm', () => {
 
 describe('validateForm', () => {
   it('accepts a complete form', () => {
-    expect(validateForm(VALID, MAX_URLS)).toEqual({});
+    expect(validateForm(VALID, MAX_URLS, say)).toEqual({});
   });
 
   it.each<[string, Partial<NoticeFormFields>, FormErrors]>([
@@ -157,7 +160,7 @@ describe('validateForm', () => {
   });
 
   it('names every missing element of an empty form at once', () => {
-    expect(Object.keys(validateForm({}, MAX_URLS)).sort()).toEqual([
+    expect(Object.keys(validateForm({}, MAX_URLS, say)).sort()).toEqual([
       'consent',
       'email',
       'goodFaith',
@@ -172,8 +175,8 @@ describe('validateForm', () => {
   });
 
   it('asks an agent for the owner on an otherwise empty form', () => {
-    expect(validateForm({ role: 'agent' }, MAX_URLS).ownerName).toBe('Name the copyright owner you act for.');
-    expect(validateForm({ role: 'agent' }, MAX_URLS).role).toBeUndefined();
+    expect(validateForm({ role: 'agent' }, MAX_URLS, say).ownerName).toBe('Name the copyright owner you act for.');
+    expect(validateForm({ role: 'agent' }, MAX_URLS, say).role).toBeUndefined();
   });
 
   describe('limits', () => {
@@ -220,12 +223,12 @@ describe('validateForm', () => {
       });
       // Commas do not split URLs (they do split search terms).
       expect(errorsFor({ infringingUrls: 'https://example.com/a,b,c,d,e' })).toEqual({});
-      expect(validateForm({ ...VALID, infringingUrls: urls(10) }, 10)).toEqual({});
+      expect(validateForm({ ...VALID, infringingUrls: urls(10) }, 10, say)).toEqual({});
     });
   });
 
   it('checks the trimmed form, as readForm gives it', () => {
-    expect(validateForm(readForm({ ...VALID, signature: '  A  ', name: '   ' }), MAX_URLS)).toEqual({
+    expect(validateForm(readForm({ ...VALID, signature: '  A  ', name: '   ' }), MAX_URLS, say)).toEqual({
       name: 'Enter your full name.',
       signature: 'Sign by typing your full legal name.',
     });

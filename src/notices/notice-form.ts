@@ -54,6 +54,9 @@ const LIMITS: Partial<Record<keyof NoticeFormFields, number>> = {
 
 export type FormErrors = Partial<Record<keyof NoticeFormFields, string>>;
 
+/** A catalog message in the form's language (TemplateRenderer.translate). */
+export type FormSay = (key: string, values?: Record<string, unknown>) => string;
+
 /** Picks the known fields as trimmed strings; anything else posted is ignored. */
 export function readForm(body: unknown): NoticeFormFields {
   const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
@@ -69,30 +72,25 @@ export function readForm(body: unknown): NoticeFormFields {
  * The form guides a person to a complete notice, so it asks for every element inline rather than accepting a
  * deficient one (the API and email keep those).
  */
-export function validateForm(f: NoticeFormFields, maxUrls: number): FormErrors {
+export function validateForm(f: NoticeFormFields, maxUrls: number, say: FormSay): FormErrors {
   const errors: FormErrors = {};
   for (const [key, max] of Object.entries(LIMITS) as [keyof NoticeFormFields, number][]) {
-    if ((f[key]?.length ?? 0) > max) errors[key] = `Please keep this under ${max} characters.`;
+    if ((f[key]?.length ?? 0) > max) errors[key] = say('form.errors.tooLong', { max });
   }
-  if (!f.name) errors.name = 'Enter your full name.';
-  if (!f.email) errors.email = 'Enter your email address: we send the case receipt and any questions there.';
-  else if (!isValidEmail(f.email)) errors.email = 'Enter a valid email address, such as legal@example.org.';
-  if (f.role !== 'owner' && f.role !== 'agent') errors.role = 'Say whether you own the copyright or act for the owner.';
-  if (f.role === 'agent' && !f.ownerName) errors.ownerName = 'Name the copyright owner you act for.';
-  if (!f.workDescription && !f.workUrl)
-    errors.workDescription = 'Describe the copyrighted work, or give a link to the original.';
+  if (!f.name) errors.name = say('form.errors.name');
+  if (!f.email) errors.email = say('form.errors.emailMissing');
+  else if (!isValidEmail(f.email)) errors.email = say('form.errors.emailInvalid');
+  if (f.role !== 'owner' && f.role !== 'agent') errors.role = say('form.errors.role');
+  if (f.role === 'agent' && !f.ownerName) errors.ownerName = say('form.errors.ownerName');
+  if (!f.workDescription && !f.workUrl) errors.workDescription = say('form.errors.workDescription');
   const urls = lines(f.infringingUrls);
-  if (urls.length === 0) errors.infringingUrls = 'List at least one link to the material on our site, one per line.';
-  else if (urls.length > maxUrls)
-    errors.infringingUrls = `A notice may list at most ${maxUrls} links; split the rest into another notice.`;
-  if (terms(f.searchTerms).length === 0)
-    errors.searchTerms = 'Give at least one search term under which the material appears on our site.';
-  if (f.goodFaith !== 'yes') errors.goodFaith = 'You must affirm the good-faith statement to file a notice.';
-  if (f.perjury !== 'yes')
-    errors.perjury = 'You must affirm the statement made under penalty of perjury to file a notice.';
-  if (!f.signature || f.signature.length < 2) errors.signature = 'Sign by typing your full legal name.';
-  if (f.consent !== 'yes')
-    errors.consent = 'We cannot process a notice without your consent to the use of its personal data.';
+  if (urls.length === 0) errors.infringingUrls = say('form.errors.urlsMissing');
+  else if (urls.length > maxUrls) errors.infringingUrls = say('form.errors.urlsTooMany', { max: maxUrls });
+  if (terms(f.searchTerms).length === 0) errors.searchTerms = say('form.errors.searchTerms');
+  if (f.goodFaith !== 'yes') errors.goodFaith = say('form.errors.goodFaith');
+  if (f.perjury !== 'yes') errors.perjury = say('form.errors.perjury');
+  if (!f.signature || f.signature.length < 2) errors.signature = say('form.errors.signature');
+  if (f.consent !== 'yes') errors.consent = say('form.errors.consent');
   return errors;
 }
 

@@ -50,6 +50,7 @@ export class NoticesController {
       channel: NoticeChannel.Api,
       structured,
       text: dto.text,
+      language: dto.language,
       agencyId: agency?.id,
       idempotency: idempotencyKey ? idempotency(idempotencyKey, req.rawBody, agency) : undefined,
     });

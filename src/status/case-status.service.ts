@@ -9,6 +9,7 @@ import { linkAction } from '../cases/link-action';
 import { CaseStatus } from '../cases/case.entity';
 import { openChecklists } from '../cases/sealed-checklist';
 import { PersonalData } from '../core/privacy/personal-data.service';
+import type { Locale } from '../core/i18n/locales';
 
 /**
  * Elements whose evidence is the sender's own identity (name, address, phone, signature): the status page says
@@ -23,6 +24,8 @@ export interface CaseStatusView {
   reference: string;
   status: CaseStatus;
   kind: string;
+  /** The case's language: the status page is shown in it unless the reader picks another. */
+  language: Locale;
   receivedAt: Date;
   nextStep: string;
   checklist: { element: ElementName; title: string; present: boolean; evidence: string[]; howToSupply: string }[];
@@ -65,13 +68,15 @@ export class CaseStatusService {
         reference: string;
         status: CaseStatus;
         kind: string;
+        language: Locale;
         checklist: ChecklistResult;
         search_matches: CaseStatusView['searchMatches'];
         created_at: Date;
       }[]
-    >(`SELECT id, reference, status, kind, checklist, search_matches, created_at FROM cases WHERE status_token = $1`, [
-      token,
-    ]);
+    >(
+      `SELECT id, reference, status, kind, language, checklist, search_matches, created_at FROM cases WHERE status_token = $1`,
+      [token],
+    );
     if (!kase) throw new NotFoundException('No case has this status link.');
     [kase.checklist] = await openChecklists(this.vault, this.dataSource.manager, [kase.checklist]);
     const [links, counts, referrals, counterNotices] = await Promise.all([
@@ -100,6 +105,7 @@ export class CaseStatusService {
       reference: kase.reference,
       status: kase.status,
       kind: kase.kind,
+      language: kase.language,
       receivedAt: kase.created_at,
       nextStep: nextStep(kase.status, kase.checklist),
       checklist: inListOrder(kase.checklist).map(([element, r]) => ({

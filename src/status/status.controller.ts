@@ -8,6 +8,7 @@ import {
   Inject,
   Param,
   Post,
+  Query,
   Req,
   Res,
   UnprocessableEntityException,
@@ -23,6 +24,7 @@ import { SuitDto } from '../counter-notices/dto/counter-notice-actions.dto';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
 import { errorAnswer, messageLine } from '../core/http/error-answer';
 import { type AppConfig, appConfig } from '../core/config';
+import { chosenLocale, languageSwitch } from '../core/i18n/locales';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { type RetractionResult, RetractionService } from '../takedowns/retraction.service';
 import { CaseStatusService, type CaseStatusView } from './case-status.service';
@@ -134,12 +136,24 @@ export class StatusController {
   ): Promise<void> {
     const view = await this.status.byToken(token);
     const csrf = issueCsrfToken(req, res, this.app.secret);
+    const locale = chosenLocale(req.query.lang, view.language);
     res
       .status(status)
       .setHeader('Content-Type', 'text/html; charset=utf-8')
       .setHeader('Cache-Control', 'no-store')
       .setHeader('Referrer-Policy', 'no-referrer')
-      .send(this.templates.page('status', { site: this.app, view, token, csrf, flash }));
+      .setHeader('Content-Language', locale)
+      .send(
+        this.templates.page('status', {
+          site: this.app,
+          view,
+          token,
+          csrf,
+          flash,
+          locale,
+          languages: languageSwitch(`/status/${token}`, locale),
+        }),
+      );
   }
 
   @Get('api/v1/status/:token')
@@ -164,8 +178,15 @@ export class StatusController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
-  async uploaderPage(@Param('token') token: string): Promise<string> {
-    return this.templates.page('uploader-status', { site: this.app, view: await this.uploaders.byToken(token) });
+  async uploaderPage(@Param('token') token: string, @Query('lang') lang: unknown): Promise<string> {
+    // The uploader's language is not known: DEFAULT_LOCALE, as their letters, unless they pick another.
+    const locale = chosenLocale(lang, this.app.defaultLocale);
+    return this.templates.page('uploader-status', {
+      site: this.app,
+      view: await this.uploaders.byToken(token),
+      locale,
+      languages: languageSwitch(`/uploader/${token}`, locale),
+    });
   }
 
   @Get('api/v1/uploader/:token')

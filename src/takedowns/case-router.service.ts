@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ChecklistResult, ElementName } from '../checklist';
@@ -27,6 +28,7 @@ interface CaseRow {
   status: CaseStatus;
   kind: string;
   status_token: string;
+  language: Locale;
   checklist: ChecklistResult;
   search_terms: string[];
   routed_at: Date | null;
@@ -47,7 +49,7 @@ interface RoutingPlan {
   outbound: SiteLink[];
 }
 
-const CASE_SELECT = `SELECT id, reference, status, kind, status_token, checklist, search_terms, routed_at FROM cases`;
+const CASE_SELECT = `SELECT id, reference, status, kind, status_token, language, checklist, search_terms, routed_at FROM cases`;
 const SEARCH_MATCH_LIMIT = 50;
 /** A deficiency letter is owed only when these let us find and answer the sender (512(c)(3)(B)(ii)). */
 const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', 'contact'];
@@ -96,7 +98,12 @@ export class CaseRouterService {
         await audit(m, kase.id, 'worker', 'case.held_for_review', { flags: held });
         return;
       }
-      const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
+      const letterCase = {
+        id: kase.id,
+        reference: kase.reference,
+        statusToken: kase.status_token,
+        language: kase.language,
+      };
       const recipient = await complainantAddress(m, this.vault, kase.id);
       const occasion = await this.occasion(m, kase.id);
 
@@ -342,7 +349,7 @@ export class CaseRouterService {
     );
     await this.letters.record(
       m,
-      { id: kase.id, reference: kase.reference, statusToken: kase.status_token },
+      { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language },
       LetterKind.Referral,
       occasion,
       recipient,

@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
@@ -20,6 +21,7 @@ interface DueRow {
   case_id: string;
   reference: string;
   status_token: string;
+  language: Locale;
   removed_urls: string[];
 }
 
@@ -48,7 +50,7 @@ export class CounterNoticeRestorer {
     for (;;) {
       const done = await this.dataSource.transaction(async (m) => {
         const [row] = await m.query<DueRow[]>(
-          `SELECT n.id, n.case_id, c.reference, c.status_token, n.removed_urls
+          `SELECT n.id, n.case_id, c.reference, c.status_token, c.language, n.removed_urls
            FROM counter_notices n JOIN cases c ON c.id = n.case_id
            WHERE n.status = 'forwarded' AND n.restore_due_at <= $1
              AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = n.case_id AND h.released_at IS NULL
@@ -100,7 +102,7 @@ export class CounterNoticeRestorer {
     }
     await m.query(`UPDATE counter_notices SET status = 'restored', restored_at = $2 WHERE id = $1`, [row.id, now]);
     await audit(m, row.case_id, 'worker', 'counter_notice.restored', { counterNotice: row.id, links: moved.length });
-    const kase = { id: row.case_id, reference: row.reference, statusToken: row.status_token };
+    const kase = { id: row.case_id, reference: row.reference, statusToken: row.status_token, language: row.language };
     await tellBothParties(m, this.letters, this.vault, kase, LetterKind.CounterNoticeRestored, row.id, 'restored');
   }
 

@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordText } from '../cases/case-texts';
@@ -29,6 +30,7 @@ interface CaseRow {
   reference: string;
   status: CaseStatus;
   status_token: string;
+  language: Locale;
 }
 
 interface LinkRow {
@@ -70,7 +72,7 @@ export class RetractionService {
   retractByToken(token: string, urls: string[] | undefined, reason: string | undefined): Promise<RetractionResult> {
     return this.dataSource.transaction(async (m) => {
       const [kase] = await m.query<CaseRow[]>(
-        `SELECT id, reference, status, status_token FROM cases WHERE status_token = $1 FOR UPDATE`,
+        `SELECT id, reference, status, status_token, language FROM cases WHERE status_token = $1 FOR UPDATE`,
         [token],
       );
       if (!kase) throw new NotFoundException('No case has this status link.');
@@ -90,7 +92,7 @@ export class RetractionService {
     actor: string,
   ): Promise<RetractionResult> {
     const [kase] = await m.query<CaseRow[]>(
-      `SELECT id, reference, status, status_token FROM cases WHERE id = $1 FOR UPDATE`,
+      `SELECT id, reference, status, status_token, language FROM cases WHERE id = $1 FOR UPDATE`,
       [caseId],
     );
     if (!kase) throw new NotFoundException('No such case.');
@@ -106,7 +108,7 @@ export class RetractionService {
   ): Promise<RetractionResult> {
     return this.dataSource.transaction(async (m) => {
       const [kase] = await m.query<CaseRow[]>(
-        `SELECT id, reference, status, status_token FROM cases WHERE reference = $1 FOR UPDATE`,
+        `SELECT id, reference, status, status_token, language FROM cases WHERE reference = $1 FOR UPDATE`,
         [reference],
       );
       if (!kase) throw new NotFoundException(`No case ${reference}.`);
@@ -196,7 +198,12 @@ export class RetractionService {
     kase: CaseRow,
     r: { urls: string[]; whole: boolean; reason: string | null; restored: LinkRow[]; referred: LinkRow[] },
   ): Promise<void> {
-    const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token };
+    const letterCase = {
+      id: kase.id,
+      reference: kase.reference,
+      statusToken: kase.status_token,
+      language: kase.language,
+    };
     const occasion = `retraction:${r.urls.join(' ')}`;
     await this.letters.record(
       m,

@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { audit, systemText } from '../cases/audit';
@@ -21,6 +22,7 @@ interface ClaimedRow {
   case_id: string;
   reference: string;
   status_token: string;
+  language: Locale;
   site_ref: string;
   reported_link_id: string;
   reason: TakedownReason;
@@ -117,7 +119,7 @@ export class TakedownSweepService {
            WHERE status = 'pending' AND due_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
            ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING id, case_id, site_ref, reported_link_id, reason, attempts, claimed_until, round)
-       SELECT t.id, t.case_id, c.reference, c.status_token, t.site_ref, t.reported_link_id, t.reason, l.url,
+       SELECT t.id, t.case_id, c.reference, c.status_token, c.language, t.site_ref, t.reported_link_id, t.reason, l.url,
               l.status AS link_status, COALESCE(t.round, t.id::text) AS round, t.attempts,
               t.claimed_until::text AS lease
        FROM claimed t JOIN cases c ON c.id = t.case_id JOIN reported_links l ON l.id = t.reported_link_id`,
@@ -331,7 +333,12 @@ export class TakedownSweepService {
    * results; letters are keyed by round and recipient, so a round is told once.
    */
   private async finishRounds(m: EntityManager, first: ClaimedRow, rows: ClaimedRow[]): Promise<void> {
-    const letterCase = { id: first.case_id, reference: first.reference, statusToken: first.status_token };
+    const letterCase = {
+      id: first.case_id,
+      reference: first.reference,
+      statusToken: first.status_token,
+      language: first.language,
+    };
     for (const round of new Set(rows.map((r) => r.round))) {
       const removed = await m.query<RoundRow[]>(
         `SELECT t.site_ref, t.reason, l.url, t.uploader FROM takedowns t

@@ -1,3 +1,4 @@
+import type { Locale } from '../core/i18n/locales';
 import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type ChecklistResult, ELEMENT_LABELS, type ElementName, isValidEmail } from '../checklist';
@@ -35,6 +36,7 @@ interface LockedCase {
   status: CaseStatus;
   kind: ChecklistResult['kind'];
   status_token: string;
+  language: Locale;
   checklist: ChecklistResult;
   element_overrides: ElementOverrides;
 }
@@ -436,7 +438,7 @@ export class TriageService {
   private async withCase<T>(reference: string, act: (m: EntityManager, kase: LockedCase) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (m) => {
       const [kase] = await m.query<LockedCase[]>(
-        `SELECT id, reference, status, kind, status_token, checklist, element_overrides
+        `SELECT id, reference, status, kind, status_token, language, checklist, element_overrides
          FROM cases WHERE reference = $1 FOR UPDATE`,
         [reference],
       );
@@ -549,7 +551,7 @@ export class TriageService {
     const recipient = await complainantAddress(m, this.vault, kase.id);
     await this.letters.record(
       m,
-      { id: kase.id, reference: kase.reference, statusToken: kase.status_token },
+      { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language },
       kind,
       occasion,
       recipient,

@@ -2,6 +2,7 @@ import { domainToASCII } from 'node:url';
 import { registerAs } from '@nestjs/config';
 import { parse as parseDomain } from 'tldts';
 import { IsEmail, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { LOCALES, type Locale } from '../i18n/locales';
 import { splitList, validateEnv } from './validate-env';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -59,6 +60,11 @@ export class AppEnv {
   TRUST_PROXY = 'loopback';
   /** Notices per minute one address may post through the public form. */
   @IsInt() @Min(1) FORM_RATE_LIMIT = 10;
+  /**
+   * The language of letters to uploaders and providers, and of pages whose reader's language is not known: en or
+   * zh-Hans. A notice's own sender is written to in the notice's language.
+   */
+  @IsIn(LOCALES, { message: `DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}` }) DEFAULT_LOCALE = 'en';
 }
 
 export const appConfig = registerAs('app', () => {
@@ -74,6 +80,7 @@ export const appConfig = registerAs('app', () => {
     logFile: env.LOG_FILE || undefined,
     formRateLimitPerMinute: env.FORM_RATE_LIMIT,
     trustProxy: trustProxy(env.TRUST_PROXY),
+    defaultLocale: env.DEFAULT_LOCALE as Locale,
   };
 });
 export type AppConfig = ReturnType<typeof appConfig>;

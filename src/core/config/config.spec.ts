@@ -68,6 +68,7 @@ describe('configuration', () => {
     [AppEnv, { AGENT_EMAIL: 'dmca-at-example' }, 'AGENT_EMAIL'],
     [AppEnv, { APP_SECRET: 'short' }, 'APP_SECRET'],
     [AppEnv, { TRUST_PROXY: 'everyone!' }, 'TRUST_PROXY'],
+    [AppEnv, { DEFAULT_LOCALE: 'zh-TW' }, 'DEFAULT_LOCALE'],
     [DatabaseEnv, { DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [TakedownEnv, { TAKEDOWN_REQUIRE_APPROVAL: 'maybe' }, 'TAKEDOWN_REQUIRE_APPROVAL'],
     [TakedownEnv, { SITE_ADAPTER: 'ftp' }, 'SITE_ADAPTER'],

@@ -1,14 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
+import i18next, { type i18n } from 'i18next';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isLocale, type Locale, LOCALES } from '../i18n/locales';
 import { projectRoot } from '../paths';
 
 type Compiled = Handlebars.TemplateDelegate;
 
+/** The message catalogs, locales/<locale>.json, read once: English is the fallback for a key a catalog lacks. */
+export function loadCatalogs(): i18n {
+  const dir = path.join(projectRoot(), 'locales');
+  const resources = Object.fromEntries(
+    LOCALES.map((l) => [l, { translation: JSON.parse(readFileSync(path.join(dir, `${l}.json`), 'utf8')) as object }]),
+  );
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources,
+    lng: 'en',
+    fallbackLng: 'en',
+    supportedLngs: [...LOCALES],
+    initAsync: false,
+    returnNull: false,
+    // Values are escaped by the helper, for HTML only (Handlebars' escaping), not by i18next.
+    interpolation: { escapeValue: false },
+  });
+  return instance;
+}
+
 /**
  * Renders templates/ with Handlebars: pages/<name>.hbs for HTML pages, mail/<letter>.{subject,text,html}.hbs for
  * letters, partials/*.hbs shared by both. HTML is escaped by Handlebars; text parts are compiled without escaping.
+ * Wording comes from the message catalogs through `{{t "key" name=value}}`, in the context's `locale` (en without
+ * one); `count=` picks the plural form.
  */
 @Injectable()
 export class TemplateRenderer {
@@ -16,9 +40,39 @@ export class TemplateRenderer {
   private readonly text = Handlebars.create();
   private readonly cache = new Map<string, Compiled>();
   private readonly dir = path.join(projectRoot(), 'templates');
+  private readonly i18n = loadCatalogs();
 
   constructor() {
     for (const hb of [this.html, this.text]) {
+      const html = hb === this.html;
+      hb.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) => {
+        const root = (options.data as { root?: { locale?: unknown } } | undefined)?.root;
+        const values = Object.fromEntries(
+          Object.entries(options.hash as Record<string, unknown>).map(([k, v]) => [
+            k,
+            v instanceof Handlebars.SafeString
+              ? v.toString()
+              : html && typeof v === 'string'
+                ? Handlebars.escapeExpression(v)
+                : v,
+          ]),
+        );
+        const translated = this.i18n.t(String(key), { ...values, lng: localeOf(root?.locale) });
+        return html ? new Handlebars.SafeString(translated) : translated;
+      });
+      hb.registerHelper('strong', (value: unknown) =>
+        html ? new Handlebars.SafeString(`<strong>${Handlebars.escapeExpression(value as string)}</strong>`) : value,
+      );
+      hb.registerHelper('anchor', (href: unknown, label: unknown) =>
+        html
+          ? new Handlebars.SafeString(
+              `<a href="${Handlebars.escapeExpression(href as string)}">${Handlebars.escapeExpression(label as string)}</a>`,
+            )
+          : label,
+      );
+      // The required-field mark, for a message that names it.
+      hb.registerHelper('req', () => (html ? new Handlebars.SafeString('<span class="req">*</span>') : '*'));
+      hb.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
       hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
       hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(String(sep)) : ''));
       hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
@@ -36,6 +90,17 @@ export class TemplateRenderer {
         (file.includes('.text.') ? this.text : this.html).registerPartial(name.replace(/\.text$/, ''), source);
       }
     }
+  }
+
+  /** A catalog message outside a template (a flash, an error), in `locale`. */
+  translate(locale: Locale, key: string, values: Record<string, unknown> = {}): string {
+    return this.i18n.t(key, { ...values, lng: locale });
+  }
+
+  /** Whether the catalogs have `key` (English, the fallback, at least). */
+  hasKey(key: string, locale: Locale = 'en'): boolean {
+    const options = { lng: locale, fallbackLng: false as const };
+    return this.i18n.exists(key, options) || this.i18n.exists(`${key}_other`, options);
   }
 
   page(name: string, context: object): string {
@@ -62,4 +127,8 @@ export class TemplateRenderer {
     }
     return compiled;
   }
+}
+
+function localeOf(value: unknown): Locale {
+  return isLocale(value) ? value : 'en';
 }

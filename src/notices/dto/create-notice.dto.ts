@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { LOCALES, type Locale } from '../../core/i18n/locales';
 import {
   IsArray,
   IsBoolean,
@@ -50,4 +51,8 @@ export class CreateNoticeDto {
   @IsOptional() @IsString() @MaxLength(300) signature?: string;
   /** Free-text notice; length limited by MAX_TEXT_CHARS (413 beyond it). */
   @IsOptional() @IsString() text?: string;
+  /** The language to write to the sender in; without it, the one the notice is written in. */
+  @IsOptional()
+  @IsIn(LOCALES, { message: `language must be one of ${LOCALES.join(', ')}` })
+  language?: Locale;
 }

@@ -185,7 +185,7 @@ describe('letters and the status page in the notice language', () => {
     const html = await res.text();
     expect(res.headers.get('content-language')).toBe('zh-Hans');
     expect(html).toContain('<h1>提交反通知</h1>');
-    expect(html).toContain('本人愿承担伪证责任并声明');
+    expect(html).toContain('如有不实，愿意承担由此产生的全部法律责任');
     expect(html).toContain('17 U.S.C. § 512(g)(3)');
     expect(html).toContain('href="/counter-notices/new?case&#x3D;DMCA-2026-000001&amp;lang&#x3D;en"');
     const en = await (

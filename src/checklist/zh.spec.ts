@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ElementName, NoticeKind, checkNotice } from './index';
 import { zhWorkSpans } from './zh-takedown';
 import { chineseShare, ZH_SHARE_MIN } from './zh-text';
@@ -646,5 +648,18 @@ describe('which notices the Chinese detectors read', () => {
     ].join('\n');
     expect(chineseShare(english)).toBeLessThan(ZH_SHARE_MIN);
     expect(check(english).missing).toEqual(['search_term', 'perjury']);
+  });
+});
+
+describe('what the Chinese letters ask for', () => {
+  // The deficiency letter and the form give Chinese senders this statement (locales/zh-Hans.json); sent back as
+  // written, it must meet the element the letter asked for, under the site's policy for Chinese notices.
+  it('reads the statement the deficiency letter asks for as meeting the truthfulness (perjury) element', () => {
+    const catalog = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../locales/zh-Hans.json'), 'utf8')) as {
+      form: { perjury: string };
+    };
+    const text = `贵站未经授权提供我公司软件《星火编辑器》的下载：https://example.com/d/4343\n${catalog.form.perjury}`;
+    expect(checkNotice({ text }).elements.perjury?.present).toBe(true);
+    expect(checkNotice({ text: text.replace(catalog.form.perjury, '') }).elements.perjury?.present).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ const AUTHORITY = [
   /\b(?:I|we)\s+(?:alone\s+|solely\s+|personally\s+)?(?:wrote|created|authored|developed|designed)\s+(?:it|this|them|the\b|this\b|alone|myself|ourselves|over|from\s+scratch)/gi,
   /\bwhich\s+(?:I|we)\s+(?:alone\s+)?(?:wrote|created|authored|developed|designed)\b/gi,
   /\b(?:I|we)\s+hold\s+(?:all\s+|the\s+)?(?:exclusive\s+)?(?:rights|copyrights?)\b/gi,
-  /(?:\b[A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*){0,3}[ \t]+)?\bowns\s+(?:the\s+)?(?:[\w-]{1,30}\s+){0,2}?(?:game|software|app|program|font|typeface|book|code|work|product|title|plugin|theme|template|music|film|video|images?|photos?)\b/gi,
+  /(?:\b[A-Z][\w&.-]{0,40}(?:[ \t]+[A-Z][\w&.-]{0,40}){0,3}[ \t]+)?\bowns\s+(?:the\s+)?(?:[\w-]{1,30}\s+){0,2}?(?:game|software|app|program|font|typeface|book|code|work|product|title|plugin|theme|template|music|film|video|images?|photos?)\b/gi,
   /\bas\s+(?:the\s+)?(?:owner|author|creator|copyright\s+holder)\b/gi,
   /\band\s+(?:the\s+)?copyright\s+(?:owner|holder)\b/gi,
   /\bassigned\s+to\s+(?:me|us)\b/gi,

@@ -2,7 +2,8 @@ import { Line, NoticeText, Span, lineIndexAt } from './text';
 
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/g;
 const LATIN_LETTER = /[A-Za-z]/g;
-const URL_OR_EMAIL = /\bhttps?:\/\/\S+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/gi;
+// Bounded, and an address starts only where a word does not run on into it: a megabyte on one line stays linear.
+const URL_OR_EMAIL = /\bhttps?:\/\/\S+|(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/gi;
 /**
  * A Han character carries about as much as three Latin letters, so a bilingual notice (each statement in both
  * languages) scores near 0.5 and an English notice quoting a Chinese title near 0.

@@ -2,7 +2,8 @@ import type { Locale } from '../core/i18n/locales';
 import type { StructuredNotice } from './structured';
 
 // Bounded, and an address starts only after a space or the start: a megabyte on one line stays linear.
-const URLS_AND_ADDRESSES = /\b(?:https?:\/\/|www\.)\S+|(?<![^\s@])[^\s@]{1,64}@[^\s@.]{1,63}(?:\.[^\s@.]{1,63}){0,7}\.[a-z]{2,24}/gi;
+const URLS_AND_ADDRESSES =
+  /\b(?:https?:\/\/|www\.)\S+|(?<![^\s@])[^\s@]{1,64}@[^\s@.]{1,63}(?:\.[^\s@.]{1,63}){0,7}\.[a-z]{2,24}/gi;
 const HAN = /\p{Script=Han}/gu;
 const KANA_OR_HANGUL = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
 const LATIN = /\p{Script=Latin}/gu;

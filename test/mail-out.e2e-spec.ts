@@ -308,7 +308,9 @@ describe('outbound letters, through the worker to a real SMTP server', () => {
     }
 
     sink.mode = 'accept';
-    for (const w of workers) await w.close();
+    // Every worker goes down at once: closed one after another, the second would take up the first's abandoned
+    // try (retried after its backoff) and send it before it was closed itself.
+    await Promise.all(workers.map((w) => w.close()));
     workers = [];
     const row = await letter(id);
     expect(row.status).toBe('queued');

@@ -14,6 +14,7 @@ export const SRC_LAYERS = [
   ['site', 'auth'],
   ['cases'],
   ['letters'],
+  ['strikes'],
   ['agencies'],
   ['notices'],
   ['takedowns'],

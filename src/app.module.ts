@@ -14,6 +14,7 @@ import { PrivacyRequestsHttpModule } from './privacy/privacy-requests-http.modul
 import { SiteModule } from './site/site.module';
 import { StaffUiModule } from './staff-ui/staff-ui.module';
 import { StatusModule } from './status/status.module';
+import { StrikesHttpModule } from './strikes/strikes-http.module';
 import { TriageModule } from './triage/triage.module';
 
 /** The HTTP app. Notices need Postgres only and are accepted while Redis is down; the queue dashboard and queue metrics reach Redis when asked. */
@@ -28,6 +29,7 @@ import { TriageModule } from './triage/triage.module';
     AgenciesModule,
     StatusModule,
     TriageModule,
+    StrikesHttpModule,
     PrivacyRequestsHttpModule,
     StaffUiModule,
     SiteModule,

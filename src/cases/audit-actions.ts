@@ -133,6 +133,11 @@ export interface AuditDetails {
     /** Site refs left down because another takedown still holds them, with its case's reference; absent when none. */
     heldDown?: { siteRef: string; byCase: string }[];
   };
+  // Repeat infringers (512(i)): strike ids and counts; the uploader's account id stays in the strikes rows
+  'strikes.recorded': { strikes: string[] };
+  /** `reason`: the StrikeVoidReason (strikes/strike.entity.ts). */
+  'strikes.voided': { strikes: string[]; reason: string };
+  'strikes.termination_recommended': { activeStrikes: number; threshold: number };
   'referrals.recorded': { providers: { provider: string; links: number }[] };
   // Letters (letter.sent and letter.failed are written by the sender's own statement, with the same shape)
   'letter.recorded': { letter: string; kind: string; unsendable?: 'invalid recipient' | 'no recipient' };

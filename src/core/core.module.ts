@@ -12,6 +12,7 @@ import {
   takedownConfig,
   counterNoticeConfig,
   privacyConfig,
+  strikeConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { CLOCK, systemClock } from './clock';
@@ -36,6 +37,7 @@ import { TemplateRenderer } from './templates/template-renderer';
         slaConfig,
         counterNoticeConfig,
         privacyConfig,
+        strikeConfig,
       ],
     }),
     TypeOrmModule.forRootAsync({

@@ -92,6 +92,19 @@ export async function previewLetter(
       const claim = await claimOf(ds.manager, deps.vault, kase.id);
       return { kind, recipient, ...letters.render(letterCase, kind, { removed: links, at, claim }) };
     }
+    case LetterKind.UploaderTerminated:
+    case LetterKind.UploaderReinstated: {
+      // Letters about an account, not a case's removals: shown with sample figures beside the case's reference.
+      const context = {
+        reference: 'TERM-PREVIEW',
+        activeStrikes: 3,
+        threshold: 3,
+        at: new Date(),
+        policyUrl: '/policy/repeat-infringers',
+        uploaderStatusUrl: null,
+      };
+      return { kind, ...letters.render(letterCase, kind, context) };
+    }
     case LetterKind.CounterNoticeForward:
     case LetterKind.CounterNoticeReceipt:
     case LetterKind.CounterNoticeDeficiency:

@@ -27,6 +27,10 @@ export enum LetterKind {
   ReferralRetracted = 'referral_retracted',
   /** To an uploader: material removed for a notice its sender retracted is back. */
   RetractionRestored = 'retraction_restored',
+  /** To an uploader: staff terminated the account under the repeat-infringer policy (512(i)), and how to contest it. */
+  UploaderTerminated = 'uploader_terminated',
+  /** To an uploader: the terminated account was reinstated. */
+  UploaderReinstated = 'uploader_reinstated',
 }
 
 export enum LetterStatus {

@@ -27,6 +27,8 @@ import { letterMessageId, threadFor } from './threading';
  */
 const TO_THE_UPLOADER: ReadonlySet<LetterKind> = new Set([
   LetterKind.Uploader,
+  LetterKind.UploaderTerminated,
+  LetterKind.UploaderReinstated,
   LetterKind.CounterNoticeReceipt,
   LetterKind.CounterNoticeDeficiency,
   LetterKind.CounterNoticeRestored,

@@ -37,7 +37,7 @@ export async function uploadedLinks(site: SiteAdapter, removed: RemovedLink[]): 
     ...(outbound.length > 0 ? await site.findOutbound(outbound) : []),
   ];
   const refs = new Set(removed.map((r) => r.siteRef));
-  return new Map(links.filter((l) => refs.has(l.ref) && l.uploaderEmail).map((l) => [l.ref, l]));
+  return new Map(links.filter((l) => refs.has(l.ref) && (l.uploaderEmail || l.uploaderId)).map((l) => [l.ref, l]));
 }
 
 /** The removed links grouped by uploader address (lower-cased): one uploader letter each. */

@@ -357,6 +357,9 @@ export class ErasureService {
         `UPDATE software_pages SET uploader_email = NULL, uploader_email_hash = NULL WHERE uploader_email_hash = $1`,
         [p.hash],
       );
+    // The strike ledger keeps the account id (512(i) needs the count) and forgets the address.
+    if (!held)
+      await m.query(`UPDATE uploader_standings SET email = NULL, email_hash = NULL WHERE email_hash = $1`, [p.hash]);
     const capHash = recipientHash(this.app.secret, p.email);
     await m.query(`DELETE FROM confirmed_recipients WHERE recipient_hash = $1`, [capHash]);
     await m.query(`DELETE FROM letter_recipient_windows WHERE recipient_hash = $1`, [capHash]);

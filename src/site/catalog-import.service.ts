@@ -15,6 +15,8 @@ export interface CatalogEntry {
   title: string;
   description?: string;
   uploaderEmail?: string | null;
+  /** The publisher's account on the site: whom repeat-infringer strikes count against. */
+  uploaderId?: string | null;
   links: { id?: string; label?: string; url: string }[];
 }
 
@@ -24,10 +26,11 @@ export interface ImportSummary {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,199}$/i;
+const UPLOADER_ID = /^[^\s\p{Cc}]{1,200}$/u;
 
 /**
  * Loads software pages and their downloads from JSON (an array of CatalogEntry) or CSV (one row per download:
- * slug,title,description,uploader_email,link_id,link_label,link_url). Pages are matched by slug and downloads by
+ * slug,title,description,uploader_email,uploader_id,link_id,link_label,link_url; uploader_id may be left out). Pages are matched by slug and downloads by
  * link_id (the number in /d/:id) when given, so importing the same file twice changes nothing.
  */
 @Injectable()
@@ -46,6 +49,11 @@ export class CatalogImportService {
       }
       if (typeof e.title !== 'string' || !e.title.trim())
         throw new CatalogImportError(`Entry ${i + 1} (${e.slug}): title is required.`);
+      if (e.uploaderId !== undefined && e.uploaderId !== null && !UPLOADER_ID.test(String(e.uploaderId))) {
+        throw new CatalogImportError(
+          `Entry ${i + 1} (${e.slug}): uploaderId must be 1-200 characters without spaces or control characters.`,
+        );
+      }
       if (!Array.isArray(e.links)) throw new CatalogImportError(`Entry ${i + 1} (${e.slug}): links must be an array.`);
       e.links.forEach((l, j) => {
         if (!l || typeof l.url !== 'string' || !/^https?:\/\//i.test(l.url.trim()) || !normalizeUrl(l.url).ok) {
@@ -75,11 +83,12 @@ export class CatalogImportService {
         }),
       );
       const pages: { id: string; slug: string }[] = await manager.query(
-        `INSERT INTO software_pages (slug, title, description, uploader_email, uploader_email_hash)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+        `INSERT INTO software_pages (slug, title, description, uploader_email, uploader_email_hash, uploader_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
          ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description,
                                           uploader_email = EXCLUDED.uploader_email,
-                                          uploader_email_hash = EXCLUDED.uploader_email_hash
+                                          uploader_email_hash = EXCLUDED.uploader_email_hash,
+                                          uploader_id = EXCLUDED.uploader_id
          RETURNING id, slug`,
         [
           entries.map((e) => e.slug),
@@ -87,6 +96,7 @@ export class CatalogImportService {
           entries.map((e) => e.description ?? ''),
           uploaders.map((u) => u.sealed),
           uploaders.map((u) => u.hash),
+          entries.map((e) => (e.uploaderId == null ? null : String(e.uploaderId))),
         ],
       );
       const pageId = new Map(pages.map((p) => [p.slug, p.id]));
@@ -146,11 +156,12 @@ function entriesFromCsv(content: string): CatalogEntry[] {
     }
     return i;
   };
-  const [slug, title, description, uploader, linkId, label, url] = [
+  const [slug, title, description, uploader, uploaderId, linkId, label, url] = [
     'slug',
     'title',
     'description',
     'uploader_email',
+    'uploader_id',
     'link_id',
     'link_label',
     'link_url',
@@ -167,6 +178,7 @@ function entriesFromCsv(content: string): CatalogEntry[] {
         title: get(title) ?? '',
         description: get(description),
         uploaderEmail: get(uploader) ?? null,
+        uploaderId: get(uploaderId) ?? null,
         links: [],
       };
       bySlug.set(key, entry);

@@ -25,12 +25,18 @@ export class CatalogAdapter implements SiteAdapter {
       index.set(target.key, [...(index.get(target.key) ?? []), url]);
     }
     if (byId.size === 0 && bySlug.size === 0) return [];
-    const rows: { id: string; slug: string; label: string; uploader_email: string | null }[] =
-      await this.dataSource.query(
-        `SELECT l.id, p.slug, l.label, p.uploader_email FROM download_links l JOIN software_pages p ON p.id = l.page_id
+    const rows: {
+      id: string;
+      slug: string;
+      label: string;
+      uploader_email: string | null;
+      uploader_id: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT l.id, p.slug, l.label, p.uploader_email, p.uploader_id
+         FROM download_links l JOIN software_pages p ON p.id = l.page_id
        WHERE l.id = ANY($1::bigint[]) OR p.slug = ANY($2::text[])`,
-        [[...byId.keys()], [...bySlug.keys()]],
-      );
+      [[...byId.keys()], [...bySlug.keys()]],
+    );
     await this.openUploaders(rows);
     return rows.flatMap((r) =>
       [...(byId.get(r.id) ?? []), ...(bySlug.get(r.slug) ?? [])].map((url) => ({
@@ -39,6 +45,7 @@ export class CatalogAdapter implements SiteAdapter {
         label: r.label,
         pageUrl: this.pageUrl(r.slug),
         uploaderEmail: r.uploader_email,
+        uploaderId: r.uploader_id,
       })),
     );
   }
@@ -54,13 +61,19 @@ export class CatalogAdapter implements SiteAdapter {
 
   async findOutbound(urls: string[]): Promise<SiteLink[]> {
     if (urls.length === 0) return [];
-    const rows: { id: string; target: string; slug: string; label: string; uploader_email: string | null }[] =
-      await this.dataSource.query(
-        `SELECT l.id, l.target_url_normalized AS target, p.slug, l.label, p.uploader_email
+    const rows: {
+      id: string;
+      target: string;
+      slug: string;
+      label: string;
+      uploader_email: string | null;
+      uploader_id: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT l.id, l.target_url_normalized AS target, p.slug, l.label, p.uploader_email, p.uploader_id
          FROM download_links l JOIN software_pages p ON p.id = l.page_id
          WHERE l.target_url_normalized = ANY($1::text[])`,
-        [urls],
-      );
+      [urls],
+    );
     await this.openUploaders(rows);
     return rows.map((r) => ({
       ref: REF + r.id,
@@ -68,6 +81,7 @@ export class CatalogAdapter implements SiteAdapter {
       label: r.label,
       pageUrl: this.pageUrl(r.slug),
       uploaderEmail: r.uploader_email,
+      uploaderId: r.uploader_id,
     }));
   }
 
@@ -108,10 +122,25 @@ export class CatalogAdapter implements SiteAdapter {
       .map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (patterns.length === 0) return [];
     const rows: { slug: string; title: string }[] = await this.dataSource.query(
-      `SELECT slug, title FROM software_pages WHERE title ILIKE ANY($1::text[]) ORDER BY title LIMIT $2`,
+      `SELECT slug, title FROM software_pages p
+       WHERE title ILIKE ANY($1::text[])
+         AND NOT EXISTS (SELECT 1 FROM catalog_suspended_uploaders s WHERE s.uploader_id = p.uploader_id)
+       ORDER BY title LIMIT $2`,
       [patterns, limit],
     );
     return rows.map((r) => ({ slug: r.slug, title: r.title, url: this.pageUrl(r.slug) }));
+  }
+
+  async suspendUploader(uploaderId: string, reference: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO catalog_suspended_uploaders (uploader_id, reference) VALUES ($1, $2)
+       ON CONFLICT (uploader_id) DO UPDATE SET reference = EXCLUDED.reference`,
+      [uploaderId, reference],
+    );
+  }
+
+  async reinstateUploader(uploaderId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM catalog_suspended_uploaders WHERE uploader_id = $1`, [uploaderId]);
   }
 
   private pageUrl(slug: string): string {

@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Inject, NotFoundException, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { localeFromAcceptLanguage } from '../core/i18n/locales';
 import { type AppConfig, appConfig } from '../core/config';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { CatalogService } from './catalog.service';
@@ -27,11 +28,14 @@ export class CatalogController {
   ) {}
 
   @Get('d/:id')
-  async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
+  async download(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const answer = await this.catalog.download(id);
     switch (answer.kind) {
       case 'missing':
         throw new NotFoundException('No such download.');
+      case 'suspended':
+        this.suspended(req, res, answer);
+        return;
       case 'live':
         res.redirect(302, answer.targetUrl);
         return;
@@ -52,10 +56,35 @@ export class CatalogController {
   }
 
   @Get('software/:slug')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  async page(@Param('slug') slug: string): Promise<string> {
+  async page(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const page = await this.catalog.page(slug);
     if (!page) throw new NotFoundException('No such page.');
-    return this.templates.page('software', { site: this.app, page, live: page.live, removed: page.removed });
+    if (page.suspension) {
+      this.suspended(req, res, { ...page.suspension, slug: page.slug, title: page.title });
+      return;
+    }
+    res
+      .setHeader('Content-Type', 'text/html; charset=utf-8')
+      .send(this.templates.page('software', { site: this.app, page, live: page.live, removed: page.removed }));
+  }
+
+  /** RFC 7725's 451 for the pages and downloads of an uploader terminated under the repeat-infringer policy. */
+  private suspended(
+    req: Request,
+    res: Response,
+    answer: { reference: string; suspendedAt: Date; slug: string; title: string },
+  ): void {
+    res
+      .status(451)
+      .setHeader('Link', `<${this.app.publicUrl}/policy/repeat-infringers>; rel="blocked-by"`)
+      .setHeader('Content-Type', 'text/html; charset=utf-8')
+      .send(
+        this.templates.page('uploader-suspended', {
+          site: this.app,
+          ...answer,
+          policyUrl: '/policy/repeat-infringers',
+          locale: localeFromAcceptLanguage(req.headers['accept-language'], this.app.defaultLocale),
+        }),
+      );
   }
 }

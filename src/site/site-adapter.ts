@@ -6,6 +6,11 @@ export interface SiteLink {
   pageUrl?: string;
   /** Who published the page, where the site knows it. Personal data. */
   uploaderEmail?: string | null;
+  /**
+   * The publisher's account as the site knows it: what repeat-infringer strikes are counted against (17 U.S.C.
+   * 512(i)), never the free-text address, which an uploader may change or share.
+   */
+  uploaderId?: string | null;
 }
 
 export interface SitePage {
@@ -31,6 +36,13 @@ export interface SiteAdapter {
   restore(refs: string[]): Promise<void>;
   /** Pages whose titles match any of the search terms. */
   searchPages(terms: string[], limit: number): Promise<SitePage[]>;
+  /**
+   * Terminates an uploader under the repeat-infringer policy: their pages are hidden and their downloads answer 451.
+   * Staff approve it; `reference` names the decision for the site's own records.
+   */
+  suspendUploader(uploaderId: string, reference: string): Promise<void>;
+  /** Undoes suspendUploader: the uploader's pages and the downloads not removed on their own are served again. */
+  reinstateUploader(uploaderId: string): Promise<void>;
 }
 
 export const SITE_ADAPTER = Symbol('SITE_ADAPTER');

@@ -10,5 +10,7 @@ export class SoftwarePage {
   /** Who published the page, for the notice to the uploader. Personal data. */
   @Column('text', { nullable: true }) uploaderEmail!: string | null;
   @Index() @Column('text', { nullable: true }) uploaderEmailHash!: string | null;
+  /** The publisher's account on the site: whom repeat-infringer strikes count against. */
+  @Index() @Column('text', { nullable: true }) uploaderId!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -111,11 +111,58 @@ describe('WebhookAdapter', () => {
     },
   );
 
-  it('treats our own URLs as their own refs without a call', async () => {
-    await expect(adapter('http://127.0.0.1:9/never').findInternal(['https://example.com/d/1'])).resolves.toEqual([
-      { ref: 'https://example.com/d/1', url: 'https://example.com/d/1' },
-    ]);
+  it('keeps our own URLs as their own refs, with the uploaders find_internal names', async () => {
+    const { server, url, calls } = await cms(0, {
+      links: [{ url: 'https://example.com/d/1', uploaderId: 'acct-7', uploaderEmail: 'up@site.test', label: 'v1' }],
+    });
+    try {
+      await expect(adapter(url).findInternal(['https://example.com/d/1', 'https://example.com/d/2'])).resolves.toEqual([
+        {
+          ref: 'https://example.com/d/1',
+          url: 'https://example.com/d/1',
+          uploaderId: 'acct-7',
+          uploaderEmail: 'up@site.test',
+          label: 'v1',
+        },
+        { ref: 'https://example.com/d/2', url: 'https://example.com/d/2' },
+      ]);
+      expect(JSON.parse(calls[0].body)).toEqual({
+        action: 'find_internal',
+        urls: ['https://example.com/d/1', 'https://example.com/d/2'],
+      });
+    } finally {
+      server.close();
+    }
   });
+
+  it('reads a find_internal answer without links as no uploaders named', async () => {
+    const { server, url } = await cms(0, {});
+    try {
+      await expect(adapter(url).findInternal(['https://example.com/d/1'])).resolves.toEqual([
+        { ref: 'https://example.com/d/1', url: 'https://example.com/d/1' },
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('sends suspend_uploader and reinstate_uploader, signed', async () => {
+    const { server, url, calls } = await cms(0, {});
+    try {
+      await adapter(url).suspendUploader('acct-7', 'TERM-2026-0000ABCD');
+      await adapter(url).reinstateUploader('acct-7');
+      expect(calls.map((c) => JSON.parse(c.body))).toEqual([
+        { action: 'suspend_uploader', uploaderId: 'acct-7', reference: 'TERM-2026-0000ABCD' },
+        { action: 'reinstate_uploader', uploaderId: 'acct-7' },
+      ]);
+      expect(calls[0].signature).toBe(
+        `sha256=${signWebhook('test-secret-0123456789', calls[0].timestamp, calls[0].body)}`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   describe('refuses answers that lack what the action needs', () => {
     const refs = ['https://example.com/d/1', 'https://example.com/d/2'];
 
@@ -165,6 +212,18 @@ describe('WebhookAdapter', () => {
       const { server, url } = await cms(0, answer);
       try {
         await expect(adapter(url).findOutbound(['https://mega.nz/file/a'])).rejects.toThrow(message);
+      } finally {
+        server.close();
+      }
+    });
+
+    it.each([
+      ['links that are not an array', { links: {} }, 'find_internal: the CMS answer\'s "links" is not an array'],
+      ['a link without a url', { links: [{ uploaderId: 'acct-7' }] }, 'find_internal: links[0] of the CMS answer'],
+    ])('find_internal with %s', async (_, answer, message) => {
+      const { server, url } = await cms(0, answer);
+      try {
+        await expect(adapter(url).findInternal(['https://example.com/d/1'])).rejects.toThrow(message);
       } finally {
         server.close();
       }

@@ -19,9 +19,23 @@ export class WebhookAdapter implements SiteAdapter {
 
   constructor(@Inject(takedownConfig.KEY) private readonly config: TakedownConfig) {}
 
-  /** The CMS resolves our own URLs itself: each URL is its own ref. */
-  findInternal(urls: string[]): Promise<SiteLink[]> {
-    return Promise.resolve(urls.map((url) => ({ ref: url, url })));
+  /**
+   * The CMS resolves our own URLs itself: each URL is its own ref. `find_internal` asks who published them: an answer
+   * with `links` (`{ url, uploaderId?, uploaderEmail?, label?, pageUrl? }`) names the uploaders, whose letters and
+   * strikes follow; a CMS that answers without `links` tells us no uploaders, and the URLs stand on their own.
+   */
+  async findInternal(urls: string[]): Promise<SiteLink[]> {
+    if (urls.length === 0) return [];
+    const { links } = await this.call('find_internal', { urls });
+    const known = new Map<string, SiteLink>();
+    if (links !== undefined) {
+      if (!Array.isArray(links)) throw new Error('find_internal: the CMS answer\'s "links" is not an array');
+      links.forEach((link, i) => {
+        const read = siteLink('find_internal', link, i, false);
+        known.set(read.url, { ...read, ref: read.url });
+      });
+    }
+    return urls.map((url) => known.get(url) ?? { ref: url, url });
   }
 
   /** Throws when the answer's `links` is not an array of `{ ref, url }` strings: a malformed entry is not skipped. */
@@ -29,18 +43,7 @@ export class WebhookAdapter implements SiteAdapter {
     if (urls.length === 0) return [];
     const { links } = await this.call('find_outbound', { urls });
     if (!Array.isArray(links)) throw new Error('find_outbound: the CMS answer has no "links" array');
-    return links.map((link, i) => {
-      if (!isObject(link) || typeof link.ref !== 'string' || typeof link.url !== 'string') {
-        throw new Error(`find_outbound: links[${i}] of the CMS answer is not { ref: string, url: string }`);
-      }
-      return {
-        ref: link.ref,
-        url: link.url,
-        ...(typeof link.label === 'string' ? { label: link.label } : {}),
-        ...(typeof link.pageUrl === 'string' ? { pageUrl: link.pageUrl } : {}),
-        ...(typeof link.uploaderEmail === 'string' ? { uploaderEmail: link.uploaderEmail } : {}),
-      };
-    });
+    return links.map((link, i) => siteLink('find_outbound', link, i, true));
   }
 
   /** Throws unless the answer's `results` gives 'done' or 'not_found' for every ref, naming the refs it lacks. */
@@ -76,6 +79,16 @@ export class WebhookAdapter implements SiteAdapter {
   async restore(refs: string[]): Promise<void> {
     if (refs.length === 0) return;
     await this.call('restore', { refs });
+  }
+
+  /** `suspend_uploader`: the CMS hides the uploader's pages and answers 451 for their downloads. */
+  async suspendUploader(uploaderId: string, reference: string): Promise<void> {
+    await this.call('suspend_uploader', { uploaderId, reference });
+  }
+
+  /** `reinstate_uploader`: the way back from suspend_uploader. */
+  async reinstateUploader(uploaderId: string): Promise<void> {
+    await this.call('reinstate_uploader', { uploaderId });
   }
 
   /** Throws unless the answer's `pages` is an array of `{ slug, title, url }` strings. */
@@ -152,6 +165,23 @@ export class WebhookRedirectError extends Error {
 
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+/** One link of a CMS answer; `needsRef` where the CMS names its own handle for the link. */
+function siteLink(action: string, link: unknown, i: number, needsRef: boolean): SiteLink {
+  if (!isObject(link) || typeof link.url !== 'string' || (needsRef && typeof link.ref !== 'string')) {
+    throw new Error(
+      `${action}: links[${i}] of the CMS answer is not { ${needsRef ? 'ref: string, ' : ''}url: string }`,
+    );
+  }
+  return {
+    ref: typeof link.ref === 'string' ? link.ref : link.url,
+    url: link.url,
+    ...(typeof link.label === 'string' ? { label: link.label } : {}),
+    ...(typeof link.pageUrl === 'string' ? { pageUrl: link.pageUrl } : {}),
+    ...(typeof link.uploaderEmail === 'string' ? { uploaderEmail: link.uploaderEmail } : {}),
+    ...(typeof link.uploaderId === 'string' && link.uploaderId ? { uploaderId: link.uploaderId } : {}),
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

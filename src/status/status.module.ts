@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
+import { StrikesModule } from '../strikes/strikes.module';
 import { RetractionModule } from '../takedowns/retraction.module';
 import { CaseStatusService } from './case-status.service';
+import { PolicyController } from './policy.controller';
 import { StatusController } from './status.controller';
 import { UploaderStatusService } from './uploader-status.service';
 
 /** What a sender sees through their private status link: the page and its JSON API. */
 @Module({
-  imports: [RetractionModule, CounterNoticeIntakeModule],
-  controllers: [StatusController],
+  imports: [RetractionModule, CounterNoticeIntakeModule, StrikesModule],
+  controllers: [StatusController, PolicyController],
   providers: [CaseStatusService, UploaderStatusService],
   exports: [CaseStatusService],
 })

@@ -4,6 +4,8 @@ import type { ElementName } from '../checklist';
 import { type AppConfig, appConfig } from '../core/config';
 import { PersonalData } from '../core/privacy/personal-data.service';
 import { type Claim, claimOf } from '../letters/uploader-letter';
+import { StrikeLedger } from '../strikes/strike-ledger.service';
+import { UploaderStandingStatus } from '../strikes/uploader-standing.entity';
 
 /** What an uploader sees through their private link: never the complainant's email, phone or street address. */
 export interface UploaderStatusView {
@@ -23,6 +25,18 @@ export interface UploaderStatusView {
     restoreDueAt: Date | null;
     restoredAt: Date | null;
   }[];
+  /**
+   * Where the uploader's accounts stand under the repeat-infringer policy: their active strikes and when each
+   * expires, the threshold, and the standing. Null when the site named no account for what was removed.
+   */
+  strikes: {
+    active: number;
+    threshold: number;
+    expiryDays: number;
+    status: UploaderStandingStatus;
+    items: { case: string; createdAt: Date; expiresAt: Date }[];
+    policyUrl: string;
+  } | null;
 }
 
 const URLS_SHOWN = 500;
@@ -33,6 +47,7 @@ export class UploaderStatusService {
     private readonly dataSource: DataSource,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     private readonly vault: PersonalData,
+    private readonly ledger: StrikeLedger,
   ) {}
 
   async byToken(token: string): Promise<UploaderStatusView> {
@@ -74,6 +89,35 @@ export class UploaderStatusService {
       removed,
       counterNoticeUrl: `${this.app.publicUrl}/counter-notices/new?${query.toString()}`,
       counterNotices: counterNotices.map(({ checklist, ...n }) => ({ ...n, missing: checklist.missing })),
+      strikes: await this.strikes(link.case_id, link.email_hash),
+    };
+  }
+
+  /** The active strikes of the accounts whose links this case removed under the uploader's address. */
+  private async strikes(caseId: string, emailHash: string): Promise<UploaderStatusView['strikes']> {
+    const accounts = await this.dataSource.query<{ uploader_id: string }[]>(
+      `SELECT DISTINCT uploader_id FROM takedowns
+       WHERE case_id = $1 AND uploader->>'emailHash' = $2 AND uploader_id IS NOT NULL`,
+      [caseId, emailHash],
+    );
+    if (accounts.length === 0) return null;
+    const ids = accounts.map((a) => a.uploader_id);
+    const counts = [...(await this.ledger.counts(this.dataSource.manager, ids)).values()];
+    const items = await this.dataSource.query<{ case: string; createdAt: Date; expiresAt: Date }[]>(
+      `SELECT c.reference AS case, k.created_at AS "createdAt", k.expires_at AS "expiresAt"
+       FROM strikes k JOIN cases c ON c.id = k.case_id
+       WHERE k.uploader_id = ANY($1::text[]) AND k.voided_at IS NULL AND k.expires_at > $2
+       ORDER BY k.expires_at, k.id`,
+      [ids, this.ledger.clockNow()],
+    );
+    const worst = counts.reduce((a, b) => (b.active > a.active ? b : a));
+    return {
+      active: worst.active,
+      threshold: worst.threshold,
+      expiryDays: this.ledger.expiryDays,
+      status: counts.find((c) => c.status === UploaderStandingStatus.Suspended)?.status ?? worst.status,
+      items,
+      policyUrl: `${this.app.publicUrl}/policy/repeat-infringers`,
     };
   }
 }

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
 import { SITE_ADAPTER, type SiteAdapter } from '../site/site-adapter';
+import { StrikeVoidReason } from '../strikes/strike.entity';
+import { StrikeLedger } from '../strikes/strike-ledger.service';
 import { type OtherTakedown, restorePlan } from './restore-plan';
 import { TakedownStatus } from './takedown.entity';
 
@@ -29,6 +31,7 @@ export class RestoreService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
+    private readonly strikes: StrikeLedger,
   ) {}
 
   async restore(caseId: string, restoration: string): Promise<void> {
@@ -91,6 +94,7 @@ export class RestoreService {
        SELECT id FROM restored`,
       [ids, putBack],
     );
+    await this.voidUndoneStrikes(m, caseId, restoration);
     await audit(m, caseId, 'worker', 'takedowns.restored', {
       restoration,
       restored: restored.length,
@@ -98,5 +102,38 @@ export class RestoreService {
       ...(heldDown.length > 0 ? { heldDown } : {}),
     });
     return true;
+  }
+
+  /**
+   * 512(i): a strike stands for a removal. Once none of an uploader's takedowns in the case is still in force, their
+   * strike for it is voided, for the reason the restoration gives: a retraction, the end of a counter-notice's
+   * waiting period (the worker's restoration), or staff putting it back.
+   */
+  private async voidUndoneStrikes(m: EntityManager, caseId: string, restoration: string): Promise<void> {
+    const undone = await m.query<{ uploader_id: string }[]>(
+      `SELECT DISTINCT t.uploader_id FROM takedowns t
+       WHERE t.case_id = $1 AND t.uploader_id IS NOT NULL AND t.status = 'restored'
+         AND NOT EXISTS (SELECT 1 FROM takedowns d WHERE d.case_id = $1 AND d.uploader_id = t.uploader_id
+                         AND d.status = 'done')`,
+      [caseId],
+    );
+    if (undone.length === 0) return;
+    const [event] = await m.query<{ action: string; actor: string }[]>(
+      `SELECT action, actor FROM audit_events WHERE id = $1`,
+      [restoration],
+    );
+    const reason =
+      event?.action === 'notice.retracted'
+        ? StrikeVoidReason.Retracted
+        : event?.actor === 'worker'
+          ? StrikeVoidReason.CounterNoticeRestored
+          : StrikeVoidReason.RestoredByStaff;
+    await this.strikes.void(
+      m,
+      caseId,
+      reason,
+      event?.actor ?? 'worker',
+      undone.map((r) => r.uploader_id),
+    );
   }
 }

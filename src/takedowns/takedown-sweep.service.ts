@@ -16,6 +16,7 @@ import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } f
 import { groupBy, removedLink, uploaderOf } from './sweep-rows';
 import { type RemovedUploader, TakedownReason } from './takedown.entity';
 import { ERASED, PersonalData } from '../core/privacy/personal-data.service';
+import { type StrikeCount, StrikeLedger } from '../strikes/strike-ledger.service';
 
 interface ClaimedRow {
   id: string;
@@ -65,6 +66,7 @@ export class TakedownSweepService {
     private readonly dataSource: DataSource,
     private readonly letters: LettersService,
     private readonly vault: PersonalData,
+    private readonly strikes: StrikeLedger,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
@@ -275,6 +277,22 @@ export class TakedownSweepService {
        WHERE t.id = u.id`,
       [withUploader.map((r) => r.id), uploaders],
     );
+    // 512(i): one strike per uploader account for the case's notice, whichever of their links it removed.
+    const struck = done
+      .map((r) => ({ id: r.id, uploader: uploaded.get(r.site_ref) }))
+      .filter((r) => r.uploader?.uploaderId);
+    if (struck.length > 0) {
+      await m.query(
+        `UPDATE takedowns t SET uploader_id = u.uploader_id FROM unnest($1::uuid[], $2::text[]) AS u(id, uploader_id)
+         WHERE t.id = u.id`,
+        [struck.map((r) => r.id), struck.map((r) => r.uploader!.uploaderId)],
+      );
+      await this.strikes.record(
+        m,
+        ours[0].case_id,
+        struck.map((r) => ({ uploaderId: r.uploader!.uploaderId!, email: r.uploader!.uploaderEmail ?? null })),
+      );
+    }
     // An outbound-link takedown removes our link to a file elsewhere; that file stays up, so its referral stands.
     const reported = done.filter((r) => r.reason === TakedownReason.Reported);
     const outbound = done.filter((r) => r.reason === TakedownReason.OutboundLink);
@@ -341,7 +359,7 @@ export class TakedownSweepService {
     };
     for (const round of new Set(rows.map((r) => r.round))) {
       const removed = await m.query<RoundRow[]>(
-        `SELECT t.site_ref, t.reason, l.url, t.uploader FROM takedowns t
+        `SELECT t.site_ref, t.reason, l.url, t.uploader, t.uploader_id FROM takedowns t
          JOIN reported_links l ON l.id = t.reported_link_id
          WHERE t.case_id = $1 AND COALESCE(t.round, t.id::text) = $2 AND t.status = 'done'
            AND NOT EXISTS (SELECT 1 FROM takedowns p
@@ -382,8 +400,19 @@ export class TakedownSweepService {
             },
           ]),
       );
+      // Each letter tells its uploader where their accounts stand under the repeat-infringer policy.
+      const accountsOf = new Map<string, Set<string>>();
+      for (const r of removed) {
+        const email = r.uploader?.email.trim().toLowerCase();
+        if (email && r.uploader_id) accountsOf.set(email, (accountsOf.get(email) ?? new Set()).add(r.uploader_id));
+      }
+      const strikeCounts = await this.strikes.counts(
+        m,
+        [...accountsOf.values()].flatMap((ids) => [...ids]),
+      );
       // It names the case, who claimed which work, and nothing of the complainant's contact details.
       for (const [email, upload] of removedByUploader(links, uploaded)) {
+        const accounts = accountsOf.get(email) ?? new Set<string>();
         const about = await uploaderLetterContext(
           m,
           this.vault,
@@ -402,6 +431,12 @@ export class TakedownSweepService {
             removed: upload,
             at,
             ...about,
+            // Art. 17(3)(c): a round staff approved was reviewed by a person; a routing round was not.
+            reviewed: round.startsWith('approval-'),
+            strikes: strikeNotice(strikeCounts, accounts, {
+              expiryDays: this.strikes.expiryDays,
+              policyUrl: `${this.app.publicUrl}/policy/repeat-infringers`,
+            }),
           },
         );
       }
@@ -409,9 +444,33 @@ export class TakedownSweepService {
   }
 }
 
+/**
+ * What the uploader's letter says of their strikes: the count of the account with most (an address may stand for
+ * several), the threshold, the soonest expiry, and whether it reached the threshold. Null when the site named no
+ * account, so no strike was counted.
+ */
+export function strikeNotice(
+  counts: Map<string, StrikeCount>,
+  accounts: Set<string>,
+  policy: { expiryDays: number; policyUrl: string },
+): object | null {
+  const mine = [...accounts].flatMap((id) => (counts.has(id) ? [counts.get(id)!] : []));
+  if (mine.length === 0) return null;
+  const worst = mine.reduce((a, b) => (b.active > a.active ? b : a));
+  return {
+    active: worst.active,
+    threshold: worst.threshold,
+    expiryDays: policy.expiryDays,
+    policyUrl: policy.policyUrl,
+    nextExpiry: worst.expiries[0] ?? null,
+    reachedThreshold: worst.active >= worst.threshold,
+  };
+}
+
 interface RoundRow {
   site_ref: string;
   reason: TakedownReason;
   url: string;
   uploader: RemovedUploader | null;
+  uploader_id: string | null;
 }

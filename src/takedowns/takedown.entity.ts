@@ -63,6 +63,8 @@ export class Takedown {
   @Column('text', { nullable: true }) round!: string | null;
   /** Who published the removed link and where, as the site said when it was removed: for the uploader's letter. */
   @Column('jsonb', { nullable: true }) uploader!: RemovedUploader | null;
+  /** The uploader's account as the site named it when the link was removed: whom the strike counts against. */
+  @Index() @Column('text', { nullable: true }) uploaderId!: string | null;
   /** When the site put the link back. */
   @Column('timestamptz', { nullable: true }) restoredAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

@@ -3,6 +3,7 @@ import { CaseTransitionsModule } from '../cases/case-transitions.module';
 import { QueueModule } from '../core/queue/queue.module';
 import { LettersModule } from '../letters/letters.module';
 import { SiteModule } from '../site/site.module';
+import { StrikesModule } from '../strikes/strikes.module';
 import { CaseRouterService } from './case-router.service';
 import { CasesProcessor } from './cases.processor';
 import { SweepSchedulerService } from './sweep-scheduler.service';
@@ -13,7 +14,7 @@ import { TakedownsProcessor } from './takedowns.processor';
 
 /** The worker side: routing cases, sweeping due takedowns, and the schedule that drives the sweep. */
 @Module({
-  imports: [QueueModule, LettersModule, SiteModule, CaseTransitionsModule],
+  imports: [QueueModule, LettersModule, SiteModule, CaseTransitionsModule, StrikesModule],
   providers: [
     CaseRouterService,
     TakedownSweepService,

@@ -10,15 +10,15 @@ export interface CatalogFixture {
 /** A catalog page with downloads of its own, under ids no other test uses. */
 export async function createCatalogPage(
   client: Client,
-  options: { title?: string; targets?: string[]; uploaderEmail?: string } = {},
+  options: { title?: string; targets?: string[]; uploaderEmail?: string; uploaderId?: string } = {},
 ): Promise<CatalogFixture> {
   const n = uniqueId();
   const slug = `app-${n}`;
   const title = options.title ?? `Test App ${n}`;
   const targets = options.targets ?? [`https://files.example-mirror.org/app-${n}.zip`];
   const { rows } = await client.query(
-    `INSERT INTO software_pages (slug, title, uploader_email) VALUES ($1, $2, $3) RETURNING id`,
-    [slug, title, options.uploaderEmail ?? null],
+    `INSERT INTO software_pages (slug, title, uploader_email, uploader_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [slug, title, options.uploaderEmail ?? null, options.uploaderId ?? null],
   );
   const downloads = targets.map((targetUrl, i) => ({ id: String(n + i), targetUrl }));
   await client.query(

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplicationContext, type LoggerService } from '@nestjs/common';
+import { INestApplicationContext, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
+import { CLOCK, type Clock } from '../../src/core/clock';
 import { QueueName } from '../../src/core/queue/jobs';
 import { redisOptionsFromUrl } from '../../src/core/queue/redis-options';
 import { configureHttpApp } from '../../src/http-app';
@@ -27,14 +28,19 @@ export interface RunningApi {
 /** Boots the real HTTP app on a free port against the test database; `logger` to read what it logs. */
 export async function startApi(
   env: Record<string, string> = {},
-  { logger }: { logger?: LoggerService } = {},
+  { logger, clock }: { logger?: LoggerService; clock?: Clock } = {},
 ): Promise<RunningApi> {
   applyTestEnv(env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
-    bodyParser: false,
-    rawBody: true,
-    logger: logger ?? ['error'],
-  });
+  const options = { bodyParser: false, rawBody: true, logger: logger ?? (['error'] as LogLevel[]) };
+  // With a clock of the test's, the app is built as a testing module so that CLOCK can be replaced.
+  const app = clock
+    ? (
+        await Test.createTestingModule({ imports: [AppModule] })
+          .overrideProvider(CLOCK)
+          .useValue(clock)
+          .compile()
+      ).createNestApplication<NestExpressApplication>(new ExpressAdapter(), options)
+    : await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), options);
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

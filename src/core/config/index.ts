@@ -10,6 +10,7 @@ export * from './reconcile.config';
 export * from './letters.config';
 export * from './counter-notice.config';
 export * from './privacy.config';
+export * from './strike.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
@@ -23,6 +24,7 @@ import { mailConfig } from './mail.config';
 import { reconcileConfig } from './reconcile.config';
 import { redisConfig } from './redis.config';
 import { slaConfig } from './sla.config';
+import { strikeConfig } from './strike.config';
 import { takedownConfig } from './takedown.config';
 
 /** Reads every namespace once, so that a bad setting stops the process before anything starts. */
@@ -40,6 +42,7 @@ export function assertConfig(): void {
     reconcileConfig,
     counterNoticeConfig,
     privacyConfig,
+    strikeConfig,
   ])
     load();
 }

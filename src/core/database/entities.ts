@@ -23,6 +23,10 @@ import { UploaderLink } from '../../cases/uploader-link.entity';
 import { ReconcileCount } from '../../reconcile/reconcile-count.entity';
 import { DownloadLink } from '../../site/download-link.entity';
 import { SoftwarePage } from '../../site/software-page.entity';
+import { SuspendedUploader } from '../../site/suspended-uploader.entity';
+import { Strike } from '../../strikes/strike.entity';
+import { UploaderEvent } from '../../strikes/uploader-event.entity';
+import { UploaderStanding } from '../../strikes/uploader-standing.entity';
 import { Referral } from '../../takedowns/referral.entity';
 import { Takedown } from '../../takedowns/takedown.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -50,6 +54,10 @@ export const ENTITIES = [
   OutboxMessage,
   SoftwarePage,
   DownloadLink,
+  SuspendedUploader,
+  Strike,
+  UploaderStanding,
+  UploaderEvent,
   InboundMessage,
   EvidenceFile,
   StaffUser,

@@ -141,18 +141,12 @@ export class StrikeLedger {
   async withdrawLapsed(m: EntityManager, uploaderIds: string[], actor: string): Promise<void> {
     for (const count of (await this.counts(m, uploaderIds)).values()) {
       if (count.status === UploaderStandingStatus.Recommended && count.active < this.config.threshold) {
-        await this.moveStanding(
-          m,
-          count.uploaderId,
-          UploaderStandingStatus.Recommended,
-          UploaderStandingStatus.Good,
-          {
-            actor,
-            action: 'recommendation_withdrawn',
-            detail: { activeStrikes: count.active, threshold: this.config.threshold },
-            set: {},
-          },
-        );
+        await this.moveStanding(m, count.uploaderId, UploaderStandingStatus.Recommended, UploaderStandingStatus.Good, {
+          actor,
+          action: 'recommendation_withdrawn',
+          detail: { activeStrikes: count.active, threshold: this.config.threshold },
+          set: {},
+        });
       }
     }
   }

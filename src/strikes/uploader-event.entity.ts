@@ -17,8 +17,4 @@ export class UploaderEvent {
 }
 
 export type UploaderEventAction =
-  | 'termination_recommended'
-  | 'recommendation_withdrawn'
-  | 'recommendation_declined'
-  | 'suspended'
-  | 'reinstated';
+  'termination_recommended' | 'recommendation_withdrawn' | 'recommendation_declined' | 'suspended' | 'reinstated';

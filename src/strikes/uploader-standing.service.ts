@@ -98,10 +98,9 @@ export class UploaderStandingService {
 
   async detail(uploaderId: string): Promise<UploaderDetail> {
     const m = this.dataSource.manager;
-    const [row] = await m.query<(SummaryRow & { id: string; suspended_by: string | null; suspended_strikes: number | null })[]>(
-      `${SUMMARY} WHERE s.uploader_id = $1`,
-      [uploaderId],
-    );
+    const [row] = await m.query<
+      (SummaryRow & { id: string; suspended_by: string | null; suspended_strikes: number | null })[]
+    >(`${SUMMARY} WHERE s.uploader_id = $1`, [uploaderId]);
     if (!row) throw new UploaderNotFoundError(`No uploader ${uploaderId} has a strike.`);
     const [{ activeStrikeIds, ...summary }] = await this.summaries(m, [row]);
     const strikes = await m.query<
@@ -119,8 +118,16 @@ export class UploaderStandingService {
       [uploaderId],
     );
     const events = await m.query<
-      { at: Date; actor: string; action: UploaderEventAction; detail: Record<string, unknown>; reason_text: string | null }[]
-    >(`SELECT at, actor, action, detail, reason_text FROM uploader_events WHERE standing_id = $1 ORDER BY id`, [row.id]);
+      {
+        at: Date;
+        actor: string;
+        action: UploaderEventAction;
+        detail: Record<string, unknown>;
+        reason_text: string | null;
+      }[]
+    >(`SELECT at, actor, action, detail, reason_text FROM uploader_events WHERE standing_id = $1 ORDER BY id`, [
+      row.id,
+    ]);
     return {
       ...summary,
       suspendedBy: row.suspended_by,
@@ -167,13 +174,24 @@ export class UploaderStandingService {
       const reference = `TERM-${new Date().getUTCFullYear()}-${randomBytes(4).toString('hex').toUpperCase()}`;
       await this.site.suspendUploader(uploaderId, reference);
       const now = new Date();
-      await this.ledger.moveStanding(m, uploaderId, UploaderStandingStatus.Recommended, UploaderStandingStatus.Suspended, {
-        actor,
-        action: 'suspended',
-        detail: { activeStrikes: count.active, threshold: this.ledger.threshold, reference },
-        set: { suspended_at: now, suspended_by: actor, suspended_strikes: count.active, suspension_reference: reference },
-        reasonText: reason,
-      });
+      await this.ledger.moveStanding(
+        m,
+        uploaderId,
+        UploaderStandingStatus.Recommended,
+        UploaderStandingStatus.Suspended,
+        {
+          actor,
+          action: 'suspended',
+          detail: { activeStrikes: count.active, threshold: this.ledger.threshold, reference },
+          set: {
+            suspended_at: now,
+            suspended_by: actor,
+            suspended_strikes: count.active,
+            suspension_reference: reference,
+          },
+          reasonText: reason,
+        },
+      );
       await this.tell(m, row, LetterKind.UploaderTerminated, `termination:${reference}`, {
         reference,
         activeStrikes: count.active,
@@ -194,9 +212,16 @@ export class UploaderStandingService {
         uploaderId,
         UploaderStandingStatus.Recommended,
         UploaderStandingStatus.Good,
-        { actor, action: 'recommendation_declined', detail: { activeStrikes: count.active }, set: {}, reasonText: reason },
+        {
+          actor,
+          action: 'recommendation_declined',
+          detail: { activeStrikes: count.active },
+          set: {},
+          reasonText: reason,
+        },
       );
-      if (!moved) throw new StandingConflictError(`Uploader ${uploaderId} has no recommendation to decline (${row.status}).`);
+      if (!moved)
+        throw new StandingConflictError(`Uploader ${uploaderId} has no recommendation to decline (${row.status}).`);
     });
     return this.detail(uploaderId);
   }
@@ -260,7 +285,12 @@ export class UploaderStandingService {
     if (!kase) return;
     const [email] = await this.vault.open(m, [row.email], { includeWithheld: true });
     const address = email && email !== ERASED && email !== WITHHELD ? email : null;
-    const letterCase = { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language };
+    const letterCase = {
+      id: kase.id,
+      reference: kase.reference,
+      statusToken: kase.status_token,
+      language: kase.language,
+    };
     await this.letters.record(m, letterCase, kind, occasion, address, {
       ...context,
       policyUrl: `${this.app.publicUrl}/policy/repeat-infringers`,

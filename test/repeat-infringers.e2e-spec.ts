@@ -9,6 +9,7 @@ import { db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor }
 import { fakeResolver } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 import { createStaff, type StaffFixture } from './support/staff';
+import { StaffBrowser } from './support/staff-browser';
 
 jest.setTimeout(120_000);
 
@@ -251,6 +252,35 @@ describe('repeat infringers', () => {
     } finally {
       clock.offsetMs = 0;
     }
+  });
+
+  it('shows the recommendation in the staff pages, where a person declines it with a reason', async () => {
+    const who = uploaderAccount();
+    for (let i = 0; i < 3; i++) await removeOneOf(who);
+    const asLegal = await StaffBrowser.signIn(api.url, legal);
+    const queue = await asLegal.get('/staff');
+    expect(queue.html).toMatch(/uploader termination recommendation\(s\)<\/a> wait for a decision/);
+    const list = await asLegal.get('/staff/uploaders');
+    expect(list.html).toContain(`/staff/uploaders/${who.id}`);
+    const page = await asLegal.get(`/staff/uploaders/${who.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Approve the termination');
+    expect((page.html.match(/<strong>active<\/strong>/g) ?? []).length).toBe(3);
+
+    const empty = await asLegal.post(`/staff/uploaders/${who.id}/decline`, { reason: '' });
+    expect(empty.status).toBe(422);
+    expect(empty.html).toContain('Write why, in Reason');
+    const declined = await asLegal.submit(`/staff/uploaders/${who.id}/decline`, { reason: 'Licence under review' });
+    expect(declined.html).toContain('Recommendation declined');
+    expect(declined.html).not.toContain('Approve the termination');
+    expect(declined.html).toContain('“Licence under review”');
+
+    // A viewer reads the page but has no forms.
+    const asViewer = await StaffBrowser.signIn(api.url, viewer);
+    const read = await asViewer.get(`/staff/uploaders/${who.id}`);
+    expect(read.status).toBe(200);
+    expect(read.html).not.toContain('<form method="post" action="/staff/uploaders/');
+    expect((await asViewer.post(`/staff/uploaders/${who.id}/reinstatement`, { reason: 'x' })).status).toBe(403);
   });
 
   it('states the policy the ledger enforces on a public page', async () => {

@@ -49,6 +49,7 @@ import { PageForm } from './page-form';
 import { sendPage } from './page-response';
 import { pagination, queueForm, queueRows } from './queue-view';
 import { StaffPageErrorFilter } from './staff-page-error.filter';
+import { UploaderStandingService } from '../strikes/uploader-standing.service';
 import { canDecide, staffNav } from './view-format';
 
 const REFERENCE = 'reference';
@@ -94,6 +95,7 @@ export class StaffPagesController {
     private readonly casePage: CasePage,
     private readonly counterNotices: CounterNoticesService,
     private readonly legalHolds: LegalHoldsService,
+    private readonly standings: UploaderStandingService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
@@ -107,7 +109,11 @@ export class StaffPagesController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const [users, reasonTemplates] = await Promise.all([this.auth.listUsers(), this.reasons.list()]);
+    const [users, reasonTemplates, recommendations] = await Promise.all([
+      this.auth.listUsers(),
+      this.reasons.list(),
+      this.standings.list(),
+    ]);
     const assignable = assignableStaff(users);
     const form = await queueForm(query, staff, this.registry.providers, assignable);
     const now = new Date();
@@ -119,6 +125,8 @@ export class StaffPagesController {
       nav: staffNav(staff, csrf, 'queue'),
       csrf,
       flash: takeFlash(req, res, this.app.secret, '/staff'),
+      // 512(i): termination recommendations wait for a person; the queue says so first.
+      recommendations: recommendations.length,
       form,
       rows: queueRows(page, now),
       pagination: pagination(page, form.query),

@@ -16,14 +16,29 @@ import {
 import { StaffLoginController } from './staff-login.controller';
 import { CasePageActions, StaffPagesController } from './staff-pages.controller';
 import { StaffPageErrorFilter } from './staff-page-error.filter';
+import { UploaderPage, UploaderPageActions, UploadersPagesController } from './uploaders-pages.controller';
+import { StrikesModule } from '../strikes/strikes.module';
 
 /**
  * Every server-rendered staff page: sign-in, the queue and case pages, the admin page. The queue dashboard is an
  * Express mount (queue-dashboard.ts, mounted by http-app.ts) behind the same session.
  */
 @Module({
-  imports: [TriageModule, AgenciesModule, CounterNoticeIntakeModule, PrivacyRequestsModule, RetentionModule],
-  controllers: [StaffLoginController, StaffPagesController, AdminPagesController, PrivacyRequestsPagesController],
+  imports: [
+    TriageModule,
+    AgenciesModule,
+    CounterNoticeIntakeModule,
+    PrivacyRequestsModule,
+    RetentionModule,
+    StrikesModule,
+  ],
+  controllers: [
+    StaffLoginController,
+    StaffPagesController,
+    AdminPagesController,
+    PrivacyRequestsPagesController,
+    UploadersPagesController,
+  ],
   providers: [
     CasePage,
     AdminPage,
@@ -31,6 +46,8 @@ import { StaffPageErrorFilter } from './staff-page-error.filter';
     CasePageActions,
     AdminPageActions,
     PrivacyRequestPageActions,
+    UploaderPage,
+    UploaderPageActions,
     CsrfGuard,
     StaffPageErrorFilter,
   ],

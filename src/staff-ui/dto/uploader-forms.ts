@@ -1,0 +1,8 @@
+import { StandingDecisionDto } from '../../strikes/dto/standing.dto';
+import { Required } from '../page-form';
+
+/** Approving, declining or undoing a termination on the uploader's page: the reason is kept with the decision. */
+export class StandingDecisionForm extends StandingDecisionDto {
+  @Required('Write why, in Reason: it is kept with the decision on the uploader’s record.')
+  declare reason: string;
+}

@@ -19,6 +19,7 @@ export const SRC_LAYERS = [
   ['notices'],
   ['takedowns'],
   ['counter-notices'],
+  ['complaints'],
   ['email-intake', 'status', 'triage', 'reconcile'],
   ['privacy'],
   ['staff-ui'],

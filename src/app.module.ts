@@ -15,6 +15,7 @@ import { SiteModule } from './site/site.module';
 import { StaffUiModule } from './staff-ui/staff-ui.module';
 import { StatusModule } from './status/status.module';
 import { StrikesHttpModule } from './strikes/strikes-http.module';
+import { ComplaintsHttpModule } from './complaints/complaints-http.module';
 import { TriageModule } from './triage/triage.module';
 
 /** The HTTP app. Notices need Postgres only and are accepted while Redis is down; the queue dashboard and queue metrics reach Redis when asked. */
@@ -30,6 +31,7 @@ import { TriageModule } from './triage/triage.module';
     StatusModule,
     TriageModule,
     StrikesHttpModule,
+    ComplaintsHttpModule,
     PrivacyRequestsHttpModule,
     StaffUiModule,
     SiteModule,

@@ -138,6 +138,11 @@ export interface AuditDetails {
   /** `reason`: the StrikeVoidReason (strikes/strike.entity.ts). */
   'strikes.voided': { strikes: string[]; reason: string };
   'strikes.termination_recommended': { activeStrikes: number; threshold: number };
+  // Complaints against decisions (DSA Art. 20): ids and outcomes; the words are sealed in the complaint's row
+  'complaint.received': { complaint: string; by: string; subject: string };
+  'complaint.in_review': { complaint: string };
+  /** `outcome`: upheld (the decision stands) or reversed (it was undone). */
+  'complaint.decided': { complaint: string; outcome: string; reasonText: TextId | null };
   'referrals.recorded': { providers: { provider: string; links: number }[] };
   // Letters (letter.sent and letter.failed are written by the sender's own statement, with the same shape)
   'letter.recorded': { letter: string; kind: string; unsendable?: 'invalid recipient' | 'no recipient' };

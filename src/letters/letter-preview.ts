@@ -105,6 +105,18 @@ export async function previewLetter(
       };
       return { kind, ...letters.render(letterCase, kind, context) };
     }
+    case LetterKind.ComplaintReceived:
+    case LetterKind.ComplaintDecided: {
+      const context = {
+        subject: 'removal',
+        outcome: 'upheld',
+        answer: '(the reasons staff give)',
+        decidedAt: new Date(),
+        complaint: { id: 'preview', subject: 'removal', by: 'uploader' },
+        ownStatusUrl: null,
+      };
+      return { kind, ...letters.render(letterCase, kind, context) };
+    }
     case LetterKind.CounterNoticeForward:
     case LetterKind.CounterNoticeReceipt:
     case LetterKind.CounterNoticeDeficiency:

@@ -31,6 +31,10 @@ export enum LetterKind {
   UploaderTerminated = 'uploader_terminated',
   /** To an uploader: the terminated account was reinstated. */
   UploaderReinstated = 'uploader_reinstated',
+  /** To whoever complained against a decision (DSA Art. 20): the complaint is received. */
+  ComplaintReceived = 'complaint_received',
+  /** To whoever complained: the decision on the complaint, with its reasons and the other ways to redress. */
+  ComplaintDecided = 'complaint_decided',
 }
 
 export enum LetterStatus {

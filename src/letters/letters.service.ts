@@ -29,6 +29,9 @@ const TO_THE_UPLOADER: ReadonlySet<LetterKind> = new Set([
   LetterKind.Uploader,
   LetterKind.UploaderTerminated,
   LetterKind.UploaderReinstated,
+  // Either party's: the letter carries the complainer's own status link, never the complainant's to an uploader.
+  LetterKind.ComplaintReceived,
+  LetterKind.ComplaintDecided,
   LetterKind.CounterNoticeReceipt,
   LetterKind.CounterNoticeDeficiency,
   LetterKind.CounterNoticeRestored,

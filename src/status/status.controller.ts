@@ -183,6 +183,7 @@ export class StatusController {
     const locale = chosenLocale(lang, this.app.defaultLocale);
     return this.templates.page('uploader-status', {
       site: this.app,
+      token,
       view: await this.uploaders.byToken(token),
       locale,
       languages: languageSwitch(`/uploader/${token}`, locale),

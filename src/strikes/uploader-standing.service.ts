@@ -228,32 +228,35 @@ export class UploaderStandingService {
 
   /** The way back from a termination: the site serves the uploader's pages again, and the uploader is told. */
   async reinstate(uploaderId: string, actor: string, reason: string): Promise<UploaderSummary> {
-    await this.dataSource.transaction(async (m) => {
-      const row = await this.locked(m, uploaderId);
-      if (row.status !== UploaderStandingStatus.Suspended) {
-        throw new StandingConflictError(`Uploader ${uploaderId} is not terminated (${row.status}).`);
-      }
-      await this.site.reinstateUploader(uploaderId);
-      const count = (await this.ledger.counts(m, [uploaderId])).get(uploaderId)!;
-      const event = await this.ledger.moveStanding(
-        m,
-        uploaderId,
-        UploaderStandingStatus.Suspended,
-        UploaderStandingStatus.Good,
-        {
-          actor,
-          action: 'reinstated',
-          detail: { activeStrikes: count.active, reference: row.suspension_reference },
-          set: { recommended_at: null, recommended_strikes: null },
-          reasonText: reason,
-        },
-      );
-      await this.tell(m, row, LetterKind.UploaderReinstated, `reinstatement:${event}`, {
-        reference: row.suspension_reference,
-        at: new Date(),
-      });
-    });
+    await this.dataSource.transaction((m) => this.reinstateIn(m, uploaderId, actor, reason));
     return this.detail(uploaderId);
+  }
+
+  /** reinstate, inside the caller's transaction (a complaint reversing the termination). */
+  async reinstateIn(m: EntityManager, uploaderId: string, actor: string, reason: string): Promise<void> {
+    const row = await this.locked(m, uploaderId);
+    if (row.status !== UploaderStandingStatus.Suspended) {
+      throw new StandingConflictError(`Uploader ${uploaderId} is not terminated (${row.status}).`);
+    }
+    await this.site.reinstateUploader(uploaderId);
+    const count = (await this.ledger.counts(m, [uploaderId])).get(uploaderId)!;
+    const event = await this.ledger.moveStanding(
+      m,
+      uploaderId,
+      UploaderStandingStatus.Suspended,
+      UploaderStandingStatus.Good,
+      {
+        actor,
+        action: 'reinstated',
+        detail: { activeStrikes: count.active, reference: row.suspension_reference },
+        set: { recommended_at: null, recommended_strikes: null },
+        reasonText: reason,
+      },
+    );
+    await this.tell(m, row, LetterKind.UploaderReinstated, `reinstatement:${event}`, {
+      reference: row.suspension_reference,
+      at: new Date(),
+    });
   }
 
   private async locked(m: EntityManager, uploaderId: string): Promise<StandingRow> {

@@ -25,6 +25,7 @@ import { DownloadLink } from '../../site/download-link.entity';
 import { SoftwarePage } from '../../site/software-page.entity';
 import { SuspendedUploader } from '../../site/suspended-uploader.entity';
 import { Strike } from '../../strikes/strike.entity';
+import { Complaint } from '../../complaints/complaint.entity';
 import { UploaderEvent } from '../../strikes/uploader-event.entity';
 import { UploaderStanding } from '../../strikes/uploader-standing.entity';
 import { Referral } from '../../takedowns/referral.entity';
@@ -56,6 +57,7 @@ export const ENTITIES = [
   DownloadLink,
   SuspendedUploader,
   Strike,
+  Complaint,
   UploaderStanding,
   UploaderEvent,
   InboundMessage,

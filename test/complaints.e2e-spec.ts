@@ -9,6 +9,7 @@ import { db, drain, type RunningApi, startApi, uniqueId, uniquePrefix, waitFor }
 import { fakeResolver } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 import { createStaff, type StaffFixture } from './support/staff';
+import { StaffBrowser } from './support/staff-browser';
 
 jest.setTimeout(120_000);
 
@@ -249,5 +250,30 @@ describe('complaints against decisions', () => {
     expect(uploaderPage).toContain(`/uploader/${token}/complaints/new`);
     const lodged = (await (await fetch(`${api.url}/api/v1/uploader/${token}/complaints`)).json()) as any[];
     expect(lodged).toEqual([expect.objectContaining({ reference, subject: 'strike', status: 'received' })]);
+  });
+
+  it('shows complaints on the staff case page, where a person decides one with reasons', async () => {
+    const { token, reference } = await removal();
+    const filed = await postJson(api.url, `/api/v1/uploader/${token}/complaints`, {
+      subject: 'strike',
+      text: 'I had a licence for this build.',
+    });
+    expect(filed.status).toBe(201);
+    const asLegal = await StaffBrowser.signIn(api.url, legal);
+    const page = await asLegal.get(`/staff/cases/${reference}`);
+    expect(page.html).toContain('Complaints against decisions (1)');
+    expect(page.html).toContain('I had a licence for this build.');
+    const path = `/staff/cases/${reference}/complaints/${filed.body.id}/decision`;
+    const noReason = await asLegal.post(path, { outcome: 'upheld', reason: '' });
+    expect(noReason.status).toBe(422);
+    expect(noReason.html).toContain('Write the reasons in Reason');
+    const decided = await asLegal.submit(path, {
+      outcome: 'upheld',
+      reason: 'The licence does not cover redistribution.',
+    });
+    expect(decided.html).toContain('Complaint decided: the decision stands');
+    expect(decided.html).toContain('“The licence does not cover redistribution.”');
+    const { rows } = await client.query(`SELECT status FROM complaints WHERE id = $1`, [filed.body.id]);
+    expect(rows[0].status).toBe('upheld');
   });
 });

@@ -7,6 +7,8 @@ import { issueCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import type { ProviderRegistry } from '../links';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
+import { ComplaintStatus } from '../complaints/complaint.entity';
+import { ComplaintsService } from '../complaints/complaints.service';
 import { CaseDetailService } from '../triage/case-detail.service';
 import { ReasonTemplatesService } from '../triage/reason-templates.service';
 import { caseView } from './case-view';
@@ -29,6 +31,7 @@ export class CasePage {
     private readonly detail: CaseDetailService,
     private readonly reasons: ReasonTemplatesService,
     private readonly auth: StaffAuthService,
+    private readonly complaints: ComplaintsService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
@@ -48,8 +51,18 @@ export class CasePage {
       this.auth.listUsers(),
       this.reasons.list(),
     ]);
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const decide = canDecide(staff);
+    const complaints = (await this.complaints.forCase(detail.id)).map((c) => ({
+      ...c,
+      canReview: decide && c.status === ComplaintStatus.Received,
+      canDecide: decide && (c.status === ComplaintStatus.Received || c.status === ComplaintStatus.InReview),
+      decisionByName: c.decisionBy ? (names.get(c.decisionBy) ?? c.decisionBy) : null,
+      decidedByName: c.decidedBy ? (names.get(c.decidedBy) ?? c.decidedBy) : null,
+    }));
     const csrf = issueCsrfToken(req, res, this.app.secret);
     sendPage(res, this.templates, 'staff-case', status, {
+      complaints,
       site: this.app,
       title: detail.reference,
       nav: staffNav(staff, csrf, 'case'),

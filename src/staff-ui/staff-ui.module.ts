@@ -18,6 +18,8 @@ import { CasePageActions, StaffPagesController } from './staff-pages.controller'
 import { StaffPageErrorFilter } from './staff-page-error.filter';
 import { UploaderPage, UploaderPageActions, UploadersPagesController } from './uploaders-pages.controller';
 import { StrikesModule } from '../strikes/strikes.module';
+import { ComplaintsModule } from '../complaints/complaints.module';
+import { CaseComplaintsPagesController } from './case-complaints-pages.controller';
 
 /**
  * Every server-rendered staff page: sign-in, the queue and case pages, the admin page. The queue dashboard is an
@@ -31,6 +33,7 @@ import { StrikesModule } from '../strikes/strikes.module';
     PrivacyRequestsModule,
     RetentionModule,
     StrikesModule,
+    ComplaintsModule,
   ],
   controllers: [
     StaffLoginController,
@@ -38,6 +41,7 @@ import { StrikesModule } from '../strikes/strikes.module';
     AdminPagesController,
     PrivacyRequestsPagesController,
     UploadersPagesController,
+    CaseComplaintsPagesController,
   ],
   providers: [
     CasePage,

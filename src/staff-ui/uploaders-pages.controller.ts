@@ -21,7 +21,7 @@ import { issueCsrfToken } from '../core/http/csrf';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { UploaderStandingStatus } from '../strikes/uploader-standing.entity';
 import { UploaderStandingService } from '../strikes/uploader-standing.service';
-import { StandingDecisionForm } from './dto/uploader-forms';
+import { StandingDecisionForm } from './dto/decision-forms';
 import { type Flash, takeFlash } from './flash';
 import { type FormFailure, PageAction, PageActions, type StaffRequest } from './page-action';
 import { PageForm } from './page-form';

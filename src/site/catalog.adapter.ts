@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { type AppConfig, appConfig } from '../core/config';
 import type { SiteAdapter, SiteLink, SitePage, TakedownOutcome } from './site-adapter';
 import { ERASED, PersonalData } from '../core/privacy/personal-data.service';
+import { appendTo } from '../core/collections';
 
 const REF = 'catalog:';
 
@@ -22,7 +23,7 @@ export class CatalogAdapter implements SiteAdapter {
       const target = parseCatalogPath(url);
       if (!target) continue;
       const index = target.kind === 'download' ? byId : bySlug;
-      index.set(target.key, [...(index.get(target.key) ?? []), url]);
+      appendTo(index, target.key, url);
     }
     if (byId.size === 0 && bySlug.size === 0) return [];
     const rows: {

@@ -1,5 +1,6 @@
 import { CaseStatus } from '../cases/case.entity';
 import type { Provider, ProviderRegistry } from '../links';
+import { appendTo } from '../core/collections';
 
 /** The links of a case referred to one storage provider, and where its copyright notices go. */
 export interface ReferralGroup {
@@ -20,7 +21,7 @@ export function referralGroups(
   const byProvider = new Map<string, string[]>();
   for (const l of disk) {
     if (!l.provider) continue;
-    byProvider.set(l.provider, [...(byProvider.get(l.provider) ?? []), l.url]);
+    appendTo(byProvider, l.provider, l.url);
   }
   return [...byProvider.entries()].map(([id, links]) => {
     const provider = registry.byId(id);

@@ -59,3 +59,12 @@ describe('removedLink', () => {
     });
   });
 });
+
+describe('groupBy at scale', () => {
+  it('groups 100,000 items under one key in order, without copying the group on each insert', () => {
+    const items = Array.from({ length: 100_000 }, (_, i) => ({ i, key: 'one' }));
+    const [group] = groupBy(items, (t) => t.key);
+    expect(group).toHaveLength(100_000);
+    expect(group[99_999].i).toBe(99_999);
+  });
+});

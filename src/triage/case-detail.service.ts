@@ -14,6 +14,7 @@ import { openChecklists } from '../cases/sealed-checklist';
 import { withheldCases } from '../cases/withheld-cases';
 import { PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
 import { legalHoldsOf, type LegalHoldView } from './legal-holds.service';
+import { appendTo } from '../core/collections';
 
 /** Links per case page whose catalog match is looked up live (the rest show what the router recorded). */
 const LIVE_MATCH_LIMIT = 200;
@@ -283,7 +284,7 @@ export class CaseDetailService {
     await this.openPersonalData(c, { notices, parties, counterNotices, letters, inbound });
 
     const byLink = new Map<string, CaseDetail['links'][number]['takedowns']>();
-    for (const { linkId, ...takedown } of takedowns) byLink.set(linkId, [...(byLink.get(linkId) ?? []), takedown]);
+    for (const { linkId, ...takedown } of takedowns) appendTo(byLink, linkId, takedown);
     const matches = await this.catalogMatches(links.filter((l) => !byLink.has(l.id)));
 
     const texts = await auditTexts(
@@ -430,7 +431,7 @@ export class CaseDetailService {
         disk.length ? this.site.findOutbound(disk.map((l) => l.url)) : [],
       ]);
       const matches = new Map<string, string[]>();
-      for (const s of [...ours, ...outbound]) matches.set(s.url, [...(matches.get(s.url) ?? []), s.ref]);
+      for (const s of [...ours, ...outbound]) appendTo(matches, s.url, s.ref);
       return matches;
     } catch (error) {
       this.logger.warn(`Catalog lookup failed: ${error instanceof Error ? error.message : String(error)}`);

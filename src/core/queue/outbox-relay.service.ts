@@ -59,20 +59,26 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       );
       const sent: string[] = [];
       let error: string | undefined;
-      for (const row of rows) {
+      // One addBulk per run of rows for the same queue (a MULTI in Redis), in id order: the same job ids as one add()
+      // each, at a fraction of the round trips. A run that fails stops the batch; its rows wait for the next relay.
+      for (const run of queueRuns(rows)) {
         try {
           await withTimeout(
-            this.queues.get(row.queue).add(row.name, row.data, { ...JOB_RETRY, jobId: row.job_id }),
+            this.queues
+              .get(run[0].queue)
+              .addBulk(
+                run.map((row) => ({ name: row.name, data: row.data, opts: { ...JOB_RETRY, jobId: row.job_id } })),
+              ),
             ADD_TIMEOUT_MS,
             'Redis',
           );
-          sent.push(row.id);
+          sent.push(...run.map((row) => row.id));
         } catch (e) {
           error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
-          await manager.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-            row.id,
-            error,
-          ]);
+          await manager.query(
+            `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+            [run.map((row) => row.id), error],
+          );
           break;
         }
       }
@@ -102,4 +108,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
     this.schedule(delay);
   }
+}
+
+/** The rows cut into runs of consecutive rows for the same queue, in order. */
+function queueRuns(rows: OutboxRow[]): OutboxRow[][] {
+  const runs: OutboxRow[][] = [];
+  for (const row of rows) {
+    const last = runs[runs.length - 1];
+    if (last && last[0].queue === row.queue) last.push(row);
+    else runs.push([row]);
+  }
+  return runs;
 }

@@ -44,7 +44,8 @@ export class Takedown {
   @JoinColumn({ name: 'reported_link_id' })
   reportedLink?: ReportedLink;
   /** The site adapter's handle for what is removed (a catalog link, or the URL for the webhook adapter). */
-  @Column('text') siteRef!: string;
+  /** Indexed: a restoration looks for every other takedown holding the same ref down (restore.service.ts). */
+  @Index() @Column('text') siteRef!: string;
   @Column({ type: 'enum', enum: TakedownReason, enumName: 'takedown_reason' }) reason!: TakedownReason;
   @Column({ type: 'enum', enum: TakedownStatus, enumName: 'takedown_status' }) status!: TakedownStatus;
   @Column('timestamptz', { nullable: true }) dueAt!: Date | null;

@@ -6,6 +6,7 @@ import { HttpExceptionFilter } from './core/http/http-exception.filter';
 import { setupOpenApi } from './core/http/openapi';
 import { checkRequestInput } from './core/http/request-input';
 import { mountQueueDashboard } from './staff-ui/queue-dashboard';
+import { parseCookies } from './core/http/cookies';
 import { securityHeaders } from './core/http/security-headers';
 import { projectRoot } from './core/paths';
 
@@ -17,6 +18,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useBodyParser('urlencoded', { limit: limits.maxBodyBytes, extended: false, parameterLimit: 100 });
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  app.use(parseCookies);
   app.use(checkRequestInput);
   setupOpenApi(app);
   mountQueueDashboard(app);

@@ -147,7 +147,13 @@ export class CatalogImportService {
 }
 
 function entriesFromCsv(content: string): CatalogEntry[] {
-  const [header, ...rows] = parseCsv(content);
+  let parsed: string[][];
+  try {
+    parsed = parseCsv(content);
+  } catch (error) {
+    throw new CatalogImportError(`The CSV cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const [header, ...rows] = parsed;
   if (!header) return [];
   const col = (name: string): number => {
     const i = header.findIndex((h) => h.trim().toLowerCase() === name);

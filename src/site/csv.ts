@@ -1,32 +1,11 @@
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, commas and newlines inside quotes. */
+import { parse } from 'csv-parse/sync';
+
+/**
+ * CSV by csv-parse: RFC 4180 quoting (doubled quotes, commas and line breaks inside quotes), CRLF or LF, a UTF-8
+ * byte-order mark dropped, rows of any length (a short row reads as empty fields, as before), blank lines skipped.
+ * Throws csv-parse's error, naming the line, for a malformed quote.
+ */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
+  const rows: string[][] = parse(text, { bom: true, relaxColumnCount: true, skipEmptyLines: true });
   return rows;
 }

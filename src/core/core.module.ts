@@ -13,6 +13,7 @@ import {
   counterNoticeConfig,
   privacyConfig,
   strikeConfig,
+  metricsConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { CLOCK, systemClock } from './clock';
@@ -38,6 +39,7 @@ import { TemplateRenderer } from './templates/template-renderer';
         counterNoticeConfig,
         privacyConfig,
         strikeConfig,
+        metricsConfig,
       ],
     }),
     TypeOrmModule.forRootAsync({

@@ -11,6 +11,7 @@ export * from './letters.config';
 export * from './counter-notice.config';
 export * from './privacy.config';
 export * from './strike.config';
+export * from './metrics.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
@@ -25,6 +26,7 @@ import { reconcileConfig } from './reconcile.config';
 import { redisConfig } from './redis.config';
 import { slaConfig } from './sla.config';
 import { strikeConfig } from './strike.config';
+import { metricsConfig } from './metrics.config';
 import { takedownConfig } from './takedown.config';
 
 /** Reads every namespace once, so that a bad setting stops the process before anything starts. */
@@ -43,6 +45,7 @@ export function assertConfig(): void {
     counterNoticeConfig,
     privacyConfig,
     strikeConfig,
+    metricsConfig,
   ])
     load();
 }

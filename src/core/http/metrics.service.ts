@@ -90,6 +90,70 @@ export class MetricsService {
         this.set(r.n);
       },
     });
+    new Gauge({
+      name: 'takedown_desk_outbox_oldest_seconds',
+      help: 'Age of the oldest outbox row not yet relayed (0 when none waits): work that should be moving and is not.',
+      registers: [this.registry],
+      async collect() {
+        const [r] = await db.query<{ age: number | null }[]>(
+          `SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM outbox WHERE dispatched_at IS NULL`,
+        );
+        this.set(r.age ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'takedown_desk_overdue_cases',
+      help: 'Open cases past their service level (first action or decision due).',
+      registers: [this.registry],
+      async collect() {
+        // The queue's overdue filter (cases/sla.ts OVERDUE_SQL), restated here: core reads the tables, not the layer.
+        const [r] = await db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM cases c WHERE c.status IN ('received', 'in_review')
+             AND (c.action_due_at < now() OR (c.acknowledged_at IS NULL AND c.ack_due_at < now()))`,
+        );
+        this.set(r.n);
+      },
+    });
+    new Gauge({
+      name: 'takedown_desk_failed',
+      help: 'Work given up on and waiting for a person: letters failed, takedowns failed after their retries.',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.query<{ kind: string; n: number }[]>(
+          `SELECT 'letters' AS kind, count(*)::int AS n FROM letters WHERE status = 'failed'
+           UNION ALL SELECT 'takedowns', count(*)::int FROM takedowns WHERE status = 'failed'`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ kind: r.kind }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'takedown_desk_repeat_infringers',
+      help: 'Uploader accounts by standing under the repeat-infringer policy (recommended: waiting for a person).',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.query<{ status: string; n: number }[]>(
+          `SELECT status::text, count(*)::int AS n FROM uploader_standings GROUP BY status`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ status: r.status }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'takedown_desk_complaints',
+      help: 'Complaints against decisions (DSA Art. 20) by status.',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.query<{ status: string; n: number }[]>(
+          `SELECT status::text, count(*)::int AS n FROM complaints GROUP BY status`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ status: r.status }, r.n);
+      },
+    });
     new Counter({
       name: 'takedown_desk_reconciled_total',
       help: 'Jobs the reconciler put back on the queues because Redis no longer held work Postgres says is owed, by job.',

@@ -70,6 +70,7 @@ describe('agency keys: filing notices and reading their own cases', () => {
       createdAt: expect.any(String),
       lastUsedAt: null,
       revokedAt: null,
+      trustedFlagger: null,
       key: expect.stringMatching(/^tda_[A-Za-z0-9_-]{43}$/),
     });
     const { rows } = await client.query(`SELECT key_hash, created_by FROM agencies WHERE id = $1`, [res.body.id]);

@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { Agency } from './agency.entity';
 import { AgencyKeysService } from './agency-keys.service';
-import { AgencyResponseDto, CreateAgencyDto, CreatedAgencyResponseDto } from './dto/agency.dto';
+import { AgencyResponseDto, CreateAgencyDto, CreatedAgencyResponseDto, TrustedFlaggerDto } from './dto/agency.dto';
 import { Roles } from '../auth/roles.decorator';
 import type { StaffPrincipal } from '../auth/staff-auth.service';
 import { CurrentStaff, StaffGuard } from '../auth/staff.guard';
@@ -51,6 +51,32 @@ export class AgenciesController {
     return (await this.agencies.list()).map(toResponse);
   }
 
+  @Post(':id/trusted-flagger')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: AgencyResponseDto, description: 'The agency, now a trusted flagger (DSA Art. 22).' })
+  @ApiNotFoundResponse({ description: 'No agency with this id.' })
+  async trust(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: TrustedFlaggerDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<AgencyResponseDto> {
+    const agency = await this.agencies.setTrustedFlagger(id, dto, staff.id);
+    if (!agency) throw new NotFoundException('No agency with this id.');
+    return toResponse(agency);
+  }
+
+  @Delete(':id/trusted-flagger')
+  @ApiOkResponse({ type: AgencyResponseDto, description: 'The agency, no longer a trusted flagger.' })
+  @ApiNotFoundResponse({ description: 'No agency with this id.' })
+  async untrust(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<AgencyResponseDto> {
+    const agency = await this.agencies.setTrustedFlagger(id, null, staff.id);
+    if (!agency) throw new NotFoundException('No agency with this id.');
+    return toResponse(agency);
+  }
+
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: "The agency's key is revoked; its cases stay." })
@@ -69,5 +95,12 @@ function toResponse(agency: Agency): AgencyResponseDto {
     createdAt: agency.createdAt.toISOString(),
     lastUsedAt: agency.lastUsedAt?.toISOString() ?? null,
     revokedAt: agency.revokedAt?.toISOString() ?? null,
+    trustedFlagger: agency.trustedFlaggerSince
+      ? {
+          since: agency.trustedFlaggerSince.toISOString(),
+          authority: agency.trustedFlaggerAuthority ?? '',
+          area: agency.trustedFlaggerArea ?? '',
+        }
+      : null,
   };
 }

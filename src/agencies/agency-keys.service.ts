@@ -38,6 +38,35 @@ export class AgencyKeysService {
     return this.dataSource.getRepository(Agency).find({ order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
+  /**
+   * Marks the agency a trusted flagger (DSA Art. 22) with the authority that designated it and its area, or
+   * (null) ends it; null when there is no such agency. Notices filed from then on get the trusted flagger's service
+   * level and place in the queue.
+   */
+  async setTrustedFlagger(
+    id: string,
+    designation: { authority: string; area: string } | null,
+    actor: string,
+  ): Promise<Agency | null> {
+    return this.dataSource.transaction(async (m) => {
+      const [row] = await m.query<{ id: string }[]>(
+        `WITH changed AS (
+           UPDATE agencies SET trusted_flagger_since = CASE WHEN $2::text IS NULL THEN NULL
+                                                            ELSE COALESCE(trusted_flagger_since, now()) END,
+                               trusted_flagger_authority = $2, trusted_flagger_area = $3
+           WHERE id = $1 RETURNING id)
+         SELECT id FROM changed`,
+        [id, designation?.authority.trim() ?? null, designation?.area.trim() ?? null],
+      );
+      if (!row) return null;
+      await accountEvent(m, actor, designation ? 'agency.trusted_flagger' : 'agency.trusted_flagger_ended', id, {
+        authority: designation?.authority ?? null,
+        area: designation?.area ?? null,
+      });
+      return m.getRepository(Agency).findOneByOrFail({ id });
+    });
+  }
+
   /** Revokes the agency's key; false when there is no such agency with a live key. Its cases stay. */
   async revoke(id: string, actor: string): Promise<boolean> {
     return this.dataSource.transaction(async (m) => {

@@ -14,4 +14,12 @@ export class Agency {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { nullable: true }) lastUsedAt!: Date | null;
   @Column('timestamptz', { nullable: true }) revokedAt!: Date | null;
+  /**
+   * A trusted flagger (DSA Art. 22): since when, designated by which authority, for which area. Its notices get
+   * SLA_TRUSTED_ACTION_BUSINESS_DAYS, come first in the queue, are acted on at once by the auto-action policy, and
+   * are counted apart.
+   */
+  @Column('timestamptz', { nullable: true }) trustedFlaggerSince!: Date | null;
+  @Column('text', { nullable: true }) trustedFlaggerAuthority!: string | null;
+  @Column('text', { nullable: true }) trustedFlaggerArea!: string | null;
 }

@@ -122,6 +122,8 @@ export interface AuditDetails {
     internalNotFound: number;
     outboundLinks: number;
     awaitingApproval?: boolean;
+    /** The auto-action policy's reading: the sender's standing and why it acted at once or held for a person. */
+    policy?: { standing: string; reason: string };
   };
   'takedowns.done': { done: number; notFound: number; unverified: number; outboundLinksRemoved: number };
   'takedowns.failed': { error: SystemText; giveUp: number; retry: number };

@@ -93,7 +93,8 @@ export class CaseTransitionsService {
     const from = kase.status;
     assertTransition(from, to, reason);
     if (isReopen(from, to) || options.restartClock) {
-      const due = slaDeadlines(new Date(), this.sla);
+      const [tier] = await m.query<{ queue_tier: number }[]>(`SELECT queue_tier FROM cases WHERE id = $1`, [kase.id]);
+      const due = slaDeadlines(new Date(), this.sla, { trusted: tier?.queue_tier === 0 });
       await m.query(`UPDATE cases SET ack_due_at = $2, action_due_at = $3, acknowledged_at = NULL WHERE id = $1`, [
         kase.id,
         due.ackDueAt,
@@ -163,12 +164,20 @@ export class CaseTransitionsService {
    */
   async open(m: EntityManager, c: NewCase): Promise<{ id: string; reference: string; status: CaseStatus }> {
     const status = initialStatus(c.checklist.kind, c.checklist.complete, c.held);
-    const due = slaDeadlines(new Date(), this.sla);
+    // A trusted flagger's notice (DSA Art. 22) has its shorter service level and comes first in the queue.
+    const [agency] = c.agencyId
+      ? await m.query<{ trusted: boolean }[]>(
+          `SELECT trusted_flagger_since IS NOT NULL AS trusted FROM agencies WHERE id = $1`,
+          [c.agencyId],
+        )
+      : [];
+    const trusted = agency?.trusted ?? false;
+    const due = slaDeadlines(new Date(), this.sla, { trusted });
     const [created] = await m.query<{ id: string; reference: string }[]>(
       `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms, agency_id, ack_due_at, action_due_at,
-                          language)
+                          language, queue_tier)
        VALUES ('DMCA-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('case_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        RETURNING id, reference`,
       [
         status,
@@ -180,6 +189,7 @@ export class CaseTransitionsService {
         due.ackDueAt,
         due.actionDueAt,
         c.language,
+        trusted ? 0 : 1,
       ],
     );
     return { ...created, status };

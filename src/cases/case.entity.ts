@@ -32,6 +32,7 @@ export enum CaseStatus {
 @Index('cases_reference_trgm', { synchronize: false })
 /** Cases not routed yet, oldest change first: what the reconciler looks for. */
 @Index('cases_unrouted', ['updatedAt'], { where: 'routed_at IS NULL' })
+@Index('cases_queue_tier', ['queueTier', 'createdAt'])
 export class Case {
   @PrimaryGeneratedColumn('uuid') id!: string;
   /** Human reference such as DMCA-2026-000042, from a database sequence. */
@@ -69,6 +70,11 @@ export class Case {
   @Column('jsonb', { default: () => "'{}'" }) elementOverrides!: ElementOverrides;
   /** How many links the case's notices reported (distinct URLs); kept by intake, for the queue's sort. */
   @Index() @Column('int', { default: 0 }) linkCount!: number;
+  /**
+   * Where the queue puts the case before its other order: 0 for a trusted flagger's notice (DSA Art. 22(1): handled
+   * first), 1 for everyone else's.
+   */
+  @Column('smallint', { default: 1 }) queueTier!: number;
   /** When retention erased the parties' personal data of the closed case (privacy/retention.ts); null until then. */
   @Column('timestamptz', { nullable: true }) personalDataErasedAt!: Date | null;
   @Index() @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

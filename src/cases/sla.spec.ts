@@ -43,8 +43,20 @@ describe("addBusinessDays in the legal team's time zone", () => {
 });
 
 describe('slaDeadlines and overdue', () => {
-  const config = { ackBusinessDays: 1, actionBusinessDays: 2, holidays: [], timeZone: 'UTC' };
+  const config = {
+    ackBusinessDays: 1,
+    actionBusinessDays: 2,
+    trustedActionBusinessDays: 1,
+    holidays: [],
+    timeZone: 'UTC',
+  };
   const { ackDueAt, actionDueAt } = slaDeadlines(at('2026-12-04T15:00:00Z'), config);
+
+  it("gives a trusted flagger's notice SLA_TRUSTED_ACTION_BUSINESS_DAYS", () => {
+    const trusted = slaDeadlines(at('2026-12-04T15:00:00Z'), config, { trusted: true });
+    expect(trusted.actionDueAt.getTime()).toBeLessThan(actionDueAt.getTime());
+    expect(trusted.actionDueAt.toISOString()).toBe(ackDueAt.toISOString());
+  });
   const open = { status: CaseStatus.Received, ackDueAt, actionDueAt, acknowledgedAt: null };
 
   it('sets both deadlines from the start of the clock', () => {

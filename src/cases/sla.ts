@@ -99,10 +99,11 @@ export function endOfDay(t: Date, calendar: Pick<SlaConfig, 'timeZone'>): Date {
 }
 
 /** The deadlines of a case whose clock starts at `start` (receipt, the sender's answer, or a reopening). */
-export function slaDeadlines(start: Date, config: SlaConfig): SlaDeadlines {
+export function slaDeadlines(start: Date, config: SlaConfig, { trusted = false } = {}): SlaDeadlines {
+  const action = trusted ? config.trustedActionBusinessDays : config.actionBusinessDays;
   return {
-    ackDueAt: addBusinessDays(start, config.ackBusinessDays, config),
-    actionDueAt: addBusinessDays(start, config.actionBusinessDays, config),
+    ackDueAt: addBusinessDays(start, Math.min(config.ackBusinessDays, action), config),
+    actionDueAt: addBusinessDays(start, action, config),
   };
 }
 

@@ -9,7 +9,9 @@ import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { complainantAddress } from '../cases/complainant-address';
 import { moveLinks } from '../cases/link-transitions';
 import { LinkStatus } from '../cases/reported-link.entity';
-import { type TakedownConfig, takedownConfig } from '../core/config';
+import { type AppConfig, appConfig, type TakedownConfig, takedownConfig } from '../core/config';
+import { recipientHash } from '../letters/recipient-cap';
+import { autoActionDecision, senderStanding } from './auto-action-policy';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { HOLD_FLAGS, NOT_THE_COMPLAINANT, STICKY_HOLD_FLAGS } from '../notices/notice-flags';
@@ -75,6 +77,7 @@ export class CaseRouterService {
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
     private readonly transitions: CaseTransitionsService,
   ) {}
 
@@ -259,7 +262,24 @@ export class CaseRouterService {
     occasion: string,
   ): Promise<CaseStatus> {
     const { links, internal, ours, outbound } = plan;
-    const hold = this.config.requireApproval;
+    // Who may cause a removal without a person looking: the auto-action policy (auto-action-policy.ts).
+    const perPage = new Map<string, number>();
+    for (const s of ours) perPage.set(s.url, (perPage.get(s.url) ?? 0) + 1);
+    const policy = autoActionDecision(
+      {
+        standing: await senderStanding(
+          m,
+          kase.id,
+          (email) => recipientHash(this.app.secret, email),
+          async (sealed) => (await this.vault.open(m, [sealed]))[0] ?? null,
+        ),
+        urls: links.length,
+        downloads: ours.length + outbound.length,
+        largestPage: Math.max(0, ...[...perPage.values()].filter((n) => n > 1)),
+      },
+      this.config,
+    );
+    const hold = !policy.act;
     // Held takedowns join a round when staff approve them (TriageService.approve).
     const created = await this.createTakedowns(m, links, this.targets(plan), hold, hold ? null : `routing-${occasion}`);
 
@@ -282,16 +302,17 @@ export class CaseRouterService {
           takedowns: created,
           internalNotFound: missing.length,
           outboundLinks: outbound.length,
-          awaitingApproval: this.config.requireApproval,
+          awaitingApproval: hold,
+          policy: { standing: policy.standing, reason: policy.reason },
         },
       },
     });
-    if (created > 0 && !this.config.requireApproval && this.config.delaySeconds === 0) {
+    if (created > 0 && !hold && this.config.delaySeconds === 0) {
       await this.outbox.enqueue(m, [
         { queue: QueueName.Takedowns, name: JobName.SweepDueTakedowns, data: { caseId: kase.id } },
       ]);
     }
-    return routedStatus(created, referred, this.config.requireApproval);
+    return routedStatus(created, referred, hold);
   }
 
   private async createTakedowns(

@@ -54,6 +54,8 @@ export interface QueueItem {
   complainant: string | null;
   /** The case's open counter-notice: its status and restore day, if it has one. */
   counterNotice: { status: string; restoreDueAt: Date | null; overdue: boolean } | null;
+  /** A trusted flagger's notice (DSA Art. 22): first in the queue, with its shorter service level. */
+  trustedFlagger: boolean;
 }
 
 const COUNTER_NOTICE_SQL: Record<CounterNoticeFilter, string> = {
@@ -84,6 +86,7 @@ interface Row {
   assignee_id: string | null;
   assignee_name: string | null;
   link_count: number;
+  queue_tier: number;
   checklist: Parameters<typeof effectiveChecklist>[0];
   element_overrides: ElementOverrides;
   providers: string[];
@@ -92,9 +95,10 @@ interface Row {
 }
 
 const ORDER: Record<QueueSort, string> = {
-  oldest: 'c.created_at ASC, c.id',
+  // A trusted flagger's cases first (queue_tier 0, DSA Art. 22(1)), then the order asked for.
+  oldest: 'c.queue_tier ASC, c.created_at ASC, c.id',
   newest: 'c.created_at DESC, c.id',
-  due: 'c.action_due_at ASC NULLS LAST, c.created_at ASC, c.id',
+  due: 'c.queue_tier ASC, c.action_due_at ASC NULLS LAST, c.created_at ASC, c.id',
   links: 'c.link_count DESC, c.created_at ASC, c.id',
 };
 
@@ -171,6 +175,7 @@ export class CaseQueueService {
            ORDER BY ${order} LIMIT ${param(perPage)} OFFSET ${param((page - 1) * perPage)})
          SELECT c.id, c.reference, c.status, c.kind, c.created_at, c.ack_due_at, c.action_due_at, c.acknowledged_at,
                 c.checklist, c.element_overrides, c.assignee_id, u.name AS assignee_name, c.link_count,
+                c.queue_tier,
                 (SELECT n.channel FROM notices n WHERE n.case_id = c.id ORDER BY n.received_at LIMIT 1) AS channel,
                 array(SELECT DISTINCT l.provider FROM reported_links l
                       WHERE l.case_id = c.id AND l.provider IS NOT NULL ORDER BY 1) AS providers,
@@ -210,6 +215,7 @@ export class CaseQueueService {
         missing: effectiveChecklist(r.checklist, r.element_overrides).missing,
         providers: r.providers,
         complainant: r.complainant,
+        trustedFlagger: r.queue_tier === 0,
         counterNotice: r.counter_notice
           ? {
               ...r.counter_notice,

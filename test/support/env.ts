@@ -19,6 +19,11 @@ export function applyTestEnv(overrides: Record<string, string> = {}): void {
     AGENT_EMAIL: 'dmca@example.com',
     TAKEDOWN_DELAY_SECONDS: '0',
     TAKEDOWN_REQUIRE_APPROVAL: 'false',
+    // Most tests are about what happens after a takedown, filed as an anonymous API sender: they act on anonymous
+    // notices at once. test/auto-action.e2e-spec.ts tests the product's default, which holds them for a person.
+    AUTO_ACTION_STANDINGS: 'trusted_flagger,agency,verified,anonymous',
+    AUTO_ACTION_MAX_URLS: '100000',
+    PAGE_TAKEDOWN_MAX_DOWNLOADS: '100000',
     SWEEP_EVERY_SECONDS: '2',
     // The reconciler re-enqueues owed work it finds in the whole database, whichever test made it: only the tests
     // that are about it (test/reconciler.e2e-spec.ts) turn it on.

@@ -7,6 +7,8 @@ export class SlaEnv {
   @IsInt() @Min(0) @Max(60) SLA_ACK_BUSINESS_DAYS = 1;
   /** Business days within which a case should be decided: actioned, rejected or sent back for information. */
   @IsInt() @Min(0) @Max(60) SLA_ACTION_BUSINESS_DAYS = 2;
+  /** The same for a trusted flagger's notice (DSA Art. 22(1): decided with priority and without undue delay). */
+  @IsInt() @Min(0) @Max(60) SLA_TRUSTED_ACTION_BUSINESS_DAYS = 1;
   /** Where the legal team works: business days and holidays are its calendar days (an IANA name). */
   @IsTimeZone({ message: 'SLA_TIMEZONE must be an IANA time zone such as UTC or America/New_York' })
   SLA_TIMEZONE = 'UTC';
@@ -22,6 +24,7 @@ export const slaConfig = registerAs('sla', () => {
   return {
     ackBusinessDays: env.SLA_ACK_BUSINESS_DAYS,
     actionBusinessDays: env.SLA_ACTION_BUSINESS_DAYS,
+    trustedActionBusinessDays: env.SLA_TRUSTED_ACTION_BUSINESS_DAYS,
     holidays: splitList(env.SLA_HOLIDAYS),
     timeZone: env.SLA_TIMEZONE,
   };

@@ -1,12 +1,27 @@
 import { registerAs } from '@nestjs/config';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { ConfigError, validateEnv } from './validate-env';
+
+/** Who sent a notice, as the auto-action policy weighs it (takedowns/auto-action-policy.ts). */
+export type SenderStanding = 'trusted_flagger' | 'agency' | 'verified' | 'anonymous';
 
 export class TakedownEnv {
   /** Seconds between a complete notice and its takedowns falling due. */
   @IsInt() @Min(0) TAKEDOWN_DELAY_SECONDS = 0;
-  /** When true, takedowns wait for staff approval instead of falling due on their own. */
+  /** When true, every notice's takedowns wait for staff approval, whatever the auto-action policy says. */
   @IsBoolean() TAKEDOWN_REQUIRE_APPROVAL = false;
+  /**
+   * The senders whose complete notices are acted on at once; everyone else's wait for a person. Standings:
+   * trusted_flagger, agency, verified (an address that showed it is the sender and has a clean record), anonymous.
+   */
+  @Matches(/^\s*(trusted_flagger|agency|verified|anonymous)(\s*,\s*(trusted_flagger|agency|verified|anonymous))*\s*$/, {
+    message: 'AUTO_ACTION_STANDINGS must list some of trusted_flagger, agency, verified, anonymous (comma-separated)',
+  })
+  AUTO_ACTION_STANDINGS = 'trusted_flagger,agency,verified';
+  /** More URLs than this in one notice wait for a person, unless it comes from a trusted flagger. */
+  @IsInt() @Min(1) @Max(1_000_000) AUTO_ACTION_MAX_URLS = 100;
+  /** A page-level takedown (a reported page stands for all its downloads) removing more than this always waits. */
+  @IsInt() @Min(1) @Max(1_000_000) PAGE_TAKEDOWN_MAX_DOWNLOADS = 20;
   @IsInt() @Min(1) @Max(3600) SWEEP_EVERY_SECONDS = 30;
   @IsInt() @Min(1) @Max(5000) SWEEP_BATCH_SIZE = 500;
   @IsIn(['catalog', 'webhook']) SITE_ADAPTER = 'catalog';
@@ -24,6 +39,11 @@ export const takedownConfig = registerAs('takedown', () => {
   return {
     delaySeconds: env.TAKEDOWN_DELAY_SECONDS,
     requireApproval: env.TAKEDOWN_REQUIRE_APPROVAL,
+    autoAction: {
+      standings: env.AUTO_ACTION_STANDINGS.split(',').map((s) => s.trim()) as SenderStanding[],
+      maxUrls: env.AUTO_ACTION_MAX_URLS,
+      pageMaxDownloads: env.PAGE_TAKEDOWN_MAX_DOWNLOADS,
+    },
     sweepEverySeconds: env.SWEEP_EVERY_SECONDS,
     sweepBatchSize: env.SWEEP_BATCH_SIZE,
     siteAdapter: env.SITE_ADAPTER as 'catalog' | 'webhook',

@@ -142,6 +142,19 @@ export class MetricsService {
       },
     });
     new Gauge({
+      name: 'takedown_desk_trusted_flagger_cases',
+      help: "Cases from trusted flaggers' notices (DSA Art. 22), by status: counted apart from the rest.",
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.query<{ status: string; n: number }[]>(
+          `SELECT status::text, count(*)::int AS n FROM cases WHERE queue_tier = 0 GROUP BY status`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ status: r.status }, r.n);
+      },
+    });
+    new Gauge({
       name: 'takedown_desk_complaints',
       help: 'Complaints against decisions (DSA Art. 20) by status.',
       labelNames: ['status'],

@@ -8,7 +8,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export class AuditEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
   @Index() @Column('uuid') caseId!: string;
-  /** 'system', 'worker', 'sender', or a staff account id. */
+  /** 'system', 'worker', 'sender' (the complainant), 'uploader', or a staff account id. */
   @Column('text') actor!: string;
   @Column('text') action!: string;
   @Column('jsonb', { default: () => "'{}'" }) detail!: Record<string, unknown>;

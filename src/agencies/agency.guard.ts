@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { AGENCY_KEY_PREFIX, AgencyKeysService, type AgencyPrincipal } from './agency-keys.service';
 import { API_TOKEN_PREFIX } from '../auth/staff-auth.service';
 
-type AgencyRequest = Request & { agency?: AgencyPrincipal };
+export type AgencyRequest = Request & { agency?: AgencyPrincipal };
 
 const HOW = `Send your agency's API key as "Authorization: Bearer ${AGENCY_KEY_PREFIX}…".`;
 

@@ -14,11 +14,13 @@ import {
   privacyConfig,
   strikeConfig,
   metricsConfig,
+  rateLimitConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { CLOCK, systemClock } from './clock';
 import { PersonalData } from './privacy/personal-data.service';
 import { OutboxService } from './queue/outbox.service';
+import { SharedRateLimiter } from './http/shared-rate-limiter';
 import { TemplateRenderer } from './templates/template-renderer';
 
 /** What every process needs: validated settings, Postgres, templates, the outbox writer and the personal-data keys. */
@@ -40,6 +42,7 @@ import { TemplateRenderer } from './templates/template-renderer';
         privacyConfig,
         strikeConfig,
         metricsConfig,
+        rateLimitConfig,
       ],
     }),
     TypeOrmModule.forRootAsync({
@@ -47,7 +50,13 @@ import { TemplateRenderer } from './templates/template-renderer';
       useFactory: (db: DatabaseConfig) => dataSourceOptions(db.url, db.poolSize, db.connectTimeoutMs),
     }),
   ],
-  providers: [OutboxService, TemplateRenderer, PersonalData, { provide: CLOCK, useValue: systemClock }],
-  exports: [OutboxService, TemplateRenderer, PersonalData, CLOCK],
+  providers: [
+    OutboxService,
+    TemplateRenderer,
+    PersonalData,
+    SharedRateLimiter,
+    { provide: CLOCK, useValue: systemClock },
+  ],
+  exports: [OutboxService, TemplateRenderer, PersonalData, SharedRateLimiter, CLOCK],
 })
 export class CoreModule {}

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { type MailConfig, mailConfig } from '../core/config';
+import { type MailConfig, mailConfig, type RateLimitConfig, rateLimitConfig } from '../core/config';
+import { SharedRateLimiter } from '../core/http/shared-rate-limiter';
 import { InboundChannel } from './inbound-message.entity';
 import { InboundStoreService } from './inbound-store.service';
 import { headerBlockBytes, receivedHeader } from './raw-message';
@@ -24,7 +25,9 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly store: InboundStoreService,
+    private readonly limiter: SharedRateLimiter,
     @Inject(mailConfig.KEY) private readonly config: MailConfig,
+    @Inject(rateLimitConfig.KEY) private readonly limits: RateLimitConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,6 +43,15 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
       disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
       ...(tls ? { key: readFileSync(tls.key), cert: readFileSync(tls.cert) } : {}),
       logger: false,
+      // A flood is refused before DATA with 451, so the sending server keeps the message and tries again later;
+      // nothing of it is stored, and a message already answered 250 is never affected.
+      onMailFrom: (address, session, callback) => {
+        this.overLimit(session.remoteAddress, address.address).then(
+          (wait) =>
+            wait > 0 ? callback(smtpError(451, `4.7.1 Too many messages; try again in ${wait} seconds`)) : callback(),
+          () => callback(),
+        );
+      },
       onRcptTo: (address, _session, callback) => {
         if (accepted.has(address.address.toLowerCase())) return callback();
         callback(smtpError(550, `5.1.1 <${address.address}>: no such intake address here`));
@@ -52,6 +64,17 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
       this.server?.listen(port, host, () => resolve());
     });
     this.logger.log(`SMTP intake listening on ${host}:${port}${tls ? ' (STARTTLS)' : ''}`);
+  }
+
+  /** Seconds the client or the envelope sender must wait (SMTP_RATE_LIMIT, SMTP_SENDER_RATE_LIMIT), else 0. */
+  private async overLimit(client: string, sender: string): Promise<number> {
+    const [byClient, bySender] = await Promise.all([
+      this.limiter.hit('smtp-client', client || 'unknown', this.limits.smtpPerAddress, this.limits.windowMs),
+      sender
+        ? this.limiter.hit('smtp-sender', sender.toLowerCase(), this.limits.smtpPerSender, this.limits.windowMs)
+        : Promise.resolve(0),
+    ]);
+    return Math.max(byClient, bySender);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -14,6 +14,7 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import type { AgencyPrincipal } from '../agencies/agency-keys.service';
 import { CurrentAgency, OptionalAgencyGuard } from '../agencies/agency.guard';
+import { NoticeRateLimitGuard } from './notice-rate-limit.guard';
 import { CreateNoticeDto } from './dto/create-notice.dto';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { IntakeService } from './intake.service';
@@ -29,7 +30,7 @@ export class NoticesController {
   /** Anonymous, or for an agency with `Authorization: Bearer tda_…`; a key that is sent must be live (else 401). */
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @UseGuards(OptionalAgencyGuard)
+  @UseGuards(OptionalAgencyGuard, NoticeRateLimitGuard)
   async create(
     @CurrentAgency() agency: AgencyPrincipal | undefined,
     @Body() dto: CreateNoticeDto,

@@ -29,6 +29,12 @@ export function applyTestEnv(overrides: Record<string, string> = {}): void {
     // that are about it (test/reconciler.e2e-spec.ts) turn it on.
     RECONCILE_EVERY_SECONDS: '86400',
     FORM_RATE_LIMIT: '1000',
+    // Tests file many notices from one address; test/rate-limits.e2e-spec.ts sets its own limits.
+    API_RATE_LIMIT: '100000',
+    API_SENDER_RATE_LIMIT: '100000',
+    AGENCY_RATE_LIMIT: '100000',
+    SMTP_RATE_LIMIT: '100000',
+    SMTP_SENDER_RATE_LIMIT: '100000',
     // Tests file many notices from one address; test/letter-cap.e2e-spec.ts sets its own cap.
     LETTER_CAP_PER_RECIPIENT: '10000',
     LOG_LEVEL: 'warn',

@@ -12,6 +12,7 @@ export * from './counter-notice.config';
 export * from './privacy.config';
 export * from './strike.config';
 export * from './metrics.config';
+export * from './rate-limit.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
@@ -27,6 +28,7 @@ import { redisConfig } from './redis.config';
 import { slaConfig } from './sla.config';
 import { strikeConfig } from './strike.config';
 import { metricsConfig } from './metrics.config';
+import { rateLimitConfig } from './rate-limit.config';
 import { takedownConfig } from './takedown.config';
 
 /** Reads every namespace once, so that a bad setting stops the process before anything starts. */
@@ -46,6 +48,7 @@ export function assertConfig(): void {
     privacyConfig,
     strikeConfig,
     metricsConfig,
+    rateLimitConfig,
   ])
     load();
 }

@@ -3,7 +3,7 @@ import { facts } from './spans';
 import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 
 const VALEDICTION =
-  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*(?:[,.!:]\s*)?$/i;
+  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos|(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+for\s+your\s+(?:kind\s+|prompt\s+)?(?:time|help|assistance|attention|cooperation|co-operation|consideration|understanding|support|patience)(?:\s+[^,.!?\n]{1,50})?|[^\n]{1,50}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:again|in\s+advance|very\s+much))?)\s*(?:[,.!:]\s*)?$/i;
 const SIGN_PROMPT =
   /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
@@ -25,7 +25,7 @@ const SIGNATURE_BLOCK_LINE =
 
 function isNameLine(text: string): boolean {
   const t = text.trim().replace(/^(?:=>|答：|答:)\s*/, '');
-  return NAME.test(t) && !/^(?:thank|regards|sincerely|dear|hello|hi)\b/i.test(t);
+  return (NAME.test(t) || isRedactedLine(t)) && !/^(?:thank|regards|sincerely|dear|hello|hi)\b/i.test(t);
 }
 
 /** A valediction followed by a name (or a redaction where the name stood) within the next few lines. */
@@ -113,6 +113,37 @@ function trailingName(doc: NoticeText): Span[] {
   return [{ start: first.start, end: first.end }];
 }
 
+// The signer's job title or department, under the name: "[private]\nOffice Assistant", "[private]\n\nAnti-Piracy".
+const TITLE_LINE =
+  /^(?:[\p{L}&'’.,-]{1,30}[ \t]+){0,4}?(?:manager|director|assistant|officer|counsel|attorney|lawyer|paralegal|analyst|specialist|coordinator|representative|administrator|executive|secretary|consultant|founder|co-?founder|president|owner|partner|associate|agent|anti-?piracy|legal|enforcement|compliance|ceo|cto|coo|cfo)(?:[ \t]+[\p{L}&'’.,-]{1,30}){0,4}$/iu;
+const STATEMENT = /penalt(?:y|ies)\s+of\s+perjury|good[\s-]{1,3}faith/i;
+
+/**
+ * A name, or the redaction where it stood, opening a short block whose next line is a job title, after the sworn
+ * statements (or in the letter's last part where there are none): the signer's block, with or without a
+ * valediction ("...allegedly infringed.\n\n[private]\nOffice Assistant").
+ */
+function titledBlock(doc: NoticeText): Span[] {
+  let from = Math.floor(doc.lines.length * 0.6);
+  for (let i = doc.lines.length - 1; i >= 0; i--)
+    if (!doc.lines[i].blank && STATEMENT.test(doc.lines[i].text)) {
+      from = i + 1;
+      break;
+    }
+  const spans: Span[] = [];
+  for (let i = from; i < doc.lines.length; i++) {
+    const line = doc.lines[i];
+    if (line.blank || (i > 0 && !doc.lines[i - 1].blank && i !== from)) continue;
+    const t = line.text.trim();
+    if (!isRedactedLine(t) && !(PERSON.test(t) && !NOT_A_PERSON.test(t))) continue;
+    if (underPrompt(doc, line)) continue;
+    const next = nextNonBlank(doc, i, 1);
+    if (!next || next.text.trim().length > 50 || !SIGNATURE_BLOCK_LINE.test(next.text.trim())) continue;
+    if (TITLE_LINE.test(next.text.trim())) spans.push({ start: line.start, end: next.end });
+  }
+  return spans;
+}
+
 /** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
 function listItem(doc: NoticeText): Span[] {
   return doc.lines
@@ -126,6 +157,7 @@ export function signatureSpans(doc: NoticeText): Span[] {
     ...closings(doc),
     ...answeredSignPrompts(doc),
     ...trailingBlock(doc),
+    ...titledBlock(doc),
     ...listItem(doc),
     ...trailingName(doc),
     ...facts(doc, DASH_SIGNATURE),

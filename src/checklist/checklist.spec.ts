@@ -213,6 +213,18 @@ describe('free text', () => {
       true,
     ],
     ['signature prompt unanswered', `${body}**Please type your full legal name below to sign this request:**\n`, false],
+    ['a thank-you for their help, then a name', `${body}Thank you for your help with this matter.\n\nJane Doe`, true],
+    [
+      'a closing sentence ending "and thanks again"',
+      `${body}We look forward to your reply, and thanks again.\n\n[private]`,
+      true,
+    ],
+    [
+      'a redacted name over a job title, no valediction',
+      `${body}[private]\nLicensing Manager\n\nPlease reply within ten days.`,
+      true,
+    ],
+    ['a thank-you with nothing after it', `${body}Thanks for your time.\n`, false],
     ['valediction with nothing after it', `${body}Truthfully,\n`, false],
     ['no closing at all', body, false],
   ])('signature: %s', (_name, text, expected) => {
@@ -229,6 +241,16 @@ describe('free text', () => {
       true,
     ],
     ['a bare name', 'Jane Doe', false],
+    [
+      'redactions under an invitation to get in touch',
+      'Should you have questions, please contact me directly.\n\nThank you.\n\n[private]\n\n[private]',
+      true,
+    ],
+    [
+      'an invitation with only the name redacted under it',
+      'Please contact me if anything is unclear.\n\n[private]',
+      false,
+    ],
     [
       "the infringer's email only",
       "**Do you have the alleged infringer's contact information? If so, please provide it:**\nbad@infringer.example",
@@ -263,9 +285,35 @@ describe('free text', () => {
       "**Are you the copyright owner or authorized to act on the copyright owner's behalf?**\nNo",
       false,
     ],
+    ['owned by the company, in the passive', 'The configuration files are all owned by the company.', true],
+    ['owned by someone else', 'The project is owned by a third party.', false],
     ['nothing about authority', 'Please remove this file.', false],
   ])('authority: %s', (_name, text, expected) => {
     expect(present(text, 'authority')).toBe(expected);
+  });
+});
+
+describe('work and removed material, as senders write them', () => {
+  it.each([
+    ['what the sender makes and sells', 'Acme develops, supports and sells a plugin for online shops.', true],
+    ['our extension', 'The fork includes our commercial extension without a licence.', true],
+    ['nothing about the work', 'Please take this down as soon as you can.', false],
+  ])('work: %s', (_name, text, expected) => {
+    expect(present(text, 'work')).toBe(expected);
+  });
+
+  const statements =
+    'I swear, under penalty of perjury, that I have a good-faith belief that the material was removed or disabled as a result of a mistake or misidentification.';
+  it.each([
+    ['the removed repository by URL', 'My repository https://github.com/jdoe/tool was disabled.', true],
+    [
+      'only the licence page it was released under',
+      'The code was released to my forum under a GPL 3 license as per this page:\n\nhttps://forum.example/threads/tool.12/\n\nIt was shared in our public repository.',
+      false,
+    ],
+  ])('removed material: %s', (_name, text, expected) => {
+    const result = checkNotice({ text: `${text}\n\n${statements}`, kindHint: 'counter_notice' });
+    expect(result.elements.removed_material?.present).toBe(expected);
   });
 });
 

@@ -27,6 +27,8 @@ const AUTHORITY = [
   /\bassigned\s+to\s+(?:me|us)\b/gi,
   /\bsuccessor\s+(?:in\s+interest\s+)?to\b/gi,
   /\b(?:I\s+am|as)\s+(?:the\s+)?\[private\](?:\s+and\s+\[private\])?\s+(?:of|for|at)\b/gi,
+  // Ownership in the passive, by the sender: "... are all owned by the company", "is owned by us".
+  /\b(?:is|are|was|were)\s+(?:all\s+|solely\s+|wholly\s+|exclusively\s+|fully\s+)?owned\s+by\s+(?:us|me|(?:the|our|my)\s+(?:company|firm|studio|employer|client|organi[sz]ation))\b/gi,
 ];
 const AUTHORITY_QUESTION =
   /(?:are\s+you|is\s+the\s+sender)\s+the\s+copyright\s+(?:owner|holder)|authori[sz]ed\s+to\s+act\s+on\s+the\s+copyright\s+owner/i;
@@ -46,7 +48,7 @@ const WORK = [
   /\b(?:program|software|application|app|game|book|font|plugin|product|tool|library|work|song|film|album)\s+(?:called|named|entitled|titled)\b/gi,
   /\bwork\s+(?:that\s+has\s+been|being)\s+infringed\s*:\s*\S/gi,
   /\bcopyrighted\s+(?:material|work)s?\s+being\s+infringed\s*:\s*\S/gi,
-  /\b(?:my|our|its|his|her|their|company's|owner's)\s+(?:own\s+)?(?:[\w-]{1,30}\s+){0,3}?(?:copyrighted|copyright|proprietary|original|confidential|licensed|premium|paid|unpublished)\s+(?:[\w-]{1,30}\s+){0,3}?(?:work|code|codes|software|source|game|book|font|typeface|material|content|asset|application|app|plugin|images?|photos?|music|song|theme|template|data|repo|repository|project|product|files?|codebase|website|design)s?\b/gi,
+  /\b(?:my|our|its|his|her|their|company's|owner's)\s+(?:own\s+)?(?:[\w-]{1,30}\s+){0,3}?(?:copyrighted|copyright|proprietary|original|confidential|licensed|premium|paid|unpublished|commercial)\s+(?:[\w-]{1,30}\s+){0,3}?(?:work|code|codes|software|source|game|book|font|typeface|material|content|asset|application|app|plugin|images?|photos?|music|song|theme|template|data|repo|repository|project|product|files?|codebase|website|design|extension|module)s?\b/gi,
   /\b(?:unauthori[sz]ed|literal|exact|cloned|pirated|illegal|leaked)\s+cop(?:y|ies)\s+of\b/gi,
   /\b(?:copyright\s+)?reg(?:istration|\.)\s*(?:nos?\.?|numbers?|#)\s*[:.]?\s*[A-Z]{0,3}\s?\d/gi,
   /\bcopyright\s*#\s*[A-Z]{0,3}\d/gi,
@@ -56,7 +58,7 @@ const WORK = [
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:related\s+to|of|from|including|owned)\b/gi,
   /\b(?:owned|created|developed|written|authored|published|designed)\s+(?:by|at)\s+(?:the\s+)?(?:[A-Z]|me\b|us\b|\[private\])/g,
   /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
-  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
+  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title|extension|module)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
   // A title in quotes after the kind of work, or after "copy of": "a cracked copy of "Photo Magic Pro"".
   /\b(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|e-?book|novel|photo|photograph|picture|image|illustration|artwork|theme|template|mod|library|course|video|album|song|film|movie|script|cop(?:y|ies)\s+of|version\s+of|crack\s+(?:of|for))\s+(?:is\s+|was\s+|titled\s+|entitled\s+)?(?:the\s+|our\s+|my\s+)?(?:"[^"\n]{2,60}"|'[^'\n]{2,60}')/gi,
   // The product beside its owner: "ZipMaster 9 (by Northwind Software)", "the typeface Quillon", "products of our company".
@@ -70,6 +72,8 @@ const WORK = [
   /\bidentification\s+of\s+(?:the\s+)?(?:copyrighted\s+|original\s+)?works?(?:\(s\))?(?:\s+(?:claimed\s+to\s+(?:be|have\s+been)\s+)?infringed)?[ \t]*:[ \t]*(?:\n[ \t]*)?(?!\d{1,2}[.)]\s|\[)\S[^\n]{0,120}/gi,
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:licensed|belonging|published|produced|distributed|developed)\s+(?:by|to)\b/gi,
   // The original's location under a label: "Original content: https://...", "Original work URL:".
+  // What the sender makes and sells: "ParadoxLabs develops, maintains and sells an extension for ...".
+  /\b(?:develops|sells|publishes|produces|distributes|markets|licenses|makes)\b[^.\n]{0,40}?\b(?:an?|the|our)\s+(?:[\w-]{1,30}\s+){0,3}?(?:extension|plugin|software|app|application|game|font|typeface|theme|template|module|library|product|tool|program|book|add-?on)s?\b/gi,
   /\boriginal\s+(?:work|content|code|source(?:\s+code)?|repo(?:sitory)?|project|product|software|files?|site|website|page|version)s?(?:\s+(?:url|link|location|is\s+(?:at|here)|can\s+be\s+found(?:\s+at)?|(?:is\s+)?available\s+at|is\s+located\s+at))?\s*:?\s*(?:\n\s*)?https?:\/\/\S+/gi,
 ];
 const WORK_PROMPT =

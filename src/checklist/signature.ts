@@ -3,12 +3,16 @@ import { facts } from './spans';
 import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 
 const VALEDICTION =
-  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos|(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+for\s+your\s+(?:kind\s+|prompt\s+)?(?:time|help|assistance|attention|cooperation|co-operation|consideration|understanding|support|patience)(?:\s+[^,.!?\n]{1,50})?|[^\n]{1,50}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:again|in\s+advance|very\s+much))?)\s*(?:[,.!:]\s*)?$/i;
+  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|undersigned|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos|(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+for\s+your\s+(?:kind\s+|prompt\s+)?(?:time|help|assistance|attention|cooperation|co-operation|consideration|understanding|support|patience)(?:\s+[^,.!?\n]{1,50})?|[^\n]{1,50}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:again|in\s+advance|very\s+much))?)\s*(?:[,.!:]\s*)?$/i;
 const SIGN_PROMPT =
-  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
+  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:an?\s+)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
   /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
-  /\b(?:signed|signature|e-?signature)\s{0,8}(?:by\s{0,8})?:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
+  /\b(?:signed|signature|e-?signature)(?:[ \t]+of[ \t]+(?:the[ \t]+)?[a-z]{2,20})?\s{0,8}(?:by\s{0,8})?[:.][ \t]*"?(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
+  // "Signed this 16 day of October, 2018.\n\n[private]"
+  /\bsigned[ \t]+(?:on[ \t]+)?this\b[^\n]{0,60}\n(?:[ \t]*\n){0,2}[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){1,3})/gi,
+  // "//[private]//", "//Jane Doe//": the double-slash form of "/s/".
+  /^[ \t]*\/\/[ \t]?(?:\[[^\]\n]{1,20}\]|signed|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})[ \t]?\/\/[ \t]*$/gim,
   /\b(?:my\s+)?(?:electronic|digital)\s+signature\s+(?:follows|is\s+set\s+out|appears|below)/gi,
   /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n(?:\s*[^\n[]{1,120}\n)?\s*(?:\[[^\]\n]{1,20}\])/gi,
   /^[ \t]*signed,[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gim,
@@ -115,7 +119,7 @@ function trailingName(doc: NoticeText): Span[] {
 
 // The signer's job title or department, under the name: "[private]\nOffice Assistant", "[private]\n\nAnti-Piracy".
 const TITLE_LINE =
-  /^(?:[\p{L}&'’.,-]{1,30}[ \t]+){0,4}?(?:manager|director|assistant|officer|counsel|attorney|lawyer|paralegal|analyst|specialist|coordinator|representative|administrator|executive|secretary|consultant|founder|co-?founder|president|owner|partner|associate|agent|anti-?piracy|legal|enforcement|compliance|ceo|cto|coo|cfo)(?:[ \t]+[\p{L}&'’.,-]{1,30}){0,4}$/iu;
+  /^(?:[\p{L}&'’.,-]{1,30}[ \t]+){0,4}?(?:manager|director|assistant|officer|counsel|attorney|lawyer|paralegal|analyst|specialist|coordinator|representative|administrator|executive|secretary|consultant|founder|co-?founder|president|owner|partner|associate|agent|anti-?piracy|legal|enforcement|compliance|investigations?|team|department|rechtsanw\p{L}{0,6}|avocat|abogad[oa]|ceo|cto|coo|cfo)(?:[ \t]+[\p{L}&'’.,-]{1,30}){0,4}$/iu;
 const STATEMENT = /penalt(?:y|ies)\s+of\s+perjury|good[\s-]{1,3}faith/i;
 
 /**

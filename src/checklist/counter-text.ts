@@ -7,8 +7,8 @@ const MISTAKE_HEAD = /\b(?:good[\s-]{1,3}faith\s+(?:belie\w{0,4}|bel\w{0,6})|pen
 const MISTAKE =
   /mistake|misidentif|in\s+error|erroneous|wrongful|wrongly|(?:not|none\b[^.\n]{0,120})\s*infring|does\s+not\s+infringe/i;
 const CONSENT = [
-  /\bconsent\w{0,3}\s+(?:to|for)\s+(?:the\s+)?(?:jurisdiction|any\s+judicial\s+district)\b/gi,
-  /\b(?:accept|agree\s+to\s+accept)\s+service\s+of\s+process\b/gi,
+  /\b(?:consent\w{0,3}|submit\w{0,3})\s+(?:to|for)\s+(?:the\s+)?(?:jurisdiction|any\s+judicial\s+district)\b/gi,
+  /\b(?:accept\w{0,3}|agree\s+to\s+accept)\s+(?:the\s+)?service\s+of\s+(?:legal\s+)?process\b|\b(?:consent\w{0,3}|agree\w{0,3})\s+to\s+(?:the\s+)?service(?:\s+of\s+(?:legal\s+)?process)?\s+(?:by|from)\b/gi,
 ];
 // A sentence's full stop or comma after a URL is not part of it.
 const URL = /\bhttps?:\/\/[^\s<>"'\])]{2,1999}[^\s<>"'\]).,;:!?]/gi;
@@ -30,8 +30,13 @@ export function mistakeSpans(doc: NoticeText): Span[] {
   );
 }
 
+/**
+ * 512(g)(3)(D) asks for both: consent to the court's jurisdiction, and that the subscriber will accept service of
+ * process. Either alone does not satisfy the element.
+ */
 export function consentSpans(doc: NoticeText): Span[] {
-  return CONSENT.flatMap((re) => statements(doc, re));
+  const [jurisdiction, service] = CONSENT.map((re) => statements(doc, re));
+  return jurisdiction.length > 0 && service.length > 0 ? [...jurisdiction, ...service] : [];
 }
 
 // GitHub's guides and its published notices are cited, not the removed material.

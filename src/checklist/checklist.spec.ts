@@ -230,6 +230,16 @@ describe('free text', () => {
     ['"Signature of applicant:"', `${body}Signature of applicant: [private]`, true],
     ['"Electronic Signature." and a quoted redaction', `${body}Electronic Signature. "[private]"`, true],
     ['the double-slash form', `${body}//[private]//\n\nPlease reply soon.`, true],
+    ['valediction and name on one line', `${body}Thanks, [private]`, true],
+    ['a numbered "Signed - name" item', `${body}7. Signed - Jane Doe`, true],
+    ['"Signature information:" answered', `${body}Signature information:\n[private]`, true],
+    ['a name with a parenthetical', `${body}Best regards,\n[private] ([private])\nEmail: [private]`, true],
+    [
+      'a redacted name heading the closing contact block',
+      `${body}Please act on this promptly and let us know once it is done.\n\n[private]\n[private]\nPhone: [private]\nAddress: [private]`,
+      true,
+    ],
+    ['a redaction under "Contact information:"', `${body}Contact information:\n\n[private]\nPhone: [private]`, false],
     [
       'a statutory list item answered',
       `${body}8. An electronic signature of the copyright owner.\n\n[private]\nAcme Ltd`,

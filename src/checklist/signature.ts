@@ -5,7 +5,7 @@ import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 const VALEDICTION =
   /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|undersigned|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos|(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+for\s+your\s+(?:kind\s+|prompt\s+)?(?:time|help|assistance|attention|cooperation|co-operation|consideration|understanding|support|patience)(?:\s+[^,.!?\n]{1,50})?|[^\n]{1,50}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:again|in\s+advance|very\s+much))?)\s*(?:[,.!:]\s*)?$/i;
 const SIGN_PROMPT =
-  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:an?\s+)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
+  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s+(?:information|block|details))?(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:an?\s+)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
   /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
   /\b(?:signed|signature|e-?signature)(?:[ \t]+of[ \t]+(?:the[ \t]+)?[a-z]{2,20})?\s{0,8}(?:by\s{0,8})?[:.][ \t]*"?(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
@@ -15,13 +15,16 @@ const LABELLED = [
   /^[ \t]*\/\/[ \t]?(?:\[[^\]\n]{1,20}\]|signed|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})[ \t]?\/\/[ \t]*$/gim,
   /\b(?:my\s+)?(?:electronic|digital)\s+signature\s+(?:follows|is\s+set\s+out|appears|below)/gi,
   /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n(?:\s*[^\n[]{1,120}\n)?\s*(?:\[[^\]\n]{1,20}\])/gi,
-  /^[ \t]*signed,[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gim,
+  /^[ \t]*(?:\d{1,2}[.)][ \t]*)?signed[ \t]*[,-][ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gim,
+  /\bsigned[ \t]+by[ \t]+(?:myself|me)\b/gi,
+  // "Thanks, [private]", "Best regards, Jane Doe": the valediction and the name on one line.
+  /^[ \t]*(?:thanks|thank[ \t]+you|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards|sincerely|cheers|best)[ \t]*,[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})[ \t]*$/gim,
   /\blinked\s+image\s+is\s+a\s+representation\s+of\s+my\s+(?:physical\s+)?signature\b/gi,
   // "(My name written afore is to be considered my digital signature)"
   /\bmy\s+name\s+[^\n]{0,40}\b(?:considered|serves?\s+as|constitutes?|deemed)\s+(?:as\s+)?(?:to\s+be\s+)?my\s+(?:digital\s+|electronic\s+)?signature\b/gi,
 ];
 const NAME =
-  /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s*\(?(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
+  /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s{0,4}\([^()\n]{1,60}\))?(?:\s{0,8}(?:https?:\/\/|www\.)\S{1,100})?(?:\s*\(?(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
 const CLOSING_LINE_MAX = 70;
 // Name, title or company lines; a line with digits, "@" or a "Label:" is contact detail, not a signature.
 const SIGNATURE_BLOCK_LINE =
@@ -84,6 +87,7 @@ function trailingBlock(doc: NoticeText): Span[] {
       lone &&
       previous &&
       !SIGNATURE_BLOCK_LINE.test(previous.text.trim()) &&
+      !isProse(previous.text) &&
       previous.text.trim().length <= CLOSING_LINE_MAX
     )
       return false;
@@ -92,6 +96,12 @@ function trailingBlock(doc: NoticeText): Span[] {
   });
   if (first < 0) return [];
   return [{ start: block[first].start, end: block[block.length - 1].end }];
+}
+
+/** A sentence of the letter ("... that is allegedly infringed."), not an address or phone line. */
+function isProse(text: string): boolean {
+  const t = text.trim();
+  return /[.!?]$/.test(t) && !/\d{3}|@/.test(t) && t.split(/\s+/).length >= 5;
 }
 
 const PERSON = /^[A-Z][\p{L}'’-]{1,30}\.?(?:[ \t]+[A-Z][\p{L}'’.-]{0,30}){1,2}$/u;
@@ -148,6 +158,43 @@ function titledBlock(doc: NoticeText): Span[] {
   return spans;
 }
 
+const CONTACT_LINE =
+  /^[ \t]*(?:[-•][ \t]*)?(?:[\p{L}][\p{L} .-]{0,30}[:：][ \t]*(?!\/\/)\S|[^\s@]{1,64}@|\+?\d[\d ()./-]{6,})/u;
+
+/**
+ * The letter's end: one to three redacted (or name) lines, then only contact lines ("Phone: ...", "Address: ...")
+ * to the end, after the statements: the signer's name heading their contact block.
+ */
+function nameOverContactBlock(doc: NoticeText): Span[] {
+  let i = doc.lines.length - 1;
+  let contact = 0;
+  for (; i >= 0 && contact < 10; i--) {
+    const line = doc.lines[i];
+    if (line.blank) continue;
+    if (!CONTACT_LINE.test(line.text) || line.text.trim().length > 100) break;
+    contact++;
+  }
+  if (contact === 0 || i < 0) return [];
+  const names: Line[] = [];
+  for (; i >= 0 && names.length < 4; i--) {
+    const line = doc.lines[i];
+    if (line.blank) break;
+    if (!isRedactedLine(line.text) && !(PERSON.test(line.text.trim()) && !NOT_A_PERSON.test(line.text.trim()))) break;
+    names.unshift(line);
+  }
+  if (names.length === 0 || names.length > 3) return [];
+  // The block follows the letter's last sentence, not another block line (a company, a title, an address).
+  const above = doc.lines
+    .slice(Math.max(0, i - 3), i + 1)
+    .filter((l) => !l.blank)
+    .pop();
+  if (!above || !isProse(above.text) || isPromptLine(above) || underPrompt(doc, names[0])) return [];
+  for (let j = i; j >= 0; j--)
+    if (!doc.lines[j].blank && STATEMENT.test(doc.lines[j].text))
+      return [{ start: names[0].start, end: names[names.length - 1].end }];
+  return [];
+}
+
 /** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
 function listItem(doc: NoticeText): Span[] {
   return doc.lines
@@ -162,6 +209,7 @@ export function signatureSpans(doc: NoticeText): Span[] {
     ...answeredSignPrompts(doc),
     ...trailingBlock(doc),
     ...titledBlock(doc),
+    ...nameOverContactBlock(doc),
     ...listItem(doc),
     ...trailingName(doc),
     ...facts(doc, DASH_SIGNATURE),

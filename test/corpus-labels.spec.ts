@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -30,7 +31,10 @@ const required = (kind: Label['kind']): string[] =>
       ? [...COUNTER_NOTICE_ELEMENTS]
       : [];
 
-describe.each(['tune', 'heldout'])('%s labels', (part) => {
+/** tune and heldout are the first draw's two parts; tune-2 is a second draw, all of it for tuning (README). */
+const PARTS = ['tune', 'heldout', 'tune-2'];
+
+describe.each(PARTS)('%s labels', (part) => {
   const labels = read(part);
 
   it('has labels', () => {
@@ -59,8 +63,20 @@ const partOf = (source: string): string =>
     ? 'tune'
     : 'heldout';
 
-it('keeps each notice in one part only, the one the seeded split puts it in', () => {
-  const tune = new Set(read('tune').map((l) => l.source));
-  expect(read('heldout').filter((l) => tune.has(l.source))).toEqual([]);
+it('keeps each notice in one file only, and each of the first draw in the part the seeded split puts it in', () => {
+  const sources = PARTS.flatMap((part) => read(part).map((l) => l.source));
+  expect(sources.filter((s, i) => sources.indexOf(s) !== i)).toEqual([]);
   for (const part of ['tune', 'heldout']) expect(read(part).filter((l) => partOf(l.source) !== part)).toEqual([]);
+});
+
+it('holds in tune-2 exactly the second seeded draw of sample.mjs', () => {
+  const drawn = execFileSync('node', [path.join(LABELS, 'sample.mjs'), '--second'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split('\t')[0]);
+  expect(
+    read('tune-2')
+      .map((l) => l.file)
+      .sort(),
+  ).toEqual(drawn.sort());
 });

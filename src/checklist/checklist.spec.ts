@@ -213,6 +213,38 @@ describe('free text', () => {
       true,
     ],
     ['signature prompt unanswered', `${body}**Please type your full legal name below to sign this request:**\n`, false],
+    ['a thank-you for their help, then a name', `${body}Thank you for your help with this matter.\n\nJane Doe`, true],
+    [
+      'a closing sentence ending "and thanks again"',
+      `${body}We look forward to your reply, and thanks again.\n\n[private]`,
+      true,
+    ],
+    [
+      'a redacted name over a job title, no valediction',
+      `${body}[private]\nLicensing Manager\n\nPlease reply within ten days.`,
+      true,
+    ],
+    ['a thank-you with nothing after it', `${body}Thanks for your time.\n`, false],
+    ['"Undersigned," and a redaction', `${body}Undersigned,\n\n[private]\nAcme Ltd`, true],
+    ['"Signed this ... day of ..." over a name', `${body}Signed this 3rd day of May, 2024.\n\nJane Doe`, true],
+    ['"Signature of applicant:"', `${body}Signature of applicant: [private]`, true],
+    ['"Electronic Signature." and a quoted redaction', `${body}Electronic Signature. "[private]"`, true],
+    ['the double-slash form', `${body}//[private]//\n\nPlease reply soon.`, true],
+    ['valediction and name on one line', `${body}Thanks, [private]`, true],
+    ['a numbered "Signed - name" item', `${body}7. Signed - Jane Doe`, true],
+    ['"Signature information:" answered', `${body}Signature information:\n[private]`, true],
+    ['a name with a parenthetical', `${body}Best regards,\n[private] ([private])\nEmail: [private]`, true],
+    [
+      'a redacted name heading the closing contact block',
+      `${body}Please act on this promptly and let us know once it is done.\n\n[private]\n[private]\nPhone: [private]\nAddress: [private]`,
+      true,
+    ],
+    ['a redaction under "Contact information:"', `${body}Contact information:\n\n[private]\nPhone: [private]`, false],
+    [
+      'a statutory list item answered',
+      `${body}8. An electronic signature of the copyright owner.\n\n[private]\nAcme Ltd`,
+      true,
+    ],
     ['valediction with nothing after it', `${body}Truthfully,\n`, false],
     ['no closing at all', body, false],
   ])('signature: %s', (_name, text, expected) => {
@@ -229,6 +261,16 @@ describe('free text', () => {
       true,
     ],
     ['a bare name', 'Jane Doe', false],
+    [
+      'redactions under an invitation to get in touch',
+      'Should you have questions, please contact me directly.\n\nThank you.\n\n[private]\n\n[private]',
+      true,
+    ],
+    [
+      'an invitation with only the name redacted under it',
+      'Please contact me if anything is unclear.\n\n[private]',
+      false,
+    ],
     [
       "the infringer's email only",
       "**Do you have the alleged infringer's contact information? If so, please provide it:**\nbad@infringer.example",
@@ -263,9 +305,110 @@ describe('free text', () => {
       "**Are you the copyright owner or authorized to act on the copyright owner's behalf?**\nNo",
       false,
     ],
+    ['owned by the company, in the passive', 'The configuration files are all owned by the company.', true],
+    ['owned by someone else', 'The project is owned by a third party.', false],
+    ['contacting you on behalf of', 'I am contacting you on behalf of Acme Films S.A. about a film.', true],
+    ['we currently represent', 'We currently represent Acme Ltd with regard to its rights online.', true],
+    ['our company owns', 'This is a copy of the work our company owns in its entirety.', true],
+    ['an agency for its client', 'The content is premium content created and copyrighted by our client.', true],
+    [
+      'the form answered on the prompt line',
+      "**Are you the copyright owner or authorized to act on the copyright owner's behalf?** Yes, I am authorized.",
+      true,
+    ],
     ['nothing about authority', 'Please remove this file.', false],
   ])('authority: %s', (_name, text, expected) => {
     expect(present(text, 'authority')).toBe(expected);
+  });
+});
+
+describe('work and removed material, as senders write them', () => {
+  it.each([
+    ['what the sender makes and sells', 'Acme develops, supports and sells a plugin for online shops.', true],
+    ['our extension', 'The fork includes our commercial extension without a licence.', true],
+    ['a copyrighted version of a product', 'The repository holds a copyrighted version of the Acme+ product.', true],
+    ['a copy of private code', 'This repo is a copy of private code posted without permission.', true],
+    ['the work in question is', 'The work in question is content held on the page below.', true],
+    ['proprietary to its owner', 'These files are confidential and proprietary to Acme Bank.', true],
+    ['code titled', 'Original software code titled "acme-mobile" was copied.', true],
+    [
+      'answered on the prompt line',
+      '**Please provide a detailed description of the original copyrighted work.** Our billing engine source code.',
+      true,
+    ],
+    ['nothing about the work', 'Please take this down as soon as you can.', false],
+  ])('work: %s', (_name, text, expected) => {
+    expect(present(text, 'work')).toBe(expected);
+  });
+
+  const statements =
+    'I swear, under penalty of perjury, that I have a good-faith belief that the material was removed or disabled as a result of a mistake or misidentification.';
+  it.each([
+    [
+      'consent to jurisdiction and to accept service',
+      'I consent to the jurisdiction of the Federal District Court, and I will accept service of process from the complainant.',
+      true,
+    ],
+    [
+      'consent to jurisdiction and to service by the complainant',
+      'I consent to the jurisdiction of the Federal District Court in my district. I also consent to service by the person providing notification.',
+      true,
+    ],
+    ['consent to jurisdiction without service', 'I consent to the jurisdiction of the Federal District Court.', false],
+    ['service without consent to jurisdiction', 'I will accept service of process from the complainant.', false],
+  ])('consent: %s', (_name, text, expected) => {
+    const result = checkNotice({ text: `${statements}\n\n${text}`, kindHint: 'counter_notice' });
+    expect(result.elements.consent_jurisdiction?.present).toBe(expected);
+  });
+
+  it.each([
+    ['the removed repository by URL', 'My repository https://github.com/jdoe/tool was disabled.', true],
+    [
+      'only the licence page it was released under',
+      'The code was released to my forum under a GPL 3 license as per this page:\n\nhttps://forum.example/threads/tool.12/\n\nIt was shared in our public repository.',
+      false,
+    ],
+  ])('removed material: %s', (_name, text, expected) => {
+    const result = checkNotice({ text: `${text}\n\n${statements}`, kindHint: 'counter_notice' });
+    expect(result.elements.removed_material?.present).toBe(expected);
+  });
+});
+
+describe('good-faith statements, as senders write them', () => {
+  it.each([
+    [
+      'none of the materials has been authorized',
+      'I have a good faith belief that none of the materials listed above has been authorized by Acme, its agents or the law.',
+      true,
+    ],
+    [
+      'accuracy first, then the use',
+      'I have a good faith belief that the information in the notice is correct and that the use of the titles above is not authorized by Acme, its agent, or the law.',
+      true,
+    ],
+    ['accuracy only', 'I have a good faith belief that the information in this notice is accurate.', false],
+    [
+      'firmly believe',
+      'I firmly believe that the use of the above copyrighted material on the infringing web pages is not authorized by the copyright owner.',
+      true,
+    ],
+    [
+      'a non-breaking hyphen',
+      'I have a good\u2011faith belief that use of the materials is not authorized by the copyright owner, or its agent, or the law.',
+      true,
+    ],
+    [
+      'to the best of my knowledge',
+      'I declare that to the best of my knowledge that use of the copyrighted materials described above is not authorized by the copyright owner.',
+      true,
+    ],
+    [
+      'across a URL paragraph',
+      'I have a good faith belief that the website(s)\n\nURL: https://site.example/x\n\noffer materials that are not authorized by the IP owner, its agent, or the law.',
+      true,
+    ],
+  ])('good faith: %s', (_name, text, expected) => {
+    expect(present(text, 'good_faith')).toBe(expected);
   });
 });
 

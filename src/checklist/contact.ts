@@ -96,6 +96,27 @@ function redactedListItems(doc: NoticeText): Span[] {
   return spans;
 }
 
+const INVITATION =
+  /\b(?:contact|reach|e-?mail|call|write\s+to)\s+(?:me|us)\b|\bget\s+in\s+touch\b|\bdiscuss\s+this\s+with\s+(?:me|us)\b/i;
+
+/**
+ * An invitation to get in touch with redactions standing under it where the details were ("please contact me
+ * directly.\n\nThank you.\n\n[private]\n\n[private]"): two or more redacted lines among the next few.
+ */
+function redactedAfterInvitation(doc: NoticeText): Span[] {
+  const spans: Span[] = [];
+  doc.lines.forEach((line, index) => {
+    if (line.blank || !INVITATION.test(line.text) || isPromptLine(line)) return;
+    const next = doc.lines
+      .slice(index + 1, index + 10)
+      .filter((l) => !l.blank)
+      .slice(0, 4);
+    const redacted = next.filter((l) => isRedactedLine(l.text));
+    if (redacted.length >= 2) spans.push({ start: line.start, end: redacted[redacted.length - 1].end });
+  });
+  return spans;
+}
+
 function countryLines(doc: NoticeText): Span[] {
   return doc.lines
     .filter(
@@ -135,6 +156,7 @@ export function contactSpans(doc: NoticeText): Span[] {
     ...countryLines(doc),
     ...redactedBlocks(doc),
     ...redactedListItems(doc),
+    ...redactedAfterInvitation(doc),
   ].filter(outsideZones);
   return [...spans, ...prompts];
 }

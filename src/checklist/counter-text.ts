@@ -7,13 +7,12 @@ const MISTAKE_HEAD = /\b(?:good[\s-]{1,3}faith\s+(?:belie\w{0,4}|bel\w{0,6})|pen
 const MISTAKE =
   /mistake|misidentif|in\s+error|erroneous|wrongful|wrongly|(?:not|none\b[^.\n]{0,120})\s*infring|does\s+not\s+infringe/i;
 const CONSENT = [
-  /\bconsent\w{0,3}\s+(?:to|for)\s+(?:the\s+)?(?:jurisdiction|any\s+judicial\s+district)\b/gi,
-  /\b(?:accept|agree\s+to\s+accept)\s+service\s+of\s+process\b/gi,
+  /\b(?:consent\w{0,3}|submit\w{0,3})\s+(?:to|for)\s+(?:the\s+)?(?:jurisdiction|any\s+judicial\s+district)\b/gi,
+  /\b(?:accept\w{0,3}|agree\s+to\s+accept)\s+(?:the\s+)?service\s+of\s+(?:legal\s+)?process\b|\b(?:consent\w{0,3}|agree\w{0,3})\s+to\s+(?:the\s+)?service(?:\s+of\s+(?:legal\s+)?process)?\s+(?:by|from)\b/gi,
 ];
 // A sentence's full stop or comma after a URL is not part of it.
 const URL = /\bhttps?:\/\/[^\s<>"'\])]{2,1999}[^\s<>"'\]).,;:!?]/gi;
 const REMOVED_PHRASES = [
-  /\b(?:created|own|my|our)\s+(?:[\w-]{1,30}\s+){0,2}?(?:repository|repo)\b/gi,
   /\b[\w.-]{1,60}\s+(?:was|were|has\s+been|have\s+been)\s+(?:take[\s-]?down(?:ed)?|taken\s+down)\b/gi,
   /\b(?:material|repository|repo|content|files?|code)\s+(?:that\s+(?:was|has\s+been)\s+(?:disabled|removed)\s+)?is\s+(?:located|found)\s+at\b/gi,
   /\blocation\s+of\s+(?:the\s+)?material\b/gi,
@@ -31,8 +30,13 @@ export function mistakeSpans(doc: NoticeText): Span[] {
   );
 }
 
+/**
+ * 512(g)(3)(D) asks for both: consent to the court's jurisdiction, and that the subscriber will accept service of
+ * process. Either alone does not satisfy the element.
+ */
 export function consentSpans(doc: NoticeText): Span[] {
-  return CONSENT.flatMap((re) => statements(doc, re));
+  const [jurisdiction, service] = CONSENT.map((re) => statements(doc, re));
+  return jurisdiction.length > 0 && service.length > 0 ? [...jurisdiction, ...service] : [];
 }
 
 // GitHub's guides and its published notices are cited, not the removed material.
@@ -44,11 +48,29 @@ const REMOVED_PROMPT =
 /** An answer that names material: a URL, an "owner/repo" slug, a path or a file name. */
 const NAMES_MATERIAL = /https?:\/\/|(?<![\w-])[\w-]+\/[\w.-]+|(?<![\w-])[\w-]+\.[a-z]{1,5}\b/i;
 
+// The licence, or the page where the code was released under it, cited as the reason: "under a GPL 3 license as per
+// this web page: http://...". It is not what was removed.
+const LICENCE_URL = /licen[cs]e|\/terms\b|copying\b/i;
+const LICENCE_LEAD_IN = /\blicen[cs]e[ds]?\b[^\n]{0,40}$/i;
+
+function citesLicence(doc: NoticeText, span: Span): boolean {
+  if (LICENCE_URL.test(doc.text.slice(span.start, span.end))) return true;
+  const index = lineIndexAt(doc, span.start);
+  let before = doc.text.slice(doc.lines[index].start, span.start);
+  if (before.trim() === '')
+    before =
+      doc.lines
+        .slice(Math.max(0, index - 3), index)
+        .filter((l) => !l.blank)
+        .pop()?.text ?? '';
+  return LICENCE_LEAD_IN.test(before.slice(-80));
+}
+
 export function removedMaterialSpans(doc: NoticeText): Span[] {
   const answered = answeredPrompts(doc, REMOVED_PROMPT)
     .filter(({ answer }) => answer.some((l) => NAMES_MATERIAL.test(l.text)))
     .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
-  const urls = facts(doc, URL).filter((s) => !CITED.test(doc.text.slice(s.start, s.end)));
+  const urls = facts(doc, URL).filter((s) => !CITED.test(doc.text.slice(s.start, s.end)) && !citesLicence(doc, s));
   // A form's question ("What files were taken down?") names no material.
   const phrases = REMOVED_PHRASES.flatMap((re) => facts(doc, re)).filter(
     (s) => !isPromptLine(doc.lines[lineIndexAt(doc, s.start)]),

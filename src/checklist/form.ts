@@ -57,12 +57,45 @@ export function isSubstantiveAnswer(lines: Line[]): boolean {
   return t !== '' && !/^\W{0,3}(?:no|n\/?a|none|-+)\W{0,3}$/i.test(t);
 }
 
-/** Prompts matching `re`, each with the non-empty answer under it. */
+/**
+ * The answer typed on a bold prompt's own line, after its closing "**" or "__" ("**Are you the copyright owner?**
+ * Yes, I am."), as a line of its own; undefined when the prompt line holds only the prompt.
+ */
+export function inlineAnswer(doc: NoticeText, line: Line): Line | undefined {
+  if (!line.bold || line.blank) return undefined;
+  const rawStart = doc.map[line.start];
+  const rawEnd = doc.map[line.end - 1] + 1;
+  const close = /\*\*|__/.exec(doc.raw.slice(rawStart, rawEnd));
+  if (!close) return undefined;
+  const after = rawStart + close.index + close[0].length;
+  // The first normalised character at or after the raw offset `after` (map is increasing).
+  let lo = line.start;
+  let hi = line.end;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (doc.map[mid] < after) lo = mid + 1;
+    else hi = mid;
+  }
+  const text = doc.text.slice(lo, line.end);
+  if (text.trim().length < 2) return undefined;
+  return { text, start: lo, end: line.end, bold: false, blank: false, prompt: false, quotes: undefined };
+}
+
+/** Whether `offset` lies on a prompt line and not in an answer typed after the prompt on that line. */
+export function onPromptAt(doc: NoticeText, offset: number): boolean {
+  const line = doc.lines[lineIndexAt(doc, offset)];
+  if (!isPromptLine(line)) return false;
+  const inline = inlineAnswer(doc, line);
+  return !(inline && offset >= inline.start);
+}
+
+/** Prompts matching `re`, each with the non-empty answer under it (or after it on its line). */
 export function answeredPrompts(doc: NoticeText, re: RegExp): { prompt: Line; answer: Line[] }[] {
   const found: { prompt: Line; answer: Line[] }[] = [];
   doc.lines.forEach((line, index) => {
     if (!isPromptLine(line) || !re.test(line.text)) return;
-    const answer = answerLines(doc, index);
+    const inline = inlineAnswer(doc, line);
+    const answer = inline ? [inline, ...answerLines(doc, index)] : answerLines(doc, index);
     if (isSubstantiveAnswer(answer)) found.push({ prompt: line, answer });
   });
   return found;

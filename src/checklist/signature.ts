@@ -3,21 +3,28 @@ import { facts } from './spans';
 import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 
 const VALEDICTION =
-  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos)\s*(?:[,.!:]\s*)?$/i;
+  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|undersigned|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos|(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+for\s+your\s+(?:kind\s+|prompt\s+)?(?:time|help|assistance|attention|cooperation|co-operation|consideration|understanding|support|patience)(?:\s+[^,.!?\n]{1,50})?|[^\n]{1,50}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:again|in\s+advance|very\s+much))?)\s*(?:[,.!:]\s*)?$/i;
 const SIGN_PROMPT =
-  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
+  /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s+(?:information|block|details))?(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:an?\s+)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
   /(?<![\w/])\/\s?s\s?\/\s{0,3}(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:\s+[A-Z][\w'.-]{1,30}){0,3})/gi,
-  /\b(?:signed|signature|e-?signature)\s{0,8}(?:by\s{0,8})?:[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
+  /\b(?:signed|signature|e-?signature)(?:[ \t]+of[ \t]+(?:the[ \t]+)?[a-z]{2,20})?\s{0,8}(?:by\s{0,8})?[:.][ \t]*"?(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gi,
+  // "Signed this 16 day of October, 2018.\n\n[private]"
+  /\bsigned[ \t]+(?:on[ \t]+)?this\b[^\n]{0,60}\n(?:[ \t]*\n){0,2}[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){1,3})/gi,
+  // "//[private]//", "//Jane Doe//": the double-slash form of "/s/".
+  /^[ \t]*\/\/[ \t]?(?:\[[^\]\n]{1,20}\]|signed|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})[ \t]?\/\/[ \t]*$/gim,
   /\b(?:my\s+)?(?:electronic|digital)\s+signature\s+(?:follows|is\s+set\s+out|appears|below)/gi,
   /\bdigital\s+signature\s+for\s+[^\n]{0,60}\n(?:\s*[^\n[]{1,120}\n)?\s*(?:\[[^\]\n]{1,20}\])/gi,
-  /^[ \t]*signed,[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gim,
+  /^[ \t]*(?:\d{1,2}[.)][ \t]*)?signed[ \t]*[,-][ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})/gim,
+  /\bsigned[ \t]+by[ \t]+(?:myself|me)\b/gi,
+  // "Thanks, [private]", "Best regards, Jane Doe": the valediction and the name on one line.
+  /^[ \t]*(?:thanks|thank[ \t]+you|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards|sincerely|cheers|best)[ \t]*,[ \t]*(?:\[[^\]\n]{1,20}\]|[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,3})[ \t]*$/gim,
   /\blinked\s+image\s+is\s+a\s+representation\s+of\s+my\s+(?:physical\s+)?signature\b/gi,
   // "(My name written afore is to be considered my digital signature)"
   /\bmy\s+name\s+[^\n]{0,40}\b(?:considered|serves?\s+as|constitutes?|deemed)\s+(?:as\s+)?(?:to\s+be\s+)?my\s+(?:digital\s+|electronic\s+)?signature\b/gi,
 ];
 const NAME =
-  /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s*\(?(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
+  /^(?:\/?\[[^\]\n]{1,20}\]\/?|private|[A-Z][\p{L}'’.-]{0,30}(?:\s+[A-Z][\p{L}'’.-]{0,30}){1,3})(?:\s{0,4}\([^()\n]{1,60}\))?(?:\s{0,8}(?:https?:\/\/|www\.)\S{1,100})?(?:\s*\(?(?:,|-|–|for|on\s+behalf\s+of)\s*[^\n]{0,80})?$/u;
 const CLOSING_LINE_MAX = 70;
 // Name, title or company lines; a line with digits, "@" or a "Label:" is contact detail, not a signature.
 const SIGNATURE_BLOCK_LINE =
@@ -25,7 +32,7 @@ const SIGNATURE_BLOCK_LINE =
 
 function isNameLine(text: string): boolean {
   const t = text.trim().replace(/^(?:=>|答：|答:)\s*/, '');
-  return NAME.test(t) && !/^(?:thank|regards|sincerely|dear|hello|hi)\b/i.test(t);
+  return (NAME.test(t) || isRedactedLine(t)) && !/^(?:thank|regards|sincerely|dear|hello|hi)\b/i.test(t);
 }
 
 /** A valediction followed by a name (or a redaction where the name stood) within the next few lines. */
@@ -80,6 +87,7 @@ function trailingBlock(doc: NoticeText): Span[] {
       lone &&
       previous &&
       !SIGNATURE_BLOCK_LINE.test(previous.text.trim()) &&
+      !isProse(previous.text) &&
       previous.text.trim().length <= CLOSING_LINE_MAX
     )
       return false;
@@ -88,6 +96,12 @@ function trailingBlock(doc: NoticeText): Span[] {
   });
   if (first < 0) return [];
   return [{ start: block[first].start, end: block[block.length - 1].end }];
+}
+
+/** A sentence of the letter ("... that is allegedly infringed."), not an address or phone line. */
+function isProse(text: string): boolean {
+  const t = text.trim();
+  return /[.!?]$/.test(t) && !/\d{3}|@/.test(t) && t.split(/\s+/).length >= 5;
 }
 
 const PERSON = /^[A-Z][\p{L}'’-]{1,30}\.?(?:[ \t]+[A-Z][\p{L}'’.-]{0,30}){1,2}$/u;
@@ -113,6 +127,74 @@ function trailingName(doc: NoticeText): Span[] {
   return [{ start: first.start, end: first.end }];
 }
 
+// The signer's job title or department, under the name: "[private]\nOffice Assistant", "[private]\n\nAnti-Piracy".
+const TITLE_LINE =
+  /^(?:[\p{L}&'’.,-]{1,30}[ \t]+){0,4}?(?:manager|director|assistant|officer|counsel|attorney|lawyer|paralegal|analyst|specialist|coordinator|representative|administrator|executive|secretary|consultant|founder|co-?founder|president|owner|partner|associate|agent|anti-?piracy|legal|enforcement|compliance|investigations?|team|department|rechtsanw\p{L}{0,6}|avocat|abogad[oa]|ceo|cto|coo|cfo)(?:[ \t]+[\p{L}&'’.,-]{1,30}){0,4}$/iu;
+const STATEMENT = /penalt(?:y|ies)\s+of\s+perjury|good[\s-]{1,3}faith/i;
+
+/**
+ * A name, or the redaction where it stood, opening a short block whose next line is a job title, after the sworn
+ * statements (or in the letter's last part where there are none): the signer's block, with or without a
+ * valediction ("...allegedly infringed.\n\n[private]\nOffice Assistant").
+ */
+function titledBlock(doc: NoticeText): Span[] {
+  let from = Math.floor(doc.lines.length * 0.6);
+  for (let i = doc.lines.length - 1; i >= 0; i--)
+    if (!doc.lines[i].blank && STATEMENT.test(doc.lines[i].text)) {
+      from = i + 1;
+      break;
+    }
+  const spans: Span[] = [];
+  for (let i = from; i < doc.lines.length; i++) {
+    const line = doc.lines[i];
+    if (line.blank || (i > 0 && !doc.lines[i - 1].blank && i !== from)) continue;
+    const t = line.text.trim();
+    if (!isRedactedLine(t) && !(PERSON.test(t) && !NOT_A_PERSON.test(t))) continue;
+    if (underPrompt(doc, line)) continue;
+    const next = nextNonBlank(doc, i, 1);
+    if (!next || next.text.trim().length > 50 || !SIGNATURE_BLOCK_LINE.test(next.text.trim())) continue;
+    if (TITLE_LINE.test(next.text.trim())) spans.push({ start: line.start, end: next.end });
+  }
+  return spans;
+}
+
+const CONTACT_LINE =
+  /^[ \t]*(?:[-•][ \t]*)?(?:[\p{L}][\p{L} .-]{0,30}[:：][ \t]*(?!\/\/)\S|[^\s@]{1,64}@|\+?\d[\d ()./-]{6,})/u;
+
+/**
+ * The letter's end: one to three redacted (or name) lines, then only contact lines ("Phone: ...", "Address: ...")
+ * to the end, after the statements: the signer's name heading their contact block.
+ */
+function nameOverContactBlock(doc: NoticeText): Span[] {
+  let i = doc.lines.length - 1;
+  let contact = 0;
+  for (; i >= 0 && contact < 10; i--) {
+    const line = doc.lines[i];
+    if (line.blank) continue;
+    if (!CONTACT_LINE.test(line.text) || line.text.trim().length > 100) break;
+    contact++;
+  }
+  if (contact === 0 || i < 0) return [];
+  const names: Line[] = [];
+  for (; i >= 0 && names.length < 4; i--) {
+    const line = doc.lines[i];
+    if (line.blank) break;
+    if (!isRedactedLine(line.text) && !(PERSON.test(line.text.trim()) && !NOT_A_PERSON.test(line.text.trim()))) break;
+    names.unshift(line);
+  }
+  if (names.length === 0 || names.length > 3) return [];
+  // The block follows the letter's last sentence, not another block line (a company, a title, an address).
+  const above = doc.lines
+    .slice(Math.max(0, i - 3), i + 1)
+    .filter((l) => !l.blank)
+    .pop();
+  if (!above || !isProse(above.text) || isPromptLine(above) || underPrompt(doc, names[0])) return [];
+  for (let j = i; j >= 0; j--)
+    if (!doc.lines[j].blank && STATEMENT.test(doc.lines[j].text))
+      return [{ start: names[0].start, end: names[names.length - 1].end }];
+  return [];
+}
+
 /** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
 function listItem(doc: NoticeText): Span[] {
   return doc.lines
@@ -126,6 +208,8 @@ export function signatureSpans(doc: NoticeText): Span[] {
     ...closings(doc),
     ...answeredSignPrompts(doc),
     ...trailingBlock(doc),
+    ...titledBlock(doc),
+    ...nameOverContactBlock(doc),
     ...listItem(doc),
     ...trailingName(doc),
     ...facts(doc, DASH_SIGNATURE),

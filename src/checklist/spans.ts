@@ -12,7 +12,12 @@ export function toSentenceEnd(doc: NoticeText, span: Span): Span {
 
 /** Matches of `re` that are the sender's own statement, extended to their sentence end. */
 export function statements(doc: NoticeText, re: RegExp, accept?: (span: Span) => boolean): Span[] {
-  return matchAll(doc.text, re)
+  return statementsAt(doc, matchAll(doc.text, re), accept);
+}
+
+/** Of the spans found, those that are the sender's own statement, extended to their sentence end. */
+export function statementsAt(doc: NoticeText, found: Span[], accept?: (span: Span) => boolean): Span[] {
+  return found
     .filter((span) => (accept ? accept(span) : true))
     .filter((span) => isSendersStatement(doc, span))
     .map((span) => toSentenceEnd(doc, span));

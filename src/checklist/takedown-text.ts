@@ -1,14 +1,14 @@
-import { answerSpan, answeredPrompts, isPromptLine } from './form';
-import { facts, statements } from './spans';
-import { NoticeText, Span, lineIndexAt } from './text';
+import { answerSpan, answeredPrompts, onPromptAt } from './form';
+import { facts, statements, statementsAt } from './spans';
+import { NoticeText, Span, lineIndexAt, matchAll } from './text';
 
 const AUTHORITY = [
   /\b(?:I|we)(?:\s*\([^)\n]{1,60}\))?(?:\s+[A-Z][\w-]{1,30})?(?:,\s*[^,\n]{1,40},)?\s+(?:am|are|'m)\s+(?:also\s+)?(?:the\s+|an?\s+)?(?:sole\s+|exclusive\s+|legal\s+|original\s+|rightful\s+|registered\s+)?(?:copyright\s+|rights\s+|exclusive\s+rights?\s+)?(?:owner|holder|author|creator|licensor|proprietor)s?\b/gi,
   /\b(?:am|are|is|'m)\s+(?:an?\s+|the\s+)?(?:duly\s+|legally\s+)?authori[sz]ed\s+(?:agent\s+|representative\s+)?(?:to\s+(?:act|represent|submit|file)|for|of|on)\b/gi,
   /\bagent\s+authori[sz]ed\b/gi,
   /\b(?:I|we)\s+(?:am|are)\s+(?:an?\s+|the\s+)?authori[sz]ed\s+(?:agent|representative)\b/gi,
-  /\b(?:writing|write|act(?:ing)?|submit(?:ting)?|writ\w*)\s+(?:to\s+you\s+)?on\s+behalf\s+of\b/gi,
-  /\b(?:I|we)\s+represent\b/gi,
+  /\b(?:writing|write|act(?:ing)?|submit(?:ting)?|writ\w*|contact(?:ing)?|reaching\s+out|send(?:ing)?|fil(?:e|ing)|request(?:ing)?)\s+(?:to\s+you\s+|you\s+)?on\s+behalf\s+of\b/gi,
+  /\b(?:I|we)\s+(?:currently\s+|hereby\s+|legally\s+)?represent\b/gi,
   /\brepresent(?:ing|s)?\s+(?:the\s+)?(?:copyright\s+)?(?:owner|rights?\s*holder)/gi,
   /\b(?:as|is)\s+(?:an?\s+)?agent\s+(?:for|of)\b/gi,
   /\b(?:outside|legal|in-house)\s+counsel\b/gi,
@@ -17,37 +17,57 @@ const AUTHORITY = [
   /\b(?:is|are)\s+the\s+(?:sole\s+|exclusive\s+|registered\s+)?(?:copyright\s+|rights\s+)?(?:owner|holder|licensor)s?\b/gi,
   /\b(?:copyright\s+(?:owner|holder)|rights\s+holder)s?\s*(?:is|:)\s*\S/gi,
   /\bowns?\s+(?:the\s+)?(?:copyright|source|rights|all\s+rights|exclusive)/gi,
-  /\b(?:I|we)\s+(?:legally\s+|solely\s+)?own\b/gi,
+  /\b(?:I|we|(?:my|our)\s+(?:company|firm|studio|client|organi[sz]ation))\s+(?:legally\s+|solely\s+)?owns?\b/gi,
+  // An agency for its client: "premium content that is created and copyrighted by our client".
+  /\b(?:owned|copyrighted|created|authored|developed)\s+(?:and\s+(?:owned|copyrighted)\s+)?by\s+(?:our|my)\s+clients?\b/gi,
   /\b(?:I|we)\s+(?:alone\s+|solely\s+|personally\s+)?(?:wrote|created|authored|developed|designed)\s+(?:it|this|them|the\b|this\b|alone|myself|ourselves|over|from\s+scratch)/gi,
   /\bwhich\s+(?:I|we)\s+(?:alone\s+)?(?:wrote|created|authored|developed|designed)\b/gi,
   /\b(?:I|we)\s+hold\s+(?:all\s+|the\s+)?(?:exclusive\s+)?(?:rights|copyrights?)\b/gi,
-  /(?:\b[A-Z][\w&.-]{0,40}(?:[ \t]+[A-Z][\w&.-]{0,40}){0,3}[ \t]+)?\bowns\s+(?:the\s+)?(?:[\w-]{1,30}\s+){0,2}?(?:game|software|app|program|font|typeface|book|code|work|product|title|plugin|theme|template|music|film|video|images?|photos?)\b/gi,
   /\bas\s+(?:the\s+)?(?:owner|author|creator|copyright\s+holder)\b/gi,
   /\band\s+(?:the\s+)?copyright\s+(?:owner|holder)\b/gi,
   /\bassigned\s+to\s+(?:me|us)\b/gi,
   /\bsuccessor\s+(?:in\s+interest\s+)?to\b/gi,
   /\b(?:I\s+am|as)\s+(?:the\s+)?\[private\](?:\s+and\s+\[private\])?\s+(?:of|for|at)\b/gi,
+  // Ownership in the passive, by the sender: "... are all owned by the company", "is owned by us".
+  /\b(?:is|are|was|were)\s+(?:all\s+|solely\s+|wholly\s+|exclusively\s+|fully\s+)?owned\s+by\s+(?:us|me|(?:the|our|my)\s+(?:company|firm|studio|employer|client|organi[sz]ation))\b/gi,
 ];
+// "Northwind Games owns the game ...": found from "owns", then widened back over the owner's name (up to four words)
+// in a bounded window, so that the name is not tried as a start at every word of the text.
+const OWNS =
+  /\bowns\s+(?:the\s+)?(?:[\w-]{1,30}\s+){0,2}?(?:game|software|app|program|font|typeface|book|code|work|product|title|plugin|theme|template|music|film|video|images?|photos?)\b/gi;
+const OWNER_BEFORE = /\b[A-Z][\w&.-]{0,40}(?:[ \t]{1,8}[A-Z][\w&.-]{0,40}){0,3}[ \t]{1,8}$/i;
+const OWNER_REACH = 200;
+
 const AUTHORITY_QUESTION =
   /(?:are\s+you|is\s+the\s+sender)\s+the\s+copyright\s+(?:owner|holder)|authori[sz]ed\s+to\s+act\s+on\s+the\s+copyright\s+owner/i;
 const YES = /^\W{0,4}(?:\S{1,3}\s*)?(?:yes|y|correct|true|authori[sz]ed|i\s+am|we\s+are|it'?s\s+me)\b/i;
 
-const GOOD_FAITH = /\bgood[\s-]{1,3}faith\b/gi;
+const GOOD_FAITH = /\bgood[\s\u2010\u2011-]{1,3}faith\b/gi;
+// The same belief in other words: "I firmly believe that the use ... is not authorized", "I declare that to the best
+// of my knowledge that use of the copyrighted materials ... is not authorized".
+const BELIEF =
+  /\b(?:I|we)\s+(?:firmly|sincerely|honestly|genuinely|reasonably)\s+believe\b|\bto\s+the\s+best\s+of\s+(?:my|our)\s+knowledge,?\s+(?:that\s+)?(?:the\s+)?use\b/gi;
+const URL_ONLY = /^\s{0,8}(?:URLs?\s{0,4}:?\s{0,4})?https?:\/\/\S{1,400}\s{0,8}$/i;
 const ABOUT_ACCURACY =
   /^\s*(?:&\s*)?(?:\w{1,10}\s*)?(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
 const UNAUTHORISED =
-  /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use/i;
+  /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|\bnone\b[^.\n]{0,100}?\b(?:has|have)\s+been\s+(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use/i;
 const PERJURY = /\bpenalt(?:y|ies)\s+of\s+perjury\b/gi;
 
 const WORK = [
   /\b(?:the\s+)?(?:original|copyrighted|infringed|protected|copyright)\s+(?:copyrighted\s+)?(?:work|material)s?(?:\s+(?:at\s+issue|in\s+question|concerned))?(?:\s+(?:is|are|was|were|can\s+be\s+found|includes?|consists?)\s|\s*:\s*\S)/gi,
   /\bcopyrighted\s+(?:[A-Z][\w-]{0,30}\s+){1,3}(?:document|work|book|software|code|game|image|photo|font|song|video|article|material|program)s?\b/g,
   /\bowns\s+(?:the\s+)?(?:[\w-]{1,30}\s+){0,2}?(?:code|software|work|book|game|font|rights|copyright)\b/gi,
-  /\b(?:program|software|application|app|game|book|font|plugin|product|tool|library|work|song|film|album)\s+(?:called|named|entitled|titled)\b/gi,
+  /\b(?:program|software|application|app|game|book|font|plugin|product|tool|library|work|song|film|album|code)\s+(?:called|named|entitled|titled)\b/gi,
   /\bwork\s+(?:that\s+has\s+been|being)\s+infringed\s*:\s*\S/gi,
   /\bcopyrighted\s+(?:material|work)s?\s+being\s+infringed\s*:\s*\S/gi,
-  /\b(?:my|our|its|his|her|their|company's|owner's)\s+(?:own\s+)?(?:[\w-]{1,30}\s+){0,3}?(?:copyrighted|copyright|proprietary|original|confidential|licensed|premium|paid|unpublished)\s+(?:[\w-]{1,30}\s+){0,3}?(?:work|code|codes|software|source|game|book|font|typeface|material|content|asset|application|app|plugin|images?|photos?|music|song|theme|template|data|repo|repository|project|product|files?|codebase|website|design)s?\b/gi,
-  /\b(?:unauthori[sz]ed|literal|exact|cloned|pirated|illegal|leaked)\s+cop(?:y|ies)\s+of\b/gi,
+  /\b(?:my|our|its|his|her|their|company's|owner's)\s+(?:own\s+)?(?:[\w-]{1,30}\s+){0,3}?(?:copyrighted|copyright|proprietary|original|confidential|licensed|premium|paid|unpublished|commercial)\s+(?:[\w-]{1,30}\s+){0,3}?(?:work|code|codes|software|source|game|book|font|typeface|material|content|asset|application|app|plugin|images?|photos?|music|song|theme|template|data|repo|repository|project|product|files?|codebase|website|design|extension|module)s?\b/gi,
+  /\b(?:unauthori[sz]ed|literal|exact|cloned|pirated|illegal|leaked|copyrighted|cracked)\s+(?:cop(?:y|ies)|version|edition|build)\s+of\b/gi,
+  /\bcop(?:y|ies)\s+of\s+(?:the\s+|our\s+|my\s+)?(?:private|proprietary|confidential|internal|closed[\s-]source|commercial)\s+(?:[\w-]{1,30}\s+){0,2}?(?:code|software|source|files?|materials?|documents?)\b/gi,
+  /\bthe\s+(?:works?|materials?)\s+(?:at\s+issue|in\s+question)\s+(?:is|are|was|were|includes?)\b/gi,
+  // Whose it is: "confidential and proprietary to Qualcomm", "proprietary information that belongs to BMO".
+  /\bproprietary\s+to\s+(?:the\s+)?[A-Z]/g,
+  /\b(?:proprietary|confidential)\s+(?:information|code|data|content|materials?|documents?)\s+(?:that\s+|which\s+)?belongs?\s+to\b/gi,
   /\b(?:copyright\s+)?reg(?:istration|\.)\s*(?:nos?\.?|numbers?|#)\s*[:.]?\s*[A-Z]{0,3}\s?\d/gi,
   /\bcopyright\s*#\s*[A-Z]{0,3}\d/gi,
   /\bISBN(?:-1[03])?\s*:?\s*[\d-]{10}/gi,
@@ -56,7 +76,7 @@ const WORK = [
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:related\s+to|of|from|including|owned)\b/gi,
   /\b(?:owned|created|developed|written|authored|published|designed)\s+(?:by|at)\s+(?:the\s+)?(?:[A-Z]|me\b|us\b|\[private\])/g,
   /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
-  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
+  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title|extension|module)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
   // A title in quotes after the kind of work, or after "copy of": "a cracked copy of "Photo Magic Pro"".
   /\b(?:game|software|app|application|program|product|plugin|tool|font|typeface|book|e-?book|novel|photo|photograph|picture|image|illustration|artwork|theme|template|mod|library|course|video|album|song|film|movie|script|cop(?:y|ies)\s+of|version\s+of|crack\s+(?:of|for))\s+(?:is\s+|was\s+|titled\s+|entitled\s+)?(?:the\s+|our\s+|my\s+)?(?:"[^"\n]{2,60}"|'[^'\n]{2,60}')/gi,
   // The product beside its owner: "ZipMaster 9 (by Northwind Software)", "the typeface Quillon", "products of our company".
@@ -70,10 +90,12 @@ const WORK = [
   /\bidentification\s+of\s+(?:the\s+)?(?:copyrighted\s+|original\s+)?works?(?:\(s\))?(?:\s+(?:claimed\s+to\s+(?:be|have\s+been)\s+)?infringed)?[ \t]*:[ \t]*(?:\n[ \t]*)?(?!\d{1,2}[.)]\s|\[)\S[^\n]{0,120}/gi,
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:licensed|belonging|published|produced|distributed|developed)\s+(?:by|to)\b/gi,
   // The original's location under a label: "Original content: https://...", "Original work URL:".
+  // What the sender makes and sells: "ParadoxLabs develops, maintains and sells an extension for ...".
+  /\b(?:develops|sells|publishes|produces|distributes|markets|licenses|makes)\b[^.\n]{0,40}?\b(?:an?|the|our)\s+(?:[\w-]{1,30}\s+){0,3}?(?:extension|plugin|software|app|application|game|font|typeface|theme|template|module|library|product|tool|program|book|add-?on)s?\b/gi,
   /\boriginal\s+(?:work|content|code|source(?:\s+code)?|repo(?:sitory)?|project|product|software|files?|site|website|page|version)s?(?:\s+(?:url|link|location|is\s+(?:at|here)|can\s+be\s+found(?:\s+at)?|(?:is\s+)?available\s+at|is\s+located\s+at))?\s*:?\s*(?:\n\s*)?https?:\/\/\S+/gi,
 ];
 const WORK_PROMPT =
-  /description\s+of\s+the\s+original|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
+  /description\s+of\s+the\s+original|what\s+work\s+(?:was|is|has\s+been)\s+(?:allegedly\s+)?infringed|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
 const EXCLUDED_HOST =
   /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|githubassets\.com|lumendatabase\.org|npmjs\.com)\b/i;
 // A sentence's full stop or comma after a URL is not part of it.
@@ -100,14 +122,40 @@ export function authoritySpans(doc: NoticeText): Span[] {
   const answered = answeredPrompts(doc, AUTHORITY_QUESTION)
     .filter(({ answer }) => YES.test(answer[0].text))
     .map(({ prompt, answer }) => ({ start: prompt.start, end: answerSpan(answer)?.end ?? prompt.end }));
-  return [...answered, ...AUTHORITY.flatMap((re) => statements(doc, re, (s) => !onPrompt(doc, s)))];
+  const owns = matchAll(doc.text, OWNS).map((span) => {
+    const from = Math.max(0, span.start - OWNER_REACH);
+    const name = OWNER_BEFORE.exec(doc.text.slice(from, span.start));
+    return name ? { start: from + name.index, end: span.end } : span;
+  });
+  return [
+    ...answered,
+    ...AUTHORITY.flatMap((re) => statements(doc, re, (s) => !onPrompt(doc, s))),
+    ...statementsAt(doc, owns, (s) => !onPrompt(doc, s)),
+  ];
 }
 
 export function goodFaithSpans(doc: NoticeText): Span[] {
-  return statements(doc, GOOD_FAITH, (s) => {
-    const clause = doc.text.slice(s.end, s.end + 400).split(/[.!?](?:\s|$)|\n\s*\n/)[0] ?? '';
-    return UNAUTHORISED.test(clause) && !ABOUT_ACCURACY.test(clause);
-  });
+  const believes = (s: Span): boolean => {
+    const clause = goodFaithClause(doc.text.slice(s.end, s.end + 400));
+    if (!UNAUTHORISED.test(clause)) return false;
+    // "a good faith belief that the information is correct and that the use ... is not authorized"
+    if (!ABOUT_ACCURACY.test(clause)) return true;
+    const and = /\band\s+(?:that\s+)?(?:the\s+)?(?:use|material|page|content|work|title)/i.exec(clause);
+    return and !== null && UNAUTHORISED.test(clause.slice(and.index));
+  };
+  return [...statements(doc, GOOD_FAITH, believes), ...statements(doc, BELIEF, believes)];
+}
+
+/**
+ * The clause a good-faith belief governs: to its sentence end, read across a paragraph that holds only the URLs
+ * it is about ("a good faith belief that the website(s)\n\nURL: https://...\n\noffer items ... not authorized").
+ */
+function goodFaithClause(tail: string): string {
+  const paragraphs = tail.split(/\n[ \t]*\n/);
+  let clause = paragraphs[0] ?? '';
+  for (let i = 1; i + 1 < paragraphs.length && URL_ONLY.test(paragraphs[i]); i += 2)
+    clause = `${clause} ${paragraphs[i + 1]}`;
+  return clause.split(/[.!?](?:\s|$)|\n\s*\n/)[0] ?? '';
 }
 
 export function perjurySpans(doc: NoticeText): Span[] {
@@ -164,7 +212,7 @@ function lineBefore(doc: NoticeText, span: Span): string {
 }
 
 function onPrompt(doc: NoticeText, span: Span): boolean {
-  return isPromptLine(doc.lines[lineIndexAt(doc, span.start)]);
+  return onPromptAt(doc, span.start);
 }
 
 function isGithubOwnLink(url: string): boolean {

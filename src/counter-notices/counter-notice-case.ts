@@ -1,5 +1,6 @@
 import type { Locale } from '../core/i18n/locales';
 import type { EntityManager } from 'typeorm';
+import type { CounterNoticeProblem } from '../cases/counter-notice-problems';
 import { normalizeUrl } from '../links';
 
 /** The case a counter-notice belongs to, and what is wrong with the URLs it names. */
@@ -10,8 +11,8 @@ export interface CounterNoticeCase {
   language: Locale;
   /** The named URLs this case took down: what is to be restored. */
   matched: string[];
-  /** Why parts of the counter-notice cannot be acted on, in words for its sender. */
-  problems: string[];
+  /** Why parts of the counter-notice cannot be acted on. */
+  problems: CounterNoticeProblem[];
 }
 
 interface CaseRow {
@@ -60,12 +61,12 @@ export async function findCounterNoticeCase(
     [kase.id, normalised],
   );
   const takenDown = new Set(taken.map((r) => r.url));
-  const problems: string[] = [];
+  const problems: CounterNoticeProblem[] = [];
   if (reference && reference !== kase.reference) {
-    problems.push(`There is no case ${reference}; the URLs you named were taken down under case ${kase.reference}.`);
+    problems.push({ code: 'wrongReference', named: reference, reference: kase.reference });
   }
   for (const url of normalised) {
-    if (!takenDown.has(url)) problems.push(`${url} was not taken down under case ${kase.reference}.`);
+    if (!takenDown.has(url)) problems.push({ code: 'notTakenDown', url, reference: kase.reference });
   }
   return {
     id: kase.id,

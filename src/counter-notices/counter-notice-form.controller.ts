@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Header,
   Inject,
   Param,
   Post,
@@ -27,7 +26,7 @@ import {
   prefillFromQuery,
   readCounterNoticeForm,
 } from './counter-notice-form';
-import { CounterNoticesService } from './counter-notices.service';
+import { type CounterNoticeAnswer, CounterNoticesService } from './counter-notices.service';
 import { COUNTER_NOTICE_MAX_TEXT, COUNTER_NOTICE_MAX_URLS } from './dto/create-counter-notice.dto';
 
 /**
@@ -46,14 +45,14 @@ export class CounterNoticeFormController {
     this.limiter = new RateLimiter(app.formRateLimitPerMinute, 60_000);
   }
 
-  /** The counter-notifier's status page, through the link on the result page and in their letters. */
+  /**
+   * The counter-notifier's status page, through the link on the result page and in their letters: in the language
+   * they choose, else their browser's, else DEFAULT_LOCALE (as their letters).
+   */
   @Get('status/:token')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @Header('Referrer-Policy', 'no-referrer')
-  async status(@Param('token') token: string): Promise<string> {
-    const view = counterNoticeResultView(await this.counterNotices.byToken(token));
-    return this.templates.page('counter-notice-result', { site: this.app, view });
+  async status(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const answer = await this.counterNotices.byToken(token);
+    this.result(req, res, this.localeOf(req, req.query.lang), 200, answer);
   }
 
   @Get('new')
@@ -76,18 +75,13 @@ export class CounterNoticeFormController {
       return this.render(req, res, locale, 429, fields, {}, say('counterForm.tooMany', { wait }));
     }
     const dto = counterNoticeFromForm(fields);
-    const errors = await checkCounterNoticeForm(fields, dto);
+    const errors = await checkCounterNoticeForm(fields, dto, say);
     if (Object.keys(errors).length > 0) {
       return this.render(req, res, locale, 400, fields, errors, say('form.correct'));
     }
     try {
       const answer = await this.counterNotices.receive(dto, NoticeChannel.Form);
-      res
-        .status(201)
-        .setHeader('Content-Type', 'text/html; charset=utf-8')
-        .setHeader('Cache-Control', 'no-store')
-        .setHeader('Referrer-Policy', 'no-referrer')
-        .send(this.templates.page('counter-notice-result', { site: this.app, view: counterNoticeResultView(answer) }));
+      this.result(req, res, locale, 201, answer);
     } catch (error) {
       if (!(error instanceof UnprocessableEntityException)) throw error;
       const field = fields.caseReference ? 'caseReference' : 'removedUrls';
@@ -110,6 +104,31 @@ export class CounterNoticeFormController {
   /** The language the reader chose, else the browser's, else DEFAULT_LOCALE. */
   private localeOf(req: Request, chosen: unknown): Locale {
     return chosenLocale(chosen, localeFromAcceptLanguage(req.headers['accept-language'], this.app.defaultLocale));
+  }
+
+  /** Where the counter-notice stands, in `locale`; its language switch opens its status link. */
+  private result(
+    req: Request,
+    res: Response,
+    locale: Locale,
+    status: number,
+    answer: Omit<CounterNoticeAnswer, 'caseId'>,
+  ): void {
+    res
+      .status(status)
+      .setHeader('Content-Type', 'text/html; charset=utf-8')
+      .setHeader('Cache-Control', 'no-store')
+      .setHeader('Referrer-Policy', 'no-referrer')
+      .setHeader('Content-Language', locale)
+      .setHeader('Vary', 'Accept-Language')
+      .send(
+        this.templates.page('counter-notice-result', {
+          site: this.app,
+          view: counterNoticeResultView(answer),
+          locale,
+          languages: languageSwitch(new URL(answer.statusUrl).pathname, locale),
+        }),
+      );
   }
 
   private render(

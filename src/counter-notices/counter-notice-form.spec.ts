@@ -1,4 +1,5 @@
 import { counterNoticeChecklist } from '../checklist';
+import { TemplateRenderer } from '../core/templates/template-renderer';
 import {
   checkCounterNoticeForm,
   COUNTER_NOTICE_FORM_FIELDS,
@@ -9,6 +10,10 @@ import {
   readCounterNoticeForm,
 } from './counter-notice-form';
 import { COUNTER_NOTICE_MAX_TEXT, COUNTER_NOTICE_MAX_URLS } from './dto/create-counter-notice.dto';
+
+const renderer = new TemplateRenderer();
+const say = (key: string, values?: Record<string, unknown>): string => renderer.translate('en', key, values);
+const sayZh = (key: string, values?: Record<string, unknown>): string => renderer.translate('zh-Hans', key, values);
 
 /** A form that passes: each row below changes one thing about it. */
 const VALID: CounterNoticeFormFields = {
@@ -26,7 +31,7 @@ const VALID: CounterNoticeFormFields = {
 
 const errorsFor = (patch: Partial<CounterNoticeFormFields>): Promise<CounterNoticeFormErrors> => {
   const fields = { ...VALID, ...patch };
-  return checkCounterNoticeForm(fields, counterNoticeFromForm(fields));
+  return checkCounterNoticeForm(fields, counterNoticeFromForm(fields), say);
 };
 
 describe('readCounterNoticeForm', () => {
@@ -133,5 +138,19 @@ describe('checkCounterNoticeForm', () => {
     ],
   ])('%s', async (_label, patch, expected) => {
     expect(await errorsFor(patch)).toEqual(expected);
+  });
+});
+
+describe('checkCounterNoticeForm in Chinese', () => {
+  it('words every problem from the catalog, limits included', async () => {
+    const fields: CounterNoticeFormFields = { ...VALID, name: 'x'.repeat(301), email: 'up at site', signature: '' };
+    const errors = await checkCounterNoticeForm(fields, counterNoticeFromForm(fields), sayZh);
+    expect(errors).toEqual({
+      name: '此栏不得超过 300 个字符。',
+      email: '请填写有效的电子邮箱，例如 me@example.org。',
+      signature: '请输入您的法定全名作为签名。',
+    });
+    const empty = await checkCounterNoticeForm({}, counterNoticeFromForm({}), sayZh);
+    expect(Object.values(empty).join('')).not.toMatch(/[A-Za-z]{4,}/);
   });
 });

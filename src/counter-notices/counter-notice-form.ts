@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { CounterNoticeStatus } from '../cases/counter-notice.entity';
-import { ELEMENT_LABELS, isValidEmail } from '../checklist';
+import { readProblem } from '../cases/counter-notice-problems';
+import { isValidEmail } from '../checklist';
 import type { CounterNoticeAnswer } from './counter-notices.service';
 import { COUNTER_NOTICE_MAX_URLS, CreateCounterNoticeDto } from './dto/create-counter-notice.dto';
 
@@ -82,51 +83,52 @@ export function counterNoticeFromForm(f: CounterNoticeFormFields): CreateCounter
   });
 }
 
+/** A catalog message in the form's language (TemplateRenderer.translate). */
+export type CounterNoticeFormSay = (key: string, values?: Record<string, unknown>) => string;
+
 /**
  * Checks the form twice: the JSON API's own rules (CreateCounterNoticeDto, so that the limits are one set), and then
  * that every 512(g)(3) element is there. The API and email keep an incomplete counter-notice and write back for what
  * it lacks; the form, like the notice form, asks for each element inline before anything is kept, which saves the
- * uploader a round of letters and the restore clock from starting late. At most one message per field.
+ * uploader a round of letters and the restore clock from starting late. At most one message per field, in the
+ * form's language (`say`).
  */
 export async function checkCounterNoticeForm(
   f: CounterNoticeFormFields,
   dto: CreateCounterNoticeDto,
+  say: CounterNoticeFormSay,
 ): Promise<CounterNoticeFormErrors> {
   const errors: CounterNoticeFormErrors = {};
-  for (const [field, message] of dtoProblems(await validate(dto))) errors[field] ??= message;
-  const need = (field: keyof CounterNoticeFormFields, ok: boolean, message: string) => {
-    if (!ok) errors[field] ??= message;
+  for (const [field, message] of dtoProblems(await validate(dto), say)) errors[field] ??= message;
+  const need = (field: keyof CounterNoticeFormFields, ok: boolean, key: string) => {
+    if (!ok) errors[field] ??= say(`counterForm.errors.${key}`);
   };
-  need('name', !!f.name, 'Enter your full name.');
-  need('email', !!f.email, 'Enter your email address: we send the receipt and any questions there.');
-  need('email', !f.email || isValidEmail(f.email), 'Enter a valid email address, such as me@example.org.');
-  need('phone', !!f.phone, 'Enter a telephone number: the law asks for one.');
-  need('address', !!f.address, 'Enter your street address.');
-  need('country', !!f.country, 'Enter the country of your address.');
-  need(
-    'removedUrls',
-    lines(f.removedUrls).length > 0,
-    'List at least one address (URL) at which the material was before we removed it, one per line.',
-  );
-  need(
-    'mistakeStatement',
-    f.mistakeStatement === 'yes',
-    'A counter-notice needs this statement, made under penalty of perjury.',
-  );
-  need('consentToJurisdiction', f.consentToJurisdiction === 'yes', 'A counter-notice needs this consent.');
-  need('signature', (f.signature?.length ?? 0) >= 2, 'Sign by typing your full legal name.');
+  need('name', !!f.name, 'name');
+  need('email', !!f.email, 'emailMissing');
+  need('email', !f.email || isValidEmail(f.email), 'emailInvalid');
+  need('phone', !!f.phone, 'phone');
+  need('address', !!f.address, 'address');
+  need('country', !!f.country, 'country');
+  need('removedUrls', lines(f.removedUrls).length > 0, 'urlsMissing');
+  need('mistakeStatement', f.mistakeStatement === 'yes', 'mistakeStatement');
+  need('consentToJurisdiction', f.consentToJurisdiction === 'yes', 'consentToJurisdiction');
+  need('signature', (f.signature?.length ?? 0) >= 2, 'signature');
   return errors;
 }
 
 /** The DTO's problems, each on the form field it came from, in the form's words where we have them. */
-function dtoProblems(errors: ValidationError[], prefix = ''): [keyof CounterNoticeFormFields, string][] {
+function dtoProblems(
+  errors: ValidationError[],
+  say: CounterNoticeFormSay,
+  prefix = '',
+): [keyof CounterNoticeFormFields, string][] {
   return errors.flatMap((e) => {
     const path = prefix + e.property;
     const field = FIELD_OF[path];
     const own: [keyof CounterNoticeFormFields, string][] = field
-      ? Object.entries(e.constraints ?? {}).map(([kind, message]) => [field, formMessage(field, kind, message)])
+      ? Object.entries(e.constraints ?? {}).map(([kind, message]) => [field, formMessage(field, kind, message, say)])
       : [];
-    return [...own, ...dtoProblems(e.children ?? [], `${path}.`)];
+    return [...own, ...dtoProblems(e.children ?? [], say, `${path}.`)];
   });
 }
 
@@ -144,28 +146,37 @@ const FIELD_OF: Record<string, keyof CounterNoticeFormFields> = {
   text: 'explanation',
 };
 
-function formMessage(field: keyof CounterNoticeFormFields, kind: string, message: string): string {
-  if (kind === 'isEmail') return 'Enter a valid email address, such as me@example.org.';
-  if (kind === 'matches' && field === 'caseReference') {
-    return 'Enter the case reference as our letter gives it, such as DMCA-2026-000123, or leave it empty.';
-  }
-  if (kind === 'arrayMaxSize') {
-    return `List at most ${COUNTER_NOTICE_MAX_URLS} addresses; send several counter-notices for more.`;
-  }
+function formMessage(
+  field: keyof CounterNoticeFormFields,
+  kind: string,
+  message: string,
+  say: CounterNoticeFormSay,
+): string {
+  if (kind === 'isEmail') return say('counterForm.errors.emailInvalid');
+  if (kind === 'matches' && field === 'caseReference') return say('counterForm.errors.caseReference');
+  if (kind === 'arrayMaxSize') return say('counterForm.errors.urlsTooMany', { max: COUNTER_NOTICE_MAX_URLS });
   // "signature must be shorter than or equal to 300 characters", "each value in removedUrls must be ...".
+  const max = /than or equal to (\d+) characters$/.exec(message)?.[1];
+  if (kind === 'maxLength' && max) {
+    return say(message.startsWith('each value in ') ? 'counterForm.errors.eachTooLong' : 'counterForm.errors.tooLong', {
+      max: Number(max),
+    });
+  }
+  // A rule the form's own fields cannot break (a type the form always sends right): the validator's words.
   const rule = /must .*$/.exec(message)?.[0];
-  if (!rule) return message;
-  return kind === 'maxLength' && message.startsWith('each value in ') ? `Each address ${rule}.` : `This field ${rule}.`;
+  return rule ? say('counterForm.errors.invalid', { rule }) : message;
 }
 
-/** What the page after posting shows: where the counter-notice stands, and what is missing or wrong. */
+/**
+ * What the counter-notice's page shows: where it stands, and what is missing or wrong. The template words the status,
+ * the elements and the problems in the reader's language.
+ */
 export function counterNoticeResultView(answer: Omit<CounterNoticeAnswer, 'caseId'>): object {
   return {
     reference: answer.reference,
     status: answer.status,
-    statusLabel: STATUS_LABELS[answer.status],
-    missing: answer.missing.map((name) => ELEMENT_LABELS[name]),
-    problems: answer.problems,
+    missing: answer.missing.map((name) => ({ name })),
+    problems: answer.problems.map(readProblem),
     // One that staff review first has its dates too, but staff may not forward it: the page promises them once it is.
     restore:
       answer.status === CounterNoticeStatus.Forwarded && answer.restoreDueAt
@@ -174,16 +185,6 @@ export function counterNoticeResultView(answer: Omit<CounterNoticeAnswer, 'caseI
     statusUrl: answer.statusUrl,
   };
 }
-
-const STATUS_LABELS: Record<CounterNoticeStatus, string> = {
-  [CounterNoticeStatus.Forwarded]: 'Forwarded to the complainant',
-  [CounterNoticeStatus.InReview]: 'Complete; our staff review it before it is forwarded',
-  [CounterNoticeStatus.NeedsInfo]: 'Something is missing',
-  [CounterNoticeStatus.Invalid]: 'Names nothing removed under this case',
-  [CounterNoticeStatus.Restored]: 'Restored',
-  [CounterNoticeStatus.SuitFiled]: 'Court action filed: restoration stopped',
-  [CounterNoticeStatus.Withdrawn]: 'Withdrawn',
-};
 
 function lines(s: string | undefined): string[] {
   return (s ?? '')

@@ -13,6 +13,7 @@ import { audit } from '../cases/audit';
 import { recordText } from '../cases/case-texts';
 import { complainantAddress } from '../cases/complainant-address';
 import { CounterNoticeStatus } from '../cases/counter-notice.entity';
+import { problemText } from '../cases/counter-notice-problems';
 import { assertCounterNoticeMove } from '../cases/counter-notice-workflow';
 import { NoticeChannel } from '../cases/notice.entity';
 import { insertNotice } from '../cases/notice-records';
@@ -187,7 +188,7 @@ export class CounterNoticesService {
     const at = {
       ...found,
       matched,
-      problems: matched.length > 0 ? found.problems.filter((p) => !p.startsWith('There is no case')) : found.problems,
+      problems: matched.length > 0 ? found.problems.filter((p) => p.code !== 'wrongReference') : found.problems,
     };
     const subjectId = open?.subject_id ?? (await this.vault.subject(m, email.senderEmail));
     if (open) return this.complete(m, open.id, subjectId, at, checklist);
@@ -252,7 +253,7 @@ export class CounterNoticesService {
         status === CounterNoticeStatus.Forwarded ? CounterNoticeStatus.InReview : status,
         ...sealed,
         kase.matched,
-        kase.problems,
+        kase.problems.map(problemText),
         JSON.stringify(await sealChecklist(this.vault, m, r.subjectId, checklist)),
         receivedAt,
         complete ? receivedAt : null,
@@ -294,7 +295,7 @@ export class CounterNoticesService {
         id,
         JSON.stringify(await sealChecklist(this.vault, m, subjectId, checklist)),
         kase.matched,
-        kase.problems,
+        kase.problems.map(problemText),
         status === CounterNoticeStatus.Forwarded ? CounterNoticeStatus.NeedsInfo : status,
         complete ? receivedAt : null,
         window?.notBefore ?? null,
@@ -357,7 +358,7 @@ export class CounterNoticesService {
       status,
       checklist: checklist.elements,
       missing: checklist.missing,
-      problems: kase.problems,
+      problems: kase.problems.map(problemText),
       ...(window
         ? {
             restoreNotBefore: window.notBefore.toISOString(),

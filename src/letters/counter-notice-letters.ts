@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ELEMENT_LABELS, type ElementName } from '../checklist';
 import { complainantAddress } from '../cases/complainant-address';
+import { readProblem } from '../cases/counter-notice-problems';
 import type { PersonalData } from '../core/privacy/personal-data.service';
 import type { LetterKind } from './letter.entity';
 import type { LetterCase, LettersService } from './letters.service';
@@ -91,7 +92,7 @@ export function counterNoticeLetterContext(c: CounterNoticeForLetter): object {
   return {
     counterNotice: { notifier: c.notifier, removedUrls: c.removedUrls, text: c.text },
     missing: c.missing.map((name) => ({ name, ...ELEMENT_LABELS[name] })),
-    problems: c.problems,
+    problems: c.problems.map(readProblem),
     restore: c.restoreDueAt
       ? { notBefore: day(c.restoreNotBefore), notAfter: day(c.restoreNotAfter), due: day(c.restoreDueAt) }
       : null,

@@ -11,7 +11,6 @@ import {
   Query,
   Req,
   Res,
-  UnprocessableEntityException,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
@@ -26,7 +25,8 @@ import { errorAnswer, messageLine } from '../core/http/error-answer';
 import { type AppConfig, appConfig } from '../core/config';
 import { chosenLocale, languageSwitch } from '../core/i18n/locales';
 import { TemplateRenderer } from '../core/templates/template-renderer';
-import { type RetractionResult, RetractionService } from '../takedowns/retraction.service';
+import { NotInNoticeError, type RetractionResult, RetractionService } from '../takedowns/retraction.service';
+import { CounterNoticeTransitionError } from '../cases/counter-notice-workflow';
 import { CaseStatusService, type CaseStatusView } from './case-status.service';
 import { RetractDto } from './dto/retract.dto';
 import { UploaderStatusService, type UploaderStatusView } from './uploader-status.service';
@@ -37,6 +37,15 @@ interface UploadedComplaint {
   mimetype: string;
   buffer: Buffer;
 }
+
+/** A flash message: its catalog key and values, worded once the page's language is known. */
+interface FlashMessage {
+  key: string;
+  values?: Record<string, unknown>;
+}
+
+/** The suit-notice form lacks the court, the docket number or a filing date: the form says what it needs. */
+class SuitFormError extends Error {}
 
 /** The sender's view of a case, through the unguessable link in the receipt. */
 @Controller()
@@ -67,9 +76,9 @@ export class StatusController {
       const urls = ([] as unknown[]).concat(body.urls ?? []).filter((u): u is string => typeof u === 'string');
       const reason = typeof body.reason === 'string' ? body.reason.slice(0, 5_000) : undefined;
       const done = await this.retractions.retractByToken(token, urls.length ? urls : undefined, reason);
-      if (!done.changed) return 'Nothing was left to retract.';
-      const restored = done.restored.length ? ` ${done.restored.length} link(s) are being put back.` : '';
-      return `Retracted ${done.retractedUrls.length} link(s).${restored}`;
+      if (!done.changed) return { key: 'status.flash.nothingToRetract' };
+      const values = { retracted: done.retractedUrls.length, restored: done.restored.length };
+      return { key: done.restored.length ? 'status.flash.retractedRestoring' : 'status.flash.retracted', values };
     });
   }
 
@@ -91,39 +100,56 @@ export class StatusController {
         docketNumber: body.docketNumber,
         filedOn: body.filedOn,
       });
-      const problems = await validate(suit);
-      if (problems.length > 0) {
-        throw new UnprocessableEntityException(problems.flatMap((p) => Object.values(p.constraints ?? {})).join('; '));
-      }
+      if ((await validate(suit)).length > 0) throw new SuitFormError();
       const document = complaint
         ? { filename: complaint.originalname, contentType: complaint.mimetype, content: complaint.buffer }
         : undefined;
       await this.counterNotices.recordSuitBySender(token, suit, document);
-      return 'Thank you: the material will not be restored, and both parties are told.';
+      return { key: 'status.flash.suitRecorded' };
     });
   }
 
-  /** Checks the form's CSRF token, acts, and shows the page again with what happened (or the refusal). */
+  /**
+   * Checks the form's CSRF token, acts, and shows the page again with what happened (or the refusal), worded in the
+   * page's language. A refusal we have no words of our own for is quoted as the service gave it.
+   */
   private async act(
     req: Request,
     res: Response,
     token: string,
     body: Record<string, unknown>,
-    run: () => Promise<string>,
+    run: () => Promise<FlashMessage>,
   ): Promise<void> {
     if (!verifyCsrfToken(req, body._csrf, this.app.secret)) {
-      return this.sendPage(req, res, token, HttpStatus.FORBIDDEN, {
-        ok: false,
-        message: 'This form expired or came from another site, so nothing was changed. Reload the page and try again.',
-      });
+      return this.sendPage(req, res, token, HttpStatus.FORBIDDEN, { ok: false, key: 'status.flash.expired' });
     }
     try {
-      const message = await run();
-      await this.sendPage(req, res, token, HttpStatus.OK, { ok: true, message });
+      await this.sendPage(req, res, token, HttpStatus.OK, { ok: true, ...(await run()) });
     } catch (error) {
+      if (error instanceof SuitFormError) {
+        return this.sendPage(req, res, token, HttpStatus.UNPROCESSABLE_ENTITY, {
+          ok: false,
+          key: 'status.flash.suitForm',
+        });
+      }
+      if (error instanceof NotInNoticeError) {
+        const values = { urls: error.urls.join(', '), count: error.urls.length };
+        return this.sendPage(req, res, token, HttpStatus.UNPROCESSABLE_ENTITY, {
+          ok: false,
+          key: 'status.flash.notInNotice',
+          values,
+        });
+      }
+      if (error instanceof CounterNoticeTransitionError) {
+        return this.sendPage(req, res, token, HttpStatus.CONFLICT, { ok: false, key: 'status.flash.movedOn' });
+      }
       const answer = errorAnswer(error);
       if (!answer || answer.status >= 500 || answer.status === (HttpStatus.NOT_FOUND as number)) throw error;
-      await this.sendPage(req, res, token, answer.status, { ok: false, message: messageLine(answer) });
+      await this.sendPage(req, res, token, answer.status, {
+        ok: false,
+        key: 'status.flash.refused',
+        values: { detail: messageLine(answer) },
+      });
     }
   }
 
@@ -132,11 +158,12 @@ export class StatusController {
     res: Response,
     token: string,
     status: number,
-    flash: { ok: boolean; message: string } | null,
+    flash: ({ ok: boolean } & FlashMessage) | null,
   ): Promise<void> {
     const view = await this.status.byToken(token);
     const csrf = issueCsrfToken(req, res, this.app.secret);
     const locale = chosenLocale(req.query.lang, view.language);
+    const message = flash && { ok: flash.ok, message: this.templates.translate(locale, flash.key, flash.values) };
     res
       .status(status)
       .setHeader('Content-Type', 'text/html; charset=utf-8')
@@ -149,7 +176,7 @@ export class StatusController {
           view,
           token,
           csrf,
-          flash,
+          flash: message,
           locale,
           languages: languageSwitch(`/status/${token}`, locale),
         }),
@@ -181,10 +208,18 @@ export class StatusController {
   async uploaderPage(@Param('token') token: string, @Query('lang') lang: unknown): Promise<string> {
     // The uploader's language is not known: DEFAULT_LOCALE, as their letters, unless they pick another.
     const locale = chosenLocale(lang, this.app.defaultLocale);
+    const view = await this.uploaders.byToken(token);
+    // What each counter-notice lacks, as a list of the elements' names in the page's language.
+    const counterNotices = view.counterNotices.map((c) => ({
+      ...c,
+      lacking: c.missing
+        .map((name) => this.templates.translate(locale, `elements.${name}.title`))
+        .join(this.templates.translate(locale, 'page.listSeparator')),
+    }));
     return this.templates.page('uploader-status', {
       site: this.app,
       token,
-      view: await this.uploaders.byToken(token),
+      view: { ...view, counterNotices },
       locale,
       languages: languageSwitch(`/uploader/${token}`, locale),
     });

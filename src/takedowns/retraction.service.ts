@@ -1,5 +1,5 @@
 import type { Locale } from '../core/i18n/locales';
-import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordText } from '../cases/case-texts';
 import { CaseTransitionsService } from '../cases/case-transitions.service';
@@ -8,12 +8,26 @@ import { complainantAddress } from '../cases/complainant-address';
 import { moveLinks } from '../cases/link-transitions';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { CaseStatus } from '../cases/case.entity';
+import { DomainError } from '../core/errors';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { normalizeUrl } from '../links';
 import { ERASED, PersonalData } from '../core/privacy/personal-data.service';
+
+/** A partial retraction named URLs that are not in the notice: nothing was retracted. */
+export class NotInNoticeError extends DomainError {
+  readonly kind = 'invalid';
+
+  constructor(readonly urls: string[]) {
+    super(`${urls.join(', ')} ${urls.length === 1 ? 'is' : 'are'} not in this notice; nothing was retracted.`);
+  }
+
+  override get details(): Record<string, unknown> {
+    return { notInNotice: this.urls };
+  }
+}
 
 /** What a retraction did: the URLs it covers now, and whether this call changed anything. */
 export interface RetractionResult {
@@ -186,9 +200,7 @@ export class RetractionService {
     });
     const unknown = wanted.filter((w) => !byUrl.has(w.url));
     if (unknown.length > 0) {
-      throw new UnprocessableEntityException(
-        `${unknown.map((w) => w.given).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in this notice; nothing was retracted.`,
-      );
+      throw new NotInNoticeError(unknown.map((w) => w.given));
     }
     return [...new Map(wanted.map((w) => [w.url, byUrl.get(w.url) as LinkRow])).values()];
   }

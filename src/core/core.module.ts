@@ -13,6 +13,7 @@ import {
   counterNoticeConfig,
   privacyConfig,
   strikeConfig,
+  notifierConfig,
   metricsConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -39,6 +40,7 @@ import { TemplateRenderer } from './templates/template-renderer';
         counterNoticeConfig,
         privacyConfig,
         strikeConfig,
+        notifierConfig,
         metricsConfig,
       ],
     }),

@@ -11,6 +11,7 @@ export * from './letters.config';
 export * from './counter-notice.config';
 export * from './privacy.config';
 export * from './strike.config';
+export * from './notifier.config';
 export * from './metrics.config';
 export { ConfigError } from './validate-env';
 
@@ -26,6 +27,7 @@ import { reconcileConfig } from './reconcile.config';
 import { redisConfig } from './redis.config';
 import { slaConfig } from './sla.config';
 import { strikeConfig } from './strike.config';
+import { notifierConfig } from './notifier.config';
 import { metricsConfig } from './metrics.config';
 import { takedownConfig } from './takedown.config';
 
@@ -45,6 +47,7 @@ export function assertConfig(): void {
     counterNoticeConfig,
     privacyConfig,
     strikeConfig,
+    notifierConfig,
     metricsConfig,
   ])
     load();

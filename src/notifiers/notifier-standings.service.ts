@@ -134,7 +134,8 @@ export class NotifierStandingsService {
     await this.dataSource.transaction(async (m) => {
       const kase = await this.latestCase(m, key);
       const row = await this.locked(m, key);
-      const [{ until }] = await m.query<{ until: Date }[]>(
+      // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's query().
+      const [[{ until }]] = await m.query<[{ until: Date }[], number]>(
         `UPDATE notifier_standings SET status = 'suspended', suspended_at = now(),
            suspended_until = now() + make_interval(days => $2::int), suspended_by = $3, updated_at = now()
          WHERE id = $1 RETURNING suspended_until AS until`,

@@ -15,7 +15,7 @@ import {
   waitFor,
 } from './support/harness';
 import { SmtpSink } from './support/smtp-sink';
-import { createStaff, type StaffFixture } from './support/staff';
+import { createStaff, signIn, type StaffFixture } from './support/staff';
 
 jest.setTimeout(120_000);
 
@@ -64,6 +64,11 @@ describe('notifiers', () => {
       await drain(client, TEST_REDIS_URL, prefix);
       return sink.to(email).find((m) => m.parsed.subject?.includes(subject));
     });
+  const staffPage = async (path: string) => {
+    const res = await fetch(api.url + path, { headers: { cookie: await signIn(api.url, viewer) } });
+    expect(res.status).toBe(200);
+    return (await res.text()).replace(/\s+/g, ' ');
+  };
   const takedowns = async (caseId: string) =>
     (await client.query(`SELECT count(*)::int AS n FROM takedowns WHERE case_id = $1`, [caseId])).rows[0].n;
 
@@ -116,11 +121,23 @@ describe('notifiers', () => {
     expect(listed.status).toBe(200);
     const shares = listed.body.map((n: any) => n.rejectedShare);
     expect(shares).toEqual([...shares].sort((a, b) => b - a));
-    expect(listed.body.find((n: any) => n.key === body.notifier.key)).toMatchObject({ sent: 2, rejected: 1 });
+    // Newest first, so that the notifier is on the first page however many other tests left behind.
+    const recent = await getJson('/api/v1/staff/notifiers?sort=last_notice', viewer);
+    expect(recent.body.find((n: any) => n.key === body.notifier.key)).toMatchObject({ sent: 2, rejected: 1 });
     expect((await getJson('/api/v1/staff/notifiers?sort=nonsense')).status).toBe(422);
 
     const detail = await getJson(`/api/v1/staff/notifiers/${encodeURIComponent(body.notifier.key)}`);
     expect(detail.body.stats).toMatchObject({ sent: 2, rejected: 1, retracted: 1 });
+
+    // The case page shows the counts; the notifiers page lists the notifier, never by its address.
+    const casePage = await staffPage(`/staff/cases/${removed.reference}`);
+    expect(casePage).toContain('<h2 id="h-notifier">Notifier</h2>');
+    expect(casePage).toContain(
+      '<td>2</td> <td>1 <span class="small">(50%)</span></td> <td>1</td> <td>0</td> <td>0</td>',
+    );
+    const listPage = await staffPage('/staff/notifiers?sort=last_notice');
+    expect(listPage).toContain(`data-key="${body.notifier.key}"`);
+    expect(listPage).not.toContain(email);
   });
 
   it('flags a notice naming the sender’s own upload for a person, and acts on it exactly as without the flag', async () => {
@@ -139,6 +156,9 @@ describe('notifiers', () => {
 
     const { body } = await caseOf(filed.reference);
     expect(body.badFaithSigns).toEqual(expect.arrayContaining([{ kind: 'own_uploads', urls: [url] }]));
+    const casePage = await staffPage(`/staff/cases/${filed.reference}`);
+    expect(casePage).toContain('The notice names uploads of its own sender');
+    expect(casePage).toContain(`<code>${url}</code>`);
 
     // Someone else's notice for someone else's upload shows no such sign.
     const other = await createCatalogPage(client, { uploaderEmail: sender() });

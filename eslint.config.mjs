@@ -15,6 +15,7 @@ export const SRC_LAYERS = [
   ['cases'],
   ['letters'],
   ['strikes'],
+  ['notifiers'],
   ['agencies'],
   ['notices'],
   ['takedowns'],

@@ -15,6 +15,7 @@ import { SiteModule } from './site/site.module';
 import { StaffUiModule } from './staff-ui/staff-ui.module';
 import { StatusModule } from './status/status.module';
 import { StrikesHttpModule } from './strikes/strikes-http.module';
+import { NotifiersHttpModule } from './notifiers/notifiers-http.module';
 import { ComplaintsHttpModule } from './complaints/complaints-http.module';
 import { TriageModule } from './triage/triage.module';
 
@@ -31,6 +32,7 @@ import { TriageModule } from './triage/triage.module';
     StatusModule,
     TriageModule,
     StrikesHttpModule,
+    NotifiersHttpModule,
     ComplaintsHttpModule,
     PrivacyRequestsHttpModule,
     StaffUiModule,

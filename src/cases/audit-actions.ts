@@ -94,6 +94,8 @@ export interface AuditDetails {
   };
   'case.routed': { status: CaseStatus; searchMatches: number };
   'case.held_for_review': { flags: string[] };
+  /** Kept and not routed: staff suspended its notifier (DSA Art. 23) until `until`; `standing` is notifier_standings.id. */
+  'case.held_notifier_suspended': { notifier: string; standing: string; until: string };
   /** Staff account ids; the page shows their names. */
   'case.assigned': { from: string | null; to: string | null };
   /** `template`: the title of the reason template chosen, if one was. */

@@ -13,6 +13,7 @@ import {
   counterNoticeConfig,
   privacyConfig,
   strikeConfig,
+  notifierConfig,
   metricsConfig,
   rateLimitConfig,
 } from './config';
@@ -41,6 +42,7 @@ import { TemplateRenderer } from './templates/template-renderer';
         counterNoticeConfig,
         privacyConfig,
         strikeConfig,
+        notifierConfig,
         metricsConfig,
         rateLimitConfig,
       ],

@@ -105,6 +105,13 @@ export async function previewLetter(
       };
       return { kind, ...letters.render(letterCase, kind, context) };
     }
+    case LetterKind.NotifierWarning:
+    case LetterKind.NotifierSuspended:
+    case LetterKind.NotifierNoticeHeld: {
+      // Letters about the notifier, not the case: shown with sample values.
+      const context = { reason: '(the reasons staff give)', until: new Date() };
+      return { kind, ...letters.render(letterCase, kind, context) };
+    }
     case LetterKind.ComplaintReceived:
     case LetterKind.ComplaintDecided: {
       const context = {

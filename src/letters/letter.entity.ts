@@ -35,6 +35,12 @@ export enum LetterKind {
   ComplaintReceived = 'complaint_received',
   /** To whoever complained: the decision on the complaint, with its reasons and the other ways to redress. */
   ComplaintDecided = 'complaint_decided',
+  /** To a notifier: staff warned them about manifestly unfounded notices (DSA Art. 23(3)), and why. */
+  NotifierWarning = 'notifier_warning',
+  /** To a notifier: staff suspended the processing of their notices until a date, and why. */
+  NotifierSuspended = 'notifier_suspended',
+  /** To a suspended notifier: their new notice is kept but not processed while the suspension lasts. */
+  NotifierNoticeHeld = 'notifier_notice_held',
 }
 
 export enum LetterStatus {

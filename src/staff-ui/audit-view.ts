@@ -36,6 +36,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'case.transition_refused': 'Status change refused',
   'case.routed': 'Routed',
   'case.held_for_review': 'Held for review',
+  'case.held_notifier_suspended': 'Held: notifier suspended',
   'case.assigned': 'Assigned',
   'case.rejected': 'Case rejected',
   'note.added': 'Note',

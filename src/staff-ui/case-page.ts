@@ -12,6 +12,9 @@ import { ComplaintsService } from '../complaints/complaints.service';
 import { CaseDetailService } from '../triage/case-detail.service';
 import { ReasonTemplatesService } from '../triage/reason-templates.service';
 import { caseView } from './case-view';
+import { BadFaithSignsService } from '../notifiers/bad-faith-signs.service';
+import { NotifierStatsService } from '../notifiers/notifier-stats.service';
+import { badFaithView, notifierRow } from './notifier-view';
 import type { Flash } from './flash';
 import type { FormFailure } from './page-action';
 import { sendPage } from './page-response';
@@ -32,6 +35,8 @@ export class CasePage {
     private readonly reasons: ReasonTemplatesService,
     private readonly auth: StaffAuthService,
     private readonly complaints: ComplaintsService,
+    private readonly notifiers: NotifierStatsService,
+    private readonly signs: BadFaithSignsService,
     private readonly templates: TemplateRenderer,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(PROVIDER_REGISTRY) private readonly registry: ProviderRegistry,
@@ -60,9 +65,12 @@ export class CasePage {
       decisionByName: c.decisionBy ? (names.get(c.decisionBy) ?? c.decisionBy) : null,
       decidedByName: c.decidedBy ? (names.get(c.decidedBy) ?? c.decidedBy) : null,
     }));
+    const [notifier, signs] = await Promise.all([this.notifiers.forCase(detail.id), this.signs.forCase(detail.id)]);
     const csrf = issueCsrfToken(req, res, this.app.secret);
     sendPage(res, this.templates, 'staff-case', status, {
       complaints,
+      notifier: notifier ? notifierRow(notifier) : null,
+      badFaithSigns: badFaithView(signs),
       site: this.app,
       title: detail.reference,
       nav: staffNav(staff, csrf, 'case'),

@@ -20,6 +20,8 @@ import { UploaderPage, UploaderPageActions, UploadersPagesController } from './u
 import { StrikesModule } from '../strikes/strikes.module';
 import { ComplaintsModule } from '../complaints/complaints.module';
 import { CaseComplaintsPagesController } from './case-complaints-pages.controller';
+import { NotifiersModule } from '../notifiers/notifiers.module';
+import { NotifiersPagesController } from './notifiers-pages.controller';
 
 /**
  * Every server-rendered staff page: sign-in, the queue and case pages, the admin page. The queue dashboard is an
@@ -34,6 +36,7 @@ import { CaseComplaintsPagesController } from './case-complaints-pages.controlle
     RetentionModule,
     StrikesModule,
     ComplaintsModule,
+    NotifiersModule,
   ],
   controllers: [
     StaffLoginController,
@@ -42,6 +45,7 @@ import { CaseComplaintsPagesController } from './case-complaints-pages.controlle
     PrivacyRequestsPagesController,
     UploadersPagesController,
     CaseComplaintsPagesController,
+    NotifiersPagesController,
   ],
   providers: [
     CasePage,

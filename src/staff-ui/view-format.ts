@@ -41,7 +41,7 @@ export interface StaffNav {
   canDecide: boolean;
   isAdmin: boolean;
   csrf: string;
-  active: 'queue' | 'case' | 'admin' | 'privacy' | 'uploaders' | 'error';
+  active: 'queue' | 'case' | 'admin' | 'privacy' | 'uploaders' | 'notifiers' | 'error';
 }
 
 export function staffNav(staff: StaffPrincipal, csrf: string, active: StaffNav['active']): StaffNav {

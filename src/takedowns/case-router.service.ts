@@ -23,6 +23,7 @@ import { SITE_ADAPTER, type SiteAdapter, type SiteLink } from '../site/site-adap
 import { referralGroups, routedStatus } from './routing-plan';
 import { TakedownReason, TakedownStatus } from './takedown.entity';
 import { PersonalData } from '../core/privacy/personal-data.service';
+import { NotifierStandingsService } from '../notifiers/notifier-standings.service';
 
 interface CaseRow {
   id: string;
@@ -79,6 +80,7 @@ export class CaseRouterService {
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     private readonly transitions: CaseTransitionsService,
+    private readonly notifiers: NotifierStandingsService,
   ) {}
 
   async route(caseId: string): Promise<void> {
@@ -99,6 +101,20 @@ export class CaseRouterService {
         await this.markRouted(m, kase.id, matches);
         await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
         await audit(m, kase.id, 'worker', 'case.held_for_review', { flags: held });
+        return;
+      }
+      // A suspended notifier's notice is kept (intake stored it) but not acted on: staff decide it, and the sender
+      // is told why nothing happens.
+      const suspension = await this.notifiers.suspensionFor(m, kase.id);
+      if (suspension) {
+        await this.markRouted(m, kase.id, matches);
+        await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
+        await audit(m, kase.id, 'worker', 'case.held_notifier_suspended', {
+          notifier: suspension.key,
+          standing: suspension.standingId,
+          until: suspension.until.toISOString(),
+        });
+        await this.notifiers.tellHeld(m, kase, suspension, await this.occasion(m, kase.id));
         return;
       }
       const letterCase = {

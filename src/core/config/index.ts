@@ -11,6 +11,7 @@ export * from './letters.config';
 export * from './counter-notice.config';
 export * from './privacy.config';
 export * from './strike.config';
+export * from './notifier.config';
 export * from './metrics.config';
 export * from './rate-limit.config';
 export { ConfigError } from './validate-env';
@@ -27,6 +28,7 @@ import { reconcileConfig } from './reconcile.config';
 import { redisConfig } from './redis.config';
 import { slaConfig } from './sla.config';
 import { strikeConfig } from './strike.config';
+import { notifierConfig } from './notifier.config';
 import { metricsConfig } from './metrics.config';
 import { rateLimitConfig } from './rate-limit.config';
 import { takedownConfig } from './takedown.config';
@@ -47,6 +49,7 @@ export function assertConfig(): void {
     counterNoticeConfig,
     privacyConfig,
     strikeConfig,
+    notifierConfig,
     metricsConfig,
     rateLimitConfig,
   ])

@@ -28,6 +28,8 @@ import { Strike } from '../../strikes/strike.entity';
 import { Complaint } from '../../complaints/complaint.entity';
 import { UploaderEvent } from '../../strikes/uploader-event.entity';
 import { UploaderStanding } from '../../strikes/uploader-standing.entity';
+import { NotifierEvent } from '../../notifiers/notifier-event.entity';
+import { NotifierStanding } from '../../notifiers/notifier-standing.entity';
 import { Referral } from '../../takedowns/referral.entity';
 import { Takedown } from '../../takedowns/takedown.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
@@ -60,6 +62,8 @@ export const ENTITIES = [
   Complaint,
   UploaderStanding,
   UploaderEvent,
+  NotifierStanding,
+  NotifierEvent,
   InboundMessage,
   EvidenceFile,
   StaffUser,

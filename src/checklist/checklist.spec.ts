@@ -332,6 +332,24 @@ describe('work and removed material, as senders write them', () => {
     ['proprietary to its owner', 'These files are confidential and proprietary to Acme Bank.', true],
     ['code titled', 'Original software code titled "acme-mobile" was copied.', true],
     [
+      'a labelled "Original Work Infringed:"',
+      'Original Work Infringed:\nAdvanced Widgets, 3rd Edition, J. Smith',
+      true,
+    ],
+    [
+      'the content in question is',
+      'The copyright protected content in question is a set of interview questions.',
+      true,
+    ],
+    ['created and owned solely by', 'The questions were created and owned solely by Acme.', true],
+    ['proprietary and confidential', 'The following repositories are proprietary and confidential.', true],
+    ['rights to copyrighted code', 'Acme is the owner of exclusive rights to copyrighted computer code.', true],
+    [
+      'a back-reference is not a description',
+      'This is the material that is infringing the copyrighted software.',
+      false,
+    ],
+    [
       'answered on the prompt line',
       '**Please provide a detailed description of the original copyrighted work.** Our billing engine source code.',
       true,

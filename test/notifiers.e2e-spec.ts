@@ -239,9 +239,10 @@ describe('notifiers', () => {
     expect(await takedowns(held.caseId)).toBe(0);
     expect(await download(page.downloads[0].id)).not.toBe(451);
     const trail = await auditTrail(client, held.caseId);
+    const standing = (await client.query(`SELECT id FROM notifier_standings WHERE notifier_key = $1`, [key])).rows[0];
     expect(trail.find((e) => e.action === 'case.held_notifier_suspended')?.detail).toMatchObject({
-      notifier: key,
-      standing: expect.any(String),
+      standing: standing.id,
+      until: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     expect(trail.map((e) => e.action)).not.toContain('takedowns.scheduled');
     const heldLetter = await mailTo(email, 'Your notice is kept but not processed');

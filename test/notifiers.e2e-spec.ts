@@ -37,7 +37,7 @@ describe('notifiers', () => {
   beforeAll(async () => {
     client = await db();
     sink = await new SmtpSink().start();
-    const env = { QUEUE_PREFIX: prefix, SMTP_URL: sink.url };
+    const env = { QUEUE_PREFIX: prefix, SMTP_URL: sink.url, PUBLIC_LICENCE_PAGES: '/software/free-, /software/gpl-' };
     worker = await startMailWorker(env);
     api = await startApi(env);
     legal = await createStaff(client, 'legal');
@@ -171,6 +171,30 @@ describe('notifiers', () => {
     expect((await caseOf(clean.reference)).body.badFaithSigns.map((s: any) => s.kind)).not.toContain('own_uploads');
   });
 
+  it('flags URLs that do not exist and material on the public-licence pages, and still acts on the rest', async () => {
+    const n = uniqueId();
+    const { rows } = await client.query(
+      `INSERT INTO software_pages (slug, title) VALUES ($1, 'A free app') RETURNING id`,
+      [`free-${n}`],
+    );
+    await client.query(
+      `INSERT INTO download_links (id, page_id, label, target_url, target_url_normalized) VALUES ($1, $2, 'x', $3, $3)`,
+      [n, rows[0].id, `https://files.example-mirror.org/free-${n}.zip`],
+    );
+    const missing = Array.from({ length: 5 }, (_, i) => `https://example.com/software/nothing-${n}-${i}`);
+    const free = `https://example.com/d/${n}`;
+    const filed = await fileRoutedCase(api, client, prefix, completeNoticeFrom(sender(), [...missing, free]));
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the download to be removed', async () => (await download(String(n))) === 451);
+    const { body } = await caseOf(filed.reference);
+    expect(body.badFaithSigns).toEqual(
+      expect.arrayContaining([
+        { kind: 'public_licence_pages', urls: [free], prefixes: ['/software/free-', '/software/gpl-'] },
+        { kind: 'many_not_found', notFound: 5, links: 6, share: 5 / 6, threshold: 0.5 },
+      ]),
+    );
+  });
+
   it('warns and suspends a notifier, keeps their new notice without processing it, and lifts the suspension', async () => {
     const email = sender();
     const first = await fileRoutedCase(
@@ -215,9 +239,10 @@ describe('notifiers', () => {
     expect(await takedowns(held.caseId)).toBe(0);
     expect(await download(page.downloads[0].id)).not.toBe(451);
     const trail = await auditTrail(client, held.caseId);
+    const standing = (await client.query(`SELECT id FROM notifier_standings WHERE notifier_key = $1`, [key])).rows[0];
     expect(trail.find((e) => e.action === 'case.held_notifier_suspended')?.detail).toMatchObject({
-      notifier: key,
-      standing: expect.any(String),
+      standing: standing.id,
+      until: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     expect(trail.map((e) => e.action)).not.toContain('takedowns.scheduled');
     const heldLetter = await mailTo(email, 'Your notice is kept but not processed');

@@ -94,8 +94,11 @@ export interface AuditDetails {
   };
   'case.routed': { status: CaseStatus; searchMatches: number };
   'case.held_for_review': { flags: string[] };
-  /** Kept and not routed: staff suspended its notifier (DSA Art. 23) until `until`; `standing` is notifier_standings.id. */
-  'case.held_notifier_suspended': { notifier: string; standing: string; until: string };
+  /**
+   * Kept and not routed: staff suspended its notifier (DSA Art. 23) until `until`. `standing` is the
+   * notifier_standings id (not the notifier key, which holds an address hash: the log keeps ids).
+   */
+  'case.held_notifier_suspended': { standing: string; until: string };
   /** Staff account ids; the page shows their names. */
   'case.assigned': { from: string | null; to: string | null };
   /** `template`: the title of the reason template chosen, if one was. */

@@ -57,7 +57,7 @@ export class BadFaithSignsService {
 
     const [counts] = await m.query<{ links: number; not_found: number }[]>(
       `SELECT count(*)::int AS links, count(*) FILTER (WHERE status = 'not_found')::int AS not_found
-       FROM reported_links WHERE case_id = $1`,
+       FROM reported_links WHERE case_id = $1 AND role = 'infringing'`,
       [caseId],
     );
     const share = counts.links > 0 ? counts.not_found / counts.links : 0;

@@ -110,7 +110,6 @@ export class CaseRouterService {
         await this.markRouted(m, kase.id, matches);
         await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
         await audit(m, kase.id, 'worker', 'case.held_notifier_suspended', {
-          notifier: suspension.key,
           standing: suspension.standingId,
           until: suspension.until.toISOString(),
         });

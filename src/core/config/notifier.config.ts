@@ -7,7 +7,7 @@ import { splitList, validateEnv } from './validate-env';
  * routed, held or refused for them.
  */
 export class NotifierEnv {
-  /** Share of a case's links that do not exist on the site above which the case is flagged. */
+  /** Share of a case's reported infringing links that the site does not have, above which the case is flagged. */
   @IsNumber() @Min(0) @Max(1) BAD_FAITH_NOT_FOUND_SHARE = 0.5;
   /** The not-found share is judged only for a case with at least this many links. */
   @IsInt() @Min(1) @Max(100000) BAD_FAITH_NOT_FOUND_MIN_LINKS = 5;

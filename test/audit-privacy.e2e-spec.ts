@@ -34,6 +34,9 @@ import {
 import { TEST_REDIS_URL } from './support/env';
 import { createStaff, type StaffFixture } from './support/staff';
 import { PersonalData } from '../src/core/privacy/personal-data.service';
+import { AUTO_ACTION_REASONS, SENDER_STANDINGS } from '../src/takedowns/auto-action-policy';
+import { StrikeVoidReason } from '../src/strikes/strike.entity';
+import { ComplaintBy, ComplaintStatus, ComplaintSubject } from '../src/complaints/complaint.entity';
 
 jest.setTimeout(120_000);
 
@@ -123,6 +126,12 @@ describe('the audit log holds no personal values', () => {
       ...['takedown', 'counter_notice', 'retraction', 'other'],
       ...['internal', 'external_disk', 'external_other', 'invalid', 'infringing', 'original', 'reference'],
       ...['on_receipt', 'staff', 'complainant'],
+      ...AUTO_ACTION_REASONS,
+      ...SENDER_STANDINGS,
+      ...Object.values(StrikeVoidReason),
+      ...Object.values(ComplaintBy),
+      ...Object.values(ComplaintSubject),
+      ...Object.values(ComplaintStatus),
       PRIVACY_NOTICE_VERSION,
     ]);
     return (key, value) => {

@@ -12,8 +12,18 @@ export interface AutoActionInput {
   largestPage: number;
 }
 
-export type AutoActionReason =
-  'approval_required' | 'page_too_large' | 'standing_not_trusted' | 'too_many_urls' | 'trusted_standing';
+/** Why the policy acted at once or held a notice: what `takedowns.scheduled` records as `policy.reason`. */
+export const AUTO_ACTION_REASONS = [
+  'approval_required',
+  'page_too_large',
+  'standing_not_trusted',
+  'too_many_urls',
+  'trusted_standing',
+] as const;
+export type AutoActionReason = (typeof AUTO_ACTION_REASONS)[number];
+
+/** The standings `policy.standing` records. */
+export const SENDER_STANDINGS: readonly SenderStanding[] = ['trusted_flagger', 'agency', 'verified', 'anonymous'];
 
 export interface AutoActionDecision {
   act: boolean;

@@ -67,7 +67,7 @@ describe('complaints against decisions', () => {
   const textOf = (mail: { parsed: { text?: string } }) => (mail.parsed.text ?? '').replace(/\s+/g, ' ');
 
   /** A removal of one of the uploader's downloads, and the uploader's status token from their letter. */
-  const removal = async () => {
+  const removal = async (sender = complainant) => {
     const n = uniqueId();
     const uploader = { id: `acct-${n}`, email: `uploader-${n}@site-user.test` };
     const page = await createCatalogPage(client, { uploaderEmail: uploader.email, uploaderId: uploader.id });
@@ -75,7 +75,7 @@ describe('complaints against decisions', () => {
     const filed = await postJson(
       api.url,
       '/api/v1/notices',
-      completeNoticeFrom(complainant, [`https://example.com${download}`]),
+      completeNoticeFrom(sender, [`https://example.com${download}`]),
     );
     expect(filed.status).toBe(201);
     await drain(client, TEST_REDIS_URL, prefix);
@@ -89,7 +89,22 @@ describe('complaints against decisions', () => {
       token,
       caseId: filed.body.caseId as string,
       reference: filed.body.reference as string,
+      statusToken: (filed.body.statusUrl as string).split('/').pop()!,
     };
+  };
+
+  /** Files the complaint through the complainant's status link, and has `decider` reverse it. */
+  const reversedOnComplaint = async (token: string, subject: string, text: string, decider: StaffFixture) => {
+    const filed = await postJson(api.url, `/api/v1/status/${token}/complaints`, { subject, text });
+    expect(filed.status).toBe(201);
+    const decided = await postJson(
+      api.url,
+      `/api/v1/staff/complaints/${filed.body.id}/decision`,
+      { outcome: 'reversed', reason: `Reversed: ${text}` },
+      as(decider),
+    );
+    expect(decided.status).toBe(200);
+    return filed.body;
   };
 
   it("reverses a removal on the uploader's complaint: the link is back, the strike voided, the uploader told", async () => {
@@ -275,5 +290,91 @@ describe('complaints against decisions', () => {
     expect(decided.html).toContain('“The licence does not cover redistribution.”');
     const { rows } = await client.query(`SELECT status FROM complaints WHERE id = $1`, [filed.body.id]);
     expect(rows[0].status).toBe('upheld');
+  });
+
+  it('lets a complainant contest a restoration: reversed by another person, the case is back in review', async () => {
+    const sender = `restored-${uniqueId()}@holder.test`;
+    const { caseId, reference, download, statusToken } = await removal(sender);
+    const early = await postJson(api.url, `/api/v1/status/${statusToken}/complaints`, {
+      subject: 'restoration',
+      text: 'x',
+    });
+    expect(early.status).toBe(422);
+    expect(early.body.message).toContain('there is no restoration to contest');
+    const taken = await client.query(`SELECT id FROM reported_links WHERE case_id = $1 AND status = 'taken_down'`, [
+      caseId,
+    ]);
+    const restored = await postJson(
+      api.url,
+      `/api/v1/staff/cases/${reference}/restore`,
+      { linkIds: taken.rows.map((r) => r.id), reason: 'Counter-notice received; no suit was notified in time.' },
+      as(legal),
+    );
+    expect(restored.status).toBe(200);
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the download to be back', async () => (await status(download)) === 302);
+
+    const complaint = await reversedOnComplaint(
+      statusToken,
+      'restoration',
+      'We filed suit on the ninth business day; the docket number is in our reply.',
+      otherLegal,
+    );
+    expect(complaint.decisionBy).toBe(legal.id);
+    const { rows } = await client.query(`SELECT status FROM cases WHERE id = $1`, [caseId]);
+    expect(rows[0].status).toBe('in_review');
+    // Nothing goes back down without a person's new approval.
+    expect(await status(download)).toBe(302);
+    await drain(client, TEST_REDIS_URL, prefix);
+    const answer = textOf(await mailTo(sender, `[${reference}] Our decision on your complaint`));
+    expect(answer).toContain('review the restored material anew');
+  });
+
+  it("lets a notifier contest its warning and its suspension from a case's status page, and undoes each", async () => {
+    const sender = `suspended-${uniqueId()}@holder.test`;
+    const filed = await postJson(
+      api.url,
+      '/api/v1/notices',
+      completeNoticeFrom(sender, [`https://example.com/software/nothing-${uniqueId()}`]),
+    );
+    expect(filed.status).toBe(201);
+    const token = (filed.body.statusUrl as string).split('/').pop()!;
+    await drain(client, TEST_REDIS_URL, prefix);
+    const kase = (await (
+      await fetch(`${api.url}/api/v1/staff/cases/${filed.body.reference}/notifier`, { headers: as(legal) })
+    ).json()) as any;
+    const key = kase.notifier.key as string;
+    const notifier = `/api/v1/staff/notifiers/${encodeURIComponent(key)}`;
+    const none = await postJson(api.url, `/api/v1/status/${token}/complaints`, {
+      subject: 'notifier_suspension',
+      text: 'x',
+    });
+    expect(none.status).toBe(422);
+    expect((await postJson(api.url, `${notifier}/warning`, { reason: 'Unfounded notices' }, as(legal))).status).toBe(
+      200,
+    );
+    const suspended = await postJson(api.url, `${notifier}/suspension`, { reason: 'Again', days: 30 }, as(legal));
+    expect(suspended.body.status).toBe('suspended');
+    await drain(client, TEST_REDIS_URL, prefix);
+    const letter = textOf(await mailTo(sender, 'We suspended the processing of your notices'));
+    expect(letter).toContain(`/status/${token}/complaints/new`);
+    const page = await (await fetch(`${api.url}/status/${token}/complaints/new`)).text();
+    expect(page).toContain('value="notifier_suspension"');
+
+    await reversedOnComplaint(token, 'notifier_suspension', 'The notices named our own titles.', otherLegal);
+    const afterSuspension = (await (await fetch(`${api.url}${notifier}`, { headers: as(legal) })).json()) as any;
+    expect(afterSuspension.standing).toMatchObject({ status: 'warned', warnings: 1 });
+    await reversedOnComplaint(token, 'notifier_warning', 'The earlier notices were sound too.', otherLegal);
+    const afterWarning = (await (await fetch(`${api.url}${notifier}`, { headers: as(legal) })).json()) as any;
+    expect(afterWarning.standing).toMatchObject({ status: 'good', warnings: 0 });
+    expect(afterWarning.standing.events.map((e: any) => [e.action, e.actor])).toEqual([
+      ['warned', legal.id],
+      ['suspended', legal.id],
+      ['suspension_reversed', otherLegal.id],
+      ['warning_withdrawn', otherLegal.id],
+    ]);
+    await drain(client, TEST_REDIS_URL, prefix);
+    const answer = textOf(await mailTo(sender, `Our decision on your complaint`));
+    expect(answer).toMatch(/suspension has ended|warning no longer counts/);
   });
 });

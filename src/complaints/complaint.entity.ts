@@ -17,6 +17,12 @@ export enum ComplaintSubject {
   Termination = 'termination',
   /** Staff's rejection of the complainant's notice. */
   Rejection = 'rejection',
+  /** The restoration of material the complainant's notice had removed (after a counter-notice, a complaint or staff). */
+  Restoration = 'restoration',
+  /** Staff's warning to the notifier about manifestly unfounded notices (DSA Art. 23(1)). */
+  NotifierWarning = 'notifier_warning',
+  /** Staff's suspension of the notifier (DSA Art. 23(2)). */
+  NotifierSuspension = 'notifier_suspension',
 }
 
 export enum ComplaintStatus {
@@ -24,7 +30,10 @@ export enum ComplaintStatus {
   InReview = 'in_review',
   /** The decision stands: the complaint did not succeed. */
   Upheld = 'upheld',
-  /** The complaint succeeded: the decision is undone (links restored, strike voided, account reinstated, case re-opened). */
+  /**
+   * The complaint succeeded: the decision is undone (links restored, strike voided, account reinstated, case re-opened,
+   * a notifier's warning withdrawn or suspension ended).
+   */
   Reversed = 'reversed',
 }
 

@@ -17,6 +17,7 @@ import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
+import { NotifierStandingsService } from '../notifiers/notifier-standings.service';
 import { StrikeVoidReason } from '../strikes/strike.entity';
 import { StrikeLedger } from '../strikes/strike-ledger.service';
 import { UploaderStandingService } from '../strikes/uploader-standing.service';
@@ -55,10 +56,18 @@ export interface ComplaintView {
   text?: string;
 }
 
-/** What each party may contest: the uploader their removal, its strike and a termination; the complainant a rejection. */
-const SUBJECTS_OF: Record<ComplaintBy, readonly ComplaintSubject[]> = {
+/**
+ * What each party may contest: the uploader their removal, its strike and a termination; the complainant a rejection,
+ * the restoration of what their notice removed, and a warning or suspension of themselves as a notifier.
+ */
+export const SUBJECTS_OF: Record<ComplaintBy, readonly ComplaintSubject[]> = {
   [ComplaintBy.Uploader]: [ComplaintSubject.Removal, ComplaintSubject.Strike, ComplaintSubject.Termination],
-  [ComplaintBy.Complainant]: [ComplaintSubject.Rejection],
+  [ComplaintBy.Complainant]: [
+    ComplaintSubject.Rejection,
+    ComplaintSubject.Restoration,
+    ComplaintSubject.NotifierWarning,
+    ComplaintSubject.NotifierSuspension,
+  ],
 };
 
 interface Filer {
@@ -117,6 +126,7 @@ export class ComplaintsService {
     private readonly letters: LettersService,
     private readonly ledger: StrikeLedger,
     private readonly standings: UploaderStandingService,
+    private readonly notifiers: NotifierStandingsService,
     private readonly transitions: CaseTransitionsService,
     private readonly outbox: OutboxService,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
@@ -346,6 +356,27 @@ export class ComplaintsService {
         throw new ComplaintRefusedError('Nothing of this notice was rejected: there is no rejection to contest.');
       return { toldAt: rejected.at, decisionBy: isStaffActor(rejected.actor) ? rejected.actor : null, uploaderIds: [] };
     }
+    if (subject === ComplaintSubject.Restoration) {
+      const [restored] = await m.query<{ at: Date; actor: string }[]>(
+        `SELECT at, actor FROM audit_events WHERE case_id = $1 AND action = 'links.restored' ORDER BY id DESC LIMIT 1`,
+        [filer.caseId],
+      );
+      if (!restored)
+        throw new ComplaintRefusedError(
+          'Nothing this notice removed was restored: there is no restoration to contest.',
+        );
+      return { toldAt: restored.at, decisionBy: isStaffActor(restored.actor) ? restored.actor : null, uploaderIds: [] };
+    }
+    if (subject === ComplaintSubject.NotifierWarning || subject === ComplaintSubject.NotifierSuspension) {
+      const action = subject === ComplaintSubject.NotifierWarning ? 'warned' : 'suspended';
+      const decision = await this.notifiers.decisionFor(m, filer.caseId, action);
+      if (!decision) {
+        throw new ComplaintRefusedError(
+          `You were not ${action} as a notifier: there is no ${action === 'warned' ? 'warning' : 'suspension'} to contest.`,
+        );
+      }
+      return { toldAt: decision.at, decisionBy: isStaffActor(decision.actor) ? decision.actor : null, uploaderIds: [] };
+    }
     const removed = await m.query<{ done_at: Date; uploader_id: string | null }[]>(
       `SELECT t.done_at, t.uploader_id FROM takedowns t
        WHERE t.case_id = $1 AND t.uploader->>'emailHash' = $2 AND t.done_at IS NOT NULL ORDER BY t.done_at`,
@@ -431,15 +462,39 @@ export class ComplaintsService {
       case ComplaintSubject.Termination:
         for (const uploaderId of row.uploader_ids) await this.standings.reinstateIn(m, uploaderId, actor, why);
         return;
-      case ComplaintSubject.Rejection: {
-        const [kase] = await m.query<{ id: string; status: CaseStatus }[]>(
-          `SELECT id, status FROM cases WHERE id = $1 FOR UPDATE`,
-          [row.case_id],
-        );
-        if (kase.status === CaseStatus.Rejected) await this.transitions.apply(m, kase, CaseStatus.InReview, actor, why);
+      case ComplaintSubject.Rejection:
+        return this.reopen(m, row.case_id, [CaseStatus.Rejected], actor, why);
+      case ComplaintSubject.Restoration:
+        // The material goes back down only by a person's new approval of the restored links (Restored → Approved):
+        // reversing re-opens the case for it, as staff would on new facts such as a suit filed in time.
+        return this.reopen(m, row.case_id, [CaseStatus.Actioned, CaseStatus.Closed], actor, why);
+      case ComplaintSubject.NotifierWarning:
+      case ComplaintSubject.NotifierSuspension: {
+        const key =
+          (await this.notifiers.decisionFor(m, row.case_id, 'warned'))?.key ??
+          (await this.notifiers.decisionFor(m, row.case_id, 'suspended'))?.key;
+        if (!key) return;
+        if (row.subject === ComplaintSubject.NotifierWarning)
+          await this.notifiers.withdrawWarningIn(m, key, actor, why);
+        else await this.notifiers.reverseSuspensionIn(m, key, actor, why);
         return;
       }
     }
+  }
+
+  /** Sends the case back to review when it is in one of `from`. */
+  private async reopen(
+    m: EntityManager,
+    caseId: string,
+    from: CaseStatus[],
+    actor: string,
+    why: string,
+  ): Promise<void> {
+    const [kase] = await m.query<{ id: string; status: CaseStatus }[]>(
+      `SELECT id, status FROM cases WHERE id = $1 FOR UPDATE`,
+      [caseId],
+    );
+    if (from.includes(kase.status)) await this.transitions.apply(m, kase, CaseStatus.InReview, actor, why);
   }
 
   /** The person's letter about their complaint, in their language, with their own status page. */

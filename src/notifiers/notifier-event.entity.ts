@@ -16,4 +16,5 @@ export class NotifierEvent {
   @CreateDateColumn({ type: 'timestamptz' }) at!: Date;
 }
 
-export type NotifierEventAction = 'warned' | 'suspended' | 'lifted';
+/** A warning withdrawn and a suspension reversed are the outcomes of the notifier's complaint (DSA Art. 20). */
+export type NotifierEventAction = 'warned' | 'suspended' | 'lifted' | 'warning_withdrawn' | 'suspension_reversed';

@@ -161,14 +161,70 @@ export class NotifierStandingsService {
       if (effectiveStatus(row) !== NotifierStandingStatus.Suspended) {
         throw new NotifierConflictError(`Notifier ${key} is not suspended.`);
       }
-      await m.query(
-        `UPDATE notifier_standings SET status = CASE WHEN warnings > 0 THEN 'warned' ELSE 'good' END::notifier_standing_status,
-           suspended_until = now(), updated_at = now() WHERE id = $1`,
-        [row.id],
-      );
-      await this.event(m, row.id, actor, 'lifted', { until: row.suspended_until?.toISOString() ?? null }, reason);
+      await this.endSuspension(m, row, actor, 'lifted', reason);
     });
     return this.detail(key);
+  }
+
+  /**
+   * The latest warning or suspension of a case's notifier, which the notifier may contest from that case's status
+   * page (DSA Art. 20): when it was decided and by whom. Null when there is none.
+   */
+  async decisionFor(
+    m: EntityManager,
+    caseId: string,
+    action: 'warned' | 'suspended',
+  ): Promise<{ key: string; at: Date; actor: string } | null> {
+    const [row] = await m.query<{ key: string; at: Date; actor: string }[]>(
+      `SELECT s.notifier_key AS key, e.at, e.actor FROM notifier_events e
+       JOIN notifier_standings s ON s.id = e.standing_id
+       WHERE s.notifier_key = (SELECT ${notifierKeySql('c')} FROM cases c WHERE c.id = $1) AND e.action = $2
+       ORDER BY e.id DESC LIMIT 1`,
+      [caseId, action],
+    );
+    return row ?? null;
+  }
+
+  /** A complaint against the notifier's warning succeeded: it no longer counts. */
+  async withdrawWarningIn(m: EntityManager, key: string, actor: string, reason: string): Promise<void> {
+    const row = await this.locked(m, key);
+    if (row.warnings === 0) return;
+    await m.query(
+      `UPDATE notifier_standings SET warnings = warnings - 1,
+         status = CASE WHEN status = 'suspended' THEN status
+                       WHEN warnings - 1 > 0 THEN 'warned' ELSE 'good' END::notifier_standing_status,
+         warned_at = CASE WHEN warnings - 1 > 0 THEN warned_at END, updated_at = now() WHERE id = $1`,
+      [row.id],
+    );
+    await this.event(m, row.id, actor, 'warning_withdrawn', { warnings: row.warnings - 1 }, reason);
+  }
+
+  /**
+   * A complaint against the notifier's suspension succeeded: a suspension in force ends now; one that already ended
+   * is recorded as reversed. Notices held meanwhile stay with staff, in review.
+   */
+  async reverseSuspensionIn(m: EntityManager, key: string, actor: string, reason: string): Promise<void> {
+    const row = await this.locked(m, key);
+    if (effectiveStatus(row) === NotifierStandingStatus.Suspended) {
+      await this.endSuspension(m, row, actor, 'suspension_reversed', reason);
+    } else {
+      await this.event(m, row.id, actor, 'suspension_reversed', { until: null }, reason);
+    }
+  }
+
+  private async endSuspension(
+    m: EntityManager,
+    row: StandingRow,
+    actor: string,
+    action: 'lifted' | 'suspension_reversed',
+    reason: string,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE notifier_standings SET status = CASE WHEN warnings > 0 THEN 'warned' ELSE 'good' END::notifier_standing_status,
+         suspended_until = now(), updated_at = now() WHERE id = $1`,
+      [row.id],
+    );
+    await this.event(m, row.id, actor, action, { until: row.suspended_until?.toISOString() ?? null }, reason);
   }
 
   /** The suspension in force for the notifier of a case, if any: routing holds the case for it. */

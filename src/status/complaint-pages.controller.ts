@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { ComplaintBy, ComplaintSubject } from '../complaints/complaint.entity';
-import { COMPLAINT_MONTHS, type ComplaintView, ComplaintsService } from '../complaints/complaints.service';
+import { COMPLAINT_MONTHS, type ComplaintView, ComplaintsService, SUBJECTS_OF } from '../complaints/complaints.service';
 import { FileComplaintDto } from '../complaints/dto/complaint.dto';
 import { type AppConfig, appConfig } from '../core/config';
 import { issueCsrfToken, verifyCsrfToken } from '../core/http/csrf';
@@ -14,9 +14,9 @@ import { CaseStatusService } from './case-status.service';
 
 type Party = 'uploader' | 'status';
 
-const SUBJECTS: Record<Party, ComplaintSubject[]> = {
-  uploader: [ComplaintSubject.Removal, ComplaintSubject.Strike, ComplaintSubject.Termination],
-  status: [ComplaintSubject.Rejection],
+const SUBJECTS: Record<Party, readonly ComplaintSubject[]> = {
+  uploader: SUBJECTS_OF[ComplaintBy.Uploader],
+  status: SUBJECTS_OF[ComplaintBy.Complainant],
 };
 
 class ComplaintInputError extends Error {
@@ -25,7 +25,8 @@ class ComplaintInputError extends Error {
 
 /**
  * Complaints against decisions (DSA Art. 20) from the two private status links: the uploader's (/uploader/:token)
- * contests a removal, its strike or a termination; the complainant's (/status/:token) a rejection. A page with the
+ * contests a removal, its strike or a termination; the complainant's (/status/:token) a rejection, a restoration, or
+ * a warning or suspension of them as a notifier. A page with the
  * form and the complaints lodged so far, and the same as JSON.
  */
 @Controller()

@@ -34,7 +34,7 @@ import {
 import { TEST_REDIS_URL } from './support/env';
 import { createStaff, type StaffFixture } from './support/staff';
 import { PersonalData } from '../src/core/privacy/personal-data.service';
-import { AUTO_ACTION_REASONS, SENDER_STANDINGS } from '../src/takedowns/auto-action-policy';
+import { AUTO_ACTION_REASONS, SENDER_STANDINGS } from '../src/cases/auto-action-policy';
 import { StrikeVoidReason } from '../src/strikes/strike.entity';
 import { ComplaintBy, ComplaintStatus, ComplaintSubject } from '../src/complaints/complaint.entity';
 

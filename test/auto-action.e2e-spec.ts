@@ -101,6 +101,13 @@ describe('the auto-action policy and trusted flaggers', () => {
       { authorization: `Bearer ${trustedKey}` },
     );
     expect([anonymous.status, trusted.status]).toEqual([201, 201]);
+    // The answers already say which waits for a person, and the status pages keep saying it.
+    expect(anonymous.body.links.map((l: { action: string }) => l.action).filter((a: string) => a !== 'none')).toEqual([
+      'takedown_after_approval',
+    ]);
+    expect(trusted.body.links.map((l: { action: string }) => l.action).filter((a: string) => a !== 'none')).toEqual([
+      'takedown',
+    ]);
     await drain(client, TEST_REDIS_URL, prefix);
     await waitFor(
       "the trusted flagger's download to be removed",
@@ -112,6 +119,11 @@ describe('the auto-action policy and trusted flaggers', () => {
     expect(await policyOf(trusted.body.caseId)).toEqual({ standing: 'trusted_flagger', reason: 'trusted_standing' });
     const { rows } = await client.query(`SELECT status FROM takedowns WHERE case_id = $1`, [anonymous.body.caseId]);
     expect(rows.map((r) => r.status)).toEqual(['awaiting_approval']);
+    const token = (anonymous.body.statusUrl as string).split('/').pop();
+    const statusPage = (await (await fetch(`${api.url}/api/v1/status/${token}`)).json()) as any;
+    expect(statusPage.links.map((l: { action: string }) => l.action).filter((a: string) => a !== 'none')).toEqual([
+      'takedown_after_approval',
+    ]);
     const cases = await client.query(`SELECT id, status FROM cases WHERE id = ANY($1::uuid[])`, [
       [anonymous.body.caseId, trusted.body.caseId],
     ]);

@@ -12,6 +12,8 @@ const KEY_SHAPE = /^tda_[A-Za-z0-9_-]{43}$/;
 export interface AgencyPrincipal {
   id: string;
   name: string;
+  /** Designated a trusted flagger (DSA Art. 22): the auto-action policy weighs it. */
+  trustedFlagger: boolean;
 }
 
 /** Agencies and their API keys. The key is shown once when the agency is created; only its SHA-256 is stored. */
@@ -89,13 +91,13 @@ export class AgencyKeysService {
     if (!KEY_SHAPE.test(key)) return null;
     const rows = await this.dataSource.query<AgencyPrincipal[]>(
       `WITH found AS (
-         SELECT id, name, last_used_at FROM agencies WHERE key_hash = $1 AND revoked_at IS NULL
+         SELECT id, name, last_used_at, trusted_flagger_since FROM agencies WHERE key_hash = $1 AND revoked_at IS NULL
        ), touched AS (
          UPDATE agencies a SET last_used_at = now()
          FROM found f
          WHERE a.id = f.id AND (f.last_used_at IS NULL OR f.last_used_at < now() - interval '1 minute')
        )
-       SELECT id, name FROM found`,
+       SELECT id, name, trusted_flagger_since IS NOT NULL AS "trustedFlagger" FROM found`,
       [sha256(key)],
     );
     return rows[0] ?? null;

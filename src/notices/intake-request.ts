@@ -17,6 +17,8 @@ export interface IntakeRequest {
   email?: EmailOrigin;
   /** The agency whose API key filed the notice; it may then read the case through that key. */
   agencyId?: string;
+  /** That agency is a trusted flagger: the answer's link actions weigh it as the auto-action policy will. */
+  agencyTrusted?: boolean;
   /** The language the sender named (the API's `language`, the form's language); otherwise it is detected. */
   language?: Locale;
 }

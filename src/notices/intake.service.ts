@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
 import { CaseTransitionsService } from '../cases/case-transitions.service';
+import { autoActionDecision } from '../cases/auto-action-policy';
 import { linkAction } from '../cases/link-action';
 import { recordReportedLinks } from '../cases/link-transitions';
 import { insertNotice } from '../cases/notice-records';
@@ -13,7 +14,7 @@ import { type AppConfig, appConfig, type TakedownConfig, takedownConfig } from '
 import { JobName, QueueName } from '../core/queue/jobs';
 import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
-import { type SortedLink } from '../links';
+import { isActionable, type SortedLink } from '../links';
 import type { NoticeResponseDto } from './dto/notice-response.dto';
 import { EmailOrigin, IntakeRequest, IntakeResult, RecordedNotice } from './intake-request';
 import { IdempotencyConflictError } from './intake.errors';
@@ -167,6 +168,7 @@ export class IntakeService {
       { queue: QueueName.Cases, name: JobName.RouteCase, data: { caseId: created.id } },
     ]);
 
+    const held = this.heldForApproval(request, links);
     const response: NoticeResponseDto = {
       caseId: created.id,
       reference: created.reference,
@@ -180,10 +182,23 @@ export class IntakeService {
         classification: l.classification,
         provider: l.provider,
         role: l.role,
-        action: linkAction(l, checklist, this.takedown.requireApproval),
+        action: linkAction(l, checklist, held),
       })),
     };
     return { response, noticeId, subjectId };
+  }
+
+  /**
+   * Whether the auto-action policy will hold this notice's takedowns for a person, as far as intake can tell: the
+   * agency key and the notice's size are known here; a sender without a key is weighed as anonymous, since whether an
+   * address has earned `verified` is read when the case is routed (a verified sender may then see its takedowns fall
+   * due at once after an answer that said "after approval", never the other way round). The pages a URL stands for are
+   * counted at routing too.
+   */
+  private heldForApproval(request: IntakeRequest, links: SortedLink[]): boolean {
+    const standing = request.agencyId ? (request.agencyTrusted ? 'trusted_flagger' : 'agency') : 'anonymous';
+    const urls = links.filter((l) => isActionable(l.classification) && l.role === 'infringing').length;
+    return !autoActionDecision({ standing, urls, downloads: urls, largestPage: 0 }, this.takedown).act;
   }
 
   /** The complainant, and the owner an agent names: both as the sender gave them, sealed under the sender's subject. */

@@ -53,6 +53,7 @@ export class NoticesController {
       text: dto.text,
       language: dto.language,
       agencyId: agency?.id,
+      agencyTrusted: agency?.trustedFlagger,
       idempotency: idempotencyKey ? idempotency(idempotencyKey, req.rawBody, agency) : undefined,
     });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -72,9 +72,14 @@ export class CaseStatusService {
         checklist: ChecklistResult;
         search_matches: CaseStatusView['searchMatches'];
         created_at: Date;
+        awaiting_approval: boolean;
       }[]
     >(
-      `SELECT id, reference, status, kind, language, checklist, search_matches, created_at FROM cases WHERE status_token = $1`,
+      // Whether the auto-action policy held this case's takedowns for a person: what its links' actions say.
+      `SELECT id, reference, status, kind, language, checklist, search_matches, created_at,
+              EXISTS (SELECT 1 FROM takedowns t WHERE t.case_id = cases.id AND t.status = 'awaiting_approval')
+                AS awaiting_approval
+       FROM cases WHERE status_token = $1`,
       [token],
     );
     if (!kase) throw new NotFoundException('No case has this status link.');
@@ -116,7 +121,10 @@ export class CaseStatusService {
         evidence: PERSONAL_ELEMENTS.has(element) ? [] : r.evidence.map(redactPersonalData),
       })),
       missing: kase.checklist.missing,
-      links: links.map((l) => ({ ...l, action: linkAction(l, kase.checklist, this.takedown.requireApproval) })),
+      links: links.map((l) => ({
+        ...l,
+        action: linkAction(l, kase.checklist, kase.awaiting_approval || this.takedown.requireApproval),
+      })),
       linkCount: Object.values(linkCounts).reduce((a, b) => a + b, 0),
       linkCounts,
       referrals: referrals.map((r) => ({ provider: r.provider, links: r.link_count, channel: r.channel })),

@@ -11,7 +11,7 @@ import { moveLinks } from '../cases/link-transitions';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { type AppConfig, appConfig, type TakedownConfig, takedownConfig } from '../core/config';
 import { recipientHash } from '../letters/recipient-cap';
-import { autoActionDecision, senderStanding } from './auto-action-policy';
+import { autoActionDecision, senderStanding } from '../cases/auto-action-policy';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { HOLD_FLAGS, NOT_THE_COMPLAINANT, STICKY_HOLD_FLAGS } from '../notices/notice-flags';

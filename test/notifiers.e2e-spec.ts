@@ -129,6 +129,26 @@ describe('notifiers', () => {
     const detail = await getJson(`/api/v1/staff/notifiers/${encodeURIComponent(body.notifier.key)}`);
     expect(detail.body.stats).toMatchObject({ sent: 2, rejected: 1, retracted: 1 });
 
+    // The queue filters by notifier and sorts by the notifiers' rejected share.
+    const key = encodeURIComponent(body.notifier.key);
+    const theirs = await getJson(`/api/v1/staff/cases?notifier=${key}&perPage=100`, viewer);
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.items.map((i: any) => i.reference).sort()).toEqual(
+      [missing.reference, removed.reference].sort(),
+    );
+    expect(theirs.body.items[0].notifier).toEqual({ key: body.notifier.key, standing: null });
+    const bad = await getJson('/api/v1/staff/cases?notifier=someone@example.com', viewer);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('notifier must be a notifier key');
+    const worst = await getJson('/api/v1/staff/cases?sort=notifier_rejected&perPage=100', viewer);
+    expect(worst.status).toBe(200);
+    const listedShares = new Map<string, number>(listed.body.map((n: any) => [n.key, n.rejectedShare]));
+    const order = worst.body.items.map((i: any) => listedShares.get(i.notifier?.key) ?? -1);
+    expect(order).toEqual([...order].sort((a, b) => b - a));
+    const queuePage = await staffPage(`/staff?notifier=${key}`);
+    expect(queuePage).toContain(missing.reference);
+    expect(queuePage).toContain("One notifier's cases");
+
     // The case page shows the counts; the notifiers page lists the notifier, never by its address.
     const casePage = await staffPage(`/staff/cases/${removed.reference}`);
     expect(casePage).toContain('<h2 id="h-notifier">Notifier</h2>');
@@ -247,6 +267,12 @@ describe('notifiers', () => {
     expect(trail.map((e) => e.action)).not.toContain('takedowns.scheduled');
     const heldLetter = await mailTo(email, 'Your notice is kept but not processed');
     expect(heldLetter.parsed.subject).toContain(held.reference);
+
+    const flagged = await getJson(`/api/v1/staff/cases?notifierStanding=suspended&perPage=100`, viewer);
+    expect(flagged.body.items.map((i: any) => i.reference)).toEqual(
+      expect.arrayContaining([first.reference, held.reference]),
+    );
+    expect(flagged.body.items.every((i: any) => i.notifier.standing === 'suspended')).toBe(true);
 
     const detail = await getJson(path, viewer);
     expect(detail.body.standing.events.map((e: any) => [e.action, e.actor])).toEqual([

@@ -26,8 +26,9 @@ export function notifierCasesSql(c: string, param: number): string {
    END) AND ${notifierKeySql(c)} = $${param}::text`;
 }
 
-const KEY = /^(agency:[0-9a-f-]{36}|email:[A-Za-z0-9_-]{20,100})$/;
+/** The shape of a notifier key. */
+export const NOTIFIER_KEY = /^(agency:[0-9a-f-]{36}|email:[A-Za-z0-9_-]{20,100})$/;
 
 export function isNotifierKey(key: string): boolean {
-  return KEY.test(key);
+  return NOTIFIER_KEY.test(key);
 }

@@ -69,6 +69,20 @@ const countsSql = (where: string) => `
   LEFT JOIN notifier_standings s ON s.notifier_key = counted.notifier`;
 
 /**
+ * Every notifier's key, standing as in force now (a lapsed suspension read as the warnings leave it) and share of
+ * rejected notices, as rows `(notifier, standing, rejected_share)`: for the staff queue's filter and sort by record.
+ */
+export const NOTIFIER_RECORDS_SQL = `SELECT notifier, status AS standing,
+  rejected::float / GREATEST(sent, 1) AS rejected_share FROM (${countsSql('true')}) r`;
+
+/** The standing of the notifier of `cases ${c}` as in force now, or null for a notifier staff never acted on. */
+export function notifierStandingSql(c: string): string {
+  return `(SELECT CASE WHEN s.status = 'suspended' AND s.suspended_until <= now()
+                  THEN CASE WHEN s.warnings > 0 THEN 'warned' ELSE 'good' END ELSE s.status::text END
+           FROM notifier_standings s WHERE s.notifier_key = ${notifierKeySql(c)})`;
+}
+
+/**
  * Per notifier: notices sent (cases), rejected (case.rejected or links.rejected), retracted (notice.retracted),
  * counter-noticed, and restored after a counter-notice (counter_notice.restored). Derived every time from the case
  * records, so it cannot drift from them; the standings staff set are joined in.

@@ -32,6 +32,8 @@ export interface QueueForm {
     assignees: Option[];
     overdue: Option[];
     counterNotice: Option[];
+    notifierStanding: Option[];
+    notifier: string;
     sorts: Option[];
   };
 }
@@ -42,6 +44,7 @@ const SORT_LABELS: Record<string, string> = {
   newest: 'Newest first',
   due: 'Deadline first',
   links: 'Most links first',
+  notifier_rejected: "Notifier's rejected share first",
 };
 
 /**
@@ -72,6 +75,8 @@ export async function queueForm(
     'assignee',
     'overdue',
     'counterNotice',
+    'notifier',
+    'notifierStanding',
     'q',
     'sort',
     'page',
@@ -102,6 +107,8 @@ export async function queueForm(
     assignee: dto.assignee === 'me' ? staff.id : dto.assignee,
     overdue: dto.overdue,
     counterNotice: dto.counterNotice,
+    notifier: dto.notifier,
+    notifierStanding: dto.notifierStanding,
     q: dto.q,
     sort: dto.sort,
     page: dto.page,
@@ -109,7 +116,18 @@ export async function queueForm(
 
   const query = new URLSearchParams();
   for (const s of dto.status ?? []) query.append('status', s);
-  for (const key of ['channel', 'missing', 'provider', 'domain', 'assignee', 'counterNotice', 'q', 'sort'] as const) {
+  for (const key of [
+    'channel',
+    'missing',
+    'provider',
+    'domain',
+    'assignee',
+    'counterNotice',
+    'notifier',
+    'notifierStanding',
+    'q',
+    'sort',
+  ] as const) {
     if (dto[key]) query.set(key, dto[key]);
   }
   if (dto.overdue !== undefined) query.set('overdue', String(dto.overdue));
@@ -160,6 +178,13 @@ export async function queueForm(
         option('open', 'Counter-notice open', dto.counterNotice),
         option('overdue', 'Restoration overdue', dto.counterNotice),
       ],
+      notifierStanding: [
+        option('', 'Any', dto.notifierStanding),
+        option('flagged', 'Warned or suspended', dto.notifierStanding),
+        option('warned', 'Warned', dto.notifierStanding),
+        option('suspended', 'Suspended', dto.notifierStanding),
+      ],
+      notifier: dto.notifier ?? '',
       sorts: QUEUE_SORTS.map((s) => option(s, SORT_LABELS[s] ?? s, dto.sort ?? 'oldest')),
     },
   };

@@ -5,9 +5,15 @@ import type { CaseStatus, ElementOverrides } from '../cases/case.entity';
 import { effectiveChecklist } from '../cases/effective-checklist';
 import { OVERDUE_SQL, overdue } from '../cases/sla';
 import { PersonalData } from '../core/privacy/personal-data.service';
+import { notifierCasesSql, notifierKeySql } from '../notifiers/notifier-key';
+import { NOTIFIER_RECORDS_SQL, notifierStandingSql } from '../notifiers/notifier-stats.service';
 
-export type QueueSort = 'oldest' | 'newest' | 'due' | 'links';
-export const QUEUE_SORTS: readonly QueueSort[] = ['oldest', 'newest', 'due', 'links'];
+export type QueueSort = 'oldest' | 'newest' | 'due' | 'links' | 'notifier_rejected';
+export const QUEUE_SORTS: readonly QueueSort[] = ['oldest', 'newest', 'due', 'links', 'notifier_rejected'];
+
+/** Cases by their notifier's standing: warned, suspended, or either (`flagged`). */
+export type NotifierStandingFilter = 'warned' | 'suspended' | 'flagged';
+export const NOTIFIER_STANDING_FILTERS: readonly NotifierStandingFilter[] = ['warned', 'suspended', 'flagged'];
 export const QUEUE_MAX_PER_PAGE = 100;
 
 /** The queue's filters; every one is optional and they combine with AND. */
@@ -27,6 +33,9 @@ export interface QueueFilter {
    * and past the last day of its restore window).
    */
   counterNotice?: CounterNoticeFilter;
+  /** A notifier key (`agency:<id>` or `email:<hash>`, as the notifiers view names them): that notifier's cases. */
+  notifier?: string;
+  notifierStanding?: NotifierStandingFilter;
   /** A case reference, an email address of a party or sender, or a URL (or part of one). */
   q?: string;
   sort?: QueueSort;
@@ -56,6 +65,8 @@ export interface QueueItem {
   counterNotice: { status: string; restoreDueAt: Date | null; overdue: boolean } | null;
   /** A trusted flagger's notice (DSA Art. 22): first in the queue, with its shorter service level. */
   trustedFlagger: boolean;
+  /** The notifier's key and, where staff acted on it, its standing now (DSA Art. 23). */
+  notifier: { key: string; standing: string | null } | null;
 }
 
 const COUNTER_NOTICE_SQL: Record<CounterNoticeFilter, string> = {
@@ -92,6 +103,8 @@ interface Row {
   providers: string[];
   complainant: string | null;
   counter_notice: { status: string; restoreDueAt: string | null; overdue: boolean } | null;
+  notifier_key: string | null;
+  notifier_standing: string | null;
 }
 
 const ORDER: Record<QueueSort, string> = {
@@ -100,6 +113,19 @@ const ORDER: Record<QueueSort, string> = {
   newest: 'c.created_at DESC, c.id',
   due: 'c.queue_tier ASC, c.action_due_at ASC NULLS LAST, c.created_at ASC, c.id',
   links: 'c.link_count DESC, c.created_at ASC, c.id',
+  // The notifiers with the worst record first: their share of rejected notices, over all their cases.
+  notifier_rejected: 'sort_key DESC NULLS LAST, c.created_at ASC, c.id',
+};
+
+/** What `sort_key` is for a sort that needs one (computed in the page query, kept for the final order). */
+const SORT_KEY: Partial<Record<QueueSort, string>> = {
+  notifier_rejected: `(SELECT r.rejected_share FROM records r WHERE r.notifier = ${notifierKeySql('c')})`,
+};
+
+const STANDING_SQL: Record<NotifierStandingFilter, string> = {
+  warned: `${notifierStandingSql('c')} = 'warned'`,
+  suspended: `${notifierStandingSql('c')} = 'suspended'`,
+  flagged: `${notifierStandingSql('c')} IN ('warned', 'suspended')`,
 };
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -149,6 +175,8 @@ export class CaseQueueService {
     if (filter.overdue === true) where.push(OVERDUE_SQL);
     if (filter.overdue === false) where.push(`NOT ${OVERDUE_SQL}`);
     if (filter.counterNotice) where.push(COUNTER_NOTICE_SQL[filter.counterNotice]);
+    if (filter.notifier) where.push(notifierCasesSql('c', params.push(filter.notifier)));
+    if (filter.notifierStanding) where.push(STANDING_SQL[filter.notifierStanding]);
     const q = filter.q?.trim();
     if (q) {
       // Each branch is an index lookup: trigrams for reference and URL fragments, the keyed hash for addresses
@@ -165,17 +193,19 @@ export class CaseQueueService {
     const page = Math.max(filter.page ?? 1, 1);
     // The page's ids first, from cases alone (an index walk for the usual sorts); then what each row shows, for
     // those rows only. The total is counted apart, so the page need not gather every match.
-    const order = ORDER[filter.sort ?? 'oldest'];
+    const sort = filter.sort ?? 'oldest';
+    const order = ORDER[sort];
+    const sortKey = SORT_KEY[sort];
     const conditions = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const filterParams = [...params];
     const [rows, [count]] = await Promise.all([
       this.dataSource.query<Row[]>(
-        `WITH page AS (
-           SELECT c.id FROM cases c ${conditions}
+        `WITH ${sortKey ? `records AS (${NOTIFIER_RECORDS_SQL}),` : ''} page AS (
+           SELECT c.id${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM cases c ${conditions}
            ORDER BY ${order} LIMIT ${param(perPage)} OFFSET ${param((page - 1) * perPage)})
          SELECT c.id, c.reference, c.status, c.kind, c.created_at, c.ack_due_at, c.action_due_at, c.acknowledged_at,
                 c.checklist, c.element_overrides, c.assignee_id, u.name AS assignee_name, c.link_count,
-                c.queue_tier,
+                c.queue_tier, ${notifierKeySql('c')} AS notifier_key, ${notifierStandingSql('c')} AS notifier_standing,
                 (SELECT n.channel FROM notices n WHERE n.case_id = c.id ORDER BY n.received_at LIMIT 1) AS channel,
                 array(SELECT DISTINCT l.provider FROM reported_links l
                       WHERE l.case_id = c.id AND l.provider IS NOT NULL ORDER BY 1) AS providers,
@@ -186,7 +216,7 @@ export class CaseQueueService {
                  ORDER BY n.status IN ('needs_info', 'in_review', 'forwarded') DESC, n.received_at DESC
                  LIMIT 1) AS counter_notice
          FROM page JOIN cases c ON c.id = page.id LEFT JOIN staff_users u ON u.id = c.assignee_id
-         ORDER BY ${order}`,
+         ORDER BY ${sortKey ? order.replace('sort_key', 'page.sort_key') : order}`,
         params,
       ),
       this.dataSource.query<{ total: number }[]>(
@@ -216,6 +246,7 @@ export class CaseQueueService {
         providers: r.providers,
         complainant: r.complainant,
         trustedFlagger: r.queue_tier === 0,
+        notifier: r.notifier_key ? { key: r.notifier_key, standing: r.notifier_standing } : null,
         counterNotice: r.counter_notice
           ? {
               ...r.counter_notice,

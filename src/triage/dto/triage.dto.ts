@@ -11,6 +11,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -21,9 +22,12 @@ import { COUNTER_NOTICE_ELEMENTS, type ElementName, TAKEDOWN_ELEMENTS } from '..
 import type { LinkClassification, LinkRole } from '../../links';
 import { NoticeChannel } from '../../cases/notice.entity';
 import { CaseStatus } from '../../cases/case.entity';
+import { NOTIFIER_KEY } from '../../notifiers/notifier-key';
 import {
   COUNTER_NOTICE_FILTERS,
   type CounterNoticeFilter,
+  NOTIFIER_STANDING_FILTERS,
+  type NotifierStandingFilter,
   QUEUE_MAX_PER_PAGE,
   QUEUE_SORTS,
   type QueueSort,
@@ -95,6 +99,24 @@ export class QueueQueryDto {
   @IsOptional()
   @IsIn(COUNTER_NOTICE_FILTERS)
   counterNotice?: CounterNoticeFilter;
+
+  @ApiPropertyOptional({
+    description: "A notifier's key, as the notifiers view names it (agency:<id> or email:<hash>): its cases only",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(NOTIFIER_KEY, {
+    message: 'notifier must be a notifier key as the notifiers view shows it: agency:<id> or email:<hash>',
+  })
+  notifier?: string;
+
+  @ApiPropertyOptional({
+    enum: NOTIFIER_STANDING_FILTERS,
+    description: "Cases whose notifier staff warned, suspended, or either ('flagged')",
+  })
+  @IsOptional()
+  @IsIn(NOTIFIER_STANDING_FILTERS)
+  notifierStanding?: NotifierStandingFilter;
 
   @ApiPropertyOptional({ description: 'A case reference, an email address, or (part of) a URL' })
   @IsOptional()

@@ -206,6 +206,23 @@ describe('erasure on request: a person who sent notices by the API and by email 
       asStaff,
     );
     expect(override.status).toBe(200);
+    // Staff's reasons for a decision about them as a notifier name them too.
+    const record = await fetch(`${apiUrl}/api/v1/staff/cases/${byApi.body.reference}/notifier`, { headers: asStaff });
+    const key = ((await record.json()) as { notifier: { key: string } }).notifier.key;
+    const warned = await postJson(
+      apiUrl,
+      `/api/v1/staff/notifiers/${encodeURIComponent(key)}/warning`,
+      { reason: `Spoke to ${PERSON.name}: most of her notices named free software` },
+      asStaff,
+    );
+    expect(warned.status).toBe(200);
+    await drain(client, TEST_REDIS_URL, prefix);
+    await waitFor('the warning letter', () =>
+      Promise.resolve(
+        sink.to(PERSON.email).some((mail) => mail.parsed.subject?.includes('A warning about the notices you send')),
+      ),
+    );
+    await drain(client, TEST_REDIS_URL, prefix);
 
     // Before: what is held about them, decrypted, names them; at rest it is sealed.
     const ds = api.get(DataSource);

@@ -120,7 +120,7 @@ export class ErasureService {
     }
     for (const caseId of heldIds)
       await audit(m, caseId, actor, 'privacy.erased', { request, values: 0, messages: 0, retained: true });
-    await this.eraseOutsideCases(m, person, heldIds.size > 0);
+    await this.eraseOutsideCases(m, person, heldIds.size > 0, identifiers);
     const retained: Retained[] = held.map((h) => ({
       what: `Case ${h.reference}: the notices, letters and contact details in it`,
       why:
@@ -351,13 +351,31 @@ export class ErasureService {
   }
 
   /** The catalog's copy of their address, and the letter cap's rows for their mailbox. */
-  private async eraseOutsideCases(m: EntityManager, p: Person, held: boolean): Promise<void> {
+  private async eraseOutsideCases(m: EntityManager, p: Person, held: boolean, identifiers: string[]): Promise<void> {
     if (!held)
       await m.query(
         `UPDATE software_pages SET uploader_email = NULL, uploader_email_hash = NULL WHERE uploader_email_hash = $1`,
         [p.hash],
       );
     // The strike ledger keeps the account id (512(i) needs the count) and forgets the address.
+    // The reasons staff gave for their decisions about the person as an uploader or as a notifier (the events keep
+    // the decision itself: the ledger and DSA Art. 23 need it) lose the person's identifiers.
+    if (!held) {
+      await this.scrubEventReasons(
+        m,
+        'uploader_events',
+        `standing_id IN (SELECT id FROM uploader_standings WHERE email_hash = $1)`,
+        p.hash,
+        identifiers,
+      );
+      await this.scrubEventReasons(
+        m,
+        'notifier_events',
+        `standing_id IN (SELECT id FROM notifier_standings WHERE notifier_key = 'email:' || $1)`,
+        p.hash,
+        identifiers,
+      );
+    }
     if (!held)
       await m.query(`UPDATE uploader_standings SET email = NULL, email_hash = NULL WHERE email_hash = $1`, [p.hash]);
     const capHash = recipientHash(this.app.secret, p.email);
@@ -397,7 +415,8 @@ export class ErasureService {
 
   /**
    * Rewrites the reasons staff keep beside a decision outside case_texts: an element override
-   * (cases.element_overrides), a link's re-sorting (reported_links.sorting_override), a legal hold's reasons.
+   * (cases.element_overrides), a link's re-sorting (reported_links.sorting_override), a complaint's answer, a legal
+   * hold's reasons.
    * Returns how many rows changed.
    */
   private async scrubReasons(m: EntityManager, caseId: string, rewrite: (text: string) => string): Promise<number> {
@@ -430,6 +449,17 @@ export class ErasureService {
       ]);
       changed++;
     }
+    // A complaint's reasoned answer is staff's words (the complaint's own text is sealed under its filer).
+    const answers = await m.query<{ id: string; answer: string }[]>(
+      `SELECT id, answer FROM complaints WHERE case_id = $1 AND answer IS NOT NULL`,
+      [caseId],
+    );
+    for (const a of answers) {
+      const answer = rewrite(a.answer);
+      if (answer === a.answer) continue;
+      await m.query(`UPDATE complaints SET answer = $2 WHERE id = $1`, [a.id, answer]);
+      changed++;
+    }
     const holds = await m.query<{ id: string; reason: string; release_reason: string | null }[]>(
       `SELECT id, reason, release_reason FROM legal_holds WHERE case_id = $1`,
       [caseId],
@@ -442,6 +472,25 @@ export class ErasureService {
       changed++;
     }
     return changed;
+  }
+
+  /** Rewrites `reason_text` in an append-only events table, for the rows `where` picks with `$1`. */
+  private async scrubEventReasons(
+    m: EntityManager,
+    table: 'uploader_events' | 'notifier_events',
+    where: string,
+    param: string,
+    identifiers: string[],
+  ): Promise<void> {
+    const rows = await m.query<{ id: string; reason_text: string }[]>(
+      `SELECT id, reason_text FROM ${table} WHERE reason_text IS NOT NULL AND ${where}`,
+      [param],
+    );
+    for (const row of rows) {
+      const scrubbed = scrub(row.reason_text, identifiers);
+      if (scrubbed !== row.reason_text)
+        await m.query(`UPDATE ${table} SET reason_text = $2 WHERE id = $1`, [row.id, scrubbed]);
+    }
   }
 
   /** Others' sealed words in the case that quote the person: the quote becomes "[erased]", resealed as it was. */

@@ -15,6 +15,7 @@ import {
   waitFor,
 } from './support/harness';
 import { SmtpSink } from './support/smtp-sink';
+import { StaffBrowser } from './support/staff-browser';
 import { createStaff, signIn, type StaffFixture } from './support/staff';
 
 jest.setTimeout(120_000);
@@ -295,5 +296,44 @@ describe('notifiers', () => {
     await drain(client, TEST_REDIS_URL, prefix);
     await waitFor('the download to be removed', async () => (await download(after.downloads[0].id)) === 451);
     expect(await takedowns(routed.caseId)).toBe(1);
+  });
+
+  it("lets legal staff warn, suspend and lift from the notifier's page, and viewers only read it", async () => {
+    const email = sender();
+    const filed = await fileRoutedCase(
+      api,
+      client,
+      prefix,
+      completeNoticeFrom(email, [`https://example.com/software/nothing-${uniqueId()}`]),
+    );
+    const key = (await caseOf(filed.reference)).body.notifier.key as string;
+    const path = `/staff/notifiers/${encodeURIComponent(key)}`;
+    const asViewer = await StaffBrowser.signIn(api.url, viewer);
+    const read = await asViewer.get(path);
+    expect(read.status).toBe(200);
+    expect(read.html).toContain('Its cases in the queue');
+    expect(read.html).not.toContain('Warn the notifier');
+    expect((await asViewer.get('/staff/notifiers/email:nobody-sent-anything-here')).status).toBe(404);
+
+    const asLegal = await StaffBrowser.signIn(api.url, legal);
+    const page = await asLegal.get(path);
+    expect(page.html).toContain('Warn the notifier');
+    const noReason = await asLegal.post(`${path}/warning`, { reason: '' });
+    expect(noReason.status).toBe(422);
+    expect(noReason.html).toContain('Write why, in Reason');
+    const warned = await asLegal.submit(`${path}/warning`, { reason: 'Three notices about free software' });
+    expect(warned.html).toContain('Warned (warning 1)');
+    await mailTo(email, 'A warning about the notices you send');
+    const badDays = await asLegal.post(`${path}/suspension`, { reason: 'Again', days: 'soon' });
+    expect(badDays.status).toBe(422);
+    expect(badDays.html).toContain('days must be a whole number of days, from 1 to 3,650');
+    const suspended = await asLegal.submit(`${path}/suspension`, { reason: 'Unfounded again', days: '14' });
+    expect(suspended.html).toMatch(/Suspended until \d{4}-\d{2}-\d{2}/);
+    expect(suspended.html).toContain('Lift the suspension');
+    const lifted = await asLegal.submit(`${path}/lift`, { reason: 'Reviewed with the agent' });
+    expect(lifted.html).toContain('Suspension lifted');
+    expect(lifted.html).toContain('“Reviewed with the agent”');
+    const detail = await getJson(`/api/v1/staff/notifiers/${encodeURIComponent(key)}`, viewer);
+    expect(detail.body.standing.events.map((e: any) => e.action)).toEqual(['warned', 'suspended', 'lifted']);
   });
 });

@@ -21,7 +21,7 @@ import { StrikesModule } from '../strikes/strikes.module';
 import { ComplaintsModule } from '../complaints/complaints.module';
 import { CaseComplaintsPagesController } from './case-complaints-pages.controller';
 import { NotifiersModule } from '../notifiers/notifiers.module';
-import { NotifiersPagesController } from './notifiers-pages.controller';
+import { NotifierPage, NotifierPageActions, NotifiersPagesController } from './notifiers-pages.controller';
 
 /**
  * Every server-rendered staff page: sign-in, the queue and case pages, the admin page. The queue dashboard is an
@@ -56,6 +56,8 @@ import { NotifiersPagesController } from './notifiers-pages.controller';
     PrivacyRequestPageActions,
     UploaderPage,
     UploaderPageActions,
+    NotifierPage,
+    NotifierPageActions,
     CsrfGuard,
     StaffPageErrorFilter,
   ],

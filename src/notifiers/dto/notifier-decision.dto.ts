@@ -15,8 +15,8 @@ export class NotifierDecisionDto {
 
 export class NotifierSuspensionDto extends NotifierDecisionDto {
   @ApiProperty({ description: 'How long the suspension lasts, in days (1-3,650)', example: 30 })
-  @IsInt({ message: 'days must be a whole number of days' })
-  @Min(1)
-  @Max(3650)
+  @IsInt({ message: 'days must be a whole number of days, from 1 to 3,650' })
+  @Min(1, { message: 'days must be a whole number of days, from 1 to 3,650' })
+  @Max(3650, { message: 'days must be a whole number of days, from 1 to 3,650' })
   days!: number;
 }

@@ -1,4 +1,6 @@
+import { Type } from 'class-transformer';
 import { DecideComplaintDto } from '../../complaints/dto/complaint.dto';
+import { NotifierDecisionDto, NotifierSuspensionDto } from '../../notifiers/dto/notifier-decision.dto';
 import { StandingDecisionDto } from '../../strikes/dto/standing.dto';
 import { Required } from '../page-form';
 
@@ -12,4 +14,18 @@ export class StandingDecisionForm extends StandingDecisionDto {
 export class DecideComplaintForm extends DecideComplaintDto {
   @Required('Write the reasons in Reason: the person who complained is sent them.')
   declare reason: string;
+}
+
+/** Warning a notifier, or lifting its suspension, on the notifier's page: the reason is kept and told to them. */
+export class NotifierDecisionForm extends NotifierDecisionDto {
+  @Required('Write why, in Reason: it is kept with the decision and the notifier is told it.')
+  declare reason: string;
+}
+
+/** Suspending a notifier on its page: for how many days, and why. */
+export class NotifierSuspensionForm extends NotifierSuspensionDto {
+  @Required('Write why, in Reason: it is kept with the decision and the notifier is told it.')
+  declare reason: string;
+  @Type(() => Number)
+  declare days: number;
 }

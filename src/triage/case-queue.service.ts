@@ -128,6 +128,9 @@ const STANDING_SQL: Record<NotifierStandingFilter, string> = {
   flagged: `${notifierStandingSql('c')} IN ('warned', 'suspended')`,
 };
 
+/** A case reference written out whole, as the cases table makes them (DMCA-2026-000042). */
+const WHOLE_REFERENCE = /^DMCA-\d{4}-\d{6,}$/i;
+
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Missing once overrides count: the checker found it missing and nobody accepted it, or staff marked it missing. */
@@ -178,7 +181,11 @@ export class CaseQueueService {
     if (filter.notifier) where.push(notifierCasesSql('c', params.push(filter.notifier)));
     if (filter.notifierStanding) where.push(STANDING_SQL[filter.notifierStanding]);
     const q = filter.q?.trim();
-    if (q) {
+    if (q && WHOLE_REFERENCE.test(q)) {
+      // A whole reference is one row of the unique index; every reference shares the DMCA-<year>- prefix, so the
+      // trigram search would narrow little.
+      where.push(`c.reference = ${param(q.toUpperCase())}`);
+    } else if (q) {
       // Each branch is an index lookup: trigrams for reference and URL fragments, the keyed hash for addresses
       // (they are sealed: PersonalData.hashEmail is the only way to find one).
       const exact = param(this.vault.hashEmail(q));

@@ -130,6 +130,8 @@ const STANDING_SQL: Record<NotifierStandingFilter, string> = {
 
 /** A case reference written out whole, as the cases table makes them (DMCA-2026-000042). */
 const WHOLE_REFERENCE = /^DMCA-\d{4}-\d{6,}$/i;
+/** An email address written out whole: found by its keyed hash alone (no URL or reference contains one). */
+const WHOLE_ADDRESS = /^[^\s@/?#]+@[^\s@/?#]+\.[^\s@/?#]+$/;
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
@@ -186,15 +188,20 @@ export class CaseQueueService {
       // trigram search would narrow little.
       where.push(`c.reference = ${param(q.toUpperCase())}`);
     } else if (q) {
-      // Each branch is an index lookup: trigrams for reference and URL fragments, the keyed hash for addresses
-      // (they are sealed: PersonalData.hashEmail is the only way to find one).
+      // Each branch is an index lookup: the keyed hash for addresses (they are sealed: PersonalData.hashEmail is the
+      // only way to find one), and, unless the query is an address, trigrams for reference and URL fragments.
       const exact = param(this.vault.hashEmail(q));
-      const like = param(`%${escapeLike(q)}%`);
-      where.push(`c.id IN (SELECT id FROM cases WHERE reference ILIKE ${like}
-                           UNION SELECT case_id FROM parties WHERE email_hash = ${exact}
-                           UNION SELECT case_id FROM notices WHERE sender_email_hash = ${exact}
-                           UNION SELECT case_id FROM counter_notices WHERE notifier_email_hash = ${exact}
-                           UNION SELECT case_id FROM reported_links WHERE url ILIKE ${like})`);
+      const byAddress = `SELECT case_id FROM parties WHERE email_hash = ${exact}
+                         UNION SELECT case_id FROM notices WHERE sender_email_hash = ${exact}
+                         UNION SELECT case_id FROM counter_notices WHERE notifier_email_hash = ${exact}`;
+      if (WHOLE_ADDRESS.test(q)) {
+        where.push(`c.id IN (${byAddress})`);
+      } else {
+        const like = param(`%${escapeLike(q)}%`);
+        where.push(`c.id IN (SELECT id FROM cases WHERE reference ILIKE ${like}
+                             UNION ${byAddress}
+                             UNION SELECT case_id FROM reported_links WHERE url ILIKE ${like})`);
+      }
     }
     const perPage = Math.min(Math.max(filter.perPage ?? 25, 1), QUEUE_MAX_PER_PAGE);
     const page = Math.max(filter.page ?? 1, 1);

@@ -35,6 +35,8 @@ export class SmtpSink {
   /** Recipients refused at RCPT TO (the *-rcpt modes). */
   readonly rcptRefused: string[] = [];
   mode: SinkMode = 'accept';
+  /** How long the sink reads an accepted message before it answers 250: a slow relay, for a test to kill mid-send. */
+  acceptDelayMs = 0;
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly server: SMTPServer;
   private port = 0;
@@ -66,8 +68,9 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** `port`: a port of the test's choosing, e.g. the one a stopped sink had, to bring "the relay" back. */
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
   }
@@ -109,6 +112,7 @@ export class SmtpSink {
       case 'accept':
       case 'reject-rcpt': // a recipient accepted before the mode changed
       case 'tempfail-rcpt':
+        if (this.acceptDelayMs > 0) await new Promise((r) => setTimeout(r, this.acceptDelayMs));
         this.received.push({
           envelope: {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

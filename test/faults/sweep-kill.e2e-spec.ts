@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Client } from 'pg';
-import { isolatedDatabase, isolatedDatabaseUrl } from '../support/database';
+import { freshDatabase, isolatedDatabaseUrl } from '../support/database';
 import { TEST_REDIS_URL } from '../support/env';
 import { FakeCms } from '../support/fake-cms';
 import { reportFault } from '../support/fault-report';
@@ -31,7 +31,7 @@ describe('the worker killed mid-sweep', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    client = await isolatedDatabase('faults_sweep');
+    client = await freshDatabase('faults_sweep');
     await sink.start();
     env = {
       DATABASE_URL: isolatedDatabaseUrl('faults_sweep'),

@@ -59,7 +59,8 @@ export class SmtpSink {
         callback();
       },
       onData: (stream, session, callback) => {
-        void this.onData(stream, session, callback);
+        // A client that dies mid-DATA (a worker killed mid-send) ends the stream early: nothing was delivered.
+        this.onData(stream, session, callback).catch(() => undefined);
       },
     });
   }

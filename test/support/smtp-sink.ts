@@ -63,6 +63,8 @@ export class SmtpSink {
         this.onData(stream, session, callback).catch(() => undefined);
       },
     });
+    // A client that goes away uncleanly (a worker killed with SIGKILL) resets its connections: not the sink's error.
+    this.server.on('error', () => undefined);
   }
 
   get url(): string {

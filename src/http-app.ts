@@ -33,7 +33,6 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       exceptionFactory: (errors) => new BadRequestException(flatten(errors)),
     }),
   );
-  app.enableShutdownHooks();
   return app;
 }
 

@@ -9,7 +9,7 @@ import {
   mailConfig,
 } from '../core/config';
 import { MailTransport, type OutgoingMail } from '../core/mail/mail-transport';
-import { classifySmtpFailure, describeSmtpFailure } from '../core/mail/smtp-failure';
+import { classifySmtpFailure, describeSmtpFailure, isRelayUnreachable } from '../core/mail/smtp-failure';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { systemText } from '../cases/audit';
 import { LetterStatus } from './letter.entity';
@@ -36,14 +36,9 @@ interface LetterRow {
   references: string[];
   /** claimed_until as Postgres wrote it, to the microsecond: the token that proves the letter is still ours. */
   lease: string;
+  /** An earlier try began sending and recorded no outcome: this send may be the letter's second copy. */
+  unconfirmed: boolean;
 }
-
-/**
- * How long a claimed letter is ours. Comfortably above the transport's timeouts for one delivery (10 s to connect,
- * 10 s for the greeting, 60 s of socket silence: about 80 s), so a live sender finishes, one way or the other,
- * long before its lease runs out. A worker that dies mid-send holds the letter this long; then a retry takes it.
- */
-export const LETTER_LEASE_SECONDS = 5 * 60;
 
 /** First key of the advisory lock that makes one release of a recipient's held letters at a time. */
 const RELEASE_LOCK = 0x1e77e5;
@@ -59,10 +54,10 @@ const DIGEST_REFERENCES = 20;
 
 /** The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case. */
 const CLAIMED_LETTER = `SELECT l.id, l.case_id, c.reference, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
-         l.in_reply_to, l."references", l.claimed_until::text AS lease
+         l.in_reply_to, l."references", l.claimed_until::text AS lease, l.sending_since IS NOT NULL AS unconfirmed
        FROM claimed l JOIN cases c ON c.id = l.case_id`;
 const CLAIM_RETURNING = `RETURNING l.id, l.case_id, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
-         l.in_reply_to, l."references", l.claimed_until`;
+         l.in_reply_to, l."references", l.claimed_until, l.sending_since`;
 
 export type SendResult =
   | { outcome: 'sent'; messageId: string }
@@ -74,6 +69,11 @@ export type SendResult =
   | { outcome: 'retry'; reason: string }
   /** Another worker is sending it right now. */
   | { outcome: 'busy' }
+  /**
+   * The relay could not be reached (refused connection, DNS, no greeting, 421): nothing is wrong with the letter,
+   * which stays queued and waits for the relay without spending its retries. `tries`: its tries so far.
+   */
+  | { outcome: 'relay-down'; reason: string; tries: number }
   /** Held by the per-recipient cap: nothing is sent before `until`. */
   | { outcome: 'held'; until: Date };
 
@@ -85,9 +85,10 @@ export type SendResult =
  * again later); a worker that dies mid-send leaves the lease to run out (LETTER_LEASE_SECONDS), then a retry
  * takes the letter up.
  *
+ * Each try is recorded before the SMTP conversation begins (attempts, sending_since) and its outcome after it.
  * What remains is at-least-once. If the server accepts the message (250 after DATA) and the worker dies or loses
  * Postgres before it records the letter sent, the letter is still queued and, once the lease has run out, the
- * retry sends it again. Likewise, should a send ever outlast its lease (the lease is set well above the
+ * retry sends it again, counted in `resends` and logged: a try whose sending_since was never cleared. Likewise, should a send ever outlast its lease (the lease is set well above the
  * transport's timeouts so that it does not), another worker may send the letter too, and the late sender records
  * nothing. Either copy carries the same Message-ID (fixed when the letter was recorded), so receiving servers and
  * clients that drop duplicate Message-IDs show it once, and the two copies thread as one.
@@ -143,25 +144,26 @@ export class LetterSenderService {
     if (privacy === 'erased') return this.markFailed(letters, RECIPIENT_ERASED);
     if (!lead.recipient) return this.markFailed(letters, NO_RECIPIENT);
     const mail = letters.length === 1 ? this.single(lead) : this.digest(letters, lead, more);
+    const tries = await this.recordTry(letters);
     try {
       await this.transport.send(mail);
     } catch (error) {
       // A relay's refusal often quotes the address: the reason is kept and logged without it.
       const reason = redactPersonalData(describeSmtpFailure(error));
       if (classifySmtpFailure(error) === 'permanent') return this.markFailed(letters, reason);
-      const retried = lastTry ? letters.filter((l) => l !== lead) : letters;
+      const unreachable = isRelayUnreachable(error);
+      const retried = lastTry && !unreachable ? letters.filter((l) => l !== lead) : letters;
       if (retried.length > 0) {
         this.logger.warn(`${this.describe(retried)} not sent, will retry: ${reason}`);
-        await this.record(retried, `attempts = attempts + 1, last_error = $5, claimed_until = NULL`, null, {}, [
-          reason,
-        ]);
+        await this.record(retried, `last_error = $5, claimed_until = NULL, sending_since = NULL`, null, {}, [reason]);
       }
+      if (unreachable) return { outcome: 'relay-down', reason, tries };
       if (lastTry) return this.markFailed([lead], reason);
       return { outcome: 'retry', reason };
     }
     await this.record(
       letters,
-      `status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, claimed_until = NULL`,
+      `status = 'sent', sent_at = now(), last_error = NULL, claimed_until = NULL, sending_since = NULL`,
       'letter.sent',
       letters.length > 1 ? { digest: { messageId: mail.messageId, letters: letters.length } } : {},
     );
@@ -268,7 +270,7 @@ export class LetterSenderService {
            WHERE l.id IN (SELECT id FROM batch)
            ${CLAIM_RETURNING})
          ${CLAIMED_LETTER} ORDER BY l.created_at, l.id`,
-        [letterId, LETTER_LEASE_SECONDS, DIGEST_MAX_LETTERS - 1],
+        [letterId, this.letters.leaseSeconds, DIGEST_MAX_LETTERS - 1],
       );
       const lead = letters.find((l) => l.id === letterId);
       if (!lead) return undefined;
@@ -290,6 +292,32 @@ export class LetterSenderService {
   }
 
   /**
+   * Records the try before the SMTP conversation: one more attempt, and sending_since, which the outcome clears. A
+   * letter whose last try set it and never cleared it (its worker died, or lost Postgres, mid-send) may have been
+   * delivered already: this try is a re-send under the same Message-ID, counted in `resends` and logged. Answers
+   * the lead's tries, this one included.
+   */
+  private async recordTry(letters: LetterRow[]): Promise<number> {
+    const rows = await this.dataSource.query<{ id: string; attempts: number }[]>(
+      `WITH tried AS (
+         UPDATE letters l SET attempts = attempts + 1, resends = resends + (sending_since IS NOT NULL)::int,
+                sending_since = now()
+         FROM unnest($1::uuid[], $2::text[]) AS c(id, lease)
+         WHERE l.id = c.id AND l.claimed_until = c.lease::timestamptz
+         RETURNING l.id, l.attempts)
+       SELECT id, attempts FROM tried`,
+      [letters.map((l) => l.id), letters.map((l) => l.lease)],
+    );
+    const resent = letters.filter((l) => l.unconfirmed);
+    if (resent.length > 0) {
+      this.logger.warn(
+        `${this.describe(resent)}: an earlier try recorded no outcome; sending again under the same Message-ID`,
+      );
+    }
+    return rows.find((r) => r.id === letters[0].id)?.attempts ?? 1;
+  }
+
+  /**
    * Leases the letter if it is queued, not held, and nobody holds a live lease on it; an expired lease counts as
    * none. A held letter, even one whose time has come, goes through claimReleased with its recipient's others.
    */
@@ -302,7 +330,7 @@ export class LetterSenderService {
            AND (claimed_until IS NULL OR claimed_until < now())
          ${CLAIM_RETURNING})
        ${CLAIMED_LETTER}`,
-      [letterId, LETTER_LEASE_SECONDS],
+      [letterId, this.letters.leaseSeconds],
     );
     return letter;
   }
@@ -342,7 +370,7 @@ export class LetterSenderService {
     this.logger.warn(`${this.describe(letters)} failed: ${reason}`);
     await this.record(
       letters,
-      `status = 'failed', attempts = attempts + 1, last_error = $5, claimed_until = NULL`,
+      `status = 'failed', last_error = $5, claimed_until = NULL, sending_since = NULL`,
       'letter.failed',
       // The log keeps the reason with any address or phone number taken out; the letter row keeps it as it is.
       { error: systemText(reason) },

@@ -82,7 +82,15 @@ export class Letter {
   /** Threading: the Message-ID this letter answers, and the chain before it. */
   @Column('text', { nullable: true }) inReplyTo!: string | null;
   @Column('text', { array: true, default: () => "'{}'" }) references!: string[];
+  /** Tries, each counted before its SMTP conversation begins. */
   @Column('int', { default: 0 }) attempts!: number;
+  /**
+   * Set when a try begins, cleared when its outcome is recorded. Still set when the letter is claimed again: that
+   * try's worker died (or lost Postgres) mid-send, perhaps after the server's 250, and the next try is a re-send.
+   */
+  @Column('timestamptz', { nullable: true }) sendingSince!: Date | null;
+  /** Tries made after a try whose outcome was never recorded: copies the recipient may have had twice (one Message-ID). */
+  @Column('int', { default: 0 }) resends!: number;
   @Column('text', { nullable: true }) lastError!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { nullable: true }) sentAt!: Date | null;

@@ -1,5 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { type LettersConfig, lettersConfig } from '../core/config';
 import { JOB_RETRY, JobItem, JobName, QueueName } from '../core/queue/jobs';
 import { LetterSenderService } from './letter-sender.service';
 
@@ -12,9 +14,15 @@ type MailJob = Extract<JobItem, { queue: QueueName.Mail }>;
  */
 export const BUSY_RETRY_DELAY_MS = 60_000;
 
+/** The first wait after a try that found the relay unreachable; it doubles with each try, up to the setting's cap. */
+const RELAY_RETRY_BASE_MS = 2_000;
+
 @Processor(QueueName.Mail, { concurrency: 4 })
 export class MailProcessor extends WorkerHost {
-  constructor(private readonly sender: LetterSenderService) {
+  constructor(
+    private readonly sender: LetterSenderService,
+    @Inject(lettersConfig.KEY) private readonly letters: LettersConfig,
+  ) {
     super();
   }
 
@@ -37,6 +45,19 @@ export class MailProcessor extends WorkerHost {
             throw new DelayedError(held);
           }
           throw new Error(held);
+        }
+        if (result.outcome === 'relay-down') {
+          // The letter is fine; the relay is away. Waiting spends no attempt, so an outage of any length ends with
+          // the letter sent rather than failed.
+          const wait = Math.min(
+            RELAY_RETRY_BASE_MS * 2 ** Math.min(result.tries - 1, 20),
+            this.letters.relayRetryMaxSeconds * 1000,
+          );
+          if (token) {
+            await job.moveToDelayed(Date.now() + wait, token);
+            throw new DelayedError(`Letter ${item.data.letterId} waits for the relay: ${result.reason}`);
+          }
+          throw new Error(result.reason);
         }
         if (result.outcome === 'busy') {
           const busy = `Letter ${item.data.letterId} is being sent by another worker`;

@@ -8,6 +8,7 @@ import { canMoveLink } from '../cases/link-workflow';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { type TakedownConfig, takedownConfig, type AppConfig, appConfig } from '../core/config';
 import { messageOf } from '../core/error-message';
+import { WorkerShutdown } from '../core/queue/worker-shutdown';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
 import { uploaderLetterContext } from '../letters/uploader-letter';
@@ -40,12 +41,6 @@ interface ClaimedRow {
 /** After this many failed tries a takedown is marked failed for staff to look at, not retried forever. */
 export const MAX_TAKEDOWN_ATTEMPTS = 6;
 const RETRY_BASE_SECONDS = 60;
-/**
- * How long a claimed batch is ours. A worker that dies mid-batch holds its rows this long, then another worker
- * takes them up (adapter actions are idempotent). A live worker hands back what it has not reached by half of it.
- */
-export const SWEEP_LEASE_SECONDS = 5 * 60;
-
 export interface SweepResult {
   done: number;
   notFound: number;
@@ -57,6 +52,10 @@ export interface SweepResult {
  * Removes the links whose takedowns have fallen due, a batch at a time. A batch is claimed with a lease
  * (claimed_until, SKIP LOCKED) in one short statement; the site is called outside any transaction; each case's
  * results are recorded in a short transaction of their own. Any number of workers may sweep at once.
+ *
+ * The lease (SWEEP_LEASE_SECONDS) is how long a worker that dies mid-batch holds its rows; then another worker takes
+ * them up (adapter actions are idempotent, so a case whose removal had begun is asked again, never marked twice).
+ * A live worker hands back what it has not reached by half of the lease, or as soon as it is told to shut down.
  */
 @Injectable()
 export class TakedownSweepService {
@@ -67,6 +66,7 @@ export class TakedownSweepService {
     private readonly letters: LettersService,
     private readonly vault: PersonalData,
     private readonly strikes: StrikeLedger,
+    private readonly shutdown: WorkerShutdown,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
     @Inject(takedownConfig.KEY) private readonly config: TakedownConfig,
     @Inject(appConfig.KEY) private readonly app: AppConfig,
@@ -74,7 +74,7 @@ export class TakedownSweepService {
 
   async sweep(): Promise<SweepResult> {
     const total: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
-    for (;;) {
+    while (!this.shutdown.requested) {
       const batch = await this.sweepBatch();
       if (!batch) break;
       total.done += batch.done;
@@ -89,15 +89,15 @@ export class TakedownSweepService {
   }
 
   private async sweepBatch(): Promise<SweepResult | undefined> {
-    const handBackAt = Date.now() + (SWEEP_LEASE_SECONDS * 1000) / 2;
+    const handBackAt = Date.now() + (this.config.sweepLeaseSeconds * 1000) / 2;
     const rows = await this.claim();
     if (rows.length === 0) return undefined;
 
     const result: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
     const groups = groupBy(rows, (r) => r.case_id);
     for (const [i, group] of groups.entries()) {
-      if (Date.now() > handBackAt) {
-        // A slow site: let the next claim (ours or another worker's) take the rest under a fresh lease.
+      if (Date.now() > handBackAt || this.shutdown.requested) {
+        // A slow site, or a worker on its way out: let the next claim (ours or another worker's) take the rest.
         await this.release(groups.slice(i).flat());
         break;
       }
@@ -125,7 +125,7 @@ export class TakedownSweepService {
               l.status AS link_status, COALESCE(t.round, t.id::text) AS round, t.attempts,
               t.claimed_until::text AS lease
        FROM claimed t JOIN cases c ON c.id = t.case_id JOIN reported_links l ON l.id = t.reported_link_id`,
-      [this.config.sweepBatchSize, SWEEP_LEASE_SECONDS],
+      [this.config.sweepBatchSize, this.config.sweepLeaseSeconds],
     );
   }
 

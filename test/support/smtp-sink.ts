@@ -35,6 +35,8 @@ export class SmtpSink {
   /** Recipients refused at RCPT TO (the *-rcpt modes). */
   readonly rcptRefused: string[] = [];
   mode: SinkMode = 'accept';
+  /** How long the sink reads an accepted message before it answers 250: a slow relay, for a test to kill mid-send. */
+  acceptDelayMs = 0;
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly server: SMTPServer;
   private port = 0;
@@ -57,17 +59,21 @@ export class SmtpSink {
         callback();
       },
       onData: (stream, session, callback) => {
-        void this.onData(stream, session, callback);
+        // A client that dies mid-DATA (a worker killed mid-send) ends the stream early: nothing was delivered.
+        this.onData(stream, session, callback).catch(() => undefined);
       },
     });
+    // A client that goes away uncleanly (a worker killed with SIGKILL) resets its connections: not the sink's error.
+    this.server.on('error', () => undefined);
   }
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** `port`: a port of the test's choosing, e.g. the one a stopped sink had, to bring "the relay" back. */
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
   }
@@ -109,6 +115,7 @@ export class SmtpSink {
       case 'accept':
       case 'reject-rcpt': // a recipient accepted before the mode changed
       case 'tempfail-rcpt':
+        if (this.acceptDelayMs > 0) await new Promise((r) => setTimeout(r, this.acceptDelayMs));
         this.received.push({
           envelope: {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

@@ -24,6 +24,11 @@ export class TakedownEnv {
   @IsInt() @Min(1) @Max(1_000_000) PAGE_TAKEDOWN_MAX_DOWNLOADS = 20;
   @IsInt() @Min(1) @Max(3600) SWEEP_EVERY_SECONDS = 30;
   @IsInt() @Min(1) @Max(5000) SWEEP_BATCH_SIZE = 500;
+  /**
+   * How long a sweep holds the batch it claimed. A worker that dies mid-batch holds its rows this long, then another
+   * takes them up; a live one hands back what it has not reached by half of it.
+   */
+  @IsInt() @Min(2) @Max(3600) SWEEP_LEASE_SECONDS = 5 * 60;
   @IsIn(['catalog', 'webhook']) SITE_ADAPTER = 'catalog';
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) SITE_WEBHOOK_URL?: string = undefined;
   @IsOptional() @IsString() SITE_WEBHOOK_SECRET?: string = undefined;
@@ -46,6 +51,7 @@ export const takedownConfig = registerAs('takedown', () => {
     },
     sweepEverySeconds: env.SWEEP_EVERY_SECONDS,
     sweepBatchSize: env.SWEEP_BATCH_SIZE,
+    sweepLeaseSeconds: env.SWEEP_LEASE_SECONDS,
     siteAdapter: env.SITE_ADAPTER as 'catalog' | 'webhook',
     webhook: { url: env.SITE_WEBHOOK_URL ?? '', secret: env.SITE_WEBHOOK_SECRET ?? '' },
   };

@@ -16,6 +16,12 @@ describe('isDatabaseUnavailable', () => {
     ['every address of a host refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
     ['a wrapped cause', new Error('could not load the case', { cause: withCode('57P01') })],
     ["TypeORM's driverError", Object.assign(new Error('query failed'), { driverError: withCode('08003') })],
+    [
+      'a transaction whose connection TypeORM let go when it failed',
+      Object.assign(new Error('Database connection provided by a query runner was already released'), {
+        name: 'QueryRunnerProviderAlreadyReleasedError',
+      }),
+    ],
   ])('%s is unavailable', (_what, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

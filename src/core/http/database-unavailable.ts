@@ -31,6 +31,13 @@ const MESSAGES = [
 ];
 
 /**
+ * TypeORM's name for a query on a transaction whose connection it has already let go: its postgres driver releases a
+ * query runner when the connection fails under it (a restart ending the session mid-transaction), and the
+ * transaction's next query says so. Seen when Postgres was restarted under a stream of notices (test/faults).
+ */
+const RELEASED_QUERY_RUNNER = 'QueryRunnerProviderAlreadyReleasedError';
+
+/**
  * Whether an error says the database cannot be reached (so the request deserves a 503 and a retry), rather than
  * that the request or the code is wrong. Looks through what TypeORM and Node wrap around the driver's error: a
  * QueryFailedError's `driverError`, an Error's `cause`, an AggregateError's `errors` (a host with several addresses).
@@ -42,7 +49,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const item = queue.shift();
     if (typeof item !== 'object' || item === null || seen.has(item)) continue;
     seen.add(item);
-    const { code, message, cause, driverError, errors } = item as {
+    const { name, code, message, cause, driverError, errors } = item as {
+      name?: unknown;
       code?: unknown;
       message?: unknown;
       cause?: unknown;
@@ -53,6 +61,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       return true;
     }
     if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
+    if (name === RELEASED_QUERY_RUNNER) return true;
     queue.push(cause, driverError, ...(Array.isArray(errors) ? (errors as unknown[]) : []));
   }
   return false;

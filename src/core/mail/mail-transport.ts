@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
 import { type MailConfig, mailConfig } from '../config';
 
@@ -27,14 +27,17 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /**
  * Nodemailer over SMTP_URL, pooled. Small on purpose: a test can provide a fake in its place. A shutdown lets
- * deliveries in flight finish for a moment, then aborts them, so a stalling server cannot hold the worker open.
+ * deliveries in flight finish for a moment, then aborts them, so a stalling server cannot hold the worker open: the
+ * grace starts with the shutdown's first step (while the queue workers wait for their jobs, a send among them) and
+ * the pool closes once they are done.
  */
 @Injectable()
-export class MailTransport implements BeforeApplicationShutdown {
+export class MailTransport implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailTransport.name);
   private readonly transport;
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private grace: NodeJS.Timeout | undefined;
 
   constructor(@Inject(mailConfig.KEY) config: MailConfig) {
     this.transport = createTransport({
@@ -74,18 +77,17 @@ export class MailTransport implements BeforeApplicationShutdown {
     }
   }
 
+  onModuleDestroy(): void {
+    this.grace = setTimeout(() => {
+      if (this.inFlight.size === 0) return;
+      this.logger.warn(`Abandoning ${this.inFlight.size} delivery(ies) in flight; their jobs will retry`);
+      this.abort.abort(new Error('The worker is shutting down'));
+    }, SHUTDOWN_GRACE_MS).unref();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.inFlight.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), SHUTDOWN_GRACE_MS)));
-      const settled = Promise.allSettled([...this.inFlight]).then(() => 'settled' as const);
-      if ((await Promise.race([settled, grace])) === 'timeout') {
-        this.logger.warn(`Abandoning ${this.inFlight.size} delivery(ies) in flight; their jobs will retry`);
-        this.abort.abort(new Error('The worker is shutting down'));
-        await settled;
-      }
-      clearTimeout(timer);
-    }
+    await Promise.allSettled([...this.inFlight]);
+    clearTimeout(this.grace);
     this.transport.close();
   }
 }

@@ -1,6 +1,9 @@
-import { classifySmtpFailure, describeSmtpFailure, redactAddresses } from './smtp-failure';
+import { classifySmtpFailure, describeSmtpFailure, isRelayUnreachable, redactAddresses } from './smtp-failure';
 
-function smtpError(message: string, fields: { responseCode?: number; code?: string; response?: string }): Error {
+function smtpError(
+  message: string,
+  fields: { responseCode?: number; code?: string; response?: string; command?: string },
+): Error {
   return Object.assign(new Error(message), fields);
 }
 
@@ -20,6 +23,23 @@ describe('classifySmtpFailure', () => {
     ['something that is not an Error', 'boom', 'temporary'],
   ])('%s is %s', (_, error, expected) => {
     expect(classifySmtpFailure(error)).toBe(expected);
+  });
+});
+
+describe('isRelayUnreachable', () => {
+  it.each([
+    // What nodemailer's pool gives for a closed port: ESOCKET on CONN.
+    ['a refused connection', smtpError('connect ECONNREFUSED', { code: 'ESOCKET', command: 'CONN' }), true],
+    ['a failed connection', smtpError('Connection closed', { code: 'ECONNECTION' }), true],
+    ['no DNS answer for the relay', smtpError('getaddrinfo ENOTFOUND', { code: 'EDNS' }), true],
+    ['a connect timeout', smtpError('Connection timeout', { code: 'ETIMEDOUT', command: 'CONN' }), true],
+    ['a 421 service not available', smtpError('Closing', { responseCode: 421 }), true],
+    ['a timeout in DATA', smtpError('Timeout', { code: 'ETIMEDOUT', command: 'DATA' }), false],
+    ['a 451 greylisting', smtpError('Try later', { responseCode: 451, code: 'EMESSAGE' }), false],
+    ['a 550 unknown mailbox', smtpError('Recipient refused', { responseCode: 550, code: 'EENVELOPE' }), false],
+    ['something that is not an Error', 'boom', false],
+  ])('%s: %s', (_, error, expected) => {
+    expect(isRelayUnreachable(error)).toBe(expected);
   });
 });
 

@@ -15,6 +15,25 @@ export function classifySmtpFailure(error: unknown): SmtpFailure {
   return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 ? 'permanent' : 'temporary';
 }
 
+/** nodemailer's codes for a socket that failed or timed out; with command CONN, before the server said anything. */
+const CONNECT_CODES = new Set(['ETIMEDOUT', 'ESOCKET']);
+
+/**
+ * Whether the relay itself could not be reached or would not talk, whichever letter it was: a refused or failed
+ * connection (nodemailer marks the command CONN), DNS, or 421 (service not available). Such a failure says nothing
+ * about the letter, only that it must wait for the relay.
+ */
+export function isRelayUnreachable(error: unknown): boolean {
+  const { responseCode, code, command } = (typeof error === 'object' && error !== null ? error : {}) as {
+    responseCode?: unknown;
+    code?: unknown;
+    command?: unknown;
+  };
+  if (responseCode === 421) return true;
+  if (code === 'ECONNECTION' || code === 'EDNS') return true;
+  return typeof code === 'string' && CONNECT_CODES.has(code) && command === 'CONN';
+}
+
 /** What stands in an error message for an email address. */
 export const ADDRESS_PLACEHOLDER = '[address]';
 

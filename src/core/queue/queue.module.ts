@@ -1,10 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { redisConfig, type RedisConfig } from '../config';
 import { QueueName } from './jobs';
 import { OutboxRelayService } from './outbox-relay.service';
 import { Queues } from './queues';
 import { redisOptionsFromUrl } from './redis-options';
+import { WorkerShutdown } from './worker-shutdown';
 
 // @nestjs/bullmq builds each queue's worker from the queue's own options, so the connection must suit a worker too:
 // with ioredis' offline queue disabled, a worker whose Redis is away retries in a tight loop without ever yielding.
@@ -20,9 +22,10 @@ const queues = Object.values(QueueName).map((name) =>
   }),
 );
 
-/** BullMQ for the worker process: the queues, their Redis connection and the outbox relay. */
+/** BullMQ for the worker process: the queues, their Redis connection, the outbox relay and the orderly stop. */
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [redisConfig.KEY],
       useFactory: (redis: RedisConfig) => ({
@@ -32,7 +35,7 @@ const queues = Object.values(QueueName).map((name) =>
     }),
     ...queues,
   ],
-  providers: [Queues, OutboxRelayService],
-  exports: [...queues, Queues, OutboxRelayService],
+  providers: [Queues, OutboxRelayService, WorkerShutdown],
+  exports: [...queues, Queues, OutboxRelayService, WorkerShutdown],
 })
 export class QueueModule {}

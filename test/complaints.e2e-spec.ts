@@ -361,10 +361,36 @@ describe('complaints against decisions', () => {
     const page = await (await fetch(`${api.url}/status/${token}/complaints/new`)).text();
     expect(page).toContain('value="notifier_suspension"');
 
+    // While suspended, its other complaints are kept but not processed (DSA Art. 23(1)); one against the
+    // suspension itself is taken up.
+    const held = await postJson(api.url, `/api/v1/status/${token}/complaints`, {
+      subject: 'notifier_warning',
+      text: 'The earlier notices were sound too.',
+    });
+    expect(held.status).toBe(201);
+    expect(held.body.heldUntil).toBe(suspended.body.suspendedUntil);
+    const early = await postJson(
+      api.url,
+      `/api/v1/staff/complaints/${held.body.id}/decision`,
+      { outcome: 'reversed', reason: 'x' },
+      as(otherLegal),
+    );
+    expect(early.status).toBe(409);
+    expect(early.body.message).toContain('kept but not processed');
+    await drain(client, TEST_REDIS_URL, prefix);
+    const heldLetter = textOf(await mailTo(sender, 'Your complaint is received'));
+    expect(heldLetter).toContain('we keep this complaint, and take it up when the suspension ends');
+
     await reversedOnComplaint(token, 'notifier_suspension', 'The notices named our own titles.', otherLegal);
     const afterSuspension = (await (await fetch(`${api.url}${notifier}`, { headers: as(legal) })).json()) as any;
     expect(afterSuspension.standing).toMatchObject({ status: 'warned', warnings: 1 });
-    await reversedOnComplaint(token, 'notifier_warning', 'The earlier notices were sound too.', otherLegal);
+    const freed = await postJson(
+      api.url,
+      `/api/v1/staff/complaints/${held.body.id}/decision`,
+      { outcome: 'reversed', reason: 'The earlier notices were sound.' },
+      as(otherLegal),
+    );
+    expect(freed.status).toBe(200);
     const afterWarning = (await (await fetch(`${api.url}${notifier}`, { headers: as(legal) })).json()) as any;
     expect(afterWarning.standing).toMatchObject({ status: 'good', warnings: 0 });
     expect(afterWarning.standing.events.map((e: any) => [e.action, e.actor])).toEqual([

@@ -66,6 +66,11 @@ export class Complaint {
   /** The staff account that made the contested decision, when a person made it. */
   @Column('text', { nullable: true }) decisionBy!: string | null;
   @Column('text', { default: 'en' }) language!: string;
+  /**
+   * Filed while its filer was suspended as a notifier (DSA Art. 23(1)): kept, but not taken up while the suspension
+   * lasts. The suspension's end as it stood when the complaint came; lifting it early frees the complaint at once.
+   */
+  @Column('timestamptz', { nullable: true }) heldUntil!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) receivedAt!: Date;
   @Column('text', { nullable: true }) reviewedBy!: string | null;
   @Column('text', { nullable: true }) decidedBy!: string | null;

@@ -53,6 +53,8 @@ export interface ComplaintView {
   decidedBy: string | null;
   decidedAt: Date | null;
   answer: string | null;
+  /** Kept but not processed while its filer is suspended as a notifier (DSA Art. 23(1)). */
+  heldUntil: Date | null;
   text?: string;
 }
 
@@ -109,6 +111,7 @@ interface ComplaintRow {
   decided_by: string | null;
   decided_at: Date | null;
   answer: string | null;
+  held_until: Date | null;
 }
 
 /**
@@ -245,6 +248,7 @@ export class ComplaintsService {
         throw new ComplaintConflictError(`Complaint ${id} is ${row.status}: only a received complaint is taken up.`);
       }
       await this.assertOtherPerson(m, row, actor);
+      await this.assertNotHeld(m, row);
       await m.query(`UPDATE complaints SET status = 'in_review', reviewed_by = $2 WHERE id = $1`, [id, actor]);
       await audit(m, row.case_id, actor, 'complaint.in_review', { complaint: id });
     });
@@ -262,6 +266,7 @@ export class ComplaintsService {
         throw new ComplaintConflictError(`Complaint ${id} was decided already (${row.status}).`);
       }
       await this.assertOtherPerson(m, row, actor);
+      await this.assertNotHeld(m, row);
       const status = outcome === 'reversed' ? ComplaintStatus.Reversed : ComplaintStatus.Upheld;
       if (status === ComplaintStatus.Reversed) await this.reverse(m, row, actor, reason);
       await m.query(
@@ -309,10 +314,16 @@ export class ComplaintsService {
       );
     }
     const sealed = filer.subjectId ? await this.vault.seal(m, filer.subjectId, text.trim()) : text.trim();
+    // A suspended notifier's complaints are kept, not processed (DSA Art. 23(1)); a complaint against the
+    // suspension itself is always taken up.
+    const suspension =
+      filer.by === ComplaintBy.Complainant && subject !== ComplaintSubject.NotifierSuspension
+        ? await this.notifiers.suspensionFor(m, filer.caseId)
+        : null;
     const [row] = await m.query<{ id: string }[]>(
       `INSERT INTO complaints (case_id, by, subject, text, email_hash, subject_id, uploader_ids, told_at, decision_by,
-                               language, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+                               language, received_at, held_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
       [
         filer.caseId,
         filer.by,
@@ -325,6 +336,7 @@ export class ComplaintsService {
         decision.decisionBy,
         filer.language,
         now,
+        suspension?.until ?? null,
       ],
     );
     await audit(m, filer.caseId, filer.by === ComplaintBy.Uploader ? 'uploader' : 'sender', 'complaint.received', {
@@ -333,7 +345,10 @@ export class ComplaintsService {
       subject,
     });
     const locked = await this.locked(m, row.id);
-    await this.tell(m, locked, LetterKind.ComplaintReceived, `complaint-received:${row.id}`, { subject });
+    await this.tell(m, locked, LetterKind.ComplaintReceived, `complaint-received:${row.id}`, {
+      subject,
+      heldUntil: suspension?.until ?? null,
+    });
     return this.view(locked);
   }
 
@@ -420,6 +435,18 @@ export class ComplaintsService {
     if (other) {
       throw new ComplaintConflictError(
         'You made the decision this complaint contests: another member of the team decides it (DSA Art. 20(6)).',
+      );
+    }
+  }
+
+  /** A held complaint waits while its filer's suspension as a notifier lasts; lifting or its end frees it. */
+  private async assertNotHeld(m: EntityManager, row: ComplaintRow): Promise<void> {
+    if (!row.held_until) return;
+    const suspension = await this.notifiers.suspensionFor(m, row.case_id);
+    if (suspension) {
+      throw new ComplaintConflictError(
+        `Complaint ${row.id} is kept but not processed: its filer's notices and complaints are suspended until ` +
+          `${day(suspension.until)} (DSA Art. 23(1)). Lift the suspension, or take the complaint up when it ends.`,
       );
     }
   }
@@ -567,13 +594,14 @@ export class ComplaintsService {
       decidedBy: r.decided_by,
       decidedAt: r.decided_at,
       answer: r.answer,
+      heldUntil: r.held_until,
     };
   }
 }
 
 const SELECT = `SELECT k.id, k.case_id, c.reference, c.status_token, c.language AS case_language, c.status AS case_status,
        k.by, k.subject, k.status, k.text, k.email_hash, k.subject_id, k.uploader_ids, k.told_at, k.decision_by,
-       k.language, k.received_at, k.reviewed_by, k.decided_by, k.decided_at, k.answer
+       k.language, k.received_at, k.reviewed_by, k.decided_by, k.decided_at, k.answer, k.held_until
 FROM complaints k JOIN cases c ON c.id = k.case_id`;
 
 /** Staff are named by account id; the system's actors are words. */

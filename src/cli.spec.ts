@@ -99,3 +99,15 @@ describe('npm run cli -- check-notice', () => {
     expect(io.stderr).toContain('Unknown command "frobnicate"');
   });
 });
+
+describe('npm run cli -- privacy-request', () => {
+  it('refuses an outcome language it does not offer before it opens the database', async () => {
+    for (const args of [['--language', 'zh-TW'], ['--language']]) {
+      const io = capture();
+      expect(await runCli(['privacy-request', 'erasure', 'jo@example.org', '--reason', 'by post', ...args], io)).toBe(
+        1,
+      );
+      expect(io.stderr).toContain('--language must be one of en, zh-Hans.');
+    }
+  });
+});

@@ -19,6 +19,7 @@ import { dataSourceOptions } from './core/database/data-source-options';
 import { CaseTransitionError } from './cases/case-workflow';
 import { LinkTransitionError } from './cases/link-transitions';
 import { ensureDatabase } from './core/database/ensure-database';
+import { isLocale, LOCALES } from './core/i18n/locales';
 import { DomainError } from './core/errors';
 import { AppLogger } from './core/logging/app-logger';
 import { previewLetter } from './letters/letter-preview';
@@ -50,11 +51,11 @@ const USAGE = `Usage: npm run cli -- <command>
   create-admin EMAIL [--name NAME] [--password-stdin]
                                               Create an admin staff account. Prints a generated password once,
                                               or reads the password (12+ characters) from standard input.
-  privacy-request erasure EMAIL --reason TEXT [--minor] [--confirm]
+  privacy-request erasure EMAIL --reason TEXT [--minor] [--confirm] [--language en|zh-Hans]
                                               Record a request to erase an address's personal data, as staff
                                               (no mailed confirmation). --minor: a parent's or guardian's request
                                               for a minor's data, withheld everywhere at once. --confirm: carry it
-                                              out now. Prints one JSON line: id, kind, minor, status (received,
+                                              out now. --language: the outcome letter's (else DEFAULT_LOCALE). Prints one JSON line: id, kind, minor, status (received,
                                               suppressed, done, partially_retained) and retained ([{ what, why }]).
   privacy-request access EMAIL                Record an access request and print the export of what we hold about
                                               the address, in the same JSON line (export).
@@ -367,14 +368,17 @@ async function privacyRequest(args: string[], io: CliOutput): Promise<number> {
     return i >= 0 ? rest[i + 1] : undefined;
   };
   const reason = valueOf('--reason');
-  const email = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--reason');
+  const language = valueOf('--language');
+  const email = rest.find((a, i) => !a.startsWith('--') && !['--reason', '--language'].includes(rest[i - 1]));
   if (!kind) throw new UsageError('privacy-request needs a kind: erasure or access.');
   if (!email || !isValidEmail(email)) throw new UsageError(`privacy-request ${kind} needs an EMAIL address.`);
-  const known = kind === PrivacyRequestKind.Erasure ? ['--reason', '--minor', '--confirm'] : [];
+  const known = kind === PrivacyRequestKind.Erasure ? ['--reason', '--minor', '--confirm', '--language'] : [];
   const unknown = rest.find((a) => a.startsWith('--') && !known.includes(a));
   if (unknown) throw new UsageError(`privacy-request ${kind} does not take ${unknown}.`);
   if (kind === PrivacyRequestKind.Erasure && !reason?.trim())
     throw new UsageError('privacy-request erasure needs --reason TEXT: why, or on what the request came.');
+  if (rest.includes('--language') && !isLocale(language))
+    throw new UsageError(`--language must be one of ${LOCALES.join(', ')}.`);
   const actor = `cli:${userInfo().username}`;
   const line = await withApp(async (app) => {
     const requests = app.get(PrivacyRequestsService);
@@ -384,7 +388,10 @@ async function privacyRequest(args: string[], io: CliOutput): Promise<number> {
       return { id, kind, minor, status, retained, export: data };
     }
     const minor = rest.includes('--minor');
-    let done = await requests.submitByStaff({ kind, email, minor, details: reason }, actor);
+    let done = await requests.submitByStaff(
+      { kind, email, minor, details: reason, language: isLocale(language) ? language : undefined },
+      actor,
+    );
     if (rest.includes('--confirm'))
       done = minor ? await requests.confirmMinor(done.id, actor) : await requests.carryOutErasure(done.id, actor);
     return { id: done.id, kind, minor: done.minor, status: done.status, retained: done.retained };

@@ -296,7 +296,14 @@ describe('erasure on request: a person who sent notices by the API and by email 
     const ds = api.get(DataSource);
     const outcome = await ds.transaction((m) => api.get(ErasureService).erase(m, person.email, 'staff:test'));
     expect(outcome.status).toBe('partially_retained');
-    expect(outcome.retained).toEqual([{ what: expect.stringContaining(held.reference), why: expect.any(String) }]);
+    expect(outcome.retained).toEqual([
+      {
+        what: expect.stringContaining(held.reference),
+        why: expect.any(String),
+        reference: held.reference,
+        hold: 'preservation',
+      },
+    ]);
     const emailOf = async (caseId: string) =>
       opened(
         client,

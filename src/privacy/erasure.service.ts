@@ -7,10 +7,16 @@ import { ERASED, PersonalData, WITHHELD } from '../core/privacy/personal-data.se
 import { RECIPIENT_ERASED } from '../letters/letter-sender.service';
 import { recipientHash, recipientKey } from '../letters/recipient-cap';
 
-/** Something kept back from an erasure, and the reason the requester is told. */
+/**
+ * Something kept back from an erasure, and the reason the requester is told: `what` and `why` in English, as staff
+ * read them; `reference` and `hold` (the held case and its hold's kind) let a letter word them in its reader's
+ * language (privacyLetters.retained.*). Outcomes stored before these two were kept have the English only.
+ */
 export interface Retained {
   what: string;
   why: string;
+  reference?: string;
+  hold?: 'suit' | 'preservation';
 }
 
 export interface ErasureOutcome {
@@ -122,6 +128,8 @@ export class ErasureService {
       await audit(m, caseId, actor, 'privacy.erased', { request, values: 0, messages: 0, retained: true });
     await this.eraseOutsideCases(m, person, heldIds.size > 0, identifiers);
     const retained: Retained[] = held.map((h) => ({
+      reference: h.reference,
+      hold: h.kind === 'suit' ? 'suit' : 'preservation',
       what: `Case ${h.reference}: the notices, letters and contact details in it`,
       why:
         h.kind === 'suit'

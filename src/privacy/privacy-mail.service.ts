@@ -97,11 +97,14 @@ export class PrivacyMailService {
     row: PrivacyRequestRow,
     job: SendPrivacyMail,
   ): Promise<Prepared | { skip: 'no_address' | 'stale' }> {
+    // The pages our links open speak the letter's language, whatever the browser that opens them asks for.
+    const lang = `?lang=${row.language}`;
     const base = {
+      locale: row.language,
       site: { name: this.app.siteName, url: this.app.publicUrl },
       controller: this.privacy.controller ?? this.app.siteName,
       contactEmail: this.contactEmail(),
-      privacyUrl: `${this.app.publicUrl}/privacy`,
+      privacyUrl: `${this.app.publicUrl}/privacy${lang}`,
       kind: row.kind,
       minor: row.minor,
       access: row.kind === PrivacyRequestKind.Access,
@@ -114,7 +117,7 @@ export class PrivacyMailService {
         const to = await this.address(m, row.minor ? row.requester_email : row.email);
         if (!to) return { skip: 'no_address' };
         const expiresAt = new Date(row.received_at.getTime() + this.privacy.requests.linkHours * 3_600_000);
-        const link = `${this.app.publicUrl}/privacy/confirm/${confirmToken(this.app.secret, row.id)}`;
+        const link = `${this.app.publicUrl}/privacy/confirm/${confirmToken(this.app.secret, row.id)}${lang}`;
         return { to, template: 'privacy_confirm', context: { ...base, link, expiresAt } };
       }
       case 'export': {
@@ -125,7 +128,7 @@ export class PrivacyMailService {
         return {
           to,
           template: 'privacy_export',
-          context: { ...base, link, jsonLink: `${link}.json`, expiresAt: row.export_expires_at },
+          context: { ...base, link: `${link}${lang}`, jsonLink: `${link}.json`, expiresAt: row.export_expires_at },
         };
       }
       case 'outcome': {

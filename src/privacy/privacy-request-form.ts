@@ -1,4 +1,5 @@
 import { isValidEmail } from '../checklist';
+import type { Locale } from '../core/i18n/locales';
 import { normaliseEmail } from '../core/privacy/personal-data.service';
 import { PrivacyRequestKind } from './privacy-request.entity';
 import type { PrivacyRequestInput } from './privacy-requests.service';
@@ -36,37 +37,39 @@ export function readPrivacyForm(body: unknown): PrivacyFormFields {
   return fields;
 }
 
-/** What is wrong with the form, field by field, in words that say what to do. */
-export function validatePrivacyForm(f: PrivacyFormFields): PrivacyFormErrors {
+/** A catalog message in the form's language (TemplateRenderer.translate). */
+export type PrivacyFormSay = (key: string, values?: Record<string, unknown>) => string;
+
+/** What is wrong with the form, field by field, in words that say what to do, in the form's language (`say`). */
+export function validatePrivacyForm(f: PrivacyFormFields, say: PrivacyFormSay): PrivacyFormErrors {
   const errors: PrivacyFormErrors = {};
   const minor = f.minor === 'yes';
+  const error = (key: string, values?: Record<string, unknown>) => say(`privacyForm.errors.${key}`, values);
   for (const [key, max] of Object.entries(PRIVACY_FORM_LIMITS) as [keyof typeof PRIVACY_FORM_LIMITS, number][]) {
-    if ((f[key]?.length ?? 0) > max)
-      errors[key] =
-        `Please keep this under ${max.toLocaleString('en-US')} characters (it has ${f[key]?.length.toLocaleString('en-US')}).`;
+    const length = f[key]?.length ?? 0;
+    if (length > max)
+      errors[key] = error('tooLong', { max: max.toLocaleString('en-US'), length: length.toLocaleString('en-US') });
   }
   if (!errors.email) {
-    if (!f.email) errors.email = 'Enter the email address the data is about.';
-    else if (!isValidEmail(f.email)) errors.email = 'Enter a valid email address, such as jo@example.org.';
+    if (!f.email) errors.email = error('emailMissing');
+    else if (!isValidEmail(f.email)) errors.email = error('emailInvalid');
   }
-  if (f.kind !== PrivacyRequestKind.Access && f.kind !== PrivacyRequestKind.Erasure)
-    errors.kind = 'Choose whether you want a copy of the data or want it erased.';
-  else if (minor && f.kind === PrivacyRequestKind.Access)
-    errors.kind = "For a child's data we take erasure requests: choose erasure, or write to us for a copy.";
+  if (f.kind !== PrivacyRequestKind.Access && f.kind !== PrivacyRequestKind.Erasure) errors.kind = error('kind');
+  else if (minor && f.kind === PrivacyRequestKind.Access) errors.kind = error('minorAccess');
   if (minor && !errors.requesterEmail) {
-    if (!f.requesterEmail)
-      errors.requesterEmail = 'Enter your own email address: we write to you there, not to the child.';
-    else if (!isValidEmail(f.requesterEmail)) errors.requesterEmail = 'Enter a valid email address of your own.';
+    if (!f.requesterEmail) errors.requesterEmail = error('requesterMissing');
+    else if (!isValidEmail(f.requesterEmail)) errors.requesterEmail = error('requesterInvalid');
     else if (f.email && normaliseEmail(f.email) === normaliseEmail(f.requesterEmail))
-      errors.requesterEmail = "Enter your own address, not the child's.";
+      errors.requesterEmail = error('requesterSame');
   }
   return errors;
 }
 
-/** The request a valid form asks for. */
-export function privacyRequestFromForm(f: PrivacyFormFields): PrivacyRequestInput {
+/** The request a valid form asks for, its mail to be written in the form's language. */
+export function privacyRequestFromForm(f: PrivacyFormFields, language: Locale): PrivacyRequestInput {
   const minor = f.minor === 'yes';
   return {
+    language,
     kind: f.kind as PrivacyRequestKind,
     email: f.email ?? '',
     minor,

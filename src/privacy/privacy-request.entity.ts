@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Locale } from '../core/i18n/locales';
 import type { Retained } from './erasure.service';
 
 export enum PrivacyRequestKind {
@@ -52,6 +53,8 @@ export class PrivacyRequest {
   @Index() @Column('text') emailHash!: string;
   /** A minor's request: the parent's or guardian's own address, sealed under theirs. The mail goes there. */
   @Column('text', { nullable: true }) requesterEmail!: string | null;
+  /** The requester's language (the form's, or DEFAULT_LOCALE for one staff entered): our mail to them is in it. */
+  @Column('text', { default: 'en' }) language!: Locale;
   /** What the requester wrote, sealed under the requester's subject. */
   @Column('text', { nullable: true }) details!: string | null;
   /** SHA-256 of the mailed confirmation token (the token itself is derived from the id with APP_SECRET). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Locale } from '../core/i18n/locales';
 import type { PrivacyRequestAction, PrivacyRequestEventDetails } from './privacy-request-workflow';
 import { OPEN_STATUSES } from './privacy-request-workflow';
 import {
@@ -20,6 +21,7 @@ export interface PrivacyRequestRow {
   email_hash: string;
   requester_email: string | null;
   details: string | null;
+  language: Locale;
   confirm_token_hash: string | null;
   confirmed_at: Date | null;
   received_at: Date;
@@ -43,6 +45,7 @@ export type NewPrivacyRequest = Pick<
   | 'email_hash'
   | 'requester_email'
   | 'details'
+  | 'language'
   | 'confirm_token_hash'
 > & {
   /** due_at is this many hours after receipt, by the database's clock (received_at's). */
@@ -74,8 +77,8 @@ export interface PrivacyRequestEventRow {
 
 export type QueueScope = 'open' | 'settled' | 'all';
 
-const COLUMNS = `id, kind, minor, status, channel, email, email_hash, requester_email, details, confirm_token_hash,
-  confirmed_at, received_at, due_at, decided_by, decided_at, decision_reason, outcome, reply_to, export_expires_at`;
+const COLUMNS = `id, kind, minor, status, channel, email, email_hash, requester_email, details, language,
+  confirm_token_hash, confirmed_at, received_at, due_at, decided_by, decided_at, decision_reason, outcome, reply_to, export_expires_at`;
 
 const CHANGEABLE: readonly (keyof PrivacyRequestChange)[] = [
   'status',
@@ -94,8 +97,8 @@ export class PrivacyRequestsRepository {
   async insert(m: EntityManager, row: NewPrivacyRequest): Promise<PrivacyRequestRow> {
     const [created] = await m.query<PrivacyRequestRow[]>(
       `INSERT INTO privacy_requests (id, kind, minor, status, channel, email, email_hash, requester_email, details,
-                                     confirm_token_hash, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(hours => $11)) RETURNING ${COLUMNS}`,
+                                     language, confirm_token_hash, due_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now() + make_interval(hours => $12)) RETURNING ${COLUMNS}`,
       [
         row.id,
         row.kind,
@@ -106,6 +109,7 @@ export class PrivacyRequestsRepository {
         row.email_hash,
         row.requester_email,
         row.details,
+        row.language,
         row.confirm_token_hash,
         row.dueHours,
       ],

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AppConfig, appConfig, type PrivacyConfig, privacyConfig } from '../core/config';
 import { CLOCK, type Clock } from '../core/clock';
+import type { Locale } from '../core/i18n/locales';
 import { ERASED, PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
 import { JobName, type PrivacyMailKind, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
@@ -36,6 +37,8 @@ export interface PrivacyRequestInput {
   /** A minor's request: the parent's or guardian's own address, where our mail goes. */
   requesterEmail?: string;
   details?: string;
+  /** The language to write to the requester in: the form's; DEFAULT_LOCALE without one. */
+  language?: Locale;
 }
 
 /** What the requester, the CLI and staff are told of a request. */
@@ -318,6 +321,7 @@ export class PrivacyRequestsService {
       email_hash: this.personal.hashEmail(input.email),
       requester_email: requesterEmail,
       details,
+      language: input.language ?? this.app.defaultLocale,
       confirm_token_hash:
         channel === Channel.Form && (!input.minor || requesterEmail)
           ? tokenHash(confirmToken(this.app.secret, id))

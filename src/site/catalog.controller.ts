@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { localeFromAcceptLanguage } from '../core/i18n/locales';
+import { chosenLocale, languageSwitch, localeFromAcceptLanguage } from '../core/i18n/locales';
 import { type AppConfig, appConfig } from '../core/config';
 import { TemplateRenderer } from '../core/templates/template-renderer';
 import { CatalogService } from './catalog.service';
@@ -39,19 +39,28 @@ export class CatalogController {
       case 'live':
         res.redirect(302, answer.targetUrl);
         return;
-      case 'removed':
-        // RFC 7725: 451, with a Link to who asked for the block.
+      case 'removed': {
+        // RFC 7725: 451, with a Link to who asked for the block. Whoever follows the link: the browser's language.
+        const locale = chosenLocale(
+          req.query.lang,
+          localeFromAcceptLanguage(req.headers['accept-language'], this.app.defaultLocale),
+        );
         res
           .status(451)
           .setHeader('Link', `<${this.app.publicUrl}/>; rel="blocked-by"`)
           .setHeader('Content-Type', 'text/html; charset=utf-8')
+          .setHeader('Content-Language', locale)
+          .setHeader('Vary', 'Accept-Language')
           .send(
             this.templates.page('unavailable', {
               site: this.app,
               ...answer,
               counterNoticeUrl: counterNoticeFormUrl(answer.caseReference, reportedUrl(this.app, id)),
+              locale,
+              languages: languageSwitch(`/d/${id}`, locale),
             }),
           );
+      }
     }
   }
 

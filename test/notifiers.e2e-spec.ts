@@ -333,6 +333,8 @@ describe('notifiers', () => {
     const lifted = await asLegal.submit(`${path}/lift`, { reason: 'Reviewed with the agent' });
     expect(lifted.html).toContain('Suspension lifted');
     expect(lifted.html).toContain('“Reviewed with the agent”');
+    const liftLetter = await mailTo(email, 'Your notices are processed again');
+    expect(liftLetter.parsed.text).toContain('Reviewed with the agent');
     const detail = await getJson(`/api/v1/staff/notifiers/${encodeURIComponent(key)}`, viewer);
     expect(detail.body.standing.events.map((e: any) => e.action)).toEqual(['warned', 'suspended', 'lifted']);
   });

@@ -107,7 +107,8 @@ export async function previewLetter(
     }
     case LetterKind.NotifierWarning:
     case LetterKind.NotifierSuspended:
-    case LetterKind.NotifierNoticeHeld: {
+    case LetterKind.NotifierNoticeHeld:
+    case LetterKind.NotifierLifted: {
       // Letters about the notifier, not the case: shown with sample values.
       const context = { reason: '(the reasons staff give)', until: new Date() };
       return { kind, ...letters.render(letterCase, kind, context) };

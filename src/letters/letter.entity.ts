@@ -41,6 +41,8 @@ export enum LetterKind {
   NotifierSuspended = 'notifier_suspended',
   /** To a suspended notifier: their new notice is kept but not processed while the suspension lasts. */
   NotifierNoticeHeld = 'notifier_notice_held',
+  /** To a notifier: staff lifted the suspension before its end; its notices are processed again. */
+  NotifierLifted = 'notifier_lifted',
 }
 
 export enum LetterStatus {

@@ -161,7 +161,9 @@ export class NotifierStandingsService {
       if (effectiveStatus(row) !== NotifierStandingStatus.Suspended) {
         throw new NotifierConflictError(`Notifier ${key} is not suspended.`);
       }
-      await this.endSuspension(m, row, actor, 'lifted', reason);
+      const kase = await this.latestCase(m, key);
+      const event = await this.endSuspension(m, row, actor, 'lifted', reason);
+      await this.tell(m, kase, LetterKind.NotifierLifted, `notifier-lifted:${event}`, { reason });
     });
     return this.detail(key);
   }
@@ -218,13 +220,13 @@ export class NotifierStandingsService {
     actor: string,
     action: 'lifted' | 'suspension_reversed',
     reason: string,
-  ): Promise<void> {
+  ): Promise<string> {
     await m.query(
       `UPDATE notifier_standings SET status = CASE WHEN warnings > 0 THEN 'warned' ELSE 'good' END::notifier_standing_status,
          suspended_until = now(), updated_at = now() WHERE id = $1`,
       [row.id],
     );
-    await this.event(m, row.id, actor, action, { until: row.suspended_until?.toISOString() ?? null }, reason);
+    return this.event(m, row.id, actor, action, { until: row.suspended_until?.toISOString() ?? null }, reason);
   }
 
   /** The suspension in force for the notifier of a case, if any: routing holds the case for it. */

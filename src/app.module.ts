@@ -5,7 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { CoreModule } from './core/core.module';
 import { CounterNoticesModule } from './counter-notices/counter-notices.module';
 import { InboundWebhookModule } from './email-intake/inbound-webhook.module';
-import { HealthController } from './core/http/health.controller';
+import { HealthModule } from './core/health/health.module';
 import { MetricsModule } from './core/http/metrics.module';
 import { QueueDashboardModule } from './core/http/queue-dashboard.module';
 import { LinksModule } from './links/links.module';
@@ -40,7 +40,7 @@ import { TriageModule } from './triage/triage.module';
     InboundWebhookModule,
     MetricsModule,
     QueueDashboardModule,
+    HealthModule,
   ],
-  controllers: [HealthController],
 })
 export class AppModule {}

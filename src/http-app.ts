@@ -5,17 +5,20 @@ import { type AppConfig, appConfig, type IntakeConfig, intakeConfig } from './co
 import { HttpExceptionFilter } from './core/http/http-exception.filter';
 import { setupOpenApi } from './core/http/openapi';
 import { checkRequestInput } from './core/http/request-input';
+import { assignRequestId, resumeRequestId } from './core/http/request-id';
 import { mountQueueDashboard } from './staff-ui/queue-dashboard';
 import { parseCookies } from './core/http/cookies';
 import { securityHeaders } from './core/http/security-headers';
 import { projectRoot } from './core/paths';
 
-/** Body limits, validation and error shape for the HTTP app; shared by main.ts and the end-to-end tests. */
+/** Request ids, body limits, validation and error shape for the HTTP app; shared by main.ts and the end-to-end tests. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   const limits = app.get<IntakeConfig>(intakeConfig.KEY);
   const { trustProxy } = app.get<AppConfig>(appConfig.KEY);
+  app.use(assignRequestId);
   app.useBodyParser('json', { limit: limits.maxBodyBytes });
   app.useBodyParser('urlencoded', { limit: limits.maxBodyBytes, extended: false, parameterLimit: 100 });
+  app.use(resumeRequestId);
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.use(parseCookies);

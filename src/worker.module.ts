@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from './core/core.module';
+import { WorkerHeartbeatModule } from './core/health/worker-heartbeat.module';
 import { EmailIntakeModule } from './email-intake/email-intake.module';
 import { MailModule } from './letters/mail.module';
 import { LinksModule } from './links/links.module';
@@ -9,7 +10,7 @@ import { TakedownsModule } from './takedowns/takedowns.module';
 
 /**
  * The worker: outbox relay, queue processors, the takedown and retention schedules and the reconciler that puts back
- * work Redis lost. Run as many as you like.
+ * work Redis lost, and its heartbeat for /health. Run as many as you like.
  */
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { TakedownsModule } from './takedowns/takedowns.module';
     EmailIntakeModule,
     ReconcileModule,
     PrivacyWorkerModule,
+    WorkerHeartbeatModule,
   ],
 })
 export class WorkerModule {}

@@ -261,6 +261,8 @@ describe('logs of a run that handles personal data carry none of it', () => {
       expect.objectContaining({
         level: 'warn',
         context: 'LetterSenderService',
+        event: 'letter.failed',
+        letterId: failed.id,
         msg: expect.stringMatching(new RegExp(`^Letter ${failed.id} \\(${refused.body.reference}\\) failed: .*550`)),
       }),
     );

@@ -16,6 +16,7 @@ import {
   notifierConfig,
   metricsConfig,
   rateLimitConfig,
+  healthConfig,
 } from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { CLOCK, systemClock } from './clock';
@@ -45,6 +46,7 @@ import { TemplateRenderer } from './templates/template-renderer';
         notifierConfig,
         metricsConfig,
         rateLimitConfig,
+        healthConfig,
       ],
     }),
     TypeOrmModule.forRootAsync({

@@ -142,12 +142,12 @@ export class InboundParserService {
       // Read before the transaction: no row stays locked while a thread reads the text.
       const kind = !caseId ? 'notice' : thread.counterNotice ? 'counter_notice' : 'reply';
       const read = await this.reader.readEmail(kind, notice);
-      await this.dataSource.transaction(async (m) => {
+      const parsed = await this.dataSource.transaction(async (m) => {
         const [locked] = await m.query<{ status: InboundStatus }[]>(
           `SELECT status FROM inbound_messages WHERE id = $1 FOR UPDATE`,
           [row.id],
         );
-        if (locked?.status !== InboundStatus.Stored) return;
+        if (locked?.status !== InboundStatus.Stored) return undefined;
         // A fresh message that reads as a counter-notice and names one of our cases (by its subject or the URLs we
         // took down) is that case's counter-notice, not a case of its own.
         const countered =
@@ -177,7 +177,17 @@ export class InboundParserService {
             recorded.flags.length > 0 ? `flagged: ${recorded.flags.join(', ')}` : null,
           ],
         );
+        const as =
+          countered || thread.counterNotice
+            ? 'counter_notice'
+            : retraction
+              ? 'retraction'
+              : caseId
+                ? 'reply'
+                : 'new_case';
+        return { recorded, as };
       });
+      if (parsed) this.intake.logReceived(parsed.recorded, 'email', { as: parsed.as, inboundId: row.id });
     } catch (error) {
       if (error instanceof NoticeTooLargeError) return this.settle(row.id, InboundStatus.Quarantined, error.message);
       throw error;

@@ -8,6 +8,7 @@ import {
   type MailConfig,
   mailConfig,
 } from '../core/config';
+import { eventFields, LogEvent } from '../core/logging/log-event';
 import { MailTransport, type OutgoingMail } from '../core/mail/mail-transport';
 import { classifySmtpFailure, describeSmtpFailure, isRelayUnreachable } from '../core/mail/smtp-failure';
 import { TemplateRenderer } from '../core/templates/template-renderer';
@@ -167,6 +168,7 @@ export class LetterSenderService {
       'letter.sent',
       letters.length > 1 ? { digest: { messageId: mail.messageId, letters: letters.length } } : {},
     );
+    this.logger.log(`${this.describe(letters)} sent`, this.eventFields(LogEvent.LetterSent, letters));
     return { outcome: 'sent', messageId: mail.messageId };
   }
 
@@ -284,6 +286,17 @@ export class LetterSenderService {
     });
   }
 
+  /** A delivery's ids for its line: one letter, or a digest's lead and the others. */
+  private eventFields(event: LogEvent, letters: LetterRow[]) {
+    const [first] = letters;
+    return eventFields(event, {
+      letterId: first.id,
+      caseId: first.case_id,
+      reference: first.reference,
+      ...(letters.length > 1 ? { digestOf: letters.map((l) => l.id) } : {}),
+    });
+  }
+
   private describe(letters: LetterRow[]): string {
     const [first] = letters;
     return letters.length === 1
@@ -367,7 +380,7 @@ export class LetterSenderService {
   }
 
   private async markFailed(letters: LetterRow[], reason: string): Promise<SendResult> {
-    this.logger.warn(`${this.describe(letters)} failed: ${reason}`);
+    this.logger.warn(`${this.describe(letters)} failed: ${reason}`, this.eventFields(LogEvent.LetterFailed, letters));
     await this.record(
       letters,
       `status = 'failed', last_error = $5, claimed_until = NULL, sending_since = NULL`,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
@@ -11,6 +11,7 @@ import { sealChecklist } from '../cases/sealed-checklist';
 import { PartyRole } from '../cases/party.entity';
 import { type ChecklistResult, detectLanguage, type StructuredNotice } from '../checklist';
 import { type AppConfig, appConfig, type TakedownConfig, takedownConfig } from '../core/config';
+import { eventFields, LogEvent } from '../core/logging/log-event';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
@@ -29,6 +30,8 @@ import { type AnalysisResult } from './text-analysis/text-analysis.service';
  */
 @Injectable()
 export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
@@ -41,12 +44,15 @@ export class IntakeService {
 
   async receive(request: IntakeRequest): Promise<IntakeResult> {
     const { links, checklist, flags } = await this.reader.read(request);
-    return this.dataSource.transaction(async (manager) => {
+    let noticeId: string | undefined;
+    const result = await this.dataSource.transaction(async (manager): Promise<IntakeResult> => {
       if (request.idempotency) {
         const earlier = await this.claimIdempotencyKey(manager, request.idempotency);
         if (earlier) return { response: earlier, replayed: true };
       }
-      const { response, subjectId } = await this.record(manager, request, checklist, links, flags);
+      const recorded = await this.record(manager, request, checklist, links, flags);
+      const { response, subjectId } = recorded;
+      noticeId = recorded.noticeId;
       if (request.idempotency) {
         // The answer quotes the sender's evidence: sealed like the notice, so that erasure reaches the stored copy.
         await manager.query(
@@ -61,6 +67,29 @@ export class IntakeService {
       }
       return { response, replayed: false };
     });
+    if (noticeId && !result.replayed) {
+      const { caseId, reference, status } = result.response;
+      this.logReceived({ noticeId, caseId, status }, request.channel, { reference, links: links.length });
+    }
+    return result;
+  }
+
+  /** The notice's one line, once it is committed: by the API, the form and the CLI here, by email the parser's. */
+  logReceived(
+    notice: Pick<RecordedNotice, 'noticeId' | 'caseId' | 'status'>,
+    channel: string,
+    more: { reference?: string; links?: number; as?: string; inboundId?: string } = {},
+  ): void {
+    this.logger.log(
+      `Notice ${notice.noticeId} received by ${channel} for case ${more.reference ?? notice.caseId}`,
+      eventFields(LogEvent.NoticeReceived, {
+        noticeId: notice.noticeId,
+        caseId: notice.caseId,
+        channel,
+        status: notice.status,
+        ...more,
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Locale } from '../core/i18n/locales';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ChecklistResult, ElementName } from '../checklist';
 import { ELEMENT_LABELS } from '../checklist';
@@ -12,6 +12,7 @@ import { LinkStatus } from '../cases/reported-link.entity';
 import { type AppConfig, appConfig, type TakedownConfig, takedownConfig } from '../core/config';
 import { recipientHash } from '../letters/recipient-cap';
 import { autoActionDecision, senderStanding } from '../cases/auto-action-policy';
+import { eventFields, LogEvent } from '../core/logging/log-event';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { HOLD_FLAGS, NOT_THE_COMPLAINANT, STICKY_HOLD_FLAGS } from '../notices/notice-flags';
@@ -35,6 +36,13 @@ interface CaseRow {
   checklist: ChecklistResult;
   search_terms: string[];
   routed_at: Date | null;
+}
+
+/** What routing did, for its log line: routed, or held for a person (and why). */
+interface Routed {
+  reference: string;
+  status: string;
+  outcome: 'routed' | 'held_for_review' | 'held_notifier_suspended';
 }
 
 interface LinkRow {
@@ -70,6 +78,7 @@ const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', '
  */
 @Injectable()
 export class CaseRouterService {
+  private readonly logger = new Logger(CaseRouterService.name);
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
@@ -93,28 +102,28 @@ export class CaseRouterService {
         ? await this.plan(first.id)
         : undefined;
 
-    await this.dataSource.transaction(async (m) => {
+    const routed = await this.dataSource.transaction(async (m): Promise<Routed | undefined> => {
       const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
-      if (!kase || kase.routed_at) return; // another worker routed it meanwhile
+      if (!kase || kase.routed_at) return undefined; // another worker routed it meanwhile
       const held = await this.heldFor(m, kase.id);
       if (held.length > 0) {
         await this.markRouted(m, kase.id, matches);
-        await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
+        const { status } = await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
         await audit(m, kase.id, 'worker', 'case.held_for_review', { flags: held });
-        return;
+        return { reference: kase.reference, status, outcome: 'held_for_review' };
       }
       // A suspended notifier's notice is kept (intake stored it) but not acted on: staff decide it, and the sender
       // is told why nothing happens.
       const suspension = await this.notifiers.suspensionFor(m, kase.id);
       if (suspension) {
         await this.markRouted(m, kase.id, matches);
-        await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
+        const { status } = await this.transitions.proposeUnlessStaffActed(m, kase, CaseStatus.InReview, 'worker');
         await audit(m, kase.id, 'worker', 'case.held_notifier_suspended', {
           standing: suspension.standingId,
           until: suspension.until.toISOString(),
         });
         await this.notifiers.tellHeld(m, kase, suspension, await this.occasion(m, kase.id));
-        return;
+        return { reference: kase.reference, status, outcome: 'held_notifier_suspended' };
       }
       const letterCase = {
         id: kase.id,
@@ -148,7 +157,14 @@ export class CaseRouterService {
       await this.markRouted(m, kase.id, matches);
       const { status } = await this.transitions.proposeUnlessStaffActed(m, kase, proposed, 'worker');
       await audit(m, kase.id, 'worker', 'case.routed', { status, searchMatches: matches.length });
+      return { reference: kase.reference, status, outcome: 'routed' };
     });
+    if (routed) {
+      this.logger.log(
+        `Case ${routed.reference} routed: ${routed.outcome}, now ${routed.status}`,
+        eventFields(LogEvent.CaseRouted, { caseId, ...routed }),
+      );
+    }
   }
 
   private async markRouted(m: EntityManager, caseId: string, matches: unknown[]): Promise<void> {

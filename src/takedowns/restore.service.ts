@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { audit } from '../cases/audit';
+import { eventFields, LogEvent } from '../core/logging/log-event';
 import { SITE_ADAPTER, type SiteAdapter } from '../site/site-adapter';
 import { StrikeVoidReason } from '../strikes/strike.entity';
 import { StrikeLedger } from '../strikes/strike-ledger.service';
@@ -28,6 +29,8 @@ const LOCKED_STATUSES = [TakedownStatus.Done, TakedownStatus.Pending, TakedownSt
  */
 @Injectable()
 export class RestoreService {
+  private readonly logger = new Logger(RestoreService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SITE_ADAPTER) private readonly site: SiteAdapter,
@@ -37,13 +40,28 @@ export class RestoreService {
   async restore(caseId: string, restoration: string): Promise<void> {
     for (let round = 1; round <= LOCK_ROUNDS; round++) {
       const settled = await this.dataSource.transaction((m) => this.restoreLocked(m, caseId, restoration));
-      if (settled) return;
+      if (settled === false) continue;
+      if (settled) {
+        this.logger.log(
+          `Restoration ${restoration} of case ${caseId} done: ${settled.restored} takedown(s) restored, ` +
+            `${settled.putBack} put back on the site, ${settled.heldDown} held down by another`,
+          eventFields(LogEvent.RestorationDone, { caseId, restoration, ...settled }),
+        );
+      }
+      return;
     }
     throw new Error(`The cases holding the links of case ${caseId} kept changing; the restoration will be retried.`);
   }
 
-  /** False when a case that takes down one of the refs was not among those locked: the caller tries again. */
-  private async restoreLocked(m: EntityManager, caseId: string, restoration: string): Promise<boolean> {
+  /**
+   * False when a case that takes down one of the refs was not among those locked: the caller tries again. Otherwise
+   * what was done, or undefined when the case is gone.
+   */
+  private async restoreLocked(
+    m: EntityManager,
+    caseId: string,
+    restoration: string,
+  ): Promise<false | undefined | { restored: number; putBack: number; heldDown: number }> {
     const sharing = await m.query<{ case_id: string }[]>(
       `SELECT DISTINCT o.case_id FROM takedowns t JOIN reported_links l ON l.id = t.reported_link_id
        JOIN takedowns o ON o.site_ref = t.site_ref AND o.id <> t.id
@@ -56,7 +74,7 @@ export class RestoreService {
       [toLock],
     );
     const lockedIds = new Set(locked.map((r) => r.id));
-    if (!lockedIds.has(caseId)) return true;
+    if (!lockedIds.has(caseId)) return undefined;
 
     // Read again under the locks: another restoration of this case may have run while we waited.
     const rows = await m.query<{ id: string; site_ref: string }[]>(
@@ -101,7 +119,7 @@ export class RestoreService {
       ...(putBack.length > 0 ? { verified: putBack.length } : {}),
       ...(heldDown.length > 0 ? { heldDown } : {}),
     });
-    return true;
+    return { restored: restored.length, putBack: putBack.length, heldDown: heldDown.length };
   }
 
   /**

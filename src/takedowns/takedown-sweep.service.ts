@@ -8,6 +8,7 @@ import { canMoveLink } from '../cases/link-workflow';
 import { LinkStatus } from '../cases/reported-link.entity';
 import { type TakedownConfig, takedownConfig, type AppConfig, appConfig } from '../core/config';
 import { messageOf } from '../core/error-message';
+import { eventFields, LogEvent } from '../core/logging/log-event';
 import { WorkerShutdown } from '../core/queue/worker-shutdown';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
@@ -150,7 +151,14 @@ export class TakedownSweepService {
         !canMoveLink(r.link_status, LinkStatus.TakenDown),
     );
     if (refused.length > 0) {
-      counts.failed += await this.dataSource.transaction((m) => this.recordRefused(m, refused));
+      const failed = await this.dataSource.transaction((m) => this.recordRefused(m, refused));
+      counts.failed += failed;
+      if (failed > 0) {
+        this.logger.warn(
+          `Takedown for ${refused[0].reference} failed: the link workflow refused ${failed} link(s)`,
+          eventFields(LogEvent.TakedownFailed, { ...this.ids(refused), giveUp: failed, retry: 0 }),
+        );
+      }
     }
     const group = claimed.filter((r) => !refused.includes(r));
     if (group.length === 0) return counts;
@@ -163,6 +171,12 @@ export class TakedownSweepService {
       const live = await this.site.stillLive(done.map((r) => r.site_ref));
       const uploaded = await uploadedLinks(this.site, done.map(removedLink));
       const recorded = await this.dataSource.transaction((m) => this.recordResults(m, group, outcomes, live, uploaded));
+      if (recorded.done + recorded.notFound > 0) {
+        this.logger.log(
+          `Takedown for ${group[0].reference} done: ${recorded.done} removed, ${recorded.notFound} not found`,
+          eventFields(LogEvent.TakedownDone, { ...this.ids(group), ...recorded }),
+        );
+      }
       return { ...counts, ...recorded };
     } catch (error) {
       try {
@@ -176,6 +190,11 @@ export class TakedownSweepService {
         return { ...counts, retrying: group.length };
       }
     }
+  }
+
+  /** A case's takedowns as their line names them. */
+  private ids(rows: ClaimedRow[]) {
+    return { caseId: rows[0].case_id, reference: rows[0].reference, takedowns: rows.length };
   }
 
   /**
@@ -323,11 +342,14 @@ export class TakedownSweepService {
     error: unknown,
   ): Promise<{ failed: number; retrying: number }> {
     const message = messageOf(error).slice(0, 500);
-    this.logger.warn(`Takedown for ${group[0].reference} failed: ${message}`);
     const ours = await this.stillOurs(m, group);
     if (ours.length === 0) return { failed: 0, retrying: 0 };
     const giveUp = ours.filter((r) => r.attempts + 1 >= MAX_TAKEDOWN_ATTEMPTS);
     const retry = ours.filter((r) => r.attempts + 1 < MAX_TAKEDOWN_ATTEMPTS);
+    this.logger.warn(
+      `Takedown for ${group[0].reference} failed: ${message}`,
+      eventFields(LogEvent.TakedownFailed, { ...this.ids(ours), giveUp: giveUp.length, retry: retry.length }),
+    );
     await m.query(
       `UPDATE takedowns SET attempts = attempts + 1, last_error = $2, claimed_until = NULL,
               status = CASE WHEN id = ANY($3::uuid[]) THEN 'failed'::takedown_status ELSE status END,

@@ -14,6 +14,7 @@ export * from './strike.config';
 export * from './notifier.config';
 export * from './metrics.config';
 export * from './rate-limit.config';
+export * from './health.config';
 export { ConfigError } from './validate-env';
 
 import { appConfig } from './app.config';
@@ -31,6 +32,7 @@ import { strikeConfig } from './strike.config';
 import { notifierConfig } from './notifier.config';
 import { metricsConfig } from './metrics.config';
 import { rateLimitConfig } from './rate-limit.config';
+import { healthConfig } from './health.config';
 import { takedownConfig } from './takedown.config';
 
 /** Reads every namespace once, so that a bad setting stops the process before anything starts. */
@@ -52,6 +54,7 @@ export function assertConfig(): void {
     notifierConfig,
     metricsConfig,
     rateLimitConfig,
+    healthConfig,
   ])
     load();
 }

@@ -33,6 +33,7 @@ import { NotifierStanding } from '../../notifiers/notifier-standing.entity';
 import { Referral } from '../../takedowns/referral.entity';
 import { Takedown } from '../../takedowns/takedown.entity';
 import { OutboxMessage } from '../queue/outbox-message.entity';
+import { WorkerHeartbeat } from '../health/worker-heartbeat.entity';
 import { DataSubject } from '../privacy/data-subject.entity';
 import { PrivacyKey } from '../privacy/privacy-key.entity';
 import { RetentionRun } from '../../privacy/retention-run.entity';
@@ -55,6 +56,7 @@ export const ENTITIES = [
   LetterRecipientWindow,
   ConfirmedRecipient,
   OutboxMessage,
+  WorkerHeartbeat,
   SoftwarePage,
   DownloadLink,
   SuspendedUploader,

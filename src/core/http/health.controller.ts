@@ -1,58 +1,33 @@
-import { Controller, Get, Inject, Redirect, Res } from '@nestjs/common';
+import { Controller, Get, Redirect, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { redisConfig, type RedisConfig } from '../config';
-import { probeRedis } from '../queue/redis-probe';
+import { HealthService, type HealthView } from '../health/health.service';
 import { DATABASE_RETRY_AFTER_SECONDS } from './database-unavailable';
-
-type Up = 'up' | 'down';
-
-export interface HealthView {
-  /** ok: all up; degraded: Postgres up, Redis down (notices are still accepted); down: Postgres down. */
-  status: 'ok' | 'degraded' | 'down';
-  postgres: Up;
-  redis: Up;
-}
 
 @Controller()
 export class HealthController {
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
   /**
-   * 200 when Postgres and Redis answer, 503 naming what is down otherwise. The API itself needs only Postgres: with
-   * Redis down it still accepts notices (their jobs wait in the outbox), so `redis: 'down'` says the worker's queue
-   * is unreachable, not that intake is. Probes that decide whether to route traffic may treat `degraded` as ready.
+   * 200 when Postgres, Redis and the SMTP server answer and a worker has been heard from within
+   * WORKER_HEARTBEAT_STALE_SECONDS; 503 naming what is not, otherwise. `degraded` (Postgres up) still takes notices:
+   * their work waits in the outbox. Probes that decide whether to route traffic may treat it as ready; `down` (with
+   * Retry-After) may not.
    */
   @Get('health')
-  async health(@Res({ passthrough: true }) res: Response): Promise<HealthView> {
-    const [postgres, redis] = await Promise.all([this.pingPostgres(), pingRedis(this.redis.url)]);
-    const status = postgres === 'down' ? 'down' : redis === 'down' ? 'degraded' : 'ok';
-    if (status !== 'ok') res.status(503);
-    if (status === 'down') res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-    return { status, postgres, redis };
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthView> {
+    const view = await this.health.check();
+    if (view.status !== 'ok') res.status(503);
+    if (view.status === 'down') res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    return view;
+  }
+
+  /** The process answers HTTP: nothing else is asked, for a liveness probe that must not restart it for Postgres. */
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
   }
 
   @Get()
   @Redirect('/notices/new', 302)
   home(): void {}
-
-  private async pingPostgres(): Promise<Up> {
-    try {
-      await this.dataSource.query('SELECT 1');
-      return 'up';
-    } catch {
-      return 'down';
-    }
-  }
-}
-
-/** A short-lived connection per check: about a second to connect, one retry, then Redis counts as down. */
-async function pingRedis(url: string): Promise<Up> {
-  const pong = await probeRedis(url, { timeoutMs: 1_000, retries: 1 }, (client) => client.ping()).catch(
-    () => undefined,
-  );
-  return pong === 'PONG' ? 'up' : 'down';
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../config/validate-env';
 import { AppLogger, createPino, logBootFailure } from './app-logger';
+import { runWithLogContext } from './log-context';
 
 /** A logger writing to memory: the raw lines, and each parsed. */
 function memoryLogger(level: LogLevel = 'debug'): { logger: AppLogger; raw: string[]; lines: () => any[] } {
@@ -44,6 +45,23 @@ describe('AppLogger', () => {
     expect(lines()[0]).toEqual(
       expect.objectContaining({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), pid: process.pid }),
     );
+  });
+
+  it('puts the request id on every line written while a request is handled, and on none outside one', async () => {
+    const { logger, lines } = memoryLogger();
+    Logger.overrideLogger(logger);
+    const log = new Logger('IntakeService');
+    await runWithLogContext({ requestId: 'req-0001' }, async () => {
+      log.log('before an await');
+      await new Promise((resolve) => setImmediate(resolve));
+      log.warn('after it', { caseId: 'c1' });
+    });
+    log.log('outside');
+    expect(lines()).toEqual([
+      expect.objectContaining({ msg: 'before an await', requestId: 'req-0001' }),
+      expect.objectContaining({ msg: 'after it', caseId: 'c1', requestId: 'req-0001' }),
+      expect.not.objectContaining({ requestId: expect.anything() }),
+    ]);
   });
 
   it('hides addresses and phone numbers in the message, string fields, error messages and stacks', () => {

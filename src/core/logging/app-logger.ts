@@ -2,6 +2,7 @@ import { LOG_LEVELS, type LoggerService, type LogLevel } from '@nestjs/common';
 import { inspect } from 'node:util';
 import pino, { type DestinationStream, type Level, type Logger as Pino } from 'pino';
 import { ConfigError } from '../config/validate-env';
+import { currentLogContext } from './log-context';
 import { REDACT_PATHS, REDACTED, scrubFields, scrubValue } from './log-scrub';
 
 /** Nest's levels as pino names them. */
@@ -55,7 +56,8 @@ export function createPino(level: LogLevel, destination: DestinationStream): Pin
 
 /**
  * Nest's LoggerService as JSON lines, one per call: `level`, `time`, `pid`, `hostname`, `context` (the Logger's
- * context), `msg`, and the fields a call passes as plain objects, or `err` and `stack` for errors. Installed with
+ * context), `msg`, `requestId` while an HTTP request is handled (request-id.ts), and the fields a call passes as
+ * plain objects, or `err` and `stack` for errors. Installed with
  * NestFactory's `logger` option, it serves every `Logger` of the process, static or `new Logger(context)`.
  *
  * Log ids (case, letter, inbound message), never the values: what personal data still gets in is scrubbed.
@@ -117,6 +119,8 @@ export class AppLogger implements LoggerService {
     }
     if (stack !== undefined) fields.stack = stack;
     if (context !== undefined) fields.context = context;
+    const requestId = currentLogContext()?.requestId;
+    if (requestId !== undefined) fields.requestId = requestId;
     this.pino[level](fields, text.length > 0 ? text.join(' ') : undefined);
   }
 }

@@ -107,10 +107,15 @@ export function answeredPrompts(doc: NoticeText, re: RegExp): { prompt: Line; an
  * window around the statement, so that it costs the same however long the paragraph or the line before it is.
  */
 export function isSendersStatement(doc: NoticeText, span: Span): boolean {
-  const paragraphLine = paragraphStartLine(doc, lineIndexAt(doc, span.start));
-  const paragraphStart = doc.lines[paragraphLine].start;
+  const lineIndex = lineIndexAt(doc, span.start);
+  // Typed after a bold prompt on the prompt's own line ('**Type the following statement: "..."** "I have ..."'):
+  // the answer is the sender's, whatever the prompt quotes, so only the answer before the statement is read.
+  const inline = inlineAnswer(doc, doc.lines[lineIndex]);
+  const answered = inline !== undefined && span.start >= inline.start;
+  const paragraphLine = paragraphStartLine(doc, lineIndex);
+  const paragraphStart = answered ? inline.start : doc.lines[paragraphLine].start;
   const head = doc.text.slice(Math.max(paragraphStart, span.start - HEAD_CHARS), span.start);
-  const previous = previousNonBlank(doc, paragraphLine - 1);
+  const previous = answered ? undefined : previousNonBlank(doc, paragraphLine - 1);
   if (instructionQuotes(head, previous && endsWithColon(previous.text) ? previous : undefined)) return false;
 
   const tail = doc.text.slice(span.end, Math.min(doc.text.length, span.end + 600));

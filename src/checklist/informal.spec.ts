@@ -236,3 +236,133 @@ describe('the work, wherever the sender names it', () => {
     expect(result.elements.work?.present).toBe(present);
   });
 });
+
+/** Wordings from the takedowns GitHub acted on where the work once read absent (tune-3's likely misses), reworded. */
+describe('the work, as companies and agents describe it', () => {
+  const BODY = '\n\nThe copies at https://softhub.test/b/1 must be removed.';
+  it.each<[string, string, string | false]>([
+    [
+      'whose code, by name',
+      "It is a copy of Northwind Systems Inc.'s copyrighted [private]\ncode.",
+      'Northwind Systems',
+    ],
+    [
+      'whose program, by name',
+      "It infringes Acme' ACMEPLOT(r) computer program.",
+      "Acme' ACMEPLOT(r) computer program",
+    ],
+    ['a quoted name between', 'This is a reproduction of Acme\u2019s "BootLoader" source code.', 'BootLoader'],
+    [
+      'whose proprietary information',
+      'The file contains Acme’s proprietary information.',
+      'Acme’s proprietary information',
+    ],
+    [
+      "the company's intellectual property",
+      'Acme Intellectual Property was published in the repository.',
+      'Acme Intellectual',
+    ],
+    ['the maker by its acronym', 'Users may not share ACME software.', 'ACME software'],
+    ['code by its nature', 'A former employee posted proprietary company code.', 'proprietary company code'],
+    ['internal source code', "It is the bank's internal non-public source code.", 'internal non-public source code'],
+    ['a proprietary font', 'The page ships our proprietary Harbour font.', 'proprietary Harbour font'],
+    ['code that is copyright', 'This code is copyright (c) Acme SL, all rights reserved.', 'code is copyright'],
+    ['code copyrighted to its owner', 'This code is copyrighted to Acme Energy.', 'code is copyrighted'],
+    [
+      'files bearing the owner’s notice',
+      'Several files were copied; many contain our copyright notice.',
+      'contain our copyright notice',
+    ],
+    ['made by the sender', 'The PHP files in that repository are made by me.', 'made by'],
+    [
+      'developed and produced by the company',
+      'The source code is developed and produced by our company.',
+      'our company',
+    ],
+    ['what the company made', 'Our company created a Repository called Collector.', 'Our company created a Repository'],
+    ['the code of a site', 'This is the live production code of example.com.', 'production code of example.com'],
+    ['code that belongs to its owner', 'The links contain source code which belongs to Acme.', 'code which belongs to'],
+    ['rights the sender owns', 'I own full rights to these videos.', 'I own full rights to these videos'],
+    ['a copyrighted test', 'They published a copyrighted test task we give candidates.', 'a copyrighted test'],
+    ['a TV channel', "We found TV content 'Acme FTA Channel' on your site.", "TV content 'Acme FTA Channel'"],
+    ['a labelled infringed content', 'Infringed Content(s): My Theme: https://market.example/item/9442816', 'My Theme'],
+    ['a content type', 'Content Type:\n\nLUA source code library for a mobile SDK', 'LUA source code library'],
+    ['the works of', 'The infringing items are the works of:\nPhotoTool Pro 2026', 'PhotoTool Pro 2026'],
+    ['a title with its author', 'TITLE: Circuiti elettrici\n\nAUTHOR: Renzo Perfetti', 'Circuiti elettrici'],
+    ['a defined name', 'A list of such content is in Appendix 1 ("Infringed Content").', 'A list of such content'],
+    [
+      'a quoted system name',
+      'The system code related to the "Forum Management Terminal" leaked.',
+      'Forum Management Terminal',
+    ],
+    [
+      'the original, its address redacted',
+      'The original SOURCE CODE, which we own, can be found at:\n\n[private]',
+      'original SOURCE CODE',
+    ],
+    [
+      'a numbered heading',
+      '2. Identification of the copyrighted work\nThe original, MIT-licensed library',
+      'MIT-licensed library',
+    ],
+    ["the reader's own site", "Your site's product pages offer it.", false],
+    ["GitHub's software", "GitHub's software serves the copy.", false],
+    ['a licence quoted', 'Every copy must include the above copyright notice.', false],
+    ['a job title', 'Name and Title: [private], Director', false],
+    ['a statute in quotes', 'This notice is sent under the Copyright Code, Section 512(c) ("DMCA").', false],
+    ['a defined name for the infringing app', 'It offers the Saikou Application (the "App") for download.', false],
+  ])('%s', (_name, text, evidence) => {
+    const work = checkNotice({ text: text + BODY, kindHint: 'takedown' }).elements.work;
+    expect(work?.present).toBe(evidence !== false);
+    if (evidence !== false) expect(work?.evidence.some((e) => e.includes(evidence) && text.includes(e))).toBe(true);
+  });
+});
+
+describe('good faith, as senders state it', () => {
+  const BODY = 'Our game is copied at https://softhub.test/g/1 and must be removed.\n\n';
+  it.each<[string, string, boolean]>([
+    [
+      'the statute asserted outright beside a good-faith certification',
+      'You are using my client’s work in a manner that was not authorized by the owner of the copyright, its ' +
+        'agents, or the law. I certify under penalty of perjury that I have a good faith belief that the ' +
+        'information in this notification is accurate.',
+      true,
+    ],
+    [
+      'the statute asserted outright, and no good faith at all',
+      'You are using my client’s work in a manner that was not authorized by the owner of the copyright, its ' +
+        'agents, or the law.',
+      false,
+    ],
+    [
+      'good faith vouched for the facts only',
+      'I have a good faith belief that the information in this notification is accurate.',
+      false,
+    ],
+    [
+      'a belief that the links circumvent protection measures',
+      'I have a good faith belief that the links offer technologies that circumvent our technological protection ' +
+        'measures.',
+      true,
+    ],
+    [
+      'the statement typed in quotes after the prompt, on its line',
+      '**Type (or copy and paste) the following statement: "I have a good faith belief that use of the ' +
+        'copyrighted materials described above is not authorized by the copyright owner, or its agent, or the ' +
+        'law."**  "I have a good faith belief that use of the copyrighted materials described above is not ' +
+        'authorized by the copyright owner, or its agent, or the law."',
+      true,
+    ],
+    [
+      'the prompt with nothing typed after it',
+      '**Type (or copy and paste) the following statement: "I have a good faith belief that use of the ' +
+        'copyrighted materials described above is not authorized by the copyright owner, or its agent, or the ' +
+        'law."**\n\n',
+      false,
+    ],
+  ])('%s', (_name, text, present) => {
+    const goodFaith = checkNotice({ text: BODY + text, kindHint: 'takedown' }).elements.good_faith;
+    expect(goodFaith?.present).toBe(present);
+    for (const e of goodFaith?.evidence ?? []) expect((BODY + text).includes(e)).toBe(true);
+  });
+});

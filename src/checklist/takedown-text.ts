@@ -51,7 +51,12 @@ const URL_ONLY = /^\s{0,8}(?:URLs?\s{0,4}:?\s{0,4})?https?:\/\/\S{1,400}\s{0,8}$
 const ABOUT_ACCURACY =
   /^\s*(?:&\s*)?(?:\w{1,10}\s*)?(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
 const UNAUTHORISED =
-  /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|\bnone\b[^.\n]{0,100}?\b(?:has|have)\s+been\s+(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use/i;
+  /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|\bnone\b[^.\n]{0,100}?\b(?:has|have)\s+been\s+(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use|circumvent/i;
+// The statute's belief asserted outright, by the sender: "You are using my client's original work ... in a manner that
+// was not authorized by the owner of the copyright, its agents, or the law." Read only where no belief is stated, and
+// only beside the sender's own good faith ("I certify ... that I have a good faith belief that the information ...").
+const NOT_AUTHORISED_BY_ALL =
+  /\bnot\s+(?:been\s+)?authori[sz]ed\s+by\s+(?:the\s+)?(?:copyright\s+)?(?:owner|holder|rights\s*holder)s?(?:\s+of\s+the\s+copyright)?,?\s+(?:or\s+)?(?:its|their|his|her|the\s+owner's)\s+agents?,?\s+or\s+(?:by\s+)?(?:the\s+)?law\b/gi;
 const PERJURY = /\bpenalt(?:y|ies)\s+of\s+perjury\b/gi;
 
 const WORK = [
@@ -69,14 +74,14 @@ const WORK = [
   /\bthe\s+(?:(?:copyright(?:ed)?[\s-]protected|copyrighted|original)\s+)?(?:works?|materials?|content|code|files?)\s+(?:at\s+issue|in\s+question)\s+(?:is|are|was|were|includes?)\b/gi,
   // Whose it is: "confidential and proprietary to Qualcomm", "proprietary information that belongs to BMO".
   /\bproprietary\s+to\s+(?:the\s+)?[A-Z]/g,
-  /\b(?:proprietary|confidential)\s+(?:information|code|data|content|materials?|documents?)\s+(?:that\s+|which\s+)?belongs?\s+to\b/gi,
+  /\b(?:proprietary\s+|confidential\s+|source\s+)?(?:information|code|data|content|materials?|documents?|software|files?)\s+(?:that\s+|which\s+)?belongs?\s+to\s+(?!(?:the\s+)?(?:user|uploader|infringer|public)\b)/gi,
   /\b(?:copyright\s+)?reg(?:istration|\.)\s*(?:nos?\.?|numbers?|#)\s*[:.]?\s*[A-Z]{0,3}\s?\d/gi,
   /\bcopyright\s*#\s*[A-Z]{0,3}\d/gi,
   /\bISBN(?:-1[03])?\s*:?\s*[\d-]{10}/gi,
   /\b(?:owner|author|creator|developer|holder|licensor)\s+of\s+(?:the\s+)?(?:[\w"'-]{1,30}\s+){0,4}?(?:plugin|software|game|app|application|library|font|typeface|book|theme|template|asset|code|project|website|source)\b/gi,
   /\b(?:is|was)\s+an?\s+(?:[\w-]{1,30}[\s,]+){0,5}?(?:database|software|game|app|application|library|font|typeface|book|theme|template|plugin|asset|product|program|platform|suite|repo|repository|tool|project)\b/gi,
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:related\s+to|of|from|including|owned)\b/gi,
-  /\b(?:owned|created|developed|written|authored|published|designed)(?:\s+and\s+(?:owned|created|developed|written|published))?\s+(?:solely\s+|exclusively\s+|wholly\s+)?(?:by|at)\s+(?:the\s+)?(?:[A-Z]|me\b|us\b|\[private\])/g,
+  /\b(?:owned|created|developed|written|authored|published|designed|made|produced)(?:\s+and\s+(?:owned|created|developed|written|published|produced|maintained|sold))?\s+(?:solely\s+|exclusively\s+|wholly\s+)?(?:by|at)\s+(?:the\s+)?(?:[A-Z][\w&-]{0,40}(?:[ \t]+[A-Z][\w&-]{0,40}){0,3}|me\b|us\b|\[private\]|(?:our|my)\s+(?:company|firm|studio|team|organi[sz]ation)\b)/g,
   /\b(?:I|we)\s+(?:created|wrote|developed|designed|authored|made)\b/gi,
   /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:repo|repository|project|source\s+codes?|code|software|app|application|game|work|book|font|typeface|plugin|product|website|codebase|images?|photos?|IP|mod|script|theme|template|tool|program|course|video|album|film|movie|e-?book|title|extension|module)s?\b(?:,?\s+(?:called\s+|named\s+)?(?:"[^"\n]{1,60}"|'[^'\n]{1,60}'|[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*(?:[ \t]+[A-Z0-9][\w+-]*(?:\.\d[\w+-]*)*){0,4}))?/g,
   // A title in quotes after the kind of work, or after "copy of": "a cracked copy of "Photo Magic Pro"".
@@ -88,16 +93,68 @@ const WORK = [
   /\b(?:titles?|works?|products?|books?|games?|programs?|applications?|content)\s+\(?(?:listed|identified|named|described|specified)\s+(?:below|above|herein|in\s+(?:the\s+)?(?:attached|following|exhibit|schedule|annex))/gi,
   /\bthe\s+following\s+(?:copyrighted\s+)?(?:products?|titles?|works?|books?|games?|software|programs?|programmes?|films?|shows?|episodes?|content)(?:\(s\))?/gi,
   /\b(?:it|this|that)\s+(?:is|was)\s+an?\s+(?:[\w-]{1,30}\s+){0,3}?(?:blog\s+post|post|article|essay|tutorial|photo(?:graph)?|video|illustration|drawing|course|lecture)\b[^.\n]{0,80}/gi,
-  /\b(?:source\s+|delivery\s+|proprietary\s+)?code\s+(?:of|belonging\s+to)\s+(?:the\s+)?[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3}/g,
-  /\bidentification\s+of\s+(?:the\s+)?(?:copyrighted\s+|original\s+)?works?(?:\(s\))?(?:\s+(?:claimed\s+to\s+(?:be|have\s+been)\s+)?infringed)?[ \t]*:[ \t]*(?:\n[ \t]*)?(?!\d{1,2}[.)]\s|\[)\S[^\n]{0,120}/gi,
+  /\b(?:source\s+|delivery\s+|proprietary\s+|production\s+)?code\s+(?:of|belonging\s+to)\s+(?:the\s+)?(?:[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3}|[a-z][\w-]{0,40}\.[a-z]{2,6}\b)/g,
+  /\bidentification\s+of\s+(?:the\s+)?(?:copyrighted\s+|original\s+)?works?(?:\(s\))?(?:\s+(?:claimed\s+to\s+(?:be|have\s+been)\s+)?infringed)?[ \t]*(?::[ \t]*(?:\n[ \t]*)?|\n[ \t]*)(?!\d{1,2}[.)]\s|\[)\S[^\n]{0,120}/gi,
   /\bcopyrighted\s+(?:works?|content|materials?)\s+(?:licensed|belonging|published|produced|distributed|developed)\s+(?:by|to)\b/gi,
   // The original's location under a label: "Original content: https://...", "Original work URL:".
   // What the sender makes and sells: "ParadoxLabs develops, maintains and sells an extension for ...".
   /\b(?:develops|sells|publishes|produces|distributes|markets|licenses|makes)\b[^.\n]{0,40}?\b(?:an?|the|our)\s+(?:[\w-]{1,30}\s+){0,3}?(?:extension|plugin|software|app|application|game|font|typeface|theme|template|module|library|product|tool|program|book|add-?on)s?\b/gi,
   /\boriginal\s+(?:work|content|code|source(?:\s+code)?|repo(?:sitory)?|project|product|software|files?|site|website|page|version)s?(?:\s+(?:url|link|location|is\s+(?:at|here)|can\s+be\s+found(?:\s+at)?|(?:is\s+)?available\s+at|is\s+located\s+at))?\s*:?\s*(?:\n\s*)?https?:\/\/\S+/gi,
+  // Where the original is, even when its address is redacted: "The original SOURCE CODE, to which we own the
+  // exclusive copyrights, can be found at: [private]", "The original copyrighted content is/was posted online at:".
+  /\boriginal\s+(?:copyrighted\s+)?(?:work|content|code|source(?:\s+code)?|repo(?:sitory)?|project|product|software|files?|website|videos?|book|game|app)s?\b[^.\n]{0,80}?\b(?:can\s+be\s+(?:found|seen|viewed|accessed)|(?:is|was|are|were)(?:\/(?:is|was))?\s+(?:posted|published|available|located|hosted))\b/gi,
+  /\b[A-Z][\w&-]{1,40}(?:[ \t]+[A-Z][\w&-]{1,40}){0,2}[ \t]+Intellectual[ \t]+Property\b(?![ \t]+(?:Rights?|Organi[sz]ation|Office|Code|Law|Act|Protection))/g,
+  // A product by its maker's acronym: "NXP software", "LUA source code".
+  /\b(?!(?:DMCA|URLS?|HTTPS?|WWW|ID|IP|PDF|API|HTML|CSS|JSON|XML|TV)\b)[A-Z][A-Z\d]{1,10}[ \t]+(?:software|source\s+code|code|SDK|firmware|framework|content)\b/g,
+  // What kind of code, told by its nature: "proprietary company code", "internal non-public source code",
+  // "proprietary Connections font".
+  /\b(?:proprietary|confidential|internal|non-public|closed[\s-]source)\s+(?:[\w-]{1,30}\s+){0,2}?(?:source\s+codes?|codes?|codebase|software|fonts?|typefaces?|business\s+logic|scripts?|firmware|SDKs?|modules?|applications?|apps?)\b/gi,
+  // A copyright claimed for the material itself: "This code is copyright (c) Internet Business Solutions SL", "The
+  // original work is copyright ALL RIGHTS RESERVED", "This code is copyrighted to Woodside".
+  /\b(?:code|software|source\s+code|work|content|material|files?|program|game|book|font|text|videos?)\s+(?:is|are|was|were)\s+(?:the\s+)?(?:copyright(?:ed)?\b|protected\s+by\s+copyright|(?:exclusive\s+|intellectual\s+)?property\s+of\b)/gi,
+  // Files known by the owner's notice in them: "many contain our copyright notice", "files which still include
+  // Broadcom's copyright notice".
+  /\b(?:contains?|containing|bears?|bearing|includes?|including|carr(?:y|ies|ying)|has|have|having)\s+(?:still\s+)?(?:our|my|[A-Z][\w&.-]{0,40}(?:'s|'))\s+(?:[\w-]{1,30}\s+)?copyright\s+(?:notices?|headers?|statements?|lines?)\b/gi,
+  // What the sender's company makes: "Our company created a Repository called NDCollector", "Our company now has a
+  // project that is still under development".
+  /\b(?:our|my)\s+(?:company|firm|studio|team|organi[sz]ation)\s+(?:\w{1,12}\s+)?(?:has|have|had|created|developed|built|made|owns?|wrote)\s+(?:an?\s+|the\s+)?(?:[\w-]{1,30}\s+){0,3}?(?:repo(?:sitory)?|project|software|app|application|game|product|platform|system|tool|library|plugin|module)s?\b/gi,
+  // The kind of work with a capital: "My Theme", "our forked Repository".
+  /\b(?:[Mm]y|[Oo]ur)\s+(?:[\w'.-]{1,30}\s+){0,3}?(?:Repo|Repository|Project|Software|Theme|Game|App|Application|Plugin|Product|Code|Website|Book|Font|Template|Module|Extension)s?\b/g,
+  // A right held in the work: "I own full rights to these videos", "I own the copyright to all of the code".
+  /\b(?:I|we|\[private\])\s+own\s+(?:the\s+|all\s+|full\s+|exclusive\s+)*(?:copyrights?|rights)\s+(?:to|in|of)\s+(?:[\w-]{1,30}\s+){0,4}?(?:code|software|videos?|films?|photos?|images?|books?|music|songs?|content|works?|games?|apps?|fonts?|repo(?:sitory)?|project)s?\b/gi,
+  // A test, a task or questions the sender owns: "a copyrighted test task used to evaluate programmers".
+  /\ban?\s+copyrighted\s+(?:[\w-]{1,30}\s+){0,2}?(?:test|task|exam|questions?|assessment|course|curriculum|text|document|manual|design|template|dataset|database)s?\b/gi,
+  // Broadcast works: "TV Content 'SCTV FTA Channel'", "their television channels", "the motion pictures and/or TV
+  // series listed below", "audio-visual footage".
+  /\b(?:TV|television)\s+(?:content|channels?|shows?|series|programmes?|programs?|broadcasts?|footage)\b[^.\n]{0,80}/gi,
+  /\baudio[\s-]?visual\s+(?:footage|content)\b[^.\n]{0,80}/gi,
+  // Labels that name the work: "Infringed Content(s): My Theme: https://...", "Content Type: LUA source code library",
+  // "The infringing items are the works of: SketchUp Pro 2026", "Infringing Work: Learn Python 3 the Hard Way".
+  /\b(?:copyright(?:ed)?\s+)?infringed\s+(?:content|works?|materials?|products?|titles?)(?:\(s\))?[ \t]*:[ \t]*(?:\n[ \t]*){0,2}[^\s[][^\n]{0,120}/gi,
+  /\bContent\s+Type[ \t]*:[ \t]*(?:\n[ \t]*){0,2}[^\s[][^\n]{0,120}/gi,
+  /\bworks?\s+of[ \t]*:[ \t]*(?:\n[ \t]*)?[^\s[][^\n]{0,120}/gi,
+  /\binfringing\s+work[ \t]*:[ \t]*(?!https?:)[^\s[][^\n]{0,120}/gi,
+  // A title with its author or publisher on the next line: "TITLE: Circuiti elettrici / AUTHOR: Renzo Perfetti".
+  /\btitle[ \t]*:[ \t]*[^\s[][^\n]{0,120}\n(?:[ \t]*\n)?[ \t]*(?:author|publisher|isbn|artist|developer)[ \t]*:/gi,
+  // A kind of work and, in the same clause, its title in quotes: "The system code and configuration information
+  // related to the "Dexiang Zhipei Ningbo Bank Forum Management Terminal" of Ningbo Bank".
+  /\b(?:code|software|app|application|program|system|platform|product|game|plugin|library|SDK)\b[^.\n"()]{0,60}?"[^"\n]{2,80}"/gi,
 ];
+// The work under a defined name, read back to its sentence's start: "A representative list of such content has been
+// included as Appendix 1 ("Infringed Content")", "production content relating to the Matches ("Copyrighted Content")".
+const DEFINED_WORK =
+  /\((?:the\s+|hereinafter\s+|collectively,?\s+)?"(?:Infringed|Copyrighted|Protected|Original)\s+(?:Content|Works?|Materials?|Properties|Titles?)"\)/gi;
+// Whose it is, by name: "Medidata Solutions Inc.'s copyrighted [PRIVATE] code", "MathWorks' MATLAB(r) computer
+// program", "Apple's "iBoot" source code", "Baidu's proprietary information". Found from the owner's possessive, then
+// read forward in a bounded window for the kind of work, so that the kind is not tried at every word of the text.
+const POSSESSIVE = /\b[A-Z][\w&.-]{0,40}(?:[ \t]+[A-Z][\w&.-]{0,40}){0,3}(?:'s|')(?=[ \t])/g;
+const KIND_AFTER =
+  /[ \t]+(?:(?:"[^"\n]{1,40}"|\[private\]|[\w()-]{1,30})\s+){0,4}?(?:source\s+codes?|codes?|codebase|software|computer\s+programs?|programs?|frameworks?|SDKs?|firmware|apps?|applications?|games?|fonts?|books?|platforms?|engines?|librar(?:y|ies)|(?:proprietary|confidential)\s+information|intellectual\s+property(?!\s+rights)|products?|websites?)\b/iy;
+/** Possessors that do not make the thing the sender's work: the reader's, the site's own. */
+const NOT_AN_OWNER = /^(?:Your|You|GitHub|Github|It|Its|Their|His|Her)\b/;
+
 const WORK_PROMPT =
-  /description\s+of\s+the\s+original|what\s+work\s+(?:was|is|has\s+been)\s+(?:allegedly\s+)?infringed|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed/i;
+  /description\s+of\s+the\s+original|what\s+work\s+(?:was|is|has\s+been)\s+(?:allegedly\s+)?infringed|original\s+(?:copyrighted\s+)?work|identify\s+the\s+copyrighted\s+work|copyrighted\s+work\s+(?:you\s+believe|that\s+has)|work\s+(?:that\s+has\s+been\s+)?infringed|infringed\s+(?:works?|content|materials?)/i;
 const EXCLUDED_HOST =
   /^https?:\/\/(?:[\w-]+\.)*(?:github\.com|githubusercontent\.com|github\.io|githubassets\.com|lumendatabase\.org|npmjs\.com)\b/i;
 // A sentence's full stop or comma after a URL is not part of it.
@@ -145,7 +202,22 @@ export function goodFaithSpans(doc: NoticeText): Span[] {
     const and = /\band\s+(?:that\s+)?(?:the\s+)?(?:use|material|page|content|work|title)/i.exec(clause);
     return and !== null && UNAUTHORISED.test(clause.slice(and.index));
   };
-  return [...statements(doc, GOOD_FAITH, believes), ...statements(doc, BELIEF, believes)];
+  const stated = [...statements(doc, GOOD_FAITH, believes), ...statements(doc, BELIEF, believes)];
+  if (stated.length > 0) return stated;
+  // The belief in two parts: the sender's good faith, vouched for the notice, and the use asserted unauthorised.
+  const vouched = statements(doc, GOOD_FAITH);
+  if (vouched.length === 0) return [];
+  const asserted = statements(doc, NOT_AUTHORISED_BY_ALL).map((s) => fromSentenceStart(doc, s));
+  return asserted.length > 0 ? [...asserted, ...vouched] : [];
+}
+
+/** A span widened back to the start of its sentence (bounded, within its paragraph), so evidence reads whole. */
+function fromSentenceStart(doc: NoticeText, span: Span): Span {
+  const from = Math.max(0, span.start - 240);
+  let start = from;
+  for (const m of doc.text.slice(from, span.start).matchAll(/[.!?:;](?=\s)|\n[ \t]*\n/g))
+    start = from + m.index + m[0].length;
+  return { start, end: span.end };
 }
 
 /**
@@ -175,7 +247,27 @@ export function workSpans(doc: NoticeText): Span[] {
     (s) =>
       !EXCLUDED_HOST.test(doc.text.slice(s.start, s.end)) && !isInfringerOrHelpLink(doc, s) && !infringing.has(s.start),
   );
-  return [...answered, ...WORK.flatMap((re) => facts(doc, re)).filter((s) => !onPrompt(doc, s)), ...urls];
+  return [
+    ...answered,
+    ...[
+      ...WORK.flatMap((re) => facts(doc, re)),
+      ...possessiveWork(doc),
+      ...facts(doc, DEFINED_WORK).map((s) => fromSentenceStart(doc, s)),
+    ].filter((s) => !onPrompt(doc, s)),
+    ...urls,
+  ];
+}
+
+/** "<Owner>'s <kind of work>", the owner a capitalised name and the kind at most four words on. */
+function possessiveWork(doc: NoticeText): Span[] {
+  const found: Span[] = [];
+  for (const m of doc.text.matchAll(POSSESSIVE)) {
+    if (NOT_AN_OWNER.test(m[0])) continue;
+    KIND_AFTER.lastIndex = m.index + m[0].length;
+    const kind = KIND_AFTER.exec(doc.text);
+    if (kind) found.push({ start: m.index, end: kind.index + kind[0].length });
+  }
+  return found;
 }
 
 export function infringingSpans(doc: NoticeText): Span[] {

@@ -69,7 +69,8 @@ export function fmt(n: number | null | undefined): string {
 
 /** Where a figure script leaves its figures for `npm run bench` to gather (bench/run.ts). */
 export function partPath(name: string): string {
-  return path.join(projectRoot(), 'test-output', 'bench-parts', `${name}.json`);
+  const dir = process.env.BENCH_PARTS_DIR ?? path.join(projectRoot(), 'test-output', 'bench-parts');
+  return path.join(dir, `${name}.json`);
 }
 
 export function writePart(name: string, figures: Figures): void {

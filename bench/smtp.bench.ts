@@ -1,9 +1,9 @@
 /**
  * Email intake by SMTP, into the worker as `npm run start:worker` runs it (its listener on, DNS as the machine
  * answers it):
- * - smtp_accept: 500 letters of 5 KB sent over 10 connections, until the last 250, against a bare smtp-server that
+ * - smtp_accept: 200 letters of 5 KB (BENCH_SMTP_MESSAGES) sent over 10 connections, until the last 250, against a bare smtp-server that
  *   answers 250 after one INSERT of the message (bench/bare-smtp.ts), in the same round;
- * - smtp_to_notice: the same 500, from the first byte sent until each is a stored notice (no floor);
+ * - smtp_to_notice: the same 200, from the first byte sent until each is a stored notice (no floor);
  * - mail_10mb: the worker's peak resident memory over its idle size while it takes and parses one 10 MB message,
  *   against the bare listener's for the same message; the target is on peak_over_size (ours / message size).
  */
@@ -25,7 +25,7 @@ import {
 } from './processes';
 import { summarise } from './stats';
 
-const MESSAGES = QUICK ? 100 : 500;
+const MESSAGES = Number(process.env.BENCH_SMTP_MESSAGES ?? (QUICK ? 100 : 200));
 const CONNECTIONS = 10;
 const BIG_BYTES = 10 * 1024 * 1024;
 const TARGETS = { accept: 0.7, toNotice: 100, bigOverSize: 4 };

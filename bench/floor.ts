@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Client } from 'pg';
+import type { ClientBase } from 'pg';
 import { CaseStatus } from '../src/cases/case.entity';
 import { PartyRole } from '../src/cases/party.entity';
 import { hostReversedSql, LinkStatus } from '../src/cases/reported-link.entity';
@@ -71,7 +71,7 @@ export function floorRows(body: BenchNoticeBody, checklist: ChecklistResult, lin
  * The same rows as intake, by hand: one transaction, the links in a single `unnest` insert.
  * Returns the new case's id and the time from BEGIN to COMMIT done.
  */
-export async function writeFloor(client: Client, rows: FloorRows): Promise<{ caseId: string; ms: number }> {
+export async function writeFloor(client: ClientBase, rows: FloorRows): Promise<{ caseId: string; ms: number }> {
   const token = randomBytes(24).toString('base64url');
   const l = rows.links;
   const started = performance.now();

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { type MailConfig, mailConfig } from '../core/config';
 import { QueueModule } from '../core/queue/queue.module';
 import { CounterNoticeIntakeModule } from '../counter-notices/counter-notice-intake.module';
 import { NoticeIntakeModule } from '../notices/notice-intake.module';
 import { RetractionModule } from '../takedowns/retraction.module';
+import { cachingResolver } from './dns-cache';
 import { ImapPollerService } from './imap-poller.service';
 import { InboundParserService } from './inbound-parser.service';
 import { InboundProcessor } from './inbound.processor';
@@ -20,7 +22,11 @@ import { SmtpListenerService } from './smtp-listener.service';
     SenderAuthService,
     SmtpListenerService,
     ImapPollerService,
-    { provide: MAIL_DNS_RESOLVER, useValue: systemResolver },
+    {
+      provide: MAIL_DNS_RESOLVER,
+      inject: [mailConfig.KEY],
+      useFactory: (mail: MailConfig) => cachingResolver(systemResolver, mail.parsing.dns),
+    },
   ],
 })
 export class EmailIntakeModule {}

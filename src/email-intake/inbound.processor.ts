@@ -1,14 +1,24 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
+import { type MailConfig, mailConfig } from '../core/config';
 import { JobItem, JobName, QueueName } from '../core/queue/jobs';
 import { InboundParserService } from './inbound-parser.service';
 
 type InboundJob = Extract<JobItem, { queue: QueueName.Inbound }>;
 
-@Processor(QueueName.Inbound, { concurrency: 2 })
-export class InboundProcessor extends WorkerHost {
-  constructor(private readonly parser: InboundParserService) {
+@Processor(QueueName.Inbound)
+export class InboundProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly parser: InboundParserService,
+    @Inject(mailConfig.KEY) private readonly mail: MailConfig,
+  ) {
     super();
+  }
+
+  /** The worker exists once the modules are initialised; its concurrency is a setting (INBOUND_PARSE_CONCURRENCY). */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.mail.parsing.concurrency;
   }
 
   async process(job: Job<InboundJob['data'], void, string>): Promise<void> {

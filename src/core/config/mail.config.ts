@@ -39,6 +39,15 @@ export class MailEnv {
   @IsString() IMAP_FOLDER = 'INBOX';
   @IsString() IMAP_PROCESSED_FOLDER = 'Processed';
   @IsInt() @Min(5) IMAP_POLL_SECONDS = 60;
+  /**
+   * Stored messages one worker parses at a time. Parsing waits mostly on DNS (SPF, DKIM, DMARC), so more than the
+   * cores helps; each slot may hold a message of up to INBOUND_MAX_BYTES in memory, several times over while parsed.
+   */
+  @IsInt() @Min(1) @Max(64) INBOUND_PARSE_CONCURRENCY = 4;
+  /** The longest one DNS lookup of the sender checks may take; then that check reads temperror. */
+  @IsInt() @Min(100) @Max(30_000) MAIL_DNS_TIMEOUT_MS = 2_000;
+  /** How long DNS answers for the sender checks are kept in memory (negative answers at most a minute); 0: none. */
+  @IsInt() @Min(0) @Max(86_400) MAIL_DNS_CACHE_SECONDS = 300;
 }
 
 export const mailConfig = registerAs('mail', () => {
@@ -61,6 +70,10 @@ export const mailConfig = registerAs('mail', () => {
       tls: env.SMTP_TLS_KEY && env.SMTP_TLS_CERT ? { key: env.SMTP_TLS_KEY, cert: env.SMTP_TLS_CERT } : undefined,
     },
     webhookSecret: env.INBOUND_WEBHOOK_SECRET,
+    parsing: {
+      concurrency: env.INBOUND_PARSE_CONCURRENCY,
+      dns: { timeoutMs: env.MAIL_DNS_TIMEOUT_MS, ttlSeconds: env.MAIL_DNS_CACHE_SECONDS },
+    },
     imap: env.IMAP_HOST
       ? {
           host: env.IMAP_HOST,

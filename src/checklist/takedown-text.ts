@@ -44,10 +44,14 @@ const YES = /^\W{0,4}(?:\S{1,3}\s*)?(?:yes|y|correct|true|authori[sz]ed|i\s+am|w
 
 const GOOD_FAITH = /\bgood[\s\u2010\u2011-]{1,3}faith\b/gi;
 // The same belief in other words: "I firmly believe that the use ... is not authorized", "I declare that to the best
-// of my knowledge that use of the copyrighted materials ... is not authorized", "with the reasonable belief that
-// rights my company owns are being infringed".
+// of my knowledge that use of the copyrighted materials ... is not authorized".
 const BELIEF =
-  /\b(?:I|we)\s+(?:firmly|sincerely|honestly|genuinely|reasonably)\s+believe\b|\bto\s+the\s+best\s+of\s+(?:my|our)\s+knowledge,?\s+(?:that\s+)?(?:the\s+)?use\b|\b(?:reasonable|honest|sincere|genuine|firm|bona[\s-]fide)\s+belief\b/gi;
+  /\b(?:I|we)\s+(?:firmly|sincerely|honestly|genuinely|reasonably)\s+believe\b|\bto\s+the\s+best\s+of\s+(?:my|our)\s+knowledge,?\s+(?:that\s+)?(?:the\s+)?use\b/gi;
+// "with the reasonable belief that rights my company owns are being infringed", "a bona fide belief that": found from
+// "belief" and its adjective read back, so that the adjectives are not tried at every word.
+const A_BELIEF = /\bbelief\b/gi;
+const BELIEF_ADJECTIVE = /\b(?:reasonable|honest|sincere|genuine|firm|bona[\s-]fide)\s+$/i;
+const BELIEF_ADJECTIVE_REACH = 16;
 // A plain belief about the use itself, the sender's own: "I believe that the accused use was not authorized by the
 // copyright owner, their agent, or the law", "I have taken fair-use considerations into account and believe this use
 // is not permitted". Only a belief about the use: "I believe that all of the forks are infringing" is not one.
@@ -214,6 +218,7 @@ export function goodFaithSpans(doc: NoticeText): Span[] {
   const stated = [
     ...statements(doc, GOOD_FAITH, believes),
     ...statements(doc, BELIEF, believes),
+    ...statementsAt(doc, adjectiveBeliefs(doc), believes),
     ...statementsAt(doc, useBeliefs(doc), believes),
   ];
   if (stated.length > 0) return stated;
@@ -222,6 +227,17 @@ export function goodFaithSpans(doc: NoticeText): Span[] {
   if (vouched.length === 0) return [];
   const asserted = statements(doc, NOT_AUTHORISED_BY_ALL).map((s) => fromSentenceStart(doc, s));
   return asserted.length > 0 ? [...asserted, ...vouched] : [];
+}
+
+/** "a reasonable belief", "a bona fide belief": from the adjective. */
+function adjectiveBeliefs(doc: NoticeText): Span[] {
+  const found: Span[] = [];
+  for (const span of matchAll(doc.text, A_BELIEF)) {
+    const from = Math.max(0, span.start - BELIEF_ADJECTIVE_REACH);
+    const adjective = BELIEF_ADJECTIVE.exec(doc.text.slice(from, span.start));
+    if (adjective) found.push({ start: from + adjective.index, end: span.end });
+  }
+  return found;
 }
 
 /** "believe that the use ...", with the sender ("I", "we") as its subject, widened back to that subject. */

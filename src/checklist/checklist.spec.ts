@@ -425,8 +425,64 @@ describe('good-faith statements, as senders write them', () => {
       'I have a good faith belief that the website(s)\n\nURL: https://site.example/x\n\noffer materials that are not authorized by the IP owner, its agent, or the law.',
       true,
     ],
+    // Plainer wordings of the belief, from takedowns GitHub acted on (tune-4.jsonl), reworded.
+    [
+      'a plain belief about the use',
+      'I believe that the accused use was not authorized by the copyright owner, their agent, or the law.',
+      true,
+    ],
+    [
+      'a belief about the use after a first clause',
+      'I have taken fair-use considerations into account and believe this use is not permitted.',
+      true,
+    ],
+    [
+      'firmly believe, without our authorization',
+      'We firmly believe the contents are being published without our authorization.',
+      true,
+    ],
+    [
+      'a reasonable belief',
+      'We have a reasonable belief that the use of the titles listed above is not licensed by Acme or the law.',
+      true,
+    ],
+    ['a bona fide belief', 'I hold a bona fide belief that this use is unauthorized.', true],
+    ['a belief that the forks infringe is not one', 'I believe that all or most of the forks are infringing.', false],
+    [
+      'a belief about the notice is not one',
+      'We believe this information is sufficient to locate the material.',
+      false,
+    ],
+    [
+      'the reader’s belief is not the sender’s',
+      'Please tell us if you believe that the use of the files is not authorized by the owner.',
+      false,
+    ],
+    [
+      'a plain belief with nothing unauthorised',
+      'I believe that the use of the code shows it was copied from our repository.',
+      false,
+    ],
   ])('good faith: %s', (_name, text, expected) => {
     expect(present(text, 'good_faith')).toBe(expected);
+  });
+});
+
+/** The plainer beliefs in a whole letter: read there, and absent once cut out or only quoted by a form's question. */
+describe('ablations of the plainer good-faith beliefs', () => {
+  const withBelief = (belief: string): string => LETTER.replace(GOOD_FAITH, belief);
+  const QUESTION =
+    '**Do you believe that the use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law?**';
+  it.each([
+    'I believe that the accused use was not authorized by the copyright owner, their agent, or the law.',
+    'I have taken fair-use considerations into account and believe this use is not permitted.',
+    'We firmly believe the contents are being published without our authorization.',
+    'We have a reasonable belief that the use of the titles listed above is not licensed by Acme or the law.',
+  ])('%s', (belief) => {
+    expect(LETTER).toContain(GOOD_FAITH);
+    expect(present(withBelief(belief), 'good_faith')).toBe(true);
+    expect(present(withBelief(''), 'good_faith')).toBe(false);
+    expect(present(withBelief(QUESTION), 'good_faith')).toBe(false);
   });
 });
 
@@ -455,6 +511,16 @@ describe('traps: quoted statements are not the sender’s statements', () => {
       true,
     ],
     ['bold affirmed form statement', `**${GOOD_FAITH}**`, true],
+    [
+      'a form question on a plain belief, no answer',
+      '**Do you believe that the use of the materials is not authorized by the copyright owner, its agent, or the law?**\n\n',
+      false,
+    ],
+    [
+      'a quoted instruction with a plain belief',
+      "Please include the following statement: 'I believe that the use of the materials is not authorized by the copyright owner.'",
+      false,
+    ],
     [
       'good faith about accuracy only',
       'Under penalty of perjury, I have a good faith belief that the information in this notice is accurate and infringed.',

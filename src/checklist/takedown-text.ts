@@ -47,11 +47,24 @@ const GOOD_FAITH = /\bgood[\s\u2010\u2011-]{1,3}faith\b/gi;
 // of my knowledge that use of the copyrighted materials ... is not authorized".
 const BELIEF =
   /\b(?:I|we)\s+(?:firmly|sincerely|honestly|genuinely|reasonably)\s+believe\b|\bto\s+the\s+best\s+of\s+(?:my|our)\s+knowledge,?\s+(?:that\s+)?(?:the\s+)?use\b/gi;
+// "with the reasonable belief that rights my company owns are being infringed", "a bona fide belief that": found from
+// "belief" and its adjective read back, so that the adjectives are not tried at every word.
+const A_BELIEF = /\bbelief\b/gi;
+const BELIEF_ADJECTIVE = /\b(?:reasonable|honest|sincere|genuine|firm|bona[\s-]fide)\s+$/i;
+const BELIEF_ADJECTIVE_REACH = 16;
+// A plain belief about the use itself, the sender's own: "I believe that the accused use was not authorized by the
+// copyright owner, their agent, or the law", "I have taken fair-use considerations into account and believe this use
+// is not permitted". Only a belief about the use: "I believe that all of the forks are infringing" is not one.
+// Found from "believe", then widened back to its subject in a bounded window (as OWNS is), so that the subject is
+// not tried at every "I" and "we" of the text.
+const USE_BELIEF = /\bbelieve\s+(?:that\s+)?(?:the|this|such|that|their|its|any)\s+(?:[\w-]{1,30}\s+){0,2}?use\b/gi;
+const BELIEVER_BEFORE = /\b(?:I|we)\b(?:(?!\byou\b)[^.\n?]){0,80}$/i;
+const BELIEVER_REACH = 80;
 const URL_ONLY = /^\s{0,8}(?:URLs?\s{0,4}:?\s{0,4})?https?:\/\/\S{1,400}\s{0,8}$/i;
 const ABOUT_ACCURACY =
   /^\s*(?:&\s*)?(?:\w{1,10}\s*)?(?:that\s+)?(?:the\s+|this\s+)?(?:information|statements?|notice|notification|facts|details)\b/i;
 const UNAUTHORISED =
-  /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|\bnone\b[^.\n]{0,100}?\b(?:has|have)\s+been\s+(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use|circumvent/i;
+  /not\s+(?:been\s+)?(?:authori[sz]ed|licensed|permitted)|\bnone\b[^.\n]{0,100}?\b(?:has|have)\s+been\s+(?:authori[sz]ed|licensed|permitted)|unauthori[sz]ed|without\s+(?:the\s+|our\s+|my\s+|its\s+|their\s+|his\s+|her\s+|any\s+|the\s+owner's\s+)?(?:(?:express|written|prior)\s+)?(?:authori|permission|consent|licen)|infring|not\s+(?:a\s+)?fair\s+use|circumvent/i;
 // The statute's belief asserted outright, by the sender: "You are using my client's original work ... in a manner that
 // was not authorized by the owner of the copyright, its agents, or the law." Read only where no belief is stated, and
 // only beside the sender's own good faith ("I certify ... that I have a good faith belief that the information ...").
@@ -202,13 +215,40 @@ export function goodFaithSpans(doc: NoticeText): Span[] {
     const and = /\band\s+(?:that\s+)?(?:the\s+)?(?:use|material|page|content|work|title)/i.exec(clause);
     return and !== null && UNAUTHORISED.test(clause.slice(and.index));
   };
-  const stated = [...statements(doc, GOOD_FAITH, believes), ...statements(doc, BELIEF, believes)];
+  const stated = [
+    ...statements(doc, GOOD_FAITH, believes),
+    ...statements(doc, BELIEF, believes),
+    ...statementsAt(doc, adjectiveBeliefs(doc), believes),
+    ...statementsAt(doc, useBeliefs(doc), believes),
+  ];
   if (stated.length > 0) return stated;
   // The belief in two parts: the sender's good faith, vouched for the notice, and the use asserted unauthorised.
   const vouched = statements(doc, GOOD_FAITH);
   if (vouched.length === 0) return [];
   const asserted = statements(doc, NOT_AUTHORISED_BY_ALL).map((s) => fromSentenceStart(doc, s));
   return asserted.length > 0 ? [...asserted, ...vouched] : [];
+}
+
+/** "a reasonable belief", "a bona fide belief": from the adjective. */
+function adjectiveBeliefs(doc: NoticeText): Span[] {
+  const found: Span[] = [];
+  for (const span of matchAll(doc.text, A_BELIEF)) {
+    const from = Math.max(0, span.start - BELIEF_ADJECTIVE_REACH);
+    const adjective = BELIEF_ADJECTIVE.exec(doc.text.slice(from, span.start));
+    if (adjective) found.push({ start: from + adjective.index, end: span.end });
+  }
+  return found;
+}
+
+/** "believe that the use ...", with the sender ("I", "we") as its subject, widened back to that subject. */
+function useBeliefs(doc: NoticeText): Span[] {
+  const found: Span[] = [];
+  for (const span of matchAll(doc.text, USE_BELIEF)) {
+    const from = Math.max(0, span.start - BELIEVER_REACH);
+    const subject = BELIEVER_BEFORE.exec(doc.text.slice(from, span.start));
+    if (subject) found.push({ start: from + subject.index, end: span.end });
+  }
+  return found;
 }
 
 /** A span widened back to the start of its sentence (bounded, within its paragraph), so evidence reads whole. */

@@ -245,6 +245,33 @@ describe('free text', () => {
       `${body}8. An electronic signature of the copyright owner.\n\n[private]\nAcme Ltd`,
       true,
     ],
+    ['"Truthfully," and a redaction', `${body}Truthfully,\n\n[private]\n\n[private]\nAcme LLP`, true],
+    [
+      "the answer on a bold prompt's own line",
+      `${body}**Please type your full legal name below to sign this request:** [private]`,
+      true,
+    ],
+    [
+      'a bold prompt with nothing on its line or under it',
+      `${body}**Please type your full legal name below to sign:**`,
+      false,
+    ],
+    [
+      'a signature heading over a rule and a redaction',
+      `${body}9. Electronic signature\n______\n[private]\nDate: [private]`,
+      true,
+    ],
+    ['a signature heading over an empty rule', `${body}9. Electronic signature\n______\nDate: [private]`, false],
+    [
+      'a redaction over the address, straight after the statements',
+      `${body.trimEnd()}\n\n[private]\nAcme Inc., 2021 7th Ave, Seattle, WA 98121\n[private]`,
+      true,
+    ],
+    [
+      'an address alone after the statements',
+      `${body.trimEnd()}\n\nAcme Inc., 2021 7th Ave, Seattle, WA 98121\n[private]`,
+      false,
+    ],
     ['valediction with nothing after it', `${body}Truthfully,\n`, false],
     ['no closing at all', body, false],
   ])('signature: %s', (_name, text, expected) => {

@@ -1,9 +1,9 @@
-import { answerLines, answerSpan, isPromptLine, isSubstantiveAnswer } from './form';
+import { answerLines, answerSpan, inlineAnswer, isPromptLine, isSubstantiveAnswer } from './form';
 import { facts } from './spans';
 import { Line, NoticeText, Span, REDACTED, isRedactedLine } from './text';
 
 const VALEDICTION =
-  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|undersigned|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos|(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+for\s+your\s+(?:kind\s+|prompt\s+)?(?:time|help|assistance|attention|cooperation|co-operation|consideration|understanding|support|patience)(?:\s+[^,.!?\n]{1,50})?|[^\n]{1,50}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:again|in\s+advance|very\s+much))?)\s*(?:[,.!:]\s*)?$/i;
+  /^\s*(?:(?:yours\s+)?sincerely(?:\s+yours)?|(?:very\s+)?(?:truly|faithfully|respectfully|cordially)\s+yours|cordially|(?:thanks|thank\s+you)\s*(?:and|&)\s*(?:best\s+|kind\s+)?regards|with\s+(?:many\s+)?thanks|all\s+the\s+best|yours\s+(?:truly|faithfully|respectfully|sincerely)|(?:with\s+)?(?:(?:best|kind|warm|kindest|warmest)\s*)?regards|respectfully(?:\s+submitted)?|truthfully|truly|faithfully|thanks?(?:\s+you)?(?:\s+(?:again|very\s+much|in\s+advance))?|thank\s+you(?:\s+(?:again|very\s+much|in\s+advance))?|many\s+thanks|cheers|best(?:\s+wishes)?|signed|undersigned|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|cordialement|saludos|(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?\s+for\s+your\s+(?:kind\s+|prompt\s+)?(?:time|help|assistance|attention|cooperation|co-operation|consideration|understanding|support|patience)(?:\s+[^,.!?\n]{1,50})?|[^\n]{1,50}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:many\s+)?(?:thanks|thank\s+you)(?:\s+(?:again|in\s+advance|very\s+much))?)\s*(?:[,.!:]\s*)?$/i;
 const SIGN_PROMPT =
   /(?:type|enter|provide)\s+(?:your\s+)?(?:full\s+)?(?:legal\s+)?name\b[^\n]{0,60}(?:sign|signature)|signature(?:\s+(?:information|block|details))?(?:\s*:)?\s*$|^(?:\d{1,2}[.)]\s*)?(?:an?\s+)?(?:your\s+)?(?:physical\s+or\s+)?(?:electronic|digital)\s+signature\b/i;
 const LABELLED = [
@@ -46,13 +46,24 @@ function closings(doc: NoticeText): Span[] {
   return spans;
 }
 
+// A heading that is only the signature's label ("9. Electronic signature"), the signature on the lines under it.
+const SIGN_HEADING = /^(?:\d{1,2}[.)]\s*)?(?:(?:electronic|digital|physical)\s+)?signature\s*$/i;
+// The rule a signature is written on ("______"): not itself an answer.
+const RULE_LINE = /^[\s_=.-]*$/;
+const FIELD_LABEL = /^[\p{L} ]{1,30}[:：]/u;
+
 function answeredSignPrompts(doc: NoticeText): Span[] {
   const spans: Span[] = [];
   doc.lines.forEach((line, index) => {
     if (!SIGN_PROMPT.test(line.text)) return;
-    if (!isPromptLine(line) && !/[:.]\s*$|\(see\s+(?:attached|below)\)\s*$/i.test(line.text)) return;
-    const answer = answerLines(doc, index).slice(0, 3);
+    const heading = SIGN_HEADING.test(line.text.trim());
+    if (!heading && !isPromptLine(line) && !/[:.]\s*$|\(see\s+(?:attached|below)\)\s*$/i.test(line.text)) return;
+    // "**Please type your full legal name below to sign:** [private]": the answer on the prompt's own line.
+    const inline = inlineAnswer(doc, line);
+    const answer = (inline ? [inline] : answerLines(doc, index)).filter((l) => !RULE_LINE.test(l.text)).slice(0, 3);
     if (!isSubstantiveAnswer(answer) || answer[0].text.trim().length < 2) return;
+    // Under a bare heading, the next form field ("Date: ...") is not a signature.
+    if (heading && FIELD_LABEL.test(answer[0].text.trim())) return;
     const span = answerSpan(answer);
     if (span) spans.push({ start: line.start, end: span.end });
   });
@@ -195,6 +206,25 @@ function nameOverContactBlock(doc: NoticeText): Span[] {
   return [];
 }
 
+/**
+ * The signer's redacted name opening the letter's last short block, straight after the sworn statements, over the
+ * company's address ("...allegedly infringed.\n\n[private]\nAmazon.com, 2021 7th Ave, Seattle, WA 98121"): where a
+ * name under the statements stood. The block holds short lines only, none of them a sentence or a form's answer.
+ */
+function signerOverAddress(doc: NoticeText): Span[] {
+  let end = doc.lines.length - 1;
+  while (end >= 0 && doc.lines[end].blank) end--;
+  let start = end;
+  while (start > 0 && !doc.lines[start - 1].blank) start--;
+  const block = doc.lines.slice(start, end + 1);
+  if (block.length < 2 || block.length > 4 || !isRedactedLine(block[0].text)) return [];
+  if (block.some((l) => l.text.trim().length > 100 || isProse(l.text) || isPromptLine(l))) return [];
+  let above = start - 1;
+  while (above >= 0 && doc.lines[above].blank) above--;
+  if (above < 0 || !STATEMENT.test(doc.lines[above].text) || !isProse(doc.lines[above].text)) return [];
+  return [{ start: block[0].start, end: block[0].end }];
+}
+
 /** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
 function listItem(doc: NoticeText): Span[] {
   return doc.lines
@@ -210,6 +240,7 @@ export function signatureSpans(doc: NoticeText): Span[] {
     ...trailingBlock(doc),
     ...titledBlock(doc),
     ...nameOverContactBlock(doc),
+    ...signerOverAddress(doc),
     ...listItem(doc),
     ...trailingName(doc),
     ...facts(doc, DASH_SIGNATURE),

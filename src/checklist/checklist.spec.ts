@@ -288,6 +288,16 @@ describe('free text', () => {
       true,
     ],
     ['a bare name', 'Jane Doe', false],
+    ['an abbreviated label with a dot', 'tel.: [private]', true],
+    [
+      'an email asked for on the next line',
+      'If you wish to contact me further please send an email back to\n[private].',
+      true,
+    ],
+    ['a named person and where to reach them', 'Contact [private] at [private] or [private].', true],
+    ['"my details" over the details', 'Here are my details\n[private]', true],
+    ['"my details" with nothing under them', 'I can give you my details if needed.', false],
+    ['"contact" and a name, but nowhere to reach them', 'Contact Jane Doe at your convenience.', false],
     [
       'redactions under an invitation to get in touch',
       'Should you have questions, please contact me directly.\n\nThank you.\n\n[private]\n\n[private]',

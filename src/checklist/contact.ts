@@ -5,7 +5,7 @@ import { NoticeText, Span, isRedactedLine, lineIndexAt } from './text';
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}\b/g;
 // The spaces around an optional word are bounded and never adjacent: "\s*(?:x)?\s*" is quadratic in a run of spaces.
 const LABELLED =
-  /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|direct(?:\s+line)?|contact(?:\s+(?:info(?:rmation)?|details))?)\s{0,8}(?:(?:number|no\.?)\s{0,8})?(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
+  /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|direct(?:\s+line)?|contact(?:\s+(?:info(?:rmation)?|details))?)\.?\s{0,8}(?:(?:number|no\.?)\s{0,8})?(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
 const PHRASES = [
   /\b(?:reach|contact(?:ed)?|call|e-?mail|write\s+to)\s+(?:me|us)\s+(?:directly\s+)?(?:at|via|by|on|through|using)\b/gi,
   /\b(?:my|our)\s+(?:(?:full|legal|physical)\s+)?name,?\s+(?:(?:and\s+)?(?:physical\s+|postal\s+|mailing\s+)?address|(?:and\s+)?telephone(?:\s+number)?|(?:and\s+)?phone(?:\s+number)?|(?:and\s+)?e-?mail)\b[^.\n]{0,60}(?:\n[ \t]*)+(?:\[\s*(?:private|redacted)\s*\]|[^\n]*(?:@|\d{3}))/gi,
@@ -18,6 +18,12 @@ const PHRASES = [
   /\bdirect\s+(?:any\s+)?(?:inquiries|questions|correspondence)\b[^.\n]{0,60}\bto\s*:/gi,
   /\bcontact\s+information\s+(?:listed\s+)?below\b/gi,
   /\bI\s+live\s+(?:in|at)\b/gi,
+  // "please send an email back to\n[private]."
+  /\b(?:send|drop)\s+(?:me\s+|us\s+)?an?\s+e-?mail\s+(?:back\s+)?to\b/gi,
+  // "Contact [private] at [private]", "contact Jane Roe at jane@…": a named person and where to reach them.
+  /\b[Cc]ontact\s+(?:\[\s*(?:private|redacted)\s*\]|[A-Z][\w'-]{1,30}(?:\s+[A-Z][\w'-]{1,30}){0,2})\s+(?:at|via|on|by)\s+(?:\[\s*(?:private|redacted)\s*\]|[^\s@]{1,64}@|\+?\d)/g,
+  // "my details\n[private]": the details themselves on the next line.
+  /\b(?:my|our)\s+(?:contact\s+)?details\b[^\n]{0,40}\n[ \t]*(?:\[\s*(?:private|redacted)\s*\]|[^\s@]{1,64}@|\+?\d)/gi,
   /^[ \t]*attn\.?\s+\S/gim,
 ];
 const STREET =

@@ -37,6 +37,7 @@ interface SubjectKeyRow {
 }
 
 type SubjectKey = { key: Buffer; withheld: boolean } | 'erased';
+const SUBJECT_KEY_COLUMNS = `id, CASE WHEN erased_at IS NULL THEN wrapped_key END AS wrapped_key, kek_id, suppressed_at`;
 
 const LOOKUP_KEY = 'lookup';
 
@@ -88,20 +89,28 @@ export class PersonalData implements OnModuleInit {
   /** The subject an address belongs to, created on first sight; a new subject of its own when there is none. */
   async subject(m: EntityManager, email: string | null | undefined, kind = SubjectKind.Person): Promise<string> {
     const hash = email?.trim() ? this.hashEmail(email) : null;
+    // The subject's key comes with it, for the sealing that follows in the same transaction: one round trip, not two.
     if (hash) {
-      const [known] = await m.query<{ id: string }[]>(
-        `SELECT id FROM data_subjects WHERE email_hash = $1 AND wrapped_key IS NOT NULL`,
+      const [known] = await m.query<SubjectKeyRow[]>(
+        `SELECT ${SUBJECT_KEY_COLUMNS} FROM data_subjects WHERE email_hash = $1 AND wrapped_key IS NOT NULL`,
         [hash],
       );
-      if (known) return known.id;
+      if (known) {
+        this.remember(m, known.id, this.keyOfRow(known));
+        return known.id;
+      }
     }
     const id = randomUUID();
+    const dataKey = newDataKey();
     const [created] = await m.query<{ id: string }[]>(
       `INSERT INTO data_subjects (id, kind, email_hash, wrapped_key, kek_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (email_hash) WHERE email_hash IS NOT NULL DO NOTHING RETURNING id`,
-      [id, kind, hash, wrapKey(this.config.kek.key, newDataKey(), id), this.config.kek.id],
+      [id, kind, hash, wrapKey(this.config.kek.key, dataKey, id), this.config.kek.id],
     );
-    if (created) return created.id;
+    if (created) {
+      this.remember(m, id, { key: dataKey, withheld: false });
+      return created.id;
+    }
     // Another transaction created the same address's subject a moment ago.
     const [raced] = await m.query<{ id: string }[]>(`SELECT id FROM data_subjects WHERE email_hash = $1`, [hash]);
     return raced.id;
@@ -297,20 +306,28 @@ export class PersonalData implements OnModuleInit {
     });
     if (ids.length === 0) return keys;
     const rows = await m.query<SubjectKeyRow[]>(
-      `SELECT id, CASE WHEN erased_at IS NULL THEN wrapped_key END AS wrapped_key, kek_id, suppressed_at
-       FROM data_subjects WHERE id = ANY($1::uuid[])`,
+      `SELECT ${SUBJECT_KEY_COLUMNS} FROM data_subjects WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     for (const row of rows) {
-      if (!row.wrapped_key || !row.kek_id) keys.set(row.id, 'erased');
-      else
-        keys.set(row.id, {
-          key: unwrapKey(this.kekFor(row.kek_id, this.config.previousKek), row.wrapped_key, row.id),
-          withheld: row.suppressed_at !== null,
-        });
-      cached?.set(row.id, keys.get(row.id)!);
+      const key = this.keyOfRow(row);
+      keys.set(row.id, key);
+      cached?.set(row.id, key);
     }
     return keys;
+  }
+
+  private keyOfRow(row: SubjectKeyRow): SubjectKey {
+    if (!row.wrapped_key || !row.kek_id) return 'erased';
+    return {
+      key: unwrapKey(this.kekFor(row.kek_id, this.config.previousKek), row.wrapped_key, row.id),
+      withheld: row.suppressed_at !== null,
+    };
+  }
+
+  /** Keeps a subject's key for the rest of the transaction (outside one, nothing is kept: erasure may come between). */
+  private remember(m: EntityManager, subjectId: string, key: SubjectKey): void {
+    if (m.queryRunner?.isTransactionActive) this.cacheOf(m).set(subjectId, key);
   }
 
   private cacheOf(m: EntityManager): Map<string, SubjectKey> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import {
   type HealthCheckResult,
   HealthCheckService,
@@ -6,11 +6,12 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { type HealthConfig, healthConfig, redisConfig, type RedisConfig } from '../config';
 import { messageOf } from '../error-message';
 import { SmtpProbe } from '../mail/smtp-probe';
-import { probeRedis } from '../queue/redis-probe';
+import { redisOptionsFromUrl } from '../queue/redis-options';
 import { WorkerHeartbeatsRepository } from './worker-heartbeats.repository';
 
 type Up = 'up' | 'down';
@@ -35,15 +36,20 @@ const POSTGRES_TIMEOUT_MS = 1_500;
 const SMTP_TIMEOUT_MS = 2_000;
 /** The SMTP answer is kept this long: a probe every second must not open a connection to the relay each time. */
 const SMTP_CACHE_MS = 5_000;
+const REDIS_TIMEOUT_MS = 1_000;
+/** While Redis is away, the kept connection tries again this often, so that /health sees it back within a second. */
+const REDIS_RECONNECT_MS = 500;
 
 /**
- * /health through @nestjs/terminus: Postgres (terminus's TypeORM ping), and indicators of our own for Redis (a
- * short-lived connection), the SMTP server (a verify, cached a few seconds), worker heartbeats (worker_heartbeats,
+ * /health through @nestjs/terminus: Postgres (terminus's TypeORM ping), and indicators of our own for Redis (a PING
+ * on a connection of the check's own, kept open: a probe a second must not make a TCP connection each time), the SMTP server (a verify, cached a few seconds), worker heartbeats (worker_heartbeats,
  * down when none is fresher than WORKER_HEARTBEAT_STALE_SECONDS) and the outbox (the age of its oldest row waiting,
  * reported, never down while it can be read).
  */
 @Injectable()
-export class HealthService {
+export class HealthService implements OnApplicationShutdown {
+  private redisClient: Redis | undefined;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
@@ -84,11 +90,46 @@ export class HealthService {
     return { status, ...parts, details };
   }
 
+  onApplicationShutdown(): void {
+    this.redisClient?.disconnect();
+  }
+
   private redisCheck() {
     return this.indicator.check('redis').attempt(async () => {
-      const pong = await probeRedis(this.redis.url, { timeoutMs: 1_000, retries: 1 }, (client) => client.ping());
+      const pong = await (await this.redisConnection()).ping();
       if (pong !== 'PONG') throw new Error('Redis did not answer');
     });
+  }
+
+  /**
+   * The kept connection, once ready. Commands are never queued while it is away (the PING fails at once, and Redis
+   * reads down); a connection being made, the first after boot or a retry after Redis went away, is waited for briefly.
+   */
+  private async redisConnection(): Promise<Redis> {
+    const client = (this.redisClient ??= new Redis({
+      ...redisOptionsFromUrl(this.redis.url),
+      connectTimeout: REDIS_TIMEOUT_MS,
+      commandTimeout: REDIS_TIMEOUT_MS,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => REDIS_RECONNECT_MS,
+    }).on('error', () => undefined)); // heard of as a failed PING, not as an event
+    if (client.status === 'ready') return client;
+    // Away and waiting to try again: down now, not after a wait.
+    if (client.status === 'reconnecting' || client.status === 'end' || client.status === 'close')
+      throw new Error(`Redis not connected (${client.status})`);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.off('ready', ready);
+        reject(new Error(`Redis not ready (${client.status})`));
+      }, REDIS_TIMEOUT_MS);
+      const ready = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.once('ready', ready);
+    });
+    return client;
   }
 
   private smtpCheck() {

@@ -1,3 +1,5 @@
+import { mayMatch } from './prefilter';
+
 /** A span of the normalised text, [start, end). */
 export interface Span {
   start: number;
@@ -181,6 +183,7 @@ export function lineIndexAt(doc: NoticeText, offset: number): number {
 /** Every match of a global regex as a span; the regex must carry the `g` flag. */
 export function matchAll(text: string, re: RegExp): Span[] {
   const spans: Span[] = [];
+  if (!mayMatch(text, re)) return spans;
   for (const m of text.matchAll(re)) {
     const start = m.index;
     spans.push({ start, end: start + m[0].length });

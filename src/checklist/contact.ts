@@ -3,6 +3,31 @@ import { facts } from './spans';
 import { NoticeText, Span, isRedactedLine, lineIndexAt } from './text';
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}\b/g;
+const EMAIL_AT = new RegExp(EMAIL.source, 'y');
+const LOCAL_MAX = 64;
+
+/**
+ * The matches of EMAIL, found from each "@": a match starts at most LOCAL_MAX characters before its "@", so EMAIL
+ * is tried only at those starts, in order, and not at every letter of the text (where it reads up to 64 letters
+ * each time before failing). The first start that matches is the one a scan from the left would have found.
+ */
+function emailSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let from = 0; // no match starts before this: the end of the last match, or past the starts already tried
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(at + 1, from))) {
+    for (let start = Math.max(from, at - LOCAL_MAX); start < at; start++) {
+      EMAIL_AT.lastIndex = start;
+      const m = EMAIL_AT.exec(text);
+      if (m) {
+        spans.push({ start, end: start + m[0].length });
+        from = start + m[0].length;
+        break;
+      }
+      from = start + 1;
+    }
+  }
+  return spans;
+}
 // The spaces around an optional word are bounded and never adjacent: "\s*(?:x)?\s*" is quadratic in a run of spaces.
 const LABELLED =
   /\b(?:e-?mail(?:\s+address)?|tel(?:ephone)?|phone(?:\s+number)?|ph|mob(?:ile)?|cell(?:phone)?|fax|(?:postal|mailing|physical|business|company|office|street|home)\s+address|address|add|direct(?:\s+line)?|contact(?:\s+(?:info(?:rmation)?|details))?)\.?\s{0,8}(?:(?:number|no\.?)\s{0,8})?(?::|--|–)[ \t]*(?:\n[ \t]*){0,2}[^\s:][^\n]{0,80}/gi;
@@ -138,7 +163,7 @@ function countryLines(doc: NoticeText): Span[] {
 export function contactSpans(doc: NoticeText): Span[] {
   const zones = infringerZones(doc);
   const outsideZones = (s: Span): boolean => !zones.some((z) => s.start >= z.start && s.start < z.end);
-  const emails = facts(doc, EMAIL).filter((s) => !ABOUT_GITHUB.test(doc.text.slice(s.start, s.end)));
+  const emails = emailSpans(doc.text).filter((s) => !ABOUT_GITHUB.test(doc.text.slice(s.start, s.end)));
   const phones = facts(doc, PHONE).filter(
     (s) => !/(?:isbn|reg(?:istration)?|no\.?|#)\s*[:.]?\s*$/i.test(doc.text.slice(Math.max(0, s.start - 20), s.start)),
   );

@@ -4,7 +4,7 @@ import { COUNTER_NOTICE_ELEMENTS, ElementName, TAKEDOWN_ELEMENTS } from './eleme
 import { NoticeKind, detectKind } from './kind';
 import { searchTermSpans } from './search-term';
 import { signatureSpans } from './signature';
-import { evidenceList } from './spans';
+import { evidenceList, perText } from './spans';
 import { StructuredNotice, looksLikeTakedown, structuredEvidence } from './structured';
 import { authoritySpans, goodFaithSpans, infringingSpans, perjurySpans, workSpans } from './takedown-text';
 import { NoticeText, Span, normalise } from './text';
@@ -82,7 +82,8 @@ export function checkNotice(input: ChecklistInput): ChecklistResult {
   for (const name of list) {
     const detector = (kind === 'counter_notice' ? COUNTER_DETECTORS[name] : undefined) ?? TEXT_DETECTORS[name];
     const zh = chinese ? zhDetector(kind, name) : undefined;
-    const spans = doc ? (chinese ? clipUrls(doc, [...detector(doc), ...(zh ? zh(doc) : [])]) : detector(doc)) : [];
+    const found = doc ? perText(doc, detector) : [];
+    const spans = doc ? (chinese ? clipUrls(doc, [...found, ...(zh ? zh(doc) : [])]) : found) : [];
     const evidence = [...(fromFields[name] ?? []), ...(doc ? evidenceList(doc, spans) : [])];
     if (name === 'infringing_material' && evidence.length === 0) evidence.push(...sortedLinkEvidence(input, doc));
     elements[name] = { present: evidence.length > 0, evidence };

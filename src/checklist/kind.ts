@@ -1,5 +1,6 @@
 import { consentSpans, mistakeSpans } from './counter-text';
 import { authoritySpans, goodFaithSpans, infringingSpans, perjurySpans } from './takedown-text';
+import { perText } from './spans';
 import { NoticeText } from './text';
 import { detectZhKind } from './zh-kind';
 import { readsChinese } from './zh-text';
@@ -39,18 +40,21 @@ export function detectKind(doc: NoticeText): NoticeKind {
   const zh = readsChinese(doc) ? detectZhKind(doc) : 'other';
   if (zh !== 'other') return zh;
   const counterMention = doc.lines.some((l) => COUNTER_MENTION.test(l.text) && !GITHUB_BOILERPLATE.test(l.text));
-  if (mistakeSpans(doc).length > 0 || consentSpans(doc).length > 0) return 'counter_notice';
-  const takedownStatements = goodFaithSpans(doc).length > 0 || perjurySpans(doc).length > 0;
+  if (perText(doc, mistakeSpans).length > 0 || perText(doc, consentSpans).length > 0) return 'counter_notice';
+  const takedownStatements = perText(doc, goodFaithSpans).length > 0 || perText(doc, perjurySpans).length > 0;
   if (SAYS_RETRACTION.test(doc.text)) return 'retraction';
-  if (perjurySpans(doc).length === 0 && (RETRACTION.some((re) => re.test(doc.text)) || asksToReinstateOwn(doc)))
+  if (
+    perText(doc, perjurySpans).length === 0 &&
+    (RETRACTION.some((re) => re.test(doc.text)) || asksToReinstateOwn(doc))
+  )
     return 'retraction';
   if (counterMention && !takedownStatements) return 'counter_notice';
   if (takedownStatements) return 'takedown';
-  if (infringingSpans(doc).length > 0 && TAKEDOWN_WORDS.test(doc.text)) return 'takedown';
+  if (perText(doc, infringingSpans).length > 0 && TAKEDOWN_WORDS.test(doc.text)) return 'takedown';
   if (
     REMOVAL_REQUEST.test(doc.text) &&
     ANY_URL.test(doc.text) &&
-    (authoritySpans(doc).length > 0 || CLAIMS_RIGHTS.test(doc.text))
+    (perText(doc, authoritySpans).length > 0 || CLAIMS_RIGHTS.test(doc.text))
   )
     return 'takedown';
   return 'other';
@@ -58,8 +62,8 @@ export function detectKind(doc: NoticeText): NoticeKind {
 
 function asksToReinstateOwn(doc: NoticeText): boolean {
   return (
-    mistakeSpans(doc).length === 0 &&
-    consentSpans(doc).length === 0 &&
+    perText(doc, mistakeSpans).length === 0 &&
+    perText(doc, consentSpans).length === 0 &&
     doc.lines.some((l) => REINSTATE.test(l.text)) &&
     OWN_EARLIER_NOTICE.test(doc.text)
   );

@@ -1,4 +1,4 @@
-import { NoticeText, Span } from './text';
+import { NoticeText, Span, matchAll } from './text';
 
 const SEARCH_TERMS = [
   /\bsearch\s+(?:terms?|queries|query|keywords?|phrases?)(?:\s*\(s\))?(?:\s+used)?\s*:[ \t]*[^\s\n][^\n]{0,200}/gi,
@@ -9,7 +9,5 @@ const SEARCH_TERMS = [
 ];
 
 export function searchTermSpans(doc: NoticeText): Span[] {
-  return SEARCH_TERMS.flatMap((re) =>
-    [...doc.text.matchAll(re)].map((m) => ({ start: m.index, end: m.index + m[0].length })),
-  );
+  return SEARCH_TERMS.flatMap((re) => matchAll(doc.text, re));
 }

@@ -120,6 +120,8 @@ const NOT_A_PERSON =
   /\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Company|Team|Department|Dept|Legal|Software|Apps?|Games?|Studios?|Group|Limited|Agency|Services|Support|Enforcement|Copyright|DMCA|Notice|Takedown|Thanks?|Regards|Hello|Dear)\b/;
 const DASH_SIGNATURE =
   /(?:^|(?<=[.!?][ \t]{1,4}))[ \t]*(?:--|—|–)[ \t]*[A-Z][\p{L}'’.-]{1,30}(?:[ \t]+[A-Z][\p{L}'’.-]{1,30}){0,2}(?=[ \t]*(?:,|$))/gmu;
+/** The dashes DASH_SIGNATURE needs: a text without one is not scanned for it, name by name. */
+const SIGNATURE_DASH = /--|—|–/;
 
 /**
  * A person's name opening the letter's last short paragraph, with only a title, company or contact lines under it
@@ -243,7 +245,7 @@ export function signatureSpans(doc: NoticeText): Span[] {
     ...signerOverAddress(doc),
     ...listItem(doc),
     ...trailingName(doc),
-    ...facts(doc, DASH_SIGNATURE),
+    ...(SIGNATURE_DASH.test(doc.text) ? facts(doc, DASH_SIGNATURE) : []),
   ];
 }
 

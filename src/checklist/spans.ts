@@ -52,3 +52,17 @@ export function evidenceList(doc: NoticeText, spans: Span[], limit = 3): string[
   }
   return out;
 }
+
+const answers = new WeakMap<NoticeText, Map<(doc: NoticeText) => Span[], Span[]>>();
+
+/**
+ * A detector's spans for a text, found once: the kind detector and the checklist ask for the same elements of the
+ * same text (perjury up to three times). The answer is shared, so callers copy it before changing it.
+ */
+export function perText(doc: NoticeText, detect: (doc: NoticeText) => Span[]): Span[] {
+  let found = answers.get(doc);
+  if (!found) answers.set(doc, (found = new Map<(doc: NoticeText) => Span[], Span[]>()));
+  let spans = found.get(detect);
+  if (!spans) found.set(detect, (spans = detect(doc)));
+  return spans;
+}

@@ -1,5 +1,5 @@
 import { answerSpan, answeredPrompts, onPromptAt } from './form';
-import { facts, statements, statementsAt } from './spans';
+import { facts, perText, statements, statementsAt } from './spans';
 import { NoticeText, Span, lineIndexAt, matchAll } from './text';
 
 const AUTHORITY = [
@@ -282,7 +282,7 @@ export function workSpans(doc: NoticeText): Span[] {
     end: answerSpan(answer)?.end ?? prompt.end,
   }));
   // The material to remove is not the work it copies: only the URLs not read as infringing may be the original's.
-  const infringing = new Set(infringingSpans(doc).map((s) => s.start));
+  const infringing = new Set(perText(doc, infringingSpans).map((s) => s.start));
   const urls = facts(doc, URL).filter(
     (s) =>
       !EXCLUDED_HOST.test(doc.text.slice(s.start, s.end)) && !isInfringerOrHelpLink(doc, s) && !infringing.has(s.start),

@@ -1,3 +1,5 @@
+import { mayMatch } from './prefilter';
+
 /** A span of the normalised text, [start, end). */
 export interface Span {
   start: number;
@@ -46,6 +48,11 @@ function spaceLike(c: number): boolean {
   return c === 0x09 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
+/** Printable ASCII that normalise keeps as it is: not "*", "_", "\\", "&" or "<", which it may drop or replace. */
+function plain(c: number): boolean {
+  return c >= 0x20 && c < 0x7f && c !== 0x2a && c !== 0x5f && c !== 0x5c && c !== 0x26 && c !== 0x3c;
+}
+
 /** Zero-width characters, the byte-order mark and the soft hyphen: dropped. */
 function dropped(c: number): boolean {
   return (c >= 0x200b && c <= 0x200d) || c === 0xfeff || c === 0xad;
@@ -89,6 +96,17 @@ export function normalise(raw: string): NoticeText {
 
     for (let i = lineStart + prefix; i < lineEnd; i++) {
       const c = raw.charCodeAt(i);
+      if (plain(c)) {
+        // Most of a text: a run of printable ASCII that the cases below would keep a character at a time.
+        let end = i + 1;
+        while (end < lineEnd && plain(raw.charCodeAt(end))) end++;
+        if (run < 0) run = i;
+        let n = length;
+        for (let at = i; at < end; at++) map[n++] = at;
+        length = n;
+        i = end - 1;
+        continue;
+      }
       if (c === 0x0d || c === 0x2a /* * */ || dropped(c)) {
         flush(i);
         continue;
@@ -181,6 +199,7 @@ export function lineIndexAt(doc: NoticeText, offset: number): number {
 /** Every match of a global regex as a span; the regex must carry the `g` flag. */
 export function matchAll(text: string, re: RegExp): Span[] {
   const spans: Span[] = [];
+  if (!mayMatch(text, re)) return spans;
   for (const m of text.matchAll(re)) {
     const start = m.index;
     spans.push({ start, end: start + m[0].length });

@@ -1,6 +1,7 @@
 import { Line, NoticeText, Span, lineIndexAt } from './text';
 
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/g;
+const HAN_ANY = /[\u3400-\u4dbf\u4e00-\u9fff]/;
 const LATIN_LETTER = /[A-Za-z]/g;
 // Bounded, and an address starts only where a word does not run on into it: a megabyte on one line stays linear.
 const URL_OR_EMAIL = /\bhttps?:\/\/\S+|(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/gi;
@@ -13,6 +14,8 @@ export const ZH_SHARE_MIN = 0.3;
 
 /** Share of the notice's wording that is Chinese, URLs and email addresses left out. */
 export function chineseShare(text: string): number {
+  // Leaving the URLs out only ever removes Han characters: a text with none is not read further.
+  if (!HAN_ANY.test(text)) return 0;
   const words = text.replace(URL_OR_EMAIL, ' ');
   const han = words.match(HAN)?.length ?? 0;
   if (han === 0) return 0;

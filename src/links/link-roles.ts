@@ -273,7 +273,7 @@ function analyseText(text: string, siteDomains: string[]): Occ[] {
     const after = clean.slice(o.end, Math.min(clean.length, o.end + 40));
     if (/^\s*\((?:the )?(?:original|my work|our work|official)\b/i.test(after))
       cue = { role: 'original', why: 'cue: (original)' };
-    out.push({ ...o, cue, section: line.section });
+    out.push({ raw: o.raw, start: o.start, end: o.end, cue, section: line.section });
   });
   return out;
 }
@@ -284,22 +284,35 @@ function stripScheme(u: string): string {
   return u.replace(/^https?:\/\//i, '').toLowerCase();
 }
 
-/** The extra reference prefixes in the form `isKnownReference` compares them (prepared once per `sortLinks`). */
-function prepareReferences(extra: string[] | undefined): string[] {
-  return (extra ?? []).map((p) => stripScheme(p).replace(/\/$/, ''));
+/** A reference prefix and the two starts `isKnownReference` compares a URL with, built once, not per URL. */
+interface ReferencePrefix {
+  exact: string;
+  path: string;
+  query: string;
 }
 
-function isKnownReference(url: string, extra: readonly string[]): boolean {
+function referencePrefix(p: string): ReferencePrefix {
+  return { exact: p, path: p.endsWith('/') ? p : `${p}/`, query: `${p}?` };
+}
+
+const DEFAULT_REFERENCE_PREFIXES = DEFAULT_REFERENCE_URLS.map(referencePrefix);
+
+/** The extra reference prefixes in the form `isKnownReference` compares them (prepared once per `sortLinks`). */
+function prepareReferences(extra: string[] | undefined): ReferencePrefix[] {
+  return (extra ?? []).map((p) => referencePrefix(stripScheme(p).replace(/\/$/, '')));
+}
+
+function isKnownReference(url: string, extra: readonly ReferencePrefix[]): boolean {
   const bare = stripScheme(url);
-  const match = (p: string) => bare === p || bare.startsWith(p.endsWith('/') ? p : `${p}/`) || bare.startsWith(`${p}?`);
-  return DEFAULT_REFERENCE_URLS.some(match) || extra.some(match);
+  const match = (p: ReferencePrefix) => bare === p.exact || bare.startsWith(p.path) || bare.startsWith(p.query);
+  return DEFAULT_REFERENCE_PREFIXES.some(match) || extra.some(match);
 }
 
 function decideRole(
   link: ClassifiedLink,
   cue: Cue,
   section: Cue,
-  referenceUrls: readonly string[],
+  referenceUrls: readonly ReferencePrefix[],
 ): { role: LinkRole; why: string } {
   if (link.classification !== 'invalid' && isKnownReference(link.url, referenceUrls)) {
     return { role: 'reference', why: 'known reference page' };

@@ -37,4 +37,16 @@ describe('detectLanguage', () => {
       detectLanguage(undefined, { complainant: { name: 'Jane Doe' }, work: { description: 'Example Game, a puzzle' } }),
     ).toBe('en');
   });
+
+  it('reads a long notice by its opening part', () => {
+    const chinese = '您好，我司是《星际矿工》的著作权人。贵站未经许可提供下载，请予删除。\n';
+    const long = chinese.repeat(20_000) + 'Appendix in English. '.repeat(200_000);
+    expect(long.length).toBeGreaterThan(1_000_000);
+    expect(detectLanguage(long)).toBe('zh-Hans');
+    expect(detectLanguage('Dear agent, we own this game.\n'.repeat(40_000) + chinese.repeat(40_000))).toBe('en');
+  });
+
+  it('never cuts a character in two at the sample edge', () => {
+    expect(detectLanguage('𠀀'.repeat(40_000))).toBe('zh-Hans');
+  });
 });

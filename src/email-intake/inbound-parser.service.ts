@@ -82,7 +82,7 @@ export class InboundParserService {
     if (!found) return; // a retry after the message was settled
     const { stored } = found;
     const m0 = this.dataSource.manager;
-    const raw = await this.vault.openBuffer(m0, found.sealed, { includeWithheld: true });
+    const raw = await this.vault.openBuffer(m0, found.sealed, { includeWithheld: true, inPlace: true });
     if (!raw) return this.settle(stored.id, InboundStatus.Ignored, 'erased before it was parsed');
     const row = {
       ...stored,

@@ -53,10 +53,13 @@ describe('envelope encryption', () => {
     const body = Buffer.concat([cipher.update(raw), cipher.final()]);
     const old = Buffer.concat([sealed.subarray(0, 20), iv, cipher.getAuthTag(), body]);
     expect(openBytes(key, subject, old).equals(raw)).toBe(true);
+    const copy = Buffer.from(sealed);
+    expect(openBytes(key, subject, copy, true).equals(raw)).toBe(true);
     const altered = Buffer.from(sealed);
     altered[altered.length - 1] ^= 1;
     expect(() => openBytes(key, subject, altered)).toThrow();
     expect(() => openBytes(newDataKey(), subject, sealed)).toThrow();
+    expect(() => openBytes(key, subject, Buffer.from(altered), true)).toThrow();
   });
 
   it('wraps a data key so that only the same key-encryption key unwraps it', () => {

@@ -128,14 +128,20 @@ export function sealedBytesSubject(value: Buffer): string | null {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Throws when the key is wrong or the bytes were altered (the plaintext is returned only once the tag checks). */
-export function openBytes(dataKey: Buffer, subjectId: string, sealed: Buffer): Buffer {
+/**
+ * Throws when the key is wrong or the bytes were altered (the plaintext is returned only once the tag checks).
+ * `inPlace`: the plaintext is written over `sealed` itself (each slice lands before the next one is read), for a
+ * caller that has no further use for the sealed bytes; `sealed` is then unusable, whether or not it opened.
+ */
+export function openBytes(dataKey: Buffer, subjectId: string, sealed: Buffer, inPlace = false): Buffer {
   const box = sealed.subarray(SEALED_BYTES_MAGIC.length + 16);
-  const decipher = createDecipheriv('aes-256-gcm', dataKey, box.subarray(0, IV_BYTES));
+  const iv = Buffer.from(box.subarray(0, IV_BYTES));
+  const tag = Buffer.from(box.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, iv);
   decipher.setAAD(Buffer.from(subjectId));
-  decipher.setAuthTag(box.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  decipher.setAuthTag(tag);
   const body = box.subarray(IV_BYTES + TAG_BYTES);
-  const out = Buffer.allocUnsafe(body.length);
+  const out = inPlace ? sealed : Buffer.allocUnsafe(body.length);
   cipherInto(decipher, body, out, 0);
-  return out;
+  return out.subarray(0, body.length);
 }

@@ -4,8 +4,9 @@
  * - smtp_accept: 200 letters of 5 KB (BENCH_SMTP_MESSAGES) sent over 10 connections, until the last 250, against a bare smtp-server that
  *   answers 250 after one INSERT of the message (bench/bare-smtp.ts), in the same round;
  * - smtp_to_notice: the same 200, from the first byte sent until each is a stored notice (no floor);
- * - mail_10mb: the worker's peak resident memory over its idle size while it takes and parses one 10 MB message,
- *   against the bare listener's for the same message; the target is on peak_over_size (ours / message size).
+ * - mail_10mb: the peak resident memory over idle of a fresh worker (one a round, warmed by one small letter) while
+ *   it takes and parses one 10 MB message, against a fresh bare listener's for the same message; the target is on
+ *   peak_over_size (ours / message size).
  */
 import { randomBytes } from 'node:crypto';
 import { createTransport } from 'nodemailer';
@@ -92,6 +93,26 @@ async function peakOver(child: Child, work: () => Promise<void>): Promise<number
   return child.memory().hwm - before;
 }
 
+/**
+ * `start`s a fresh process, lets it settle idle (after `warm`, which loads the code paths a message takes), and
+ * measures its peak over idle while `work` runs; then stops it. A warm process's heap often has room already (rounds
+ * of one long-lived worker ranged from +15 to +166 MB), so each round gets a process of its own.
+ */
+async function freshPeakOver(
+  start: () => Promise<Child>,
+  warm: () => Promise<void>,
+  work: () => Promise<void>,
+): Promise<number> {
+  const child = await start();
+  try {
+    await warm();
+    await new Promise((r) => setTimeout(r, 1_000));
+    return await peakOver(child, work);
+  } finally {
+    await child.stop();
+  }
+}
+
 figureScript('smtp', async (): Promise<Figures> => {
   const url = benchDatabaseUrl('smtp');
   await migrate(url);
@@ -105,38 +126,43 @@ figureScript('smtp', async (): Promise<Figures> => {
     SMTP_LISTEN_HOST: '127.0.0.1',
     SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
   };
-  const worker = await startNode(
-    'dist/src/worker.js',
-    { ...env, SMTP_LISTEN_PORT: String(ourPort) },
-    ourPort,
-    'the worker',
-  );
-  const bare = await startNode(
-    'dist/bench/bare-smtp.js',
-    { ...env, SMTP_LISTEN_PORT: String(barePort) },
-    barePort,
-    'bare smtp-server',
-  );
+  const startWorker = () =>
+    startNode('dist/src/worker.js', { ...env, SMTP_LISTEN_PORT: String(ourPort) }, ourPort, 'the worker');
+  const startBare = () =>
+    startNode('dist/bench/bare-smtp.js', { ...env, SMTP_LISTEN_PORT: String(barePort) }, barePort, 'bare smtp-server');
   const count = async (sql: string): Promise<number> => (await db.query<{ n: number }>(sql)).rows[0].n;
+  let worker: Child | undefined;
+  let bare: Child | undefined;
   const settled = () => count(`SELECT count(*)::int AS n FROM inbound_messages WHERE status <> 'stored'`);
   try {
-    // mail_10mb first, on fresh processes.
-    await sendMany(ourPort, 5, 'warm');
-    await sendMany(barePort, 5, 'warm');
-    await waitUntil('the warm-up to be parsed', async () => (await settled()) === 5);
+    // mail_10mb first: a fresh worker and a fresh bare listener each round.
     const big = await inRounds(ROUNDS, async (round) => {
-      const before = await settled();
-      const ours = await peakOver(worker, async () => {
-        await sendBig(ourPort, `ours-${round}`);
-        await waitUntil('the 10 MB message to be parsed', async () => (await settled()) === before + 1);
-      });
-      const floor = await peakOver(bare, () => sendBig(barePort, `floor-${round}`));
+      let before = 0;
+      const ours = await freshPeakOver(
+        startWorker,
+        async () => {
+          const settledBefore = await settled();
+          await sendMany(ourPort, 1, `warm-ours-${round}`);
+          await waitUntil('the warm-up to be parsed', async () => (await settled()) === settledBefore + 1);
+          before = settledBefore + 1;
+        },
+        async () => {
+          await sendBig(ourPort, `ours-${round}`);
+          await waitUntil('the 10 MB message to be parsed', async () => (await settled()) === before + 1);
+        },
+      );
+      const floor = await freshPeakOver(
+        startBare,
+        () => sendMany(barePort, 1, `warm-floor-${round}`),
+        () => sendBig(barePort, `floor-${round}`),
+      );
       return { ours: ours / 1024 / 1024, floor: floor / 1024 / 1024 };
     });
     const { rows: bigRows } = await db.query<{ status: string; n: number }>(
       `SELECT status, count(*)::int AS n FROM inbound_messages GROUP BY status`,
     );
     console.log(`  inbound messages after mail_10mb: ${JSON.stringify(bigRows)}`);
+    [worker, bare] = [await startWorker(), await startBare()];
 
     const toNotice: number[] = [];
     const rounds = await inRounds(ROUNDS, async (round) => {
@@ -202,7 +228,7 @@ figureScript('smtp', async (): Promise<Figures> => {
       },
     };
   } finally {
-    await Promise.all([worker.stop(), bare.stop()]);
+    await Promise.all([worker?.stop(), bare?.stop()]);
     await redis.stop();
     await db.end();
   }

@@ -38,11 +38,16 @@ const CASE_REFERENCE = /\bDMCA-\d{4}-\d{6}\b/g;
 
 interface InboundRow {
   id: string;
-  raw: Buffer;
   envelope_from: string | null;
   status: InboundStatus;
   subject_id: string | null;
 }
+
+/**
+ * A stored message is read in slices of this many bytes: a bytea comes back from Postgres as hex text, so the whole
+ * of a 25 MB message read at once cost a 50 MB protocol buffer and a 50 MB string on the way to its Buffer.
+ */
+const RAW_SLICE_BYTES = 1024 * 1024;
 
 /** What threadedCase found: the case a reply belongs to, or a case a stranger's new notice named in its subject. */
 interface ThreadedCase {
@@ -73,27 +78,24 @@ export class InboundParserService {
   ) {}
 
   async parse(inboundId: string): Promise<void> {
-    const [stored] = await this.dataSource.query<InboundRow[]>(
-      `SELECT id, raw, envelope_from, status, subject_id FROM inbound_messages WHERE id = $1`,
-      [inboundId],
-    );
-    if (!stored || stored.status !== InboundStatus.Stored) return; // a retry after the message was settled
+    const found = await this.readStored(inboundId);
+    if (!found) return; // a retry after the message was settled
+    const { stored } = found;
     const m0 = this.dataSource.manager;
-    const raw = await this.vault.openBuffer(m0, stored.raw, { includeWithheld: true });
+    const raw = await this.vault.openBuffer(m0, found.sealed, { includeWithheld: true, inPlace: true });
     if (!raw) return this.settle(stored.id, InboundStatus.Ignored, 'erased before it was parsed');
     const row = {
       ...stored,
-      raw,
       envelope_from: await this.vault.openOne(m0, stored.envelope_from, { includeWithheld: true }),
     };
-    const headers = parseHeaders(splitMessage(row.raw).head);
+    const headers = parseHeaders(splitMessage(raw).head);
 
     const budget = new ParseBudget(PARSE_LIMITS);
-    const problem = budget.check(row.raw);
+    const problem = budget.check(raw);
     if (problem) return this.settle(row.id, InboundStatus.Quarantined, problem);
     let mail: ParsedMail;
     try {
-      mail = await budget.parse(row.raw);
+      mail = await budget.parse(raw);
     } catch (error) {
       const reason = error instanceof QuarantineError ? error.message : `could not parse: ${message(error)}`;
       return this.settle(row.id, InboundStatus.Quarantined, reason);
@@ -119,7 +121,7 @@ export class InboundParserService {
     }
 
     const auth = await this.senderAuth.check(
-      row.raw,
+      raw,
       row.envelope_from,
       headers.some((h) => h.name === 'received'),
     );
@@ -329,6 +331,31 @@ export class InboundParserService {
     return complainant ? { caseId: kase.id } : { namedReference: kase.reference };
   }
 
+  /**
+   * The stored row and its sealed raw message, or undefined when it is no longer waiting to be parsed. The raw is read
+   * in slices into one Buffer of its size, within one snapshot so that the slices are of the same value.
+   */
+  private async readStored(inboundId: string): Promise<{ stored: InboundRow; sealed: Buffer } | undefined> {
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const [stored] = await m.query<(InboundRow & { raw_bytes: number })[]>(
+        `SELECT id, envelope_from, status, subject_id, octet_length(raw) AS raw_bytes FROM inbound_messages
+         WHERE id = $1`,
+        [inboundId],
+      );
+      if (!stored || stored.status !== InboundStatus.Stored) return undefined;
+      const { raw_bytes: size, ...row } = stored;
+      const sealed = Buffer.allocUnsafe(size);
+      for (let at = 0; at < size; at += RAW_SLICE_BYTES) {
+        const [slice] = await m.query<{ part: Buffer }[]>(
+          `SELECT substring(raw FROM $2 FOR $3) AS part FROM inbound_messages WHERE id = $1`,
+          [inboundId, at + 1, RAW_SLICE_BYTES],
+        );
+        slice.part.copy(sealed, at);
+      }
+      return { stored: row, sealed };
+    });
+  }
+
   /** The message's attachments, sealed under the same subject as the message. */
   private async storeEvidence(
     m: EntityManager,
@@ -344,17 +371,25 @@ export class InboundParserService {
       files.map((f) => f.filename),
     );
     const contents = await Promise.all(files.map((f) => this.vault.sealBuffer(m, subjectId, f.content)));
+    // One multi-row INSERT with each file's bytes as a parameter of its own: a Buffer parameter goes to Postgres as
+    // binary, where a bytea[] array went as one hex text literal of twice the files' size, built and copied again.
+    const values = files.map((_, i) => {
+      const p = 3 + i * 5;
+      return `($1, $2, $${p}, $${p + 1}, $${p + 2}::int, $${p + 3}, $${p + 4}::bytea)`;
+    });
     await m.query(
       `INSERT INTO evidence_files (inbound_message_id, case_id, filename, content_type, size_bytes, sha256, content)
-       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::bytea[])`,
+       VALUES ${values.join(', ')}`,
       [
         message.id,
         caseId,
-        names,
-        files.map((f) => f.contentType),
-        files.map((f) => f.content.length),
-        files.map((f) => createHash('sha256').update(f.content).digest('hex')),
-        contents,
+        ...files.flatMap((f, i) => [
+          names[i],
+          f.contentType,
+          f.content.length,
+          createHash('sha256').update(f.content).digest('hex'),
+          contents[i],
+        ]),
       ],
     );
   }

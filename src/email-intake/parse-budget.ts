@@ -1,5 +1,6 @@
 import type { ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
+import { Readable } from 'node:stream';
 import { type MimeLimits, type MimePartCount, mimeProblem } from './raw-message';
 
 /**
@@ -83,8 +84,19 @@ export class ParseBudget {
   }
 }
 
+/** mailparser is fed this many bytes at a time: given the message whole, its decoders held copies of all of it. */
+const PARSE_SLICE_BYTES = 64 * 1024;
+
+function* slices(raw: Buffer): Generator<Buffer> {
+  for (let at = 0; at < raw.length; at += PARSE_SLICE_BYTES) yield raw.subarray(at, at + PARSE_SLICE_BYTES);
+}
+
 function parseMail(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  return simpleParser(Readable.from(slices(raw), { objectMode: false }), {
+    skipImageLinks: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+  });
 }
 
 /**

@@ -110,9 +110,24 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
         this.logger.warn(`refused ${size} bytes from ${session.remoteAddress}: over ${maxBytes}`);
         return answer(smtpError(552, `5.3.4 Message too big: the limit is ${maxBytes} bytes`));
       }
-      const message = Buffer.concat(chunks);
+      const mailFrom = session.envelope.mailFrom;
+      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      const trace = Buffer.from(
+        receivedHeader({
+          helo: session.hostNameAppearsAs || 'unknown',
+          clientHostname: session.clientHostname || session.remoteAddress,
+          ip: session.remoteAddress,
+          by: this.name,
+          id: session.id,
+          recipient: to.length === 1 ? to[0] : undefined,
+          date: new Date(),
+        }),
+        'latin1',
+      );
+      // Our Received line and the message in one Buffer, copied once; the chunks go as soon as they are copied.
+      const raw = Buffer.concat([trace, ...chunks.splice(0)], trace.length + size);
       // Refused before anything is stored or parsed: the client's own header block, not counting our Received line.
-      const headerBytes = headerBlockBytes(message);
+      const headerBytes = headerBlockBytes(raw.subarray(trace.length));
       if (headerBytes > maxHeaderBytes) {
         this.logger.warn(
           `refused a ${headerBytes}-byte header block from ${session.remoteAddress}: over ${maxHeaderBytes}`,
@@ -121,18 +136,6 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
           smtpError(552, `5.3.4 Header block too big: the limit is ${maxHeaderBytes} bytes (INBOUND_MAX_HEADER_BYTES)`),
         );
       }
-      const mailFrom = session.envelope.mailFrom;
-      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      const trace = receivedHeader({
-        helo: session.hostNameAppearsAs || 'unknown',
-        clientHostname: session.clientHostname || session.remoteAddress,
-        ip: session.remoteAddress,
-        by: this.name,
-        id: session.id,
-        recipient: to.length === 1 ? to[0] : undefined,
-        date: new Date(),
-      });
-      const raw = Buffer.concat([Buffer.from(trace, 'latin1'), message]);
       this.store
         .store(InboundChannel.Smtp, raw, { from: mailFrom ? mailFrom.address : null, to })
         .then((stored) => {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import {
   kekId,
   newDataKey,
@@ -39,6 +39,27 @@ describe('envelope encryption', () => {
     expect(sealed.includes(Buffer.from('jane'))).toBe(false);
     expect(sealedBytesSubject(sealed)).toBe(subject);
     expect(openBytes(key, subject, sealed).equals(raw)).toBe(true);
+  });
+
+  it('seals and opens bytes larger than a slice, in the layout bytes were always sealed in', () => {
+    const raw = randomBytes(2.5 * 1024 * 1024 + 7);
+    const sealed = sealBytes(key, subject, raw);
+    expect(sealed.length).toBe(4 + 16 + 12 + 16 + raw.length);
+    expect(openBytes(key, subject, sealed).equals(raw)).toBe(true);
+    // Sealed as before slicing: magic, subject id, iv, tag, ciphertext of the whole at once.
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(subject));
+    const body = Buffer.concat([cipher.update(raw), cipher.final()]);
+    const old = Buffer.concat([sealed.subarray(0, 20), iv, cipher.getAuthTag(), body]);
+    expect(openBytes(key, subject, old).equals(raw)).toBe(true);
+    const copy = Buffer.from(sealed);
+    expect(openBytes(key, subject, copy, true).equals(raw)).toBe(true);
+    const altered = Buffer.from(sealed);
+    altered[altered.length - 1] ^= 1;
+    expect(() => openBytes(key, subject, altered)).toThrow();
+    expect(() => openBytes(newDataKey(), subject, sealed)).toThrow();
+    expect(() => openBytes(key, subject, Buffer.from(altered), true)).toThrow();
   });
 
   it('wraps a data key so that only the same key-encryption key unwraps it', () => {

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  type CipherGCM,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  type DecipherGCM,
+  randomBytes,
+} from 'node:crypto';
 
 /**
  * Envelope encryption for personal data (crypto-shredding): each data subject has a random 256-bit data key; the
@@ -86,9 +93,31 @@ export function parseSealedText(value: string): SealedText | null {
   return { subjectId, body: value.slice(dot + 1) };
 }
 
+/** Bytes are sealed and opened this many at a time, each slice's output copied straight into the result. */
+const CIPHER_SLICE_BYTES = 1024 * 1024;
+
+/** `input` through `cipher` into `out` from `at`, a slice at a time: one output Buffer, not three copies of it. */
+function cipherInto(cipher: CipherGCM | DecipherGCM, input: Buffer, out: Buffer, at: number): void {
+  for (let i = 0; i < input.length; i += CIPHER_SLICE_BYTES) {
+    at += cipher.update(input.subarray(i, i + CIPHER_SLICE_BYTES)).copy(out, at);
+  }
+  // AES-GCM is a stream mode: final() yields no bytes, it only computes (or checks) the tag.
+  cipher.final().copy(out, at);
+}
+
+/** Sealed bytes are written in place (a message or an attachment may be 25 MB): the same layout as encrypt's. */
 export function sealBytes(dataKey: Buffer, subjectId: string, plaintext: Buffer): Buffer {
-  const id = Buffer.from(subjectId.replace(/-/g, ''), 'hex');
-  return Buffer.concat([SEALED_BYTES_MAGIC, id, encrypt(dataKey, plaintext, Buffer.from(subjectId))]);
+  const head = SEALED_BYTES_MAGIC.length + 16;
+  const out = Buffer.allocUnsafe(head + IV_BYTES + TAG_BYTES + plaintext.length);
+  SEALED_BYTES_MAGIC.copy(out, 0);
+  Buffer.from(subjectId.replace(/-/g, ''), 'hex').copy(out, SEALED_BYTES_MAGIC.length);
+  const iv = randomBytes(IV_BYTES);
+  iv.copy(out, head);
+  const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+  cipher.setAAD(Buffer.from(subjectId));
+  cipherInto(cipher, plaintext, out, head + IV_BYTES + TAG_BYTES);
+  cipher.getAuthTag().copy(out, head + IV_BYTES);
+  return out;
 }
 
 /** The subject of sealed bytes; null for bytes stored before sealing began. */
@@ -99,6 +128,20 @@ export function sealedBytesSubject(value: Buffer): string | null {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function openBytes(dataKey: Buffer, subjectId: string, sealed: Buffer): Buffer {
-  return decrypt(dataKey, sealed.subarray(SEALED_BYTES_MAGIC.length + 16), Buffer.from(subjectId));
+/**
+ * Throws when the key is wrong or the bytes were altered (the plaintext is returned only once the tag checks).
+ * `inPlace`: the plaintext is written over `sealed` itself (each slice lands before the next one is read), for a
+ * caller that has no further use for the sealed bytes; `sealed` is then unusable, whether or not it opened.
+ */
+export function openBytes(dataKey: Buffer, subjectId: string, sealed: Buffer, inPlace = false): Buffer {
+  const box = sealed.subarray(SEALED_BYTES_MAGIC.length + 16);
+  const iv = Buffer.from(box.subarray(0, IV_BYTES));
+  const tag = Buffer.from(box.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, iv);
+  decipher.setAAD(Buffer.from(subjectId));
+  decipher.setAuthTag(tag);
+  const body = box.subarray(IV_BYTES + TAG_BYTES);
+  const out = inPlace ? sealed : Buffer.allocUnsafe(body.length);
+  cipherInto(decipher, body, out, 0);
+  return out.subarray(0, body.length);
 }

@@ -29,6 +29,11 @@ export interface OpenOptions {
   includeWithheld?: boolean;
 }
 
+export interface OpenBufferOptions extends OpenOptions {
+  /** The caller has no further use for the sealed Buffer: the plaintext may be written over it (no second copy). */
+  inPlace?: boolean;
+}
+
 interface SubjectKeyRow {
   id: string;
   wrapped_key: Buffer | null;
@@ -198,12 +203,12 @@ export class PersonalData implements OnModuleInit {
   }
 
   /** Bytes written by sealBuffer (or stored before sealing); null once erased or withheld. */
-  async openBuffer(m: EntityManager, value: Buffer, options: OpenOptions = {}): Promise<Buffer | null> {
+  async openBuffer(m: EntityManager, value: Buffer, options: OpenBufferOptions = {}): Promise<Buffer | null> {
     const subjectId = sealedBytesSubject(value);
     if (!subjectId) return value;
     const key = (await this.keysOf(m, [subjectId])).get(subjectId) ?? 'erased';
     if (key === 'erased' || (key.withheld && !options.includeWithheld)) return null;
-    return openBytes(key.key, subjectId, value);
+    return openBytes(key.key, subjectId, value, options.inPlace);
   }
 
   /** The subject a sealed value belongs to; null for an unsealed one. */

@@ -6,9 +6,10 @@
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { CoreModule } from '../src/core/core.module';
+import { WorkerShutdown } from '../src/core/queue/worker-shutdown';
 import { LettersModule } from '../src/letters/letters.module';
 import { SiteModule } from '../src/site/site.module';
 import { StrikesModule } from '../src/strikes/strikes.module';
@@ -27,7 +28,10 @@ const TARGET_RATIO = 0.3;
 const FIRST_ID = 500_000;
 
 /** What the sweep needs and nothing that runs on its own: no queues, no relay, no schedules. */
-@Module({ imports: [CoreModule, LettersModule, SiteModule, StrikesModule], providers: [TakedownSweepService] })
+@Module({
+  imports: [CoreModule, LettersModule, SiteModule, StrikesModule, DiscoveryModule],
+  providers: [TakedownSweepService, WorkerShutdown],
+})
 class SweepBenchModule {}
 
 const withDatabase = (url: string, name: string): string => {

@@ -40,11 +40,13 @@ export async function uploaderLetterContext(
   email: string,
   removedUrls: readonly string[],
   publicUrl: string,
+  /** The case's claim when the caller has it already (a round's letters share it): one look-up a case, not a letter. */
+  known?: Claim,
 ): Promise<{ claim: Claim; uploaderStatusUrl: string; counterNoticeUrl: string }> {
   const query = new URLSearchParams({ case: kase.reference });
   for (const url of removedUrls) query.append('url', url);
   return {
-    claim: await claimOf(m, vault, kase.id),
+    claim: known ?? (await claimOf(m, vault, kase.id)),
     uploaderStatusUrl: `${publicUrl}/uploader/${await uploaderToken(m, vault, kase.id, email)}`,
     counterNoticeUrl: `${publicUrl}/counter-notices/new?${query.toString()}`,
   };

@@ -12,7 +12,7 @@ import { eventFields, LogEvent } from '../core/logging/log-event';
 import { WorkerShutdown } from '../core/queue/worker-shutdown';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
-import { uploaderLetterContext } from '../letters/uploader-letter';
+import { type Claim, claimOf, uploaderLetterContext } from '../letters/uploader-letter';
 import { removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } from '../site/site-adapter';
 import { groupBy, removedLink, uploaderOf } from './sweep-rows';
@@ -283,14 +283,22 @@ export class TakedownSweepService {
       [notFound.map((r) => r.id)],
     );
     const withUploader = done.filter((r) => uploaded.get(r.site_ref)?.uploaderEmail);
-    const uploaders = await Promise.all(
-      withUploader.map(async (r) => {
-        const who = uploaderOf(uploaded.get(r.site_ref))!;
+    // A case's links share a few uploaders: each address's subject is looked up, and its address sealed, once.
+    const sealedOf = new Map<string, { email: string; emailHash: string }>();
+    const uploaders: string[] = [];
+    for (const r of withUploader) {
+      const who = uploaderOf(uploaded.get(r.site_ref))!;
+      let sealed = sealedOf.get(who.email);
+      if (!sealed) {
         const subjectId = await this.vault.subject(m, who.email);
-        const email = (await this.vault.seal(m, subjectId, who.email))!;
-        return JSON.stringify({ ...who, email, emailHash: this.vault.hashEmail(who.email) });
-      }),
-    );
+        sealed = {
+          email: (await this.vault.seal(m, subjectId, who.email))!,
+          emailHash: this.vault.hashEmail(who.email),
+        };
+        sealedOf.set(who.email, sealed);
+      }
+      uploaders.push(JSON.stringify({ ...who, ...sealed }));
+    }
     await m.query(
       `UPDATE takedowns t SET uploader = u.uploader FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, uploader)
        WHERE t.id = u.id`,
@@ -433,7 +441,9 @@ export class TakedownSweepService {
         [...accountsOf.values()].flatMap((ids) => [...ids]),
       );
       // It names the case, who claimed which work, and nothing of the complainant's contact details.
+      let claim: Claim | undefined;
       for (const [email, upload] of removedByUploader(links, uploaded)) {
+        claim ??= await claimOf(m, this.vault, letterCase.id);
         const accounts = accountsOf.get(email) ?? new Set<string>();
         const about = await uploaderLetterContext(
           m,
@@ -442,6 +452,7 @@ export class TakedownSweepService {
           email,
           upload.map((l) => l.url),
           this.app.publicUrl,
+          claim,
         );
         await this.letters.record(
           m,

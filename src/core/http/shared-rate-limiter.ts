@@ -35,6 +35,7 @@ export class SharedRateLimiter implements OnApplicationShutdown {
   private readonly logger = new Logger(SharedRateLimiter.name);
   private client: LimiterRedis | undefined;
   private lastWarning = 0;
+  private readyWait: Promise<void> | undefined;
 
   constructor(@Inject(redisConfig.KEY) private readonly redis: RedisConfig) {}
 
@@ -62,17 +63,26 @@ export class SharedRateLimiter implements OnApplicationShutdown {
     this.client?.disconnect();
   }
 
-  /** The connection, once ready: a first hit waits for it as long as a command may, then counts as Redis away. */
+  /**
+   * The connection, once ready: a first hit waits for it as long as a command may, then counts as Redis away. The
+   * hits that arrive meanwhile share one wait, and a wait that times out takes its listener with it: while Redis is
+   * away a stream of requests would otherwise leave one 'ready' listener each.
+   */
   private async ready(): Promise<LimiterRedis> {
     const client = this.connection();
     if (client.status === 'ready') return client;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis not ready (${client.status})`)), CONNECT_WAIT_MS);
-      client.once('ready', () => {
+    this.readyWait ??= new Promise<void>((resolve, reject) => {
+      const ready = () => {
         clearTimeout(timer);
         resolve();
-      });
-    });
+      };
+      const timer = setTimeout(() => {
+        client.off('ready', ready);
+        reject(new Error(`Redis not ready (${client.status})`));
+      }, CONNECT_WAIT_MS);
+      client.once('ready', ready);
+    }).finally(() => (this.readyWait = undefined));
+    await this.readyWait;
     return client;
   }
 

@@ -12,6 +12,7 @@ import { type HealthConfig, healthConfig, redisConfig, type RedisConfig } from '
 import { messageOf } from '../error-message';
 import { SmtpProbe } from '../mail/smtp-probe';
 import { redisOptionsFromUrl } from '../queue/redis-options';
+import { whenReady } from '../queue/redis-ready';
 import { WorkerHeartbeatsRepository } from './worker-heartbeats.repository';
 
 type Up = 'up' | 'down';
@@ -118,17 +119,7 @@ export class HealthService implements OnApplicationShutdown {
     // Away and waiting to try again: down now, not after a wait.
     if (client.status === 'reconnecting' || client.status === 'end' || client.status === 'close')
       throw new Error(`Redis not connected (${client.status})`);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.off('ready', ready);
-        reject(new Error(`Redis not ready (${client.status})`));
-      }, REDIS_TIMEOUT_MS);
-      const ready = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      client.once('ready', ready);
-    });
+    await whenReady(client, REDIS_TIMEOUT_MS);
     return client;
   }
 

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { type RedisConfig, redisConfig } from '../config';
 import { redisOptionsFromUrl } from '../queue/redis-options';
+import { whenReady } from '../queue/redis-ready';
 
 /**
  * One atomic step of a fixed window: count the hit, start the window's clock on its first hit, and answer the count
@@ -35,7 +36,6 @@ export class SharedRateLimiter implements OnApplicationShutdown {
   private readonly logger = new Logger(SharedRateLimiter.name);
   private client: LimiterRedis | undefined;
   private lastWarning = 0;
-  private readyWait: Promise<void> | undefined;
 
   constructor(@Inject(redisConfig.KEY) private readonly redis: RedisConfig) {}
 
@@ -63,26 +63,10 @@ export class SharedRateLimiter implements OnApplicationShutdown {
     this.client?.disconnect();
   }
 
-  /**
-   * The connection, once ready: a first hit waits for it as long as a command may, then counts as Redis away. The
-   * hits that arrive meanwhile share one wait, and a wait that times out takes its listener with it: while Redis is
-   * away a stream of requests would otherwise leave one 'ready' listener each.
-   */
+  /** The connection, once ready: a first hit waits for it as long as a command may, then counts as Redis away. */
   private async ready(): Promise<LimiterRedis> {
     const client = this.connection();
-    if (client.status === 'ready') return client;
-    this.readyWait ??= new Promise<void>((resolve, reject) => {
-      const ready = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        client.off('ready', ready);
-        reject(new Error(`Redis not ready (${client.status})`));
-      }, CONNECT_WAIT_MS);
-      client.once('ready', ready);
-    }).finally(() => (this.readyWait = undefined));
-    await this.readyWait;
+    await whenReady(client, CONNECT_WAIT_MS);
     return client;
   }
 

@@ -128,11 +128,14 @@ const SIGNATURE_DASH = /--|—|–/;
  * ("Tom Becker\nBecker Apps\n+49 30 ..."): typed where a signature goes, though no valediction precedes it.
  */
 function trailingName(doc: NoticeText): Span[] {
-  const block: Line[] = [];
-  let i = doc.lines.length - 1;
-  while (i >= 0 && doc.lines[i].blank) i--;
-  for (; i >= 0 && !doc.lines[i].blank; i--) block.unshift(doc.lines[i]);
-  if (i < 0 || block.length === 0 || block.length > 4) return [];
+  let end = doc.lines.length - 1;
+  while (end >= 0 && doc.lines[end].blank) end--;
+  // The closing block, read back to the blank line over it: more than four lines is no signature block, so the
+  // walk stops there rather than collecting a long last paragraph.
+  let i = end;
+  while (i >= 0 && !doc.lines[i].blank && end - i < 5) i--;
+  const block: Line[] = doc.lines.slice(i + 1, end + 1);
+  if (i < 0 || block.length === 0 || block.length > 4 || !doc.lines[i].blank) return [];
   const [first, ...rest] = block;
   const name = first.text.trim();
   if (!PERSON.test(name) || NOT_A_PERSON.test(name)) return [];

@@ -433,6 +433,24 @@ describe('email intake, through real SMTP conversations and the worker', () => {
     expect(await count(`reported_links WHERE notice_id = $1`, [row.notice_id])).toBe(0);
   });
 
+  it('keeps one original of a message delivered over several connections at once, the rest as its duplicates', async () => {
+    const id = messageId();
+    const raw = await compose({
+      from: 'jane@rights-holder.test',
+      to: INTAKE,
+      subject: 'Notice',
+      messageId: id,
+      text: completeNoticeText(`https://example.com/d/${uniqueId()}`),
+    });
+    await Promise.all([1, 2, 3, 4, 5].map(() => send(raw)));
+    const copies = await settled(id, 5);
+    const originals = copies.filter((r) => r.status !== 'duplicate');
+    expect(originals.map((r) => r.status)).toEqual(['parsed']);
+    const duplicates = copies.filter((r) => r.status === 'duplicate');
+    expect(duplicates.map((r) => r.reason)).toEqual(Array(4).fill(`duplicate of ${originals[0].id}`));
+    expect(await count(`notices WHERE inbound_message_id = ANY($1::uuid[])`, [copies.map((r) => r.id)])).toBe(1);
+  });
+
   it('makes one notice of the same message delivered twice, and two of different messages reusing a Message-ID', async () => {
     const id = messageId();
     const raw = await compose({

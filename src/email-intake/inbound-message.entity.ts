@@ -21,7 +21,8 @@ export enum InboundStatus {
 
 /** One email exactly as received, stored before the sender is told it was accepted. */
 @Entity('inbound_messages')
-@Index('inbound_messages_dedupe', ['messageId', 'contentHash'])
+/** One original per Message-ID and content; any number of duplicates of it (InboundStoreService). */
+@Index('inbound_messages_dedupe', ['messageId', 'contentHash'], { unique: true, where: "status <> 'duplicate'" })
 /** Messages stored and not parsed yet: what the reconciler looks for. */
 @Index('inbound_messages_unparsed', ['receivedAt'], { where: "status = 'stored'" })
 export class InboundMessage {

@@ -8,6 +8,10 @@ import { contentHash, headerValue, messageIdOf, parseHeaders, splitMessage } fro
 
 const ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 
+const INSERT_INBOUND = `INSERT INTO inbound_messages (channel, raw, size_bytes, content_hash, message_id, envelope_from,
+                         envelope_to, status, reason, processed_at, subject_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $10::boolean THEN now() END, $11)`;
+
 export interface InboundEnvelope {
   /** SMTP MAIL FROM: '' for the null sender `<>`, null when the channel has no envelope. */
   from: string | null;
@@ -65,45 +69,46 @@ export class InboundStoreService {
     const hash = contentHash(raw);
     return this.dataSource.transaction(async (m) => {
       const subjectId = await this.vault.subject(m, sender);
-      let original: { id: string } | undefined;
-      if (messageId) {
-        // The dedupe index is not unique (a reused Message-ID is allowed): serialise the check per Message-ID.
-        await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`inbound:${messageId}`]);
-        [original] = await m.query<{ id: string }[]>(
-          `SELECT id FROM inbound_messages WHERE message_id = $1 AND content_hash = $2 AND status <> 'duplicate'
-           ORDER BY received_at LIMIT 1`,
-          [messageId, hash],
-        );
-      }
-      const status = original
-        ? InboundStatus.Duplicate
-        : quarantine !== undefined
-          ? InboundStatus.Quarantined
-          : InboundStatus.Stored;
-      const [row] = await m.query<{ id: string }[]>(
-        `INSERT INTO inbound_messages (channel, raw, size_bytes, content_hash, message_id, envelope_from, envelope_to, status, reason,
-                                       processed_at, subject_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $10::boolean THEN now() END, $11) RETURNING id`,
-        [
-          channel,
-          await this.vault.sealBuffer(m, subjectId, raw),
-          raw.length,
-          hash,
-          messageId,
-          await this.vault.seal(m, subjectId, envelope.from),
-          envelope.to,
-          status,
-          original ? `duplicate of ${original.id}` : (quarantine ?? null),
-          status === InboundStatus.Quarantined,
-          subjectId,
-        ],
+      const sealedRaw = await this.vault.sealBuffer(m, subjectId, raw);
+      const sealedFrom = await this.vault.seal(m, subjectId, envelope.from);
+      const row = (status: InboundStatus, reason: string | null) => [
+        channel,
+        sealedRaw,
+        raw.length,
+        hash,
+        messageId,
+        sealedFrom,
+        envelope.to,
+        status,
+        reason,
+        status === InboundStatus.Quarantined,
+        subjectId,
+      ];
+      const status = quarantine !== undefined ? InboundStatus.Quarantined : InboundStatus.Stored;
+      // Kept as the original unless one is already there: the unique dedupe index (one original per Message-ID and
+      // content) makes a concurrent store of the same message wait for this one, then find it. A message with no
+      // Message-ID is never a duplicate (NULLs do not conflict).
+      const [kept] = await m.query<{ id: string }[]>(
+        `${INSERT_INBOUND} ON CONFLICT (message_id, content_hash) WHERE status <> 'duplicate' DO NOTHING RETURNING id`,
+        row(status, quarantine ?? null),
       );
-      if (status === InboundStatus.Stored) {
-        await this.outbox.enqueue(m, [
-          { queue: QueueName.Inbound, name: JobName.ParseInbound, data: { inboundId: row.id } },
-        ]);
+      if (kept) {
+        if (status === InboundStatus.Stored) {
+          await this.outbox.enqueue(m, [
+            { queue: QueueName.Inbound, name: JobName.ParseInbound, data: { inboundId: kept.id } },
+          ]);
+        }
+        return { id: kept.id, status };
       }
-      return { id: row.id, status };
+      const [original] = await m.query<{ id: string }[]>(
+        `SELECT id FROM inbound_messages WHERE message_id = $1 AND content_hash = $2 AND status <> 'duplicate'`,
+        [messageId, hash],
+      );
+      const [duplicate] = await m.query<{ id: string }[]>(
+        `${INSERT_INBOUND} RETURNING id`,
+        row(InboundStatus.Duplicate, `duplicate of ${original?.id ?? 'a message no longer kept'}`),
+      );
+      return { id: duplicate.id, status: InboundStatus.Duplicate };
     });
   }
 }

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
+import { LogEvent } from '../src/core/logging/log-event';
 import { signWebhook } from '../src/site/webhook.adapter';
 import { MAX_TAKEDOWN_ATTEMPTS } from '../src/takedowns/takedown-sweep.service';
 import { isolatedDatabase, isolatedDatabaseUrl } from './support/database';
@@ -186,6 +187,8 @@ describe('the sweep with the webhook adapter', () => {
   });
 
   it('backs off while the CMS fails, then marks the takedown failed with the reason', async () => {
+    // Every failed try is one takedown.failed line, naming the case and what became of its takedowns.
+    const warned = jest.spyOn(Logger.prototype, 'warn');
     const url = `https://example.com/software/fail-${uniqueId()}`;
     const kase = await submit(api, client, [url]);
     await makeDue(client, [kase.caseId]);
@@ -214,6 +217,17 @@ describe('the sweep with the webhook adapter', () => {
       [kase.caseId],
     );
     expect(audit.rows.map((r) => r.detail.giveUp)).toEqual([0, 1]);
+    const lines = warned.mock.calls
+      .map(([message, fields]) => ({ message: String(message), fields: fields as Record<string, unknown> }))
+      .filter((l) => l.fields?.event === LogEvent.TakedownFailed && l.fields.caseId === kase.caseId);
+    warned.mockRestore();
+    expect(lines.map((l) => l.fields)).toEqual([
+      { event: 'takedown.failed', caseId: kase.caseId, reference: kase.reference, takedowns: 1, giveUp: 0, retry: 1 },
+      { event: 'takedown.failed', caseId: kase.caseId, reference: kase.reference, takedowns: 1, giveUp: 1, retry: 0 },
+    ]);
+    expect(lines[0].message).toContain(`Takedown for ${kase.reference} failed: take_down: CMS answered 500`);
+    // The line names ids and counts, never the link.
+    expect(JSON.stringify(lines)).not.toContain(url);
   });
 
   it('does not read a 200 {} as removed, and one failing case does not hold back another in its batch', async () => {

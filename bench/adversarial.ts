@@ -158,8 +158,10 @@ export function measureGrowth(
   const smallMs = Math.min(timePerRun(runSmall, 20), timePerRun(runSmall, 20));
   const large = shape.make(largeBytes);
   const runLarge = op.prepare(large);
+  // Timed as the small size is (repeated for 20 ms, when one run is shorter), so that a large run of a millisecond or
+  // two is not one cold sample against a warm average; a run longer than that is timed once, best of largeRuns.
   let largeMs = Infinity;
-  for (let i = 0; i < largeRuns; i++) largeMs = Math.min(largeMs, timePerRun(runLarge, 0));
+  for (let i = 0; i < largeRuns; i++) largeMs = Math.min(largeMs, timePerRun(runLarge, 20));
   const smallMsPerKb = smallMs / (small.length / 1024);
   const largeMsPerKb = largeMs / (large.length / 1024);
   return {

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { TestingModule } from '@nestjs/testing';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { PARSE_LIMITS } from '../src/email-intake/parse-budget';
 import { db, type RunningApi, startApi, startMailWorker, uniquePrefix, waitFor } from './support/harness';
-import { compose, freePort, sendRaw, type SmtpError } from './support/mail-fixtures';
+import { completeNoticeText, compose, freePort, sendRaw, type SmtpError } from './support/mail-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 import { openedBytes } from './support/sealed';
 
@@ -241,6 +241,34 @@ describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), ove
     row.raw = (await openedBytes(client, row.raw))!;
     expect(row.raw.subarray(row.raw.length - raw.length).equals(raw)).toBe(true);
     expect(row.raw.toString('latin1')).toContain(` ${lastId}\r\n\r\nPlease remove`);
+  });
+
+  it('parses a message of several read slices (over 1 MB) and keeps its attachment byte for byte', async () => {
+    const id = messageId();
+    const evidence = randomBytes(2 * 1024 * 1024);
+    const raw = await compose({
+      from: 'jane@rights-holder.test',
+      to: INTAKE,
+      subject: 'DMCA notice with evidence',
+      messageId: id,
+      text: completeNoticeText(`https://example.com/d/slices-${randomBytes(4).toString('hex')}`),
+      attachments: [{ filename: 'evidence.bin', contentType: 'application/octet-stream', content: evidence }],
+    });
+    expect(raw.length).toBeGreaterThan(2 * 1024 * 1024);
+    expect(await sendRaw(port, raw, { from: 'jane@rights-holder.test', to: [INTAKE] })).toMatch(/^250 /);
+    const row = await waitFor('the message to be parsed', async () => {
+      const [found] = await rowsOf(id);
+      return found && found.status !== 'stored' ? found : undefined;
+    });
+    expect(row).toMatchObject({ channel: 'smtp', status: 'parsed' });
+    const { rows: files } = await client.query<{ content: Buffer; sha256: string }>(
+      `SELECT f.content, f.sha256 FROM evidence_files f JOIN inbound_messages m ON m.id = f.inbound_message_id
+       WHERE m.message_id = $1`,
+      [id],
+    );
+    expect(files).toHaveLength(1);
+    expect((await openedBytes(client, files[0].content))!.equals(evidence)).toBe(true);
+    expect(files[0].sha256).toBe(createHash('sha256').update(evidence).digest('hex'));
   });
 
   it('answers the webhook 413 naming the limit for a 1 MB folded header, and stores nothing', async () => {

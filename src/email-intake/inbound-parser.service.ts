@@ -332,28 +332,43 @@ export class InboundParserService {
   }
 
   /**
-   * The stored row and its sealed raw message, or undefined when it is no longer waiting to be parsed. The raw is read
-   * in slices into one Buffer of its size, within one snapshot so that the slices are of the same value.
+   * The stored row and its sealed raw message, or undefined when it is no longer waiting to be parsed. A message of
+   * one slice (most of them) comes with its row, in one statement; a larger one is read in slices into one Buffer of
+   * its size, within one snapshot so that the slices are of the same value.
    */
   private async readStored(inboundId: string): Promise<{ stored: InboundRow; sealed: Buffer } | undefined> {
+    const row = await this.storedRow(this.dataSource.manager, inboundId);
+    if (!row) return undefined;
+    if (row.raw) return { stored: row.stored, sealed: row.raw };
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      const [stored] = await m.query<(InboundRow & { raw_bytes: number })[]>(
-        `SELECT id, envelope_from, status, subject_id, octet_length(raw) AS raw_bytes FROM inbound_messages
-         WHERE id = $1`,
-        [inboundId],
-      );
-      if (!stored || stored.status !== InboundStatus.Stored) return undefined;
-      const { raw_bytes: size, ...row } = stored;
-      const sealed = Buffer.allocUnsafe(size);
-      for (let at = 0; at < size; at += RAW_SLICE_BYTES) {
+      const again = await this.storedRow(m, inboundId);
+      if (!again) return undefined;
+      const sealed = Buffer.allocUnsafe(again.size);
+      for (let at = 0; at < again.size; at += RAW_SLICE_BYTES) {
         const [slice] = await m.query<{ part: Buffer }[]>(
           `SELECT substring(raw FROM $2 FOR $3) AS part FROM inbound_messages WHERE id = $1`,
           [inboundId, at + 1, RAW_SLICE_BYTES],
         );
         slice.part.copy(sealed, at);
       }
-      return { stored: row, sealed };
+      return { stored: again.stored, sealed };
     });
+  }
+
+  /** The row while it waits to be parsed, with its sealed raw message when that is at most one slice. */
+  private async storedRow(
+    m: EntityManager,
+    inboundId: string,
+  ): Promise<{ stored: InboundRow; size: number; raw: Buffer | null } | undefined> {
+    const [found] = await m.query<(InboundRow & { raw_bytes: number; raw: Buffer | null })[]>(
+      `SELECT id, envelope_from, status, subject_id, octet_length(raw) AS raw_bytes,
+              CASE WHEN octet_length(raw) <= $2 THEN raw END AS raw
+       FROM inbound_messages WHERE id = $1`,
+      [inboundId, RAW_SLICE_BYTES],
+    );
+    if (!found || found.status !== InboundStatus.Stored) return undefined;
+    const { raw_bytes: size, raw, ...stored } = found;
+    return { stored, size, raw };
   }
 
   /** The message's attachments, sealed under the same subject as the message. */

@@ -208,6 +208,23 @@ describe('case pipeline, through the API and the worker', () => {
     expect(await count('cases')).toBe(before);
   });
 
+  it('records a URL listed twice in one notice once, and its case counts it once', async () => {
+    const url = `https://example.com/software/twice-${uniqueId()}`;
+    const other = `https://example.com/software/once-${uniqueId()}`;
+    const res = await postJson(api.url, '/api/v1/notices', completeNotice([url, other, url, `${url}#again`]));
+    expect(res.status).toBe(201);
+    const { rows } = await client.query<{ url: string }>(
+      `SELECT url FROM reported_links WHERE case_id = $1 ORDER BY position`,
+      [res.body.caseId],
+    );
+    expect(new Set(rows.map((r) => r.url)).size).toBe(rows.length);
+    expect(rows.map((r) => r.url)).toEqual(expect.arrayContaining([url, other]));
+    const { rows: kase } = await client.query<{ link_count: number }>(`SELECT link_count FROM cases WHERE id = $1`, [
+      res.body.caseId,
+    ]);
+    expect(kase[0].link_count).toBe(rows.length);
+  });
+
   it('answers bad input with a clear 4xx and writes nothing', async () => {
     const before = await count('cases');
     const malformed = await postJson(api.url, '/api/v1/notices', '{"text": "unterminated');

@@ -65,16 +65,24 @@ export interface LinkMoveResult {
 
 /**
  * Records a notice's links with their initial status (initialLinkStatus) in one statement, whatever their number,
- * and moves the case's link count with them. A URL the case already has is kept as it was.
+ * and moves the case's link count with them. A URL the case already has is kept as it was, and of a URL listed twice
+ * the first is kept.
+ *
+ * `newCase`: the case was opened in this transaction and has no links yet. Its URLs are made distinct here and
+ * inserted plainly: the same rows as ON CONFLICT DO NOTHING would keep, without its speculative insertion for every
+ * row (a fifth of the time of a 10,000-URL notice).
  */
 export async function recordReportedLinks(
   m: EntityManager,
   caseId: string,
   noticeId: string,
-  links: readonly SortedLink[],
+  sorted: readonly SortedLink[],
+  { newCase = false }: { newCase?: boolean } = {},
 ): Promise<{ inserted: number; pending: number }> {
-  if (links.length === 0) return { inserted: 0, pending: 0 };
-  const rows = await m.query<{ status: LinkStatus }[]>(
+  if (sorted.length === 0) return { inserted: 0, pending: 0 };
+  const links = newCase ? distinctUrls(sorted) : sorted;
+  // Counted in the database: a 10,000-URL notice would otherwise send back a row per link to be counted here.
+  const [counts] = await m.query<{ inserted: number; pending: number }[]>(
     `WITH inserted AS (
        INSERT INTO reported_links (case_id, notice_id, url, raw, classification, provider, role, status, position,
                                    role_reason, classification_note, host_reversed)
@@ -82,9 +90,9 @@ export async function recordReportedLinks(
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::link_status[], $9::int[],
                    $10::text[], $11::text[])
          AS t(url, raw, classification, provider, role, status, position, role_reason, classification_note)
-       ON CONFLICT (case_id, url) DO NOTHING RETURNING status),
+       ${newCase ? '' : 'ON CONFLICT (case_id, url) DO NOTHING'} RETURNING status),
      counted AS (UPDATE cases SET link_count = link_count + (SELECT count(*) FROM inserted) WHERE id = $1)
-     SELECT status FROM inserted`,
+     SELECT count(*)::int AS inserted, (count(*) FILTER (WHERE status = 'pending'))::int AS pending FROM inserted`,
     [
       caseId,
       noticeId,
@@ -99,7 +107,14 @@ export async function recordReportedLinks(
       links.map((l) => l.reason ?? null),
     ],
   );
-  return { inserted: rows.length, pending: rows.filter((r) => r.status === LinkStatus.Pending).length };
+  return counts;
+}
+
+/** The links with each URL once, the first kept. */
+function distinctUrls(links: readonly SortedLink[]): readonly SortedLink[] {
+  const seen = new Set<string>();
+  const distinct = links.filter((l) => !seen.has(l.url) && seen.add(l.url));
+  return distinct.length === links.length ? links : distinct;
 }
 
 /**

@@ -182,7 +182,7 @@ export class IntakeService {
     });
 
     await this.recordParties(manager, created.id, subjectId, request.structured);
-    await recordReportedLinks(manager, created.id, noticeId, links);
+    await recordReportedLinks(manager, created.id, noticeId, links, { newCase: true });
     await audit(manager, created.id, 'sender', 'notice.received', {
       channel: request.channel,
       kind: checklist.kind,

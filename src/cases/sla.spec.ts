@@ -85,3 +85,17 @@ describe('slaDeadlines and overdue', () => {
     },
   );
 });
+
+describe('the UTC calendar read without Intl', () => {
+  it('gives what the same zone read through Intl gives (Etc/GMT+0 takes the Intl path)', () => {
+    const holidays = ['2026-12-25', '2027-01-01'];
+    for (let hours = 0; hours < 24 * 40; hours += 7) {
+      const from = new Date(Date.UTC(2026, 11, 1, 0, 30, 15, 250) + hours * 3_600_000);
+      for (const days of [0, 1, 3, 10]) {
+        expect(addBusinessDays(from, days, { holidays, timeZone: 'UTC' })).toEqual(
+          addBusinessDays(from, days, { holidays, timeZone: 'Etc/GMT+0' }),
+        );
+      }
+    }
+  });
+});

@@ -23,8 +23,21 @@ interface Local {
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
+/** Zones that are UTC all year: read with Date's own UTC fields, not Intl (six formatToParts a case otherwise). */
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'GMT', 'Etc/GMT', 'Etc/Universal', 'Universal', 'Zulu']);
 
 function localOf(t: Date, timeZone: string): Local {
+  if (UTC_ZONES.has(timeZone)) {
+    return {
+      year: t.getUTCFullYear(),
+      month: t.getUTCMonth() + 1,
+      day: t.getUTCDate(),
+      hour: t.getUTCHours(),
+      minute: t.getUTCMinutes(),
+      second: t.getUTCSeconds(),
+      ms: t.getUTCMilliseconds(),
+    };
+  }
   let format = formats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {

@@ -442,7 +442,7 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
       await client.query('SET LOCAL enable_seqscan = off');
       const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
         `EXPLAIN (ANALYZE, FORMAT JSON) ${VERIFIED_SENDER_SQL}`,
-        [kase.case_id, hashEmail(flooded.toUpperCase())],
+        [kase.case_id, [hashEmail(flooded.toUpperCase())]],
       );
       const nodes = flatten(rows[0]['QUERY PLAN'][0].Plan);
       expect(nodes.map((n) => n['Index Name'])).toContain('notices_verified_sender');

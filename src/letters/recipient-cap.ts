@@ -108,22 +108,27 @@ export async function holdsUntil(
   if (perWindow.size === 0) return letters.map(() => undefined);
   // Sorted, so that two transactions counting for the same recipients take their rows in one order.
   const windowHashes = [...perWindow.keys()].sort();
+  // The prune rides along: it never touches the windows being counted (SKIP LOCKED: nor a window another transaction
+  // is counting in, which is left to a later prune, not waited for).
   const windows = await m.query<{ recipient_hash: string; letters: number; window_end: Date }[]>(
-    `INSERT INTO letter_recipient_windows AS w (recipient_hash, window_end, letters)
+    `WITH pruned AS (
+       DELETE FROM letter_recipient_windows WHERE recipient_hash IN (
+         SELECT recipient_hash FROM letter_recipient_windows
+         WHERE window_end < now() - make_interval(hours => $4) AND recipient_hash <> ALL($1::text[])
+         ORDER BY window_end LIMIT $5 FOR UPDATE SKIP LOCKED))
+     INSERT INTO letter_recipient_windows AS w (recipient_hash, window_end, letters)
      SELECT h, now() + make_interval(secs => $2), n FROM unnest($1::text[], $3::int[]) AS u(h, n)
      ON CONFLICT (recipient_hash) DO UPDATE SET
        letters = CASE WHEN w.window_end <= now() THEN EXCLUDED.letters ELSE w.letters + EXCLUDED.letters END,
        window_end = CASE WHEN w.window_end <= now() THEN EXCLUDED.window_end ELSE w.window_end END
      RETURNING recipient_hash, letters, window_end`,
-    [windowHashes, config.capWindowSeconds, windowHashes.map((h) => perWindow.get(h)!)],
-  );
-  // SKIP LOCKED: a window another transaction is counting in is left to a later prune, not waited for.
-  const countedLetters = counted.filter(Boolean).length;
-  await m.query(
-    `DELETE FROM letter_recipient_windows WHERE recipient_hash IN (
-       SELECT recipient_hash FROM letter_recipient_windows WHERE window_end < now() - make_interval(hours => $1)
-       ORDER BY window_end LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-    [PRUNE_AFTER_HOURS, PRUNE_BATCH * countedLetters],
+    [
+      windowHashes,
+      config.capWindowSeconds,
+      windowHashes.map((h) => perWindow.get(h)!),
+      PRUNE_AFTER_HOURS,
+      PRUNE_BATCH * counted.filter(Boolean).length,
+    ],
   );
   // The window's count after the batch, less the batch's letters to it still to come: each letter's own count.
   const windowOf = new Map(windows.map((w) => [w.recipient_hash, w]));

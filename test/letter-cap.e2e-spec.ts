@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { MAIL_DNS_RESOLVER } from '../src/email-intake/sender-auth.service';
 import { LetterSenderService } from '../src/letters/letter-sender.service';
 import { LetterKind } from '../src/letters/letter.entity';
-import { LettersService } from '../src/letters/letters.service';
+import { LettersService, NO_RECIPIENT } from '../src/letters/letters.service';
 import { recipientKey, VERIFIED_SENDER_SQL } from '../src/letters/recipient-cap';
 import { PersonalData } from '../src/core/privacy/personal-data.service';
 import { WorkerModule } from '../src/worker.module';
@@ -427,6 +427,78 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
     expect(old).toEqual([]);
   });
 
+  it('records a batch of letters as one by one: each counted, threaded and audited in turn, a repeated one once', async () => {
+    const kase = await aCase();
+    const local = `batch-${uniqueId()}`;
+    const to = (tag: number): string => `${local}+${tag}@example.net`;
+    const letters = worker.get(LettersService, { strict: false });
+    const context = { kind: 'takedown', complete: true, missing: [] };
+    const occasions = Array.from({ length: CAP + 2 }, (_, i) => `batch-${uniqueId()}-${i}`);
+    const ids = await worker.get(DataSource).transaction(async (m) => {
+      const recorded = await letters.recordMany(m, kase, [
+        ...occasions.map((occasion, i) => ({ kind: LetterKind.Receipt, occasion, given: to(i), context })),
+        // The first letter's occasion again, and a letter with no address: one recorded once, one failed.
+        { kind: LetterKind.Receipt, occasion: occasions[0], given: to(99), context },
+        { kind: LetterKind.Receipt, occasion: `batch-${uniqueId()}-none`, given: null, context },
+      ]);
+      // Only the test sends the held ones.
+      await m.query(
+        `UPDATE outbox SET dispatched_at = now() WHERE data->>'letterId' IN (
+           SELECT id::text FROM letters WHERE id = ANY($1) AND held_until IS NOT NULL)`,
+        [recorded.filter(Boolean)],
+      );
+      return recorded;
+    });
+    expect(ids[CAP + 2]).toBeUndefined();
+    const sent = ids.slice(0, CAP + 2) as string[];
+    expect(sent.every(Boolean)).toBe(true);
+    const { rows } = await client.query<{
+      id: string;
+      message_id: string;
+      in_reply_to: string | null;
+      references: string[];
+      held_until: Date | null;
+      status: string;
+    }>(
+      `SELECT id, message_id, in_reply_to, "references", held_until, status FROM letters
+       WHERE recipient_key = $1 ORDER BY created_at, id`,
+      [mailboxOf(to(0))],
+    );
+    // One mailbox under several +tags: the first CAP go, the rest are held, in the batch's order.
+    expect(rows.map((r) => r.id)).toEqual(sent);
+    expect(rows.map((r) => r.held_until !== null)).toEqual(sent.map((_, i) => i >= CAP));
+    // Each letter answers the one before it, and carries the chain.
+    rows.forEach((r, i) => {
+      expect(r.in_reply_to).toBe(i === 0 ? null : rows[i - 1].message_id);
+      expect(r.references).toEqual(rows.slice(0, i).map((p) => p.message_id));
+    });
+    const none = ids[CAP + 3]!;
+    const { rows: failed } = await client.query<{ status: string; last_error: string }>(
+      `SELECT status, last_error FROM letters WHERE id = $1`,
+      [none],
+    );
+    expect(failed).toEqual([{ status: 'failed', last_error: NO_RECIPIENT }]);
+    // The audit log reads as if they had been recorded one after another: each letter.recorded, then its letter.held.
+    const { rows: events } = await client.query<{ action: string; letter: string }>(
+      `SELECT action, detail->>'letter' AS letter FROM audit_events
+       WHERE case_id = $1 AND action IN ('letter.recorded', 'letter.held') AND detail->>'letter' = ANY($2)
+       ORDER BY id`,
+      [kase.id, [...sent, none]],
+    );
+    expect(events).toEqual([
+      ...sent.flatMap((letter, i) => [
+        { action: 'letter.recorded', letter },
+        ...(i >= CAP ? [{ action: 'letter.held', letter }] : []),
+      ]),
+      { action: 'letter.recorded', letter: none },
+    ]);
+    const { rows: jobs } = await client.query<{ letter: string }>(
+      `SELECT data->>'letterId' AS letter FROM outbox WHERE data->>'letterId' = ANY($1) ORDER BY id`,
+      [[...sent, none]],
+    );
+    expect(jobs.map((j) => j.letter)).toEqual(sent);
+  });
+
   it('asks whether an address is a verified sender through an index of verified senders alone', async () => {
     const flooded = `flooded-${uniqueId()}@example.net`;
     await fileNotices(flooded, 5);
@@ -442,7 +514,7 @@ describe('the letter cap per recipient: a stranger cannot make us mail a third p
       await client.query('SET LOCAL enable_seqscan = off');
       const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
         `EXPLAIN (ANALYZE, FORMAT JSON) ${VERIFIED_SENDER_SQL}`,
-        [kase.case_id, hashEmail(flooded.toUpperCase())],
+        [kase.case_id, [hashEmail(flooded.toUpperCase())]],
       );
       const nodes = flatten(rows[0]['QUERY PLAN'][0].Plan);
       expect(nodes.map((n) => n['Index Name'])).toContain('notices_verified_sender');

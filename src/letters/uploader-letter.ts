@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { StructuredNotice } from '../checklist';
-import { uploaderToken } from '../cases/uploader-links';
+import { uploaderTokens } from '../cases/uploader-links';
 import type { PersonalData } from '../core/privacy/personal-data.service';
 
 /** Who claimed the work, as an uploader may be told: the name and company, never their contact details. */
@@ -29,6 +29,13 @@ export async function claimOf(m: EntityManager, vault: PersonalData, caseId: str
   };
 }
 
+/** What the uploader's letter says besides the removed links: see uploaderLetterContexts. */
+export interface UploaderLetterContext {
+  claim: Claim;
+  uploaderStatusUrl: string;
+  counterNoticeUrl: string;
+}
+
 /**
  * What the uploader's letter says besides the removed links: who claimed which work, the uploader's own status link
  * (made here, one per uploader and case), and the counter-notice form prefilled with the case and the links.
@@ -42,12 +49,34 @@ export async function uploaderLetterContext(
   publicUrl: string,
   /** The case's claim when the caller has it already (a round's letters share it): one look-up a case, not a letter. */
   known?: Claim,
-): Promise<{ claim: Claim; uploaderStatusUrl: string; counterNoticeUrl: string }> {
-  const query = new URLSearchParams({ case: kase.reference });
-  for (const url of removedUrls) query.append('url', url);
-  return {
-    claim: known ?? (await claimOf(m, vault, kase.id)),
-    uploaderStatusUrl: `${publicUrl}/uploader/${await uploaderToken(m, vault, kase.id, email)}`,
-    counterNoticeUrl: `${publicUrl}/counter-notices/new?${query.toString()}`,
-  };
+): Promise<UploaderLetterContext> {
+  return (await uploaderLetterContexts(m, vault, kase, [{ email, removedUrls }], publicUrl, known))[0];
+}
+
+/** uploaderLetterContext for several uploaders of one case, in order: the claim once, the status links together. */
+export async function uploaderLetterContexts(
+  m: EntityManager,
+  vault: PersonalData,
+  kase: { id: string; reference: string },
+  uploaders: readonly { email: string; removedUrls: readonly string[] }[],
+  publicUrl: string,
+  known?: Claim,
+): Promise<UploaderLetterContext[]> {
+  if (uploaders.length === 0) return [];
+  const claim = known ?? (await claimOf(m, vault, kase.id));
+  const tokens = await uploaderTokens(
+    m,
+    vault,
+    kase.id,
+    uploaders.map((u) => u.email),
+  );
+  return uploaders.map((u, i) => {
+    const query = new URLSearchParams({ case: kase.reference });
+    for (const url of u.removedUrls) query.append('url', url);
+    return {
+      claim,
+      uploaderStatusUrl: `${publicUrl}/uploader/${tokens[i]}`,
+      counterNoticeUrl: `${publicUrl}/counter-notices/new?${query.toString()}`,
+    };
+  });
 }

@@ -33,9 +33,14 @@ export class CatalogAdapter implements SiteAdapter {
       uploader_email: string | null;
       uploader_id: string | null;
     }[] = await this.dataSource.query(
+      // The downloads asked for and those of the pages asked for, each by its index: an OR across the two tables
+      // would read the whole catalog for every case.
       `SELECT l.id, p.slug, l.label, p.uploader_email, p.uploader_id
          FROM download_links l JOIN software_pages p ON p.id = l.page_id
-       WHERE l.id = ANY($1::bigint[]) OR p.slug = ANY($2::text[])`,
+       WHERE l.id IN (SELECT unnest($1::bigint[])
+                      UNION SELECT d.id FROM download_links d JOIN software_pages s ON s.id = d.page_id
+                            WHERE s.slug = ANY($2::text[]))
+       ORDER BY l.id`,
       [[...byId.keys()], [...bySlug.keys()]],
     );
     await this.openUploaders(rows);

@@ -72,26 +72,40 @@ export class StrikeLedger {
       [ids, caseId, now, this.config.expiryDays],
     );
     if (created.length > 0) await audit(m, caseId, 'worker', 'strikes.recorded', { strikes: created.map((r) => r.id) });
-    for (const u of byId.values()) {
-      const address = u.email?.trim().toLowerCase() || null;
-      const subjectId = address ? await this.vault.subject(m, address) : null;
-      await m.query(
-        `INSERT INTO uploader_standings (uploader_id, email, email_hash, subject_id, last_case_id)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (uploader_id) DO UPDATE SET
-           email = COALESCE(EXCLUDED.email, uploader_standings.email),
-           email_hash = COALESCE(EXCLUDED.email_hash, uploader_standings.email_hash),
-           subject_id = COALESCE(EXCLUDED.subject_id, uploader_standings.subject_id),
-           last_case_id = EXCLUDED.last_case_id, updated_at = now()`,
-        [
-          u.uploaderId,
-          subjectId ? await this.vault.seal(m, subjectId, address) : null,
-          address ? this.vault.hashEmail(address) : null,
-          subjectId,
-          caseId,
-        ],
-      );
-    }
+    // The standings in one statement (an upsert touches each row once: one entry per account), sorted so that
+    // concurrent writers take the rows in one order.
+    const standings = [...byId.values()]
+      .map((u) => ({ uploaderId: u.uploaderId, address: u.email?.trim().toLowerCase() || null }))
+      .sort((a, b) => (a.uploaderId < b.uploaderId ? -1 : a.uploaderId > b.uploaderId ? 1 : 0));
+    const addressed = standings.filter((u) => u.address);
+    const subjectIds = await this.vault.subjects(
+      m,
+      addressed.map((u) => u.address),
+    );
+    const sealed = await this.vault.sealMany(
+      m,
+      addressed.map((u, i) => ({ subjectId: subjectIds[i], values: [u.address] })),
+    );
+    const sealedOf = new Map(
+      addressed.map((u, i) => [u.uploaderId, { subjectId: subjectIds[i], email: sealed[i][0] }]),
+    );
+    await m.query(
+      `INSERT INTO uploader_standings (uploader_id, email, email_hash, subject_id, last_case_id)
+       SELECT u.uploader_id, u.email, u.email_hash, u.subject_id, $5
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[]) AS u(uploader_id, email, email_hash, subject_id)
+       ON CONFLICT (uploader_id) DO UPDATE SET
+         email = COALESCE(EXCLUDED.email, uploader_standings.email),
+         email_hash = COALESCE(EXCLUDED.email_hash, uploader_standings.email_hash),
+         subject_id = COALESCE(EXCLUDED.subject_id, uploader_standings.subject_id),
+         last_case_id = EXCLUDED.last_case_id, updated_at = now()`,
+      [
+        standings.map((u) => u.uploaderId),
+        standings.map((u) => sealedOf.get(u.uploaderId)?.email ?? null),
+        standings.map((u) => (u.address ? this.vault.hashEmail(u.address) : null)),
+        standings.map((u) => sealedOf.get(u.uploaderId)?.subjectId ?? null),
+        caseId,
+      ],
+    );
     const counts = await this.counts(m, ids);
     for (const count of counts.values()) {
       if (count.status === UploaderStandingStatus.Good && count.active >= this.config.threshold) {

@@ -12,7 +12,7 @@ import { eventFields, LogEvent } from '../core/logging/log-event';
 import { WorkerShutdown } from '../core/queue/worker-shutdown';
 import { LetterKind } from '../letters/letter.entity';
 import { LettersService } from '../letters/letters.service';
-import { type Claim, claimOf, uploaderLetterContext } from '../letters/uploader-letter';
+import { uploaderLetterContexts } from '../letters/uploader-letter';
 import { removedByUploader, takedownDoneContext, uploadedLinks } from '../letters/removed-links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink, type TakedownOutcome } from '../site/site-adapter';
 import { groupBy, removedLink, uploaderOf } from './sweep-rows';
@@ -52,7 +52,8 @@ export interface SweepResult {
 /**
  * Removes the links whose takedowns have fallen due, a batch at a time. A batch is claimed with a lease
  * (claimed_until, SKIP LOCKED) in one short statement; the site is called outside any transaction; each case's
- * results are recorded in a short transaction of their own. Any number of workers may sweep at once.
+ * results are recorded in a short transaction of their own; SWEEP_CONCURRENCY cases at a time, whose failures are
+ * their own. Any number of workers may sweep at once.
  *
  * The lease (SWEEP_LEASE_SECONDS) is how long a worker that dies mid-batch holds its rows; then another worker takes
  * them up (adapter actions are idempotent, so a case whose removal had begun is asked again, never marked twice).
@@ -96,22 +97,36 @@ export class TakedownSweepService {
 
     const result: SweepResult = { done: 0, notFound: 0, failed: 0, retrying: 0 };
     const groups = groupBy(rows, (r) => r.case_id);
-    for (const [i, group] of groups.entries()) {
-      if (Date.now() > handBackAt || this.shutdown.requested) {
+    // SWEEP_CONCURRENCY lanes take the batch's cases in turn, each case in a transaction of its own.
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const lane = async (): Promise<void> => {
+      while (next < groups.length && !failure) {
         // A slow site, or a worker on its way out: let the next claim (ours or another worker's) take the rest.
-        await this.release(groups.slice(i).flat());
-        break;
+        if (Date.now() > handBackAt || this.shutdown.requested) return;
+        const group = groups[next++];
+        try {
+          const counts = await this.processGroup(group);
+          result.done += counts.done;
+          result.notFound += counts.notFound;
+          result.failed += counts.failed;
+          result.retrying += counts.retrying;
+        } catch (error) {
+          // Nothing recorded for this case; the lanes stop taking cases, and the batch's lease runs out.
+          failure ??= { error };
+        }
       }
-      const counts = await this.processGroup(group);
-      result.done += counts.done;
-      result.notFound += counts.notFound;
-      result.failed += counts.failed;
-      result.retrying += counts.retrying;
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.sweepConcurrency, groups.length) }, lane));
+    if (failure) throw failure.error;
+    await this.release(groups.slice(next).flat());
     return result;
   }
 
-  /** Leases up to a batch of due takedowns; an expired lease counts as none. */
+  /**
+   * Leases up to a batch of due takedowns; an expired lease counts as none. Takedowns due at the same moment (a
+   * notice's, routed together) are taken case by case, so that a case's round is not cut across batches for no reason.
+   */
   private claim(): Promise<ClaimedRow[]> {
     // A CTE, because TypeORM answers a bare UPDATE ... RETURNING with [rows, count] rather than rows.
     return this.dataSource.query<ClaimedRow[]>(
@@ -120,7 +135,7 @@ export class TakedownSweepService {
          WHERE id IN (
            SELECT id FROM takedowns
            WHERE status = 'pending' AND due_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-           ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           ORDER BY due_at, case_id LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING id, case_id, site_ref, reported_link_id, reason, attempts, claimed_until, round)
        SELECT t.id, t.case_id, c.reference, c.status_token, c.language, t.site_ref, t.reported_link_id, t.reason, l.url,
               l.status AS link_status, COALESCE(t.round, t.id::text) AS round, t.attempts,
@@ -271,55 +286,52 @@ export class TakedownSweepService {
     if (ours.length === 0) return { done: 0, notFound: 0 };
     const done = ours.filter((r) => outcomes.get(r.site_ref) === 'done');
     const notFound = ours.filter((r) => outcomes.get(r.site_ref) !== 'done');
-    await m.query(
-      `UPDATE takedowns SET status = 'done', done_at = now(), attempts = attempts + 1, claimed_until = NULL,
-              verified_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE now() END
-       WHERE id = ANY($1::uuid[])`,
-      [done.map((r) => r.id), done.filter((r) => live.has(r.site_ref)).map((r) => r.id)],
-    );
-    await m.query(
-      `UPDATE takedowns SET status = 'not_found', attempts = attempts + 1, claimed_until = NULL
-       WHERE id = ANY($1::uuid[])`,
-      [notFound.map((r) => r.id)],
-    );
     const withUploader = done.filter((r) => uploaded.get(r.site_ref)?.uploaderEmail);
     // A case's links share a few uploaders: each address's subject is looked up, and its address sealed, once.
-    const sealedOf = new Map<string, { email: string; emailHash: string }>();
-    const uploaders: string[] = [];
-    for (const r of withUploader) {
-      const who = uploaderOf(uploaded.get(r.site_ref))!;
-      let sealed = sealedOf.get(who.email);
-      if (!sealed) {
-        const subjectId = await this.vault.subject(m, who.email);
-        sealed = {
-          email: (await this.vault.seal(m, subjectId, who.email))!,
-          emailHash: this.vault.hashEmail(who.email),
-        };
-        sealedOf.set(who.email, sealed);
-      }
-      uploaders.push(JSON.stringify({ ...who, ...sealed }));
-    }
-    await m.query(
-      `UPDATE takedowns t SET uploader = u.uploader FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, uploader)
-       WHERE t.id = u.id`,
-      [withUploader.map((r) => r.id), uploaders],
+    const who = withUploader.map((r) => uploaderOf(uploaded.get(r.site_ref))!);
+    const addresses = [...new Set(who.map((w) => w.email))];
+    const subjectIds = await this.vault.subjects(m, addresses);
+    const sealed = await this.vault.sealMany(
+      m,
+      addresses.map((email, i) => ({ subjectId: subjectIds[i], values: [email] })),
+    );
+    const sealedOf = new Map(
+      addresses.map((email, i) => [email, { email: sealed[i][0]!, emailHash: this.vault.hashEmail(email) }]),
+    );
+    const uploaderOfRow = new Map(
+      withUploader.map((r, i) => [r.id, JSON.stringify({ ...who[i], ...sealedOf.get(who[i].email) })]),
     );
     // 512(i): one strike per uploader account for the case's notice, whichever of their links it removed.
     const struck = done
       .map((r) => ({ id: r.id, uploader: uploaded.get(r.site_ref) }))
       .filter((r) => r.uploader?.uploaderId);
-    if (struck.length > 0) {
-      await m.query(
-        `UPDATE takedowns t SET uploader_id = u.uploader_id FROM unnest($1::uuid[], $2::text[]) AS u(id, uploader_id)
-         WHERE t.id = u.id`,
-        [struck.map((r) => r.id), struck.map((r) => r.uploader!.uploaderId)],
-      );
-      await this.strikes.record(
-        m,
-        ours[0].case_id,
-        struck.map((r) => ({ uploaderId: r.uploader!.uploaderId!, email: r.uploader!.uploaderEmail ?? null })),
-      );
-    }
+    const accountOf = new Map(struck.map((r) => [r.id, r.uploader!.uploaderId!]));
+    // Every row's outcome in one statement: done (verified unless the site still serves it) or not found; the
+    // uploader and account of a removed link where the site names them.
+    await m.query(
+      `UPDATE takedowns t SET status = u.status, attempts = t.attempts + 1, claimed_until = NULL,
+              done_at = CASE WHEN u.status = 'done' THEN now() ELSE t.done_at END,
+              verified_at = CASE WHEN u.status <> 'done' THEN t.verified_at WHEN u.live THEN NULL ELSE now() END,
+              uploader = COALESCE(u.uploader, t.uploader), uploader_id = COALESCE(u.uploader_id, t.uploader_id)
+       FROM unnest($1::uuid[], $2::takedown_status[], $3::boolean[], $4::jsonb[], $5::text[])
+         AS u(id, status, live, uploader, uploader_id)
+       WHERE t.id = u.id`,
+      [
+        ours.map((r) => r.id),
+        ours.map((r) => (outcomes.get(r.site_ref) === 'done' ? 'done' : 'not_found')),
+        ours.map((r) => live.has(r.site_ref)),
+        ours.map((r) => uploaderOfRow.get(r.id) ?? null),
+        ours.map((r) => accountOf.get(r.id) ?? null),
+      ],
+    );
+    const strikeCounts =
+      struck.length > 0
+        ? await this.strikes.record(
+            m,
+            ours[0].case_id,
+            struck.map((r) => ({ uploaderId: r.uploader!.uploaderId!, email: r.uploader!.uploaderEmail ?? null })),
+          )
+        : new Map<string, StrikeCount>();
     // An outbound-link takedown removes our link to a file elsewhere; that file stays up, so its referral stands.
     const reported = done.filter((r) => r.reason === TakedownReason.Reported);
     const outbound = done.filter((r) => r.reason === TakedownReason.OutboundLink);
@@ -340,7 +352,7 @@ export class TakedownSweepService {
         },
       },
     });
-    await this.finishRounds(m, ours[0], ours);
+    await this.finishRounds(m, ours[0], ours, strikeCounts);
     return { done: done.length, notFound: notFound.length };
   }
 
@@ -380,7 +392,13 @@ export class TakedownSweepService {
    * batches (or workers) that took. Called under the case's lock, so the round's last batch sees the others'
    * results; letters are keyed by round and recipient, so a round is told once.
    */
-  private async finishRounds(m: EntityManager, first: ClaimedRow, rows: ClaimedRow[]): Promise<void> {
+  private async finishRounds(
+    m: EntityManager,
+    first: ClaimedRow,
+    rows: ClaimedRow[],
+    /** The strikes this transaction just recorded, and the counts they left: a round of these accounts alone is told them. */
+    recorded = new Map<string, StrikeCount>(),
+  ): Promise<void> {
     const letterCase = {
       id: first.case_id,
       reference: first.reference,
@@ -408,14 +426,7 @@ export class TakedownSweepService {
       });
       const links = removed.map(removedLink);
       const at = new Date();
-      await this.letters.record(
-        m,
-        letterCase,
-        LetterKind.TakedownDone,
-        `round:${round}`,
-        await complainantAddress(m, this.vault, first.case_id),
-        takedownDoneContext(links, at),
-      );
+      const complainant = await complainantAddress(m, this.vault, first.case_id);
       const uploaded = new Map<string, SiteLink>(
         removed
           .filter((r) => r.uploader)
@@ -436,43 +447,42 @@ export class TakedownSweepService {
         const email = r.uploader?.email.trim().toLowerCase();
         if (email && r.uploader_id) accountsOf.set(email, (accountsOf.get(email) ?? new Set()).add(r.uploader_id));
       }
-      const strikeCounts = await this.strikes.counts(
-        m,
-        [...accountsOf.values()].flatMap((ids) => [...ids]),
-      );
+      const accounts = [...accountsOf.values()].flatMap((ids) => [...ids]);
+      const strikeCounts = accounts.every((id) => recorded.has(id)) ? recorded : await this.strikes.counts(m, accounts);
       // It names the case, who claimed which work, and nothing of the complainant's contact details.
-      let claim: Claim | undefined;
-      for (const [email, upload] of removedByUploader(links, uploaded)) {
-        claim ??= await claimOf(m, this.vault, letterCase.id);
-        const accounts = accountsOf.get(email) ?? new Set<string>();
-        const about = await uploaderLetterContext(
-          m,
-          this.vault,
-          letterCase,
-          email,
-          upload.map((l) => l.url),
-          this.app.publicUrl,
-          claim,
-        );
-        await this.letters.record(
-          m,
-          letterCase,
-          LetterKind.Uploader,
-          `round:${round}:${this.vault.hashEmail(email)}`,
-          email,
-          {
+      const byUploader = [...removedByUploader(links, uploaded)];
+      const about = await uploaderLetterContexts(
+        m,
+        this.vault,
+        letterCase,
+        byUploader.map(([email, upload]) => ({ email, removedUrls: upload.map((l) => l.url) })),
+        this.app.publicUrl,
+      );
+      // The round's letters in one batch: the complainant's first, then each uploader's.
+      await this.letters.recordMany(m, letterCase, [
+        {
+          kind: LetterKind.TakedownDone,
+          occasion: `round:${round}`,
+          given: complainant,
+          context: takedownDoneContext(links, at),
+        },
+        ...byUploader.map(([email, upload], i) => ({
+          kind: LetterKind.Uploader,
+          occasion: `round:${round}:${this.vault.hashEmail(email)}`,
+          given: email,
+          context: {
             removed: upload,
             at,
-            ...about,
+            ...about[i],
             // Art. 17(3)(c): a round staff approved was reviewed by a person; a routing round was not.
             reviewed: round.startsWith('approval-'),
-            strikes: strikeNotice(strikeCounts, accounts, {
+            strikes: strikeNotice(strikeCounts, accountsOf.get(email) ?? new Set<string>(), {
               expiryDays: this.strikes.expiryDays,
               policyUrl: `${this.app.publicUrl}/policy/repeat-infringers`,
             }),
           },
-        );
-      }
+        })),
+      ]);
     }
   }
 }

@@ -25,6 +25,11 @@ export class TakedownEnv {
   @IsInt() @Min(1) @Max(3600) SWEEP_EVERY_SECONDS = 30;
   @IsInt() @Min(1) @Max(5000) SWEEP_BATCH_SIZE = 500;
   /**
+   * Cases of a batch one worker removes at once, each in its own transaction (and its own site calls): a case's
+   * removal is a few dozen round trips, which several cases in flight overlap. Keep it under DATABASE_POOL_SIZE.
+   */
+  @IsInt() @Min(1) @Max(32) SWEEP_CONCURRENCY = 4;
+  /**
    * How long a sweep holds the batch it claimed. A worker that dies mid-batch holds its rows this long, then another
    * takes them up; a live one hands back what it has not reached by half of it.
    */
@@ -51,6 +56,7 @@ export const takedownConfig = registerAs('takedown', () => {
     },
     sweepEverySeconds: env.SWEEP_EVERY_SECONDS,
     sweepBatchSize: env.SWEEP_BATCH_SIZE,
+    sweepConcurrency: env.SWEEP_CONCURRENCY,
     sweepLeaseSeconds: env.SWEEP_LEASE_SECONDS,
     siteAdapter: env.SITE_ADAPTER as 'catalog' | 'webhook',
     webhook: { url: env.SITE_WEBHOOK_URL ?? '', secret: env.SITE_WEBHOOK_SECRET ?? '' },

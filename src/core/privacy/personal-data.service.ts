@@ -60,6 +60,8 @@ export class PersonalData implements OnModuleInit {
    * (it ends with the transaction); erase and withhold in it forget what they change.
    */
   private readonly inTransaction = new WeakMap<EntityManager, Map<string, SubjectKey>>();
+  /** Likewise the subjects found or made by address (keyed hash to subject id): a sweep asks for its uploaders' four times. */
+  private readonly hashesInTransaction = new WeakMap<EntityManager, Map<string, string>>();
 
   constructor(
     @Inject(privacyConfig.KEY) private readonly config: PrivacyConfig,
@@ -93,32 +95,72 @@ export class PersonalData implements OnModuleInit {
 
   /** The subject an address belongs to, created on first sight; a new subject of its own when there is none. */
   async subject(m: EntityManager, email: string | null | undefined, kind = SubjectKind.Person): Promise<string> {
-    const hash = email?.trim() ? this.hashEmail(email) : null;
+    return (await this.subjects(m, [email], kind))[0];
+  }
+
+  /**
+   * subject() for several addresses at once, in order: the known subjects in one statement and the new ones in
+   * another, whatever their number. An address given twice is one subject; each absent address is a new subject.
+   */
+  async subjects(
+    m: EntityManager,
+    emails: readonly (string | null | undefined)[],
+    kind = SubjectKind.Person,
+  ): Promise<string[]> {
+    const hashes = emails.map((e) => (e?.trim() ? this.hashEmail(e) : null));
+    const known = m.queryRunner?.isTransactionActive ? this.hashesOf(m) : undefined;
+    const idOf = new Map<string, string>();
+    for (const h of hashes) if (h && known?.has(h)) idOf.set(h, known.get(h)!);
+    // Sorted, so that two transactions creating the same addresses' subjects take their index entries in one order.
+    const wanted = [...new Set(hashes.filter((h): h is string => h !== null && !idOf.has(h)))].sort();
     // The subject's key comes with it, for the sealing that follows in the same transaction: one round trip, not two.
-    if (hash) {
-      const [known] = await m.query<SubjectKeyRow[]>(
-        `SELECT ${SUBJECT_KEY_COLUMNS} FROM data_subjects WHERE email_hash = $1 AND wrapped_key IS NOT NULL`,
-        [hash],
+    if (wanted.length > 0) {
+      const rows = await m.query<(SubjectKeyRow & { email_hash: string })[]>(
+        `SELECT ${SUBJECT_KEY_COLUMNS}, email_hash FROM data_subjects
+         WHERE email_hash = ANY($1::text[]) AND wrapped_key IS NOT NULL`,
+        [wanted],
       );
-      if (known) {
-        this.remember(m, known.id, this.keyOfRow(known));
-        return known.id;
+      for (const row of rows) {
+        this.remember(m, row.id, this.keyOfRow(row), row.email_hash);
+        idOf.set(row.email_hash, row.id);
       }
     }
-    const id = randomUUID();
-    const dataKey = newDataKey();
-    const [created] = await m.query<{ id: string }[]>(
-      `INSERT INTO data_subjects (id, kind, email_hash, wrapped_key, kek_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (email_hash) WHERE email_hash IS NOT NULL DO NOTHING RETURNING id`,
-      [id, kind, hash, wrapKey(this.config.kek.key, dataKey, id), this.config.kek.id],
-    );
-    if (created) {
-      this.remember(m, id, { key: dataKey, withheld: false });
-      return created.id;
+    const fresh = [...wanted.filter((h) => !idOf.has(h)), ...hashes.filter((h) => h === null)].map((hash) => ({
+      id: randomUUID(),
+      hash,
+      key: newDataKey(),
+    }));
+    if (fresh.length > 0) {
+      const created = await m.query<{ id: string }[]>(
+        `INSERT INTO data_subjects (id, kind, email_hash, wrapped_key, kek_id)
+         SELECT id, $2, email_hash, wrapped_key, $3 FROM unnest($1::uuid[], $4::text[], $5::bytea[])
+           AS s(id, email_hash, wrapped_key)
+         ON CONFLICT (email_hash) WHERE email_hash IS NOT NULL DO NOTHING RETURNING id`,
+        [
+          fresh.map((f) => f.id),
+          kind,
+          this.config.kek.id,
+          fresh.map((f) => f.hash),
+          fresh.map((f) => wrapKey(this.config.kek.key, f.key, f.id)),
+        ],
+      );
+      const ids = new Set(created.map((r) => r.id));
+      for (const f of fresh.filter((f) => ids.has(f.id))) {
+        this.remember(m, f.id, { key: f.key, withheld: false }, f.hash ?? undefined);
+        if (f.hash) idOf.set(f.hash, f.id);
+      }
+      // Another transaction created the same address's subject a moment ago.
+      const raced = fresh.filter((f) => f.hash && !ids.has(f.id)).map((f) => f.hash!);
+      if (raced.length > 0) {
+        const rows = await m.query<{ id: string; email_hash: string }[]>(
+          `SELECT id, email_hash FROM data_subjects WHERE email_hash = ANY($1::text[])`,
+          [raced],
+        );
+        for (const row of rows) idOf.set(row.email_hash, row.id);
+      }
     }
-    // Another transaction created the same address's subject a moment ago.
-    const [raced] = await m.query<{ id: string }[]>(`SELECT id FROM data_subjects WHERE email_hash = $1`, [hash]);
-    return raced.id;
+    const own = fresh.filter((f) => f.hash === null).map((f) => f.id);
+    return hashes.map((h) => (h ? idOf.get(h)! : own.shift()!));
   }
 
   /** The subject whose address hashes to this, if any: staff's and a request's search by e-mail. */
@@ -144,6 +186,23 @@ export class PersonalData implements OnModuleInit {
     return values.map((v) => (v === null || v === undefined ? null : sealText(key, subjectId, v))) as {
       [K in keyof T]: string | null;
     };
+  }
+
+  /** sealAll for several subjects' values with one key look-up for them all, in order. */
+  async sealMany(
+    m: EntityManager,
+    items: readonly { subjectId: string; values: readonly (string | null | undefined)[] }[],
+  ): Promise<(string | null)[][]> {
+    const keys = await this.keysOf(
+      m,
+      items.map((i) => i.subjectId),
+    );
+    return items.map(({ subjectId, values }) => {
+      const key = keys.get(subjectId);
+      if (!key || key === 'erased')
+        throw new Error(`Data subject ${subjectId} is erased: nothing can be sealed for it`);
+      return values.map((v) => (v === null || v === undefined ? null : sealText(key.key, subjectId, v)));
+    });
   }
 
   /** A value for a jsonb column: the JSON text, sealed, stored as a JSON string. */
@@ -299,6 +358,10 @@ export class PersonalData implements OnModuleInit {
   private forget(m: EntityManager, subjectIds: readonly string[]): void {
     const cached = this.inTransaction.get(m);
     for (const id of subjectIds) cached?.delete(id);
+    const hashes = this.hashesInTransaction.get(m);
+    if (!hashes) return;
+    const gone = new Set(subjectIds);
+    for (const [hash, id] of hashes) if (gone.has(id)) hashes.delete(hash);
   }
 
   private async keysOf(m: EntityManager, subjectIds: string[]): Promise<Map<string, SubjectKey>> {
@@ -331,13 +394,21 @@ export class PersonalData implements OnModuleInit {
   }
 
   /** Keeps a subject's key for the rest of the transaction (outside one, nothing is kept: erasure may come between). */
-  private remember(m: EntityManager, subjectId: string, key: SubjectKey): void {
-    if (m.queryRunner?.isTransactionActive) this.cacheOf(m).set(subjectId, key);
+  private remember(m: EntityManager, subjectId: string, key: SubjectKey, emailHash?: string): void {
+    if (!m.queryRunner?.isTransactionActive) return;
+    this.cacheOf(m).set(subjectId, key);
+    if (emailHash) this.hashesOf(m).set(emailHash, subjectId);
   }
 
   private cacheOf(m: EntityManager): Map<string, SubjectKey> {
     let cached = this.inTransaction.get(m);
     if (!cached) this.inTransaction.set(m, (cached = new Map<string, SubjectKey>()));
+    return cached;
+  }
+
+  private hashesOf(m: EntityManager): Map<string, string> {
+    let cached = this.hashesInTransaction.get(m);
+    if (!cached) this.hashesInTransaction.set(m, (cached = new Map<string, string>()));
     return cached;
   }
 

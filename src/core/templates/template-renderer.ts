@@ -8,6 +8,9 @@ import { projectRoot } from '../paths';
 
 type Compiled = Handlebars.TemplateDelegate;
 
+/** How many of the `t` helper's messages are remembered (see translated). */
+const MAX_REMEMBERED_TRANSLATIONS = 10_000;
+
 /** The message catalogs, locales/<locale>.json, read once: English is the fallback for a key a catalog lacks. */
 export function loadCatalogs(): i18n {
   const dir = path.join(projectRoot(), 'locales');
@@ -41,6 +44,7 @@ export class TemplateRenderer {
   private readonly cache = new Map<string, Compiled>();
   private readonly dir = path.join(projectRoot(), 'templates');
   private readonly i18n = loadCatalogs();
+  private readonly translations = new Map<string, string>();
 
   constructor() {
     for (const hb of [this.html, this.text]) {
@@ -57,7 +61,7 @@ export class TemplateRenderer {
                 : v,
           ]),
         );
-        const translated = this.i18n.t(String(key), { ...values, lng: localeOf(root?.locale) });
+        const translated = this.translated(String(key), localeOf(root?.locale), values);
         return html ? new Handlebars.SafeString(translated) : translated;
       });
       hb.registerHelper('strong', (value: unknown) =>
@@ -90,6 +94,32 @@ export class TemplateRenderer {
         (file.includes('.text.') ? this.text : this.html).registerPartial(name.replace(/\.text$/, ''), source);
       }
     }
+  }
+
+  /**
+   * A catalog message for the `t` helper. The catalogs never change once loaded, so a message asked for again with
+   * the same plain values (most of a letter's, letter after letter) is the same text: it is looked up once. Values
+   * that are not strings, numbers or booleans are not remembered by, and a message with them is translated anew.
+   */
+  private translated(key: string, locale: Locale, values: Record<string, unknown>): string {
+    let memoKey: string | undefined = `${locale}\u0000${key}`;
+    for (const [name, value] of Object.entries(values)) {
+      const type = typeof value;
+      if (value !== undefined && type !== 'string' && type !== 'number' && type !== 'boolean') {
+        memoKey = undefined;
+        break;
+      }
+      memoKey += `\u0000${name}\u0001${type}\u0001${String(value)}`;
+    }
+    const known = memoKey === undefined ? undefined : this.translations.get(memoKey);
+    if (known !== undefined) return known;
+    const translated = this.i18n.t(key, { ...values, lng: locale });
+    if (memoKey !== undefined) {
+      // Values such as a letter's URLs make the keys many: the memo is dropped whole when full, not grown for ever.
+      if (this.translations.size >= MAX_REMEMBERED_TRANSLATIONS) this.translations.clear();
+      this.translations.set(memoKey, translated);
+    }
+    return translated;
   }
 
   /** A catalog message outside a template (a flash, an error), in `locale`. */

@@ -1,8 +1,8 @@
 import { anchorsOf, matchSpans } from './anchors';
 
-const show = (src: string): string =>
-  anchorsOf(src)
-    ?.map((a) => `${a.word}${a.exact ? '' : '*'}`)
+const show = (src: string, multiline = false): string =>
+  anchorsOf(src, multiline)
+    ?.map((a) => (a.line ? `^${a.line}` : a.anywhere ? `"${a.word}"` : `${a.word}${a.exact ? '' : '*'}`))
     .join(' ') ?? 'scan';
 
 describe('anchorsOf: the words a match can start with', () => {
@@ -17,18 +17,29 @@ describe('anchorsOf: the words a match can start with', () => {
     ['\\ban?\\s+copy', 'an a'],
     ['\\bholders?\\b', 'holders holder'],
     ['\\b(?:I|we)(?:\\s*\\(x\\))?(?:,\\s*y,)?\\s+am', 'i we'],
-    // Short words that may go on, classes, a branch without \b, lookarounds and repeated groups: scanned whole.
+    // A literal starting with another character is looked for wherever it is; assertions before it are passed over.
+    ["\\b(?:am|is|'m)\\s", 'am is "\'m"'],
+    ['\\((?:the\\s+)?"Infringed', '"("'],
+    ['(?<![\\w/])\\/\\s?s', '"/"'],
+    ['(?<!x)\\bagent', 'agent*'],
+    ['\\b(?=[a-z])agent', 'agent*'],
+    ['^[ \\t]*regards', '^text'],
+    // Short words that may go on, classes, a word without \b, \B and repeated groups: scanned whole.
     ['\\b(?:ph|tel)\\w*:', 'scan'],
     ['\\b(?:my|our)\\w+', 'scan'],
     ['\\b[A-Z][a-z]+ Street', 'scan'],
     ['\\bagent\\b|owner', 'scan'],
-    ['(?<!x)\\bagent', 'scan'],
-    ['\\b(?=a)agent', 'scan'],
     ['\\b(?:ab)+c', 'scan'],
-    ["\\b(?:am|is|'m)\\s", 'scan'],
     ['\\b(?:a|)x', 'scan'],
+    ['\\B\\bagent', 'scan'],
+    ['\\s+x', 'scan'],
+    ['\\d{3}-x', 'scan'],
   ])('%s', (src, expected) => {
     expect(show(src)).toBe(expected);
+  });
+
+  it('reads "^" with the m flag as every line start', () => {
+    expect(show('^[ \\t]*regards', true)).toBe('^lines');
   });
 });
 
@@ -41,6 +52,7 @@ describe('matchSpans finds what String.prototype.matchAll finds', () => {
     `${filler}İstanbul my code \u212Aelvin agent for the owner; çmy code, émy code, my\u00a0code.`,
     `${filler}e-mail: a@b.c, email: d@e.f, E-Mail : g, emails: h, a copy, an copy, acopy.`,
     `${filler}${'the original work '.repeat(40)}`,
+    `${filler}I'm the owner, I am the owner, I'M THE OWNER (the "Infringed Work") ("ORIGINAL WORK") /s/ x/s/\nRegards,\n  thanks\r\nThanks\u2028regards\n`,
   ];
   const patterns = [
     /\b(?:my|our)\s+code\b/gi,
@@ -53,6 +65,12 @@ describe('matchSpans finds what String.prototype.matchAll finds', () => {
     /\bagent\s+for\b|\bowner\b/gi,
     /\bkelvin\b/gi,
     /\b(?:my|our)\s+code\b/giu,
+    /\b(?:am|'m)\s+the\s+owner/gi,
+    /\((?:the\s+)?"(?:Infringed|Original)\s+Work"\)/gi,
+    /(?<![\w/])\/\s?s\s?\//g,
+    /^[ \t]*(?:regards|thanks),?\s*$/gim,
+    /^\s*/gm,
+    /^further/gi,
   ];
   const spans = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => [m.index, m.index + m[0].length]);
 

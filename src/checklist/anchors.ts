@@ -17,10 +17,17 @@ const MIN_PREFIX = 3;
 const SCAN_PER_TRY = 64;
 const BUCKETS = 1 << 12;
 
-/** A place a match can start: a word of the text that is `word` (lower-case), or begins with it. */
+/**
+ * A place a match can start: a word of the text that is `word` (lower-case), or begins with it; or, `anywhere`,
+ * an occurrence of `word` (a literal whose first character is not a word character).
+ */
 interface Anchor {
   word: string;
   exact: boolean;
+  /** Not a word but a literal starting with another character ("(", "'m"): found wherever it is in the text. */
+  anywhere?: boolean;
+  /** After "^": the start of the text, and with the m flag the start of each line. */
+  line?: 'text' | 'lines';
 }
 
 function isWordCode(c: number): boolean {
@@ -102,7 +109,10 @@ function quantifierAt(src: string, at: number): { skippable: boolean; rest: numb
  * The anchors of a sequence that starts right after a \b: a run of literal word characters, or a group each of
  * whose branches starts with one. Null where that is not plainly so.
  */
-function leadingAnchors(src: string, after: () => boolean): Anchor[] | null {
+function leadingAnchors(src: string, after: () => boolean, wordStart: boolean): Anchor[] | null {
+  const literal = literalAt(src);
+  if (literal !== undefined) return literal === '' ? null : [{ word: literal, exact: false, anywhere: true }];
+  if (!wordStart) return null;
   if (src.startsWith('(')) {
     if (src[1] === '?' && src[2] !== ':') return null; // lookarounds, named groups, modifiers
     const end = closeOf(src, 0);
@@ -118,12 +128,12 @@ function leadingAnchors(src: string, after: () => boolean): Anchor[] | null {
     const out: Anchor[] = [];
     const groupAfter = (): boolean => nonWordFollows(src, rest, after);
     for (const branch of branches) {
-      const found = leadingAnchors(branch, groupAfter);
+      const found = leadingAnchors(branch, groupAfter, wordStart);
       if (!found) return null;
       out.push(...found);
     }
     if (skippable) {
-      const without = rest < src.length ? leadingAnchors(src.slice(rest), after) : null;
+      const without = rest < src.length ? leadingAnchors(src.slice(rest), after, wordStart) : null;
       if (!without) return null;
       out.push(...without);
     }
@@ -142,8 +152,8 @@ function leadingAnchors(src: string, after: () => boolean): Anchor[] | null {
     } else if (!isWordCode(code) && src[i + 1] === '?' && src[i + 2] !== '?' && !META.has(src[i]) && word !== '') {
       // "e-?mail": the word with the character ("e" ending at "-"), or without it ("email").
       const tail = src.slice(i + 2);
-      const withIt = leadingAnchors(word + src[i] + tail, after);
-      const without = leadingAnchors(word + tail, after);
+      const withIt = leadingAnchors(word + src[i] + tail, after, wordStart);
+      const without = leadingAnchors(word + tail, after, wordStart);
       return withIt && without ? [...withIt, ...without] : null;
     }
     if (!isWordCode(code)) break;
@@ -151,8 +161,8 @@ function leadingAnchors(src: string, after: () => boolean): Anchor[] | null {
     if (q === '?' && src[i + length + 1] !== '?' && length === 1) {
       // "an?": the word with the character, or without it.
       const tail = src.slice(i + 2);
-      const withIt = leadingAnchors(word + src[i] + tail, after);
-      const without = leadingAnchors(word + tail, after);
+      const withIt = leadingAnchors(word + src[i] + tail, after, wordStart);
+      const without = leadingAnchors(word + tail, after, wordStart);
       return withIt && without ? [...withIt, ...without] : null;
     }
     if (q === '?' || q === '*' || q === '+' || q === '{') {
@@ -169,17 +179,75 @@ function leadingAnchors(src: string, after: () => boolean): Anchor[] | null {
 }
 
 /** The places every match of the source `src` starts at; null when that is not plainly read from it. */
-export function anchorsOf(src: string): Anchor[] | null {
+export function anchorsOf(src: string, multiline = false): Anchor[] | null {
   const branches = branchesOf(src);
   if (!branches) return null;
   const out: Anchor[] = [];
   for (const branch of branches) {
-    if (!branch.startsWith('\\b')) return null;
-    const found = leadingAnchors(branch.slice(2), () => false);
+    // Assertions at the start hold where the match starts and do not move it: read past them. After \b, a word
+    // character starts a word; without it, only a literal starting with another character is looked for.
+    let at = 0;
+    let wordStart = false;
+    for (;;) {
+      if (branch.startsWith('\\b', at)) {
+        wordStart = true;
+        at += 2;
+      } else if (branch[at] === '^') {
+        at = -1;
+        break;
+      } else if (/^\(\?<?[=!]/.test(branch.slice(at, at + 4))) {
+        const end = closeOf(branch, at);
+        if (end < 0 || '?*+{'.includes(branch[end + 1] ?? '')) return null;
+        at = end + 1;
+      } else break;
+    }
+    // "^" (outside a lookaround): the match starts where a line does.
+    if (at < 0) {
+      out.push({ word: '', exact: false, line: multiline ? 'lines' : 'text' });
+      continue;
+    }
+    const found = at < branch.length ? leadingAnchors(branch.slice(at), () => false, wordStart) : null;
     if (!found) return null;
     out.push(...found);
   }
   return out;
+}
+
+/** Escapes that stand for one character: the line breaks, tab and escaped punctuation. */
+const LITERAL_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
+
+/**
+ * The literal a sequence starts with when its first character is a literal that is not a word character ("(",
+ * "'m", "\\["), lower-cased, up to the first character that is not a plain literal or is quantified; '' when that
+ * first literal may be skipped; undefined when the sequence does not start with such a character.
+ */
+function literalAt(src: string): string | undefined {
+  let literal = '';
+  let i = 0;
+  while (i < src.length) {
+    let c = src[i];
+    let length = 1;
+    if (c === '\\') {
+      const e = src[i + 1];
+      if (e === undefined) break;
+      if (LITERAL_ESCAPES[e] !== undefined) c = LITERAL_ESCAPES[e];
+      else if (NON_WORD_ESCAPE.test(e) && e !== 's' && !/[a-z]/i.test(e)) c = e;
+      else break;
+      length = 2;
+    } else if (META.has(c)) break;
+    // Only ASCII is lower-cased as the pattern's case folding reads it ("σ" also matches "ς").
+    if (c.charCodeAt(0) >= 0x80) break;
+    if (literal === '' && isWordCode(c.charCodeAt(0))) return undefined;
+    const q = src[i + length];
+    if (q === '?' || q === '*' || q === '{' || q === '+') {
+      // Quantified: the literal ends before it ("+" would allow it once; it is simply not read).
+      if (literal === '') return q === '+' ? c.toLowerCase() : '';
+      break;
+    }
+    literal += c;
+    i += length;
+  }
+  return literal === '' ? undefined : literal.toLowerCase();
 }
 
 interface Plan {
@@ -194,7 +262,7 @@ function planOf(re: RegExp): Plan | null {
   if (plan === undefined) {
     // With Unicode case folding "ſ" matches "s" and the Kelvin sign "k", and \w holds them: not anchored.
     const folds = re.ignoreCase && (re.unicode || re.flags.includes('v'));
-    const anchors = folds || !re.global || re.sticky ? null : anchorsOf(re.source);
+    const anchors = folds || !re.global || re.sticky ? null : anchorsOf(re.source, re.multiline);
     plan = anchors ? { anchors, sticky: new RegExp(re.source, `${re.flags.replace('g', '')}y`) } : null;
     plans.set(re, plan);
   }
@@ -237,8 +305,27 @@ class WordStarts {
   }
 
   /** The starts of the words that are `anchor.word`, or begin with it, in text order. */
-  starts(anchor: Anchor, into: number[]): void {
+  starts(anchor: Anchor, into: number[], limit: number): void {
     const w = anchor.word;
+    if (anchor.line) {
+      into.push(0);
+      if (anchor.line === 'text') return;
+      // The line terminators "^" reads with the m flag.
+      for (const terminator of ['\n', '\r', '\u2028', '\u2029'])
+        for (
+          let at = this.text.indexOf(terminator);
+          at >= 0 && into.length <= limit;
+          at = this.text.indexOf(terminator, at + 1)
+        )
+          into.push(at + 1);
+      into.sort((x, y) => x - y);
+      return;
+    }
+    if (anchor.anywhere) {
+      for (let at = this.lower.indexOf(w); at >= 0 && into.length <= limit; at = this.lower.indexOf(w, at + 1))
+        into.push(at);
+      return;
+    }
     const a = w.charCodeAt(0);
     const b = w.length > 1 ? w.charCodeAt(1) : 0;
     const c = w.length > 2 ? w.charCodeAt(2) : 0;
@@ -277,8 +364,9 @@ function candidates(text: string, re: RegExp): { starts: number[]; sticky: RegEx
   if (!index) return undefined;
   const starts: number[] = [];
   for (const anchor of plan.anchors) {
-    index.starts(anchor, starts);
-    if (starts.length * SCAN_PER_TRY > text.length) return undefined;
+    const limit = text.length / SCAN_PER_TRY;
+    index.starts(anchor, starts, limit);
+    if (starts.length > limit) return undefined;
   }
   if (plan.anchors.length > 1) starts.sort((x, y) => x - y);
   return { starts, sticky: plan.sticky };
@@ -310,7 +398,7 @@ export function matchSpans(text: string, re: RegExp): { start: number; end: numb
       sticky.lastIndex = s;
       const m = sticky.exec(text);
       if (!m) continue;
-      // An anchored match holds its word, so it is never empty.
+      // After an empty match (at a line start) the next try is at a later start, as a global scan goes on.
       spans.push({ start: s, end: s + m[0].length });
       at = s + m[0].length;
     }

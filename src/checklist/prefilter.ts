@@ -111,7 +111,7 @@ function classEnd(src: string, open: number): number {
 }
 
 /** The index of the ")" closing the group opened at `open`, past classes and escapes; -1 if there is none. */
-function closeOf(src: string, open: number): number {
+export function closeOf(src: string, open: number): number {
   let depth = 0;
   for (let i = open; i < src.length; i++) {
     const c = src[i];
@@ -210,7 +210,7 @@ function items(src: string): Item[] | undefined {
 }
 
 /** The top-level branches of a source, split at "|" outside groups and classes. */
-function branchesOf(src: string): string[] | undefined {
+export function branchesOf(src: string): string[] | undefined {
   const out: string[] = [];
   let depth = 0;
   let from = 0;

@@ -1,3 +1,4 @@
+import { matchSpans } from './anchors';
 import { mayMatch } from './prefilter';
 
 /** A span of the normalised text, [start, end). */
@@ -198,13 +199,7 @@ export function lineIndexAt(doc: NoticeText, offset: number): number {
 
 /** Every match of a global regex as a span; the regex must carry the `g` flag. */
 export function matchAll(text: string, re: RegExp): Span[] {
-  const spans: Span[] = [];
-  if (!mayMatch(text, re)) return spans;
-  for (const m of text.matchAll(re)) {
-    const start = m.index;
-    spans.push({ start, end: start + m[0].length });
-  }
-  return spans;
+  return mayMatch(text, re) ? matchSpans(text, re) : [];
 }
 
 export const REDACTED = /\[\s*(?:private|redacted|removed)\s*\]/i;

@@ -54,7 +54,8 @@ const SCHEME_URL = `(?:https?|ftp)://(?:\\[[0-9a-f:.]+\\])?${BODY}*`;
 const BARE_URL =
   `(?<![\\w.@/:%+\\-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,24}(?![\\w\\-])` +
   `(?::\\d{2,5})?(?:[/?#]${BODY}*)?`;
-const URL_RE = new RegExp(`${SCHEME_URL}|${BARE_URL}`, 'gi');
+// Sticky: tried only where a URL can start (urlStarts), not at every position of the text.
+const URL_AT = new RegExp(`${SCHEME_URL}|${BARE_URL}`, 'iy');
 const BODY_AT_RE = new RegExp(`${BODY}+`, 'y');
 
 const TRAILING = new Set([...'.,;:!?\'"*']);
@@ -151,16 +152,72 @@ function joinWrapped(text: string, start: number, end: number, url: string): { u
   return { url, end };
 }
 
+function isAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** A character BARE_URL's lookbehind refuses before a host: [\w.@/:%+-]. */
+function joinsHost(c: number): boolean {
+  return (
+    isAlnum(c) ||
+    c === 0x5f ||
+    c === 0x2e ||
+    c === 0x40 ||
+    c === 0x2f ||
+    c === 0x3a ||
+    c === 0x25 ||
+    c === 0x2b ||
+    c === 0x2d
+  );
+}
+
+/**
+ * Every place URL_AT can match at, in text order: where a scheme ends in "://" ("https", "http" or "ftp" before
+ * it), and where a bare host can start: a letter or digit that the lookbehind allows, whose run of letters, digits
+ * and hyphens (its first label, the only characters the label may hold) is followed by a dot and a letter or digit
+ * (the next label or the top-level domain). Trying the pattern
+ * at these places in turn finds the leftmost match, as a global scan does, at a few places instead of every one.
+ */
+function urlStarts(text: string): number[] {
+  const starts: number[] = [];
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    for (let back = 5; back >= 3; back--) if (at - back >= 0) starts.push(at - back);
+  }
+  const schemes = starts.length;
+  for (let i = 0; i < text.length; i++) {
+    if (!isAlnum(text.charCodeAt(i))) continue;
+    let end = i + 1;
+    while (end < text.length && (isAlnum(text.charCodeAt(end)) || text.charCodeAt(end) === 0x2d)) end++;
+    // Inside the run, the character before is a letter, digit or hyphen: the lookbehind refuses those places.
+    const dotted = text.charCodeAt(end) === 0x2e && isAlnum(text.charCodeAt(end + 1));
+    if (dotted && (i === 0 || !joinsHost(text.charCodeAt(i - 1)))) starts.push(i);
+    i = end - 1;
+  }
+  if (schemes > 0 && starts.length > schemes) starts.sort((a, b) => a - b);
+  return starts;
+}
+
 /**
  * All URL occurrences in `clean` (already passed through `cleanText`), in order, repeats included. A bare host (no
  * scheme) needs a public suffix unless it is one of `siteDomains` or under one.
  */
 export function findUrls(clean: string, siteDomains: string[] = []): UrlOccurrence[] {
   const out: UrlOccurrence[] = [];
-  URL_RE.lastIndex = 0;
-  for (let m = URL_RE.exec(clean); m; m = URL_RE.exec(clean)) {
+  const starts = urlStarts(clean);
+  let next = 0; // the first of `starts` not yet tried
+  let from = 0; // where the next match is looked for, as a global pattern's lastIndex
+  for (;;) {
+    let m: RegExpExecArray | null = null;
+    while (next < starts.length && !m) {
+      const at = starts[next++];
+      if (at < from || (next > 1 && at === starts[next - 2])) continue;
+      URL_AT.lastIndex = at;
+      m = URL_AT.exec(clean);
+    }
+    if (!m) break;
     const start = m.index;
     let end = start + m[0].length;
+    from = end;
     // GitHub's redactions: "https://github.com/[private]/x" is not a URL anyone can act on.
     if (clean[end] === '[') continue;
     const scheme = /^[a-z]+:\/\//i.test(m[0]);
@@ -170,7 +227,7 @@ export function findUrls(clean: string, siteDomains: string[] = []): UrlOccurren
     else ({ url, end } = joinWrapped(clean, start, end, url));
     if (clean[end] === '[') continue;
     // After a cut, scanning resumes at the cut: the text run on may hold the next link.
-    URL_RE.lastIndex = url.length < m[0].length ? end : Math.max(URL_RE.lastIndex, end);
+    from = url.length < m[0].length ? end : Math.max(from, end);
     const trimmed = splitRunOnWord(trimTrailing(url));
     if (scheme && !/^[a-z]+:\/\/[^/?#]/i.test(trimmed)) continue;
     out.push({ raw: trimmed, start, end: end - (url.length - trimmed.length) });

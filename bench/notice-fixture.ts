@@ -64,11 +64,10 @@ const LETTER = [
 ].join('\n');
 
 /** A complete notice as a letter, listing `count` infringing URLs, padded with prose to about `bytes`. */
-export function letterWithUrls(count: number, bytes: number): string {
+export function letterWithUrls(count: number, bytes: number, first = 100000): string {
   const lines = Array.from(
     { length: count },
-    (_, i) =>
-      `${i + 1}. The infringing copy at https://example.com/d/${100000 + i} (mirror https://mega.nz/file/${i}x)`,
+    (_, i) => `${i + 1}. The infringing copy at https://example.com/d/${first + i} (mirror https://mega.nz/file/${i}x)`,
   );
   let text = `${LETTER}\n\nThe infringing material is listed below:\n${lines.join('\n')}\n`;
   if (text.length < bytes) text += 'Further remarks follow. '.repeat(Math.ceil((bytes - text.length) / 24));

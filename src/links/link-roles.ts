@@ -88,6 +88,13 @@ interface Line {
   section: Cue;
 }
 
+const QUOTE_OR_HEADING_MARK = /^(?:#+|>)\s*/;
+const EMPHASISED = /^(\*\*|__|\*|_)(?=\S)(.+?)\1(?!\w)/;
+const EMPHASIS_OPENS = /^(\*\*?|__)(?=\S)/;
+const EMPHASIS_MARK = /^(\*\*?|__)/;
+const ENDS_AS_QUESTION = /[:?]\**$/;
+const NUMBERED = /^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+\S/i;
+
 function splitLines(clean: string): Line[] {
   const lines: Line[] = [];
   let section: Cue = null;
@@ -95,13 +102,19 @@ function splitLines(clean: string): Line[] {
   const all = clean.split('\n');
   for (let i = 0; i < all.length; i++) {
     const text = all[i];
-    const t = text.trim().replace(/^(?:#+|>)\s*/, '');
+    if (text.trim() === '') {
+      // A blank line heads nothing and ends no section.
+      lines.push({ start: pos, end: pos + text.length, text, heading: undefined, section });
+      pos += text.length + 1;
+      continue;
+    }
+    const t = text.trim().replace(QUOTE_OR_HEADING_MARK, '');
     let heading: string | undefined;
-    const emph = /^(\*\*|__|\*|_)(?=\S)(.+?)\1(?!\w)/.exec(t);
+    const emph = EMPHASISED.exec(t);
     if (emph) heading = emph[2];
-    else if (/^(\*\*?|__)(?=\S)/.test(t) && !t.slice(2).includes(t.startsWith('**') ? '**' : t[0])) {
+    else if (EMPHASIS_OPENS.test(t) && !t.slice(2).includes(t.startsWith('**') ? '**' : t[0])) {
       // A bold question wrapped over several lines: the heading runs to the line that closes it.
-      const mark = /^(\*\*?|__)/.exec(t)![1];
+      const mark = EMPHASIS_MARK.exec(t)![1];
       const parts = [t.slice(mark.length)];
       let j = i + 1;
       while (j < all.length && j <= i + 8 && !all[j].includes(mark)) parts.push(all[j++].trim());
@@ -118,8 +131,8 @@ function splitLines(clean: string): Line[] {
         i = j - 1;
         continue;
       }
-    } else if (!HAS_URL.test(t) && t.length <= 300 && /[:?]\**$/.test(t)) heading = t;
-    else if (!HAS_URL.test(t) && t.length <= 100 && /^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+\S/i.test(t)) heading = t;
+    } else if (!HAS_URL.test(t) && t.length <= 300 && ENDS_AS_QUESTION.test(t)) heading = t;
+    else if (!HAS_URL.test(t) && t.length <= 100 && NUMBERED.test(t)) heading = t;
     else if (!HAS_URL.test(t) && t.length <= 600 && INSTRUCTION.test(t)) heading = t;
 
     if (heading) {

@@ -78,14 +78,18 @@ const INSTRUCTION = /^(?:\d{1,2}[.)]\s*)?(?:please )?(?:provide|identify|describ
 const STATEMENT = /good faith belief|penalty of perjury|fair use/i;
 const HAS_URL = /(?:https?|ftp):\/\/|\bwww\./i;
 
-interface Line {
-  start: number;
-  end: number;
-  text: string;
-  /** Heading text when the line is (or starts with) a heading. */
-  heading?: string;
-  /** Section role in force for URLs on this line (after applying this line's heading). */
-  section: Cue;
+/**
+ * A text's lines, a column each: a long text may have a million lines, and an object per line made most of the time
+ * of reading one.
+ */
+interface Lines {
+  count: number;
+  start: Int32Array;
+  text: string[];
+  /** Heading text where the line is (or starts with) a heading. */
+  heading: (string | undefined)[];
+  /** Section role in force for URLs on the line (after applying its heading). */
+  section: Cue[];
 }
 
 const QUOTE_OR_HEADING_MARK = /^(?:#+|>)\s*/;
@@ -95,17 +99,23 @@ const EMPHASIS_MARK = /^(\*\*?|__)/;
 const ENDS_AS_QUESTION = /[:?]\**$/;
 const NUMBERED = /^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+\S/i;
 
-function splitLines(clean: string): Line[] {
-  const lines: Line[] = [];
+function splitLines(clean: string): Lines {
+  const all = clean.split('\n');
+  const count = all.length;
+  const lines: Lines = { count, start: new Int32Array(count), text: all, heading: [], section: [] };
   let section: Cue = null;
   let pos = 0;
-  const all = clean.split('\n');
-  for (let i = 0; i < all.length; i++) {
+  const put = (i: number, heading: string | undefined): void => {
+    lines.start[i] = pos;
+    lines.heading[i] = heading;
+    lines.section[i] = section;
+    pos += all[i].length + 1;
+  };
+  for (let i = 0; i < count; i++) {
     const text = all[i];
     if (text.trim() === '') {
       // A blank line heads nothing and ends no section.
-      lines.push({ start: pos, end: pos + text.length, text, heading: undefined, section });
-      pos += text.length + 1;
+      put(i, undefined);
       continue;
     }
     const t = text.trim().replace(QUOTE_OR_HEADING_MARK, '');
@@ -117,17 +127,14 @@ function splitLines(clean: string): Line[] {
       const mark = EMPHASIS_MARK.exec(t)![1];
       const parts = [t.slice(mark.length)];
       let j = i + 1;
-      while (j < all.length && j <= i + 8 && !all[j].includes(mark)) parts.push(all[j++].trim());
-      if (j < all.length && j <= i + 8) {
+      while (j < count && j <= i + 8 && !all[j].includes(mark)) parts.push(all[j++].trim());
+      if (j < count && j <= i + 8) {
         parts.push(all[j].slice(0, all[j].indexOf(mark)).trim());
         heading = parts.join(' ');
         const role = headingRole(heading);
         if (role) section = role;
         else if (STATEMENT.test(heading)) section = null;
-        for (let k = i; k < j; k++) {
-          lines.push({ start: pos, end: pos + all[k].length, text: all[k], heading: all[k].trim(), section });
-          pos += all[k].length + 1;
-        }
+        for (let k = i; k < j; k++) put(k, all[k].trim());
         i = j - 1;
         continue;
       }
@@ -144,18 +151,17 @@ function splitLines(clean: string): Line[] {
     } else if (STATEMENT.test(t) && !HAS_URL.test(t)) {
       section = null; // the statements end whatever list came before them
     }
-    lines.push({ start: pos, end: pos + text.length, text, heading, section });
-    pos += text.length + 1;
+    put(i, heading);
   }
   return lines;
 }
 
-function lineIndexAt(lines: Line[], offset: number): number {
+function lineIndexAt(lines: Lines, offset: number): number {
   let lo = 0;
-  let hi = lines.length - 1;
+  let hi = lines.count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (lines[mid].start <= offset) lo = mid;
+    if (lines.start[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -216,13 +222,13 @@ interface IntroIndex {
   prevBlank: Int32Array;
 }
 
-function introIndex(lines: Line[]): IntroIndex {
-  const trimmed = lines.map((l) => l.text.trim());
-  const prevText = new Int32Array(lines.length);
-  const prevBlank = new Int32Array(lines.length);
+function introIndex(lines: Lines): IntroIndex {
+  const trimmed = lines.text.map((l) => l.trim());
+  const prevText = new Int32Array(lines.count);
+  const prevBlank = new Int32Array(lines.count);
   let text = -1;
   let blank = -1;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < lines.count; i++) {
     prevText[i] = text;
     prevBlank[i] = blank;
     if (!trimmed[i]) blank = i;
@@ -232,13 +238,13 @@ function introIndex(lines: Line[]): IntroIndex {
 }
 
 /** Text that introduces a URL which starts its line: the nearest earlier line that is not itself a list of URLs. */
-function introWindow(lines: Line[], li: number, index: IntroIndex): string {
+function introWindow(lines: Lines, li: number, index: IntroIndex): string {
   // Earlier blank lines and earlier items of the same list (lines with a URL) are passed over.
   const i = index.prevText[li];
   if (i < 0 || i < li - INTRO_LOOKBACK) return '';
   const blank = index.prevBlank[li] > i;
   const raw = index.trimmed[i];
-  const heading = lines[i].heading;
+  const heading = lines.heading[i];
   if (heading !== undefined && headingRole(heading) === null && !STATEMENT.test(heading)) {
     // An uncategorised heading-like line ("We have identified this repo here:") still introduces the list.
     return lastSentence(raw);
@@ -266,13 +272,14 @@ function analyseText(text: string, siteDomains: string[]): Occ[] {
   let intro: IntroIndex | undefined;
   occs.forEach((o, k) => {
     const li = lineIndexAt(lines, o.start);
-    const line = lines[li];
-    const prev = k > 0 && occs[k - 1].end > line.start ? occs[k - 1] : undefined;
-    const from = prev ? prev.end : line.start;
+    const lineStart = lines.start[li];
+    const heading = lines.heading[li];
+    const prev = k > 0 && occs[k - 1].end > lineStart ? occs[k - 1] : undefined;
+    const from = prev ? prev.end : lineStart;
     let window = clean.slice(from, o.start);
-    if (line.heading && !prev) {
-      const h = window.indexOf(line.heading);
-      if (h >= 0) window = window.slice(h + line.heading.length);
+    if (heading && !prev) {
+      const h = window.indexOf(heading);
+      if (h >= 0) window = window.slice(h + heading.length);
     }
     let cue: Cue;
     if (prev && /^\W*(?:to|into|onto)\W*$/i.test(window)) cue = { role: 'infringing', why: 'cue: copied "to"' };
@@ -286,7 +293,7 @@ function analyseText(text: string, siteDomains: string[]): Occ[] {
     const after = clean.slice(o.end, Math.min(clean.length, o.end + 40));
     if (/^\s*\((?:the )?(?:original|my work|our work|official)\b/i.test(after))
       cue = { role: 'original', why: 'cue: (original)' };
-    out.push({ raw: o.raw, start: o.start, end: o.end, cue, section: line.section });
+    out.push({ raw: o.raw, start: o.start, end: o.end, cue, section: lines.section[li] });
   });
   return out;
 }

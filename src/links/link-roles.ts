@@ -105,10 +105,11 @@ function splitLines(clean: string): Lines {
   const lines: Lines = { count, start: new Int32Array(count), text: all, heading: [], section: [] };
   let section: Cue = null;
   let pos = 0;
+  // Called for each line in turn, so the columns grow by push.
   const put = (i: number, heading: string | undefined): void => {
     lines.start[i] = pos;
-    lines.heading[i] = heading;
-    lines.section[i] = section;
+    lines.heading.push(heading);
+    lines.section.push(section);
     pos += all[i].length + 1;
   };
   for (let i = 0; i < count; i++) {

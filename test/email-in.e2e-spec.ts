@@ -433,15 +433,19 @@ describe('email intake, through real SMTP conversations and the worker', () => {
     expect(await count(`reported_links WHERE notice_id = $1`, [row.notice_id])).toBe(0);
   });
 
-  it('keeps one original of a message delivered over several connections at once, the rest as its duplicates', async () => {
-    const id = messageId();
-    const raw = await compose({
+  /** A complete notice from Jane, under the Message-ID given. */
+  const plainNotice = (id: string) =>
+    compose({
       from: 'jane@rights-holder.test',
       to: INTAKE,
       subject: 'Notice',
       messageId: id,
       text: completeNoticeText(`https://example.com/d/${uniqueId()}`),
     });
+
+  it('keeps one original of a message delivered over several connections at once, the rest as its duplicates', async () => {
+    const id = messageId();
+    const raw = await plainNotice(id);
     await Promise.all([1, 2, 3, 4, 5].map(() => send(raw)));
     const copies = await settled(id, 5);
     const originals = copies.filter((r) => r.status !== 'duplicate');
@@ -453,13 +457,7 @@ describe('email intake, through real SMTP conversations and the worker', () => {
 
   it('makes one notice of the same message delivered twice, and two of different messages reusing a Message-ID', async () => {
     const id = messageId();
-    const raw = await compose({
-      from: 'jane@rights-holder.test',
-      to: INTAKE,
-      subject: 'Notice',
-      messageId: id,
-      text: completeNoticeText(`https://example.com/d/${uniqueId()}`),
-    });
+    const raw = await plainNotice(id);
     await send(raw);
     await send(raw);
     const twice = await settled(id, 2);

@@ -156,6 +156,18 @@ describe('the public side in the reader’s language', () => {
       `INSERT INTO legal_holds (case_id, kind, reason, set_by) VALUES ($1, 'preservation', 'a 512(f) claim', 'staff')`,
       [filed.body.caseId],
     );
+    // The notice's own letters (its receipt, the referral) go out first, so that the next mail is the request's.
+    await waitFor("the notice's letters to be sent", async () => {
+      const { rows } = await client.query<{ routed: boolean; waiting: number; sent: number }>(
+        `SELECT c.routed_at IS NOT NULL AS routed,
+                count(l.id) FILTER (WHERE l.status = 'queued' AND l.held_until IS NULL)::int AS waiting,
+                count(l.id) FILTER (WHERE l.status = 'sent')::int AS sent
+         FROM cases c LEFT JOIN letters l ON l.case_id = c.id WHERE c.id = $1 GROUP BY c.routed_at`,
+        [filed.body.caseId],
+      );
+      const r = rows[0];
+      return r.routed && r.waiting === 0 && sink.to(email).length >= r.sent ? true : undefined;
+    });
     const before = sink.to(email).length;
 
     const browser = new Browser(api.url, ZH);

@@ -51,7 +51,8 @@ import { TemplateRenderer } from './templates/template-renderer';
     }),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      useFactory: (db: DatabaseConfig) => dataSourceOptions(db.url, db.poolSize, db.connectTimeoutMs),
+      useFactory: (db: DatabaseConfig) =>
+        dataSourceOptions(db.url, db.poolSize, db.connectTimeoutMs, db.preparedStatements),
     }),
   ],
   providers: [

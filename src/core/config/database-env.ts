@@ -1,4 +1,4 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
 
 /** Kept apart from database.config.ts so that the TypeORM CLI can read it without Nest. */
 export class DatabaseEnv {
@@ -10,4 +10,9 @@ export class DatabaseEnv {
    * request is answered 503: a database that stops answering does not leave requests hanging.
    */
   @IsInt() @Min(100) @Max(600_000) DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+  /**
+   * The statements a process runs again and again are prepared once per connection (named statements). Off behind a
+   * pooler that shares server connections between clients (PgBouncer in transaction mode before 1.21).
+   */
+  @IsBoolean() DATABASE_PREPARED_STATEMENTS = true;
 }

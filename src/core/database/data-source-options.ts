@@ -1,10 +1,16 @@
 import * as path from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { PreparingClient } from './prepared-statements';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** The one description of our database, used by the app, the worker, the CLI and migrations. */
-export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs = 10_000): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  poolSize = 10,
+  connectTimeoutMs = 10_000,
+  preparedStatements = true,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -17,6 +23,12 @@ export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs =
     synchronize: false,
     migrationsRun: false,
     // keepAlive: an open connection to a database that went silent is found dead by TCP, not held forever.
-    extra: { max: poolSize, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true },
+    // PreparingClient: the statements run again and again are prepared once per connection (prepared-statements.ts).
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: connectTimeoutMs,
+      keepAlive: true,
+      ...(preparedStatements ? { Client: PreparingClient } : {}),
+    },
   };
 }

@@ -27,6 +27,14 @@ describe('envelope encryption', () => {
     expect(() => openText(key, { ...parsed, subjectId: randomUUID() })).toThrow();
   });
 
+  it('gives every seal an IV of its own, across the blocks IVs are cut from, and each opens', () => {
+    const seals = Array.from({ length: 1_000 }, () => sealText(key, subject, 'same text'));
+    const ivs = seals.map((s) => Buffer.from(parseSealedText(s)!.body, 'base64url').subarray(0, 12).toString('hex'));
+    expect(new Set(ivs).size).toBe(1_000);
+    expect(new Set(seals).size).toBe(1_000);
+    for (const s of seals.slice(250, 260)) expect(openText(key, parseSealedText(s)!)).toBe('same text');
+  });
+
   it('leaves values that were never sealed recognisable as such', () => {
     expect(parseSealedText('jane@example.org')).toBeNull();
     expect(parseSealedText('pd1.not-a-uuid.abc')).toBeNull();

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isLocale, type Locale, LOCALES } from '../i18n/locales';
 import { projectRoot } from '../paths';
+import { CatalogMessages } from './catalog-messages';
 
 type Compiled = Handlebars.TemplateDelegate;
 
@@ -45,22 +46,24 @@ export class TemplateRenderer {
   private readonly dir = path.join(projectRoot(), 'templates');
   private readonly i18n = loadCatalogs();
   private readonly translations = new Map<string, string>();
+  private readonly messages = new CatalogMessages(this.i18n);
 
   constructor() {
     for (const hb of [this.html, this.text]) {
       const html = hb === this.html;
       hb.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) => {
         const root = (options.data as { root?: { locale?: unknown } } | undefined)?.root;
-        const values = Object.fromEntries(
-          Object.entries(options.hash as Record<string, unknown>).map(([k, v]) => [
-            k,
+        const hash = options.hash as Record<string, unknown>;
+        const values: Record<string, unknown> = {};
+        for (const name in hash) {
+          const v = hash[name];
+          values[name] =
             v instanceof Handlebars.SafeString
               ? v.toString()
               : html && typeof v === 'string'
                 ? Handlebars.escapeExpression(v)
-                : v,
-          ]),
-        );
+                : v;
+        }
         const translated = this.translated(String(key), localeOf(root?.locale), values);
         return html ? new Handlebars.SafeString(translated) : translated;
       });
@@ -97,11 +100,14 @@ export class TemplateRenderer {
   }
 
   /**
-   * A catalog message for the `t` helper. The catalogs never change once loaded, so a message asked for again with
-   * the same plain values (most of a letter's, letter after letter) is the same text: it is looked up once. Values
+   * A catalog message for the `t` helper: a plain message with plain values is written out by CatalogMessages;
+   * anything else goes to i18next. The catalogs never change once loaded, so a message asked for again with
+   * the same plain values is the same text: i18next's answer is looked up once. Values
    * that are not strings, numbers or booleans are not remembered by, and a message with them is translated anew.
    */
   private translated(key: string, locale: Locale, values: Record<string, unknown>): string {
+    const plain = this.messages.format(key, locale, values);
+    if (plain !== undefined) return plain;
     let memoKey: string | undefined = `${locale}\u0000${key}`;
     for (const [name, value] of Object.entries(values)) {
       const type = typeof value;

@@ -40,6 +40,8 @@ export interface NewCase {
   agencyId: string | null;
   /** The first notice's language. */
   language: Locale;
+  /** How many links the first notice brings (distinctLinks of them): recordReportedLinks' newCase leaves it as set. */
+  linkCount: number;
 }
 
 /** A case row the caller has locked (SELECT … FOR UPDATE) in its transaction. */
@@ -175,9 +177,9 @@ export class CaseTransitionsService {
     const due = slaDeadlines(new Date(), this.sla, { trusted });
     const [created] = await m.query<{ id: string; reference: string }[]>(
       `INSERT INTO cases (reference, status, kind, status_token, checklist, search_terms, agency_id, ack_due_at, action_due_at,
-                          language, queue_tier)
+                          language, queue_tier, link_count)
        VALUES ('DMCA-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('case_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        RETURNING id, reference`,
       [
         status,
@@ -190,6 +192,7 @@ export class CaseTransitionsService {
         due.actionDueAt,
         c.language,
         trusted ? 0 : 1,
+        c.linkCount,
       ],
     );
     return { ...created, status };

@@ -5,7 +5,7 @@ import { audit } from '../cases/audit';
 import { CaseTransitionsService } from '../cases/case-transitions.service';
 import { autoActionDecision } from '../cases/auto-action-policy';
 import { linkAction } from '../cases/link-action';
-import { recordReportedLinks } from '../cases/link-transitions';
+import { distinctLinks, recordReportedLinks } from '../cases/link-transitions';
 import { insertNotice } from '../cases/notice-records';
 import { sealChecklist } from '../cases/sealed-checklist';
 import { PartyRole } from '../cases/party.entity';
@@ -156,6 +156,7 @@ export class IntakeService {
     const token = randomBytes(24).toString('base64url');
     const searchTerms = request.structured?.searchTerms?.map((t) => t.trim()).filter((t) => t.length > 0) ?? [];
     const language = request.language ?? detectLanguage(request.text, request.structured);
+    const distinct = distinctLinks(links);
     const created = await this.transitions.open(manager, {
       checklist: sealed,
       held: holds(flags),
@@ -163,6 +164,7 @@ export class IntakeService {
       searchTerms,
       agencyId: request.agencyId ?? null,
       language,
+      linkCount: distinct.length,
     });
     const { status } = created;
 
@@ -182,7 +184,7 @@ export class IntakeService {
     });
 
     await this.recordParties(manager, created.id, subjectId, request.structured);
-    await recordReportedLinks(manager, created.id, noticeId, links, { newCase: true });
+    await recordReportedLinks(manager, created.id, noticeId, distinct, { newCase: true });
     await audit(manager, created.id, 'sender', 'notice.received', {
       channel: request.channel,
       kind: checklist.kind,

@@ -16,14 +16,22 @@ import { systemText } from '../cases/audit';
 import { LetterStatus } from './letter.entity';
 import { NO_RECIPIENT } from './letters.service';
 import { withheldCases } from '../cases/withheld-cases';
-import { ERASED, PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
+import {
+  ERASED,
+  PersonalData,
+  type SubjectKeyColumns,
+  subjectKeyColumns,
+  subjectKeyOf,
+  WITHHELD,
+} from '../core/privacy/personal-data.service';
 import { redactPersonalData } from '../core/privacy/redact';
 
 /** Failed for a letter whose recipient was erased at their request before it went. */
 export const RECIPIENT_ERASED = 'The recipient was erased at their request before the letter went';
 import { letterMessageId } from './threading';
 
-interface LetterRow {
+/** A claimed letter, with the key of its subject as the claiming statement read it (subjectKeyColumns). */
+interface LetterRow extends SubjectKeyColumns {
   id: string;
   case_id: string;
   reference: string;
@@ -53,12 +61,16 @@ export const DIGEST_MAX_LETTERS = 50;
 /** How many earlier Message-IDs a digest names in References, as threadFor trims a case's chain. */
 const DIGEST_REFERENCES = 20;
 
-/** The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case. */
+/**
+ * The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case, and the key of the subject
+ * the letter is sealed under as this same statement reads it (so that opening it needs no look-up of its own).
+ */
 const CLAIMED_LETTER = `SELECT l.id, l.case_id, c.reference, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
-         l.in_reply_to, l."references", l.claimed_until::text AS lease, l.sending_since IS NOT NULL AS unconfirmed
-       FROM claimed l JOIN cases c ON c.id = l.case_id`;
+         l.in_reply_to, l."references", l.claimed_until::text AS lease, l.sending_since IS NOT NULL AS unconfirmed,
+         ${subjectKeyColumns('d')}
+       FROM claimed l JOIN cases c ON c.id = l.case_id LEFT JOIN data_subjects d ON d.id = l.subject_id`;
 const CLAIM_RETURNING = `RETURNING l.id, l.case_id, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
-         l.in_reply_to, l."references", l.claimed_until, l.sending_since`;
+         l.in_reply_to, l."references", l.claimed_until, l.sending_since, l.subject_id`;
 
 export type SendResult =
   | { outcome: 'sent'; messageId: string }
@@ -180,7 +192,8 @@ export class LetterSenderService {
   private async open(letters: LetterRow[]): Promise<'ok' | 'withheld' | 'erased'> {
     const m = this.dataSource.manager;
     if ((await withheldCases(m, [...new Set(letters.map((l) => l.case_id))])).size > 0) return 'withheld';
-    await this.vault.openRows(m, letters, ['recipient', 'subject', 'text', 'html']);
+    const keys = letters.flatMap((l) => subjectKeyOf(l));
+    await this.vault.openRows(m, letters, ['recipient', 'subject', 'text', 'html'], { keys });
     if (letters.some((l) => l.recipient === WITHHELD)) return 'withheld';
     return letters.some((l) => l.recipient === ERASED) ? 'erased' : 'ok';
   }

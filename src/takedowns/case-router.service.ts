@@ -17,7 +17,7 @@ import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { HOLD_FLAGS, NOT_THE_COMPLAINANT, STICKY_HOLD_FLAGS } from '../notices/notice-flags';
 import { LetterKind } from '../letters/letter.entity';
-import { LettersService } from '../letters/letters.service';
+import { type LetterToRecord, LettersService } from '../letters/letters.service';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
 import type { LinkClassification, ProviderRegistry } from '../links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink } from '../site/site-adapter';
@@ -136,8 +136,11 @@ export class CaseRouterService {
 
       let proposed = kase.status;
       let deficiencyLetter = false;
+      // The referral letter (when there is one) and the receipt are recorded together, in that order: one batch of
+      // statements for both rather than one for each.
+      const letters: LetterToRecord[] = [];
       if (plan) {
-        proposed = await this.routeComplete(m, kase, plan, recipient, occasion);
+        proposed = await this.routeComplete(m, kase, plan, recipient, occasion, letters);
       } else if (
         kase.kind === 'takedown' &&
         DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)
@@ -148,12 +151,18 @@ export class CaseRouterService {
         await audit(m, kase.id, 'worker', 'letter.deficiency_recorded', { missing: kase.checklist.missing });
         deficiencyLetter = true;
       }
-      await this.letters.record(m, letterCase, LetterKind.Receipt, occasion, recipient, {
-        kind: kase.kind,
-        complete: kase.checklist.complete,
-        deficiencyLetter,
-        missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
+      letters.push({
+        kind: LetterKind.Receipt,
+        occasion,
+        given: recipient,
+        context: {
+          kind: kase.kind,
+          complete: kase.checklist.complete,
+          deficiencyLetter,
+          missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
+        },
       });
+      await this.letters.recordMany(m, letterCase, letters);
       await this.markRouted(m, kase.id, matches);
       const { status } = await this.transitions.proposeUnlessStaffActed(m, kase, proposed, 'worker');
       await audit(m, kase.id, 'worker', 'case.routed', { status, searchMatches: matches.length });
@@ -291,6 +300,7 @@ export class CaseRouterService {
     plan: RoutingPlan,
     recipient: string | null,
     occasion: string,
+    letters: LetterToRecord[],
   ): Promise<CaseStatus> {
     const { links, internal, ours, outbound } = plan;
     // Who may cause a removal without a person looking: the auto-action policy (auto-action-policy.ts).
@@ -318,7 +328,7 @@ export class CaseRouterService {
     const missing = internal.filter((l) => !found.has(l.url)).map((l) => l.id);
     const scheduled = internal.filter((l) => found.has(l.url)).map((l) => l.id);
 
-    const referred = await this.refer(m, kase, plan, recipient, occasion, hold);
+    const referred = await this.refer(m, kase, plan, recipient, occasion, hold, letters);
     await moveLinks(m, {
       caseId: kase.id,
       actor: 'worker',
@@ -376,7 +386,8 @@ export class CaseRouterService {
 
   /**
    * Returns how many providers the links were referred to. The letter says what becomes of our own links to those
-   * files (the outbound takedowns just made): removed after the delay, or once staff have approved it.
+   * files (the outbound takedowns just made): removed after the delay, or once staff have approved it. Given
+   * `letters`, the letter is added to them for the caller to record with its others; else it is recorded here.
    */
   private async refer(
     m: EntityManager,
@@ -385,6 +396,7 @@ export class CaseRouterService {
     recipient: string | null,
     occasion: string,
     held: boolean,
+    letters?: LetterToRecord[],
   ): Promise<number> {
     const { disk } = plan;
     const groups = referralGroups(disk, this.registry);
@@ -399,14 +411,20 @@ export class CaseRouterService {
         groups.map((g) => JSON.stringify(g.channel)),
       ],
     );
-    await this.letters.record(
-      m,
-      { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language },
-      LetterKind.Referral,
+    const letter: LetterToRecord = {
+      kind: LetterKind.Referral,
       occasion,
-      recipient,
-      { providers: groups, ourLinks: { count: plan.outbound.length, held } },
-    );
+      given: recipient,
+      context: { providers: groups, ourLinks: { count: plan.outbound.length, held } },
+    };
+    if (letters) letters.push(letter);
+    else {
+      await this.letters.recordMany(
+        m,
+        { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language },
+        [letter],
+      );
+    }
     // A link staff decided on since the plan was read (a rejection, say) keeps their decision: the workflow refuses
     // the move, and the refusal is in the audit log.
     await moveLinks(m, {

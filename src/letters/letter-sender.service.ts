@@ -15,7 +15,7 @@ import { TemplateRenderer } from '../core/templates/template-renderer';
 import { systemText } from '../cases/audit';
 import { LetterStatus } from './letter.entity';
 import { NO_RECIPIENT } from './letters.service';
-import { withheldCases } from '../cases/withheld-cases';
+import { caseWithheld } from '../cases/withheld-cases';
 import {
   ERASED,
   PersonalData,
@@ -47,6 +47,8 @@ interface LetterRow extends SubjectKeyColumns {
   lease: string;
   /** An earlier try began sending and recorded no outcome: this send may be the letter's second copy. */
   unconfirmed: boolean;
+  /** Someone in the letter's case is withheld (withheldCases) as the claim read it. */
+  case_withheld: boolean;
 }
 
 /** First key of the advisory lock that makes one release of a recipient's held letters at a time. */
@@ -62,12 +64,13 @@ export const DIGEST_MAX_LETTERS = 50;
 const DIGEST_REFERENCES = 20;
 
 /**
- * The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case, and the key of the subject
- * the letter is sealed under as this same statement reads it (so that opening it needs no look-up of its own).
+ * The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case; whether the case is
+ * withheld, and the key of the subject the letter is sealed under, as this same statement reads them (so that
+ * opening it needs no look-ups of its own).
  */
 const CLAIMED_LETTER = `SELECT l.id, l.case_id, c.reference, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
          l.in_reply_to, l."references", l.claimed_until::text AS lease, l.sending_since IS NOT NULL AS unconfirmed,
-         ${subjectKeyColumns('d')}
+         ${caseWithheld('l.case_id')} AS case_withheld, ${subjectKeyColumns('d')}
        FROM claimed l JOIN cases c ON c.id = l.case_id LEFT JOIN data_subjects d ON d.id = l.subject_id`;
 const CLAIM_RETURNING = `RETURNING l.id, l.case_id, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
          l.in_reply_to, l."references", l.claimed_until, l.sending_since, l.subject_id`;
@@ -191,7 +194,7 @@ export class LetterSenderService {
    */
   private async open(letters: LetterRow[]): Promise<'ok' | 'withheld' | 'erased'> {
     const m = this.dataSource.manager;
-    if ((await withheldCases(m, [...new Set(letters.map((l) => l.case_id))])).size > 0) return 'withheld';
+    if (letters.some((l) => l.case_withheld)) return 'withheld';
     const keys = letters.flatMap((l) => subjectKeyOf(l));
     await this.vault.openRows(m, letters, ['recipient', 'subject', 'text', 'html'], { keys });
     if (letters.some((l) => l.recipient === WITHHELD)) return 'withheld';

@@ -61,6 +61,13 @@ interface RoutingPlan {
 }
 
 const CASE_SELECT = `SELECT id, reference, status, kind, status_token, language, checklist, search_terms, routed_at FROM cases`;
+/** heldFor's flags of the case $1 (null for none), with HOLD_FLAGS as $2 and STICKY_HOLD_FLAGS as $3. */
+const HELD_FLAGS = `(SELECT array_agg(DISTINCT f)
+   FROM notices n, unnest(n.flags) AS f
+   WHERE n.case_id = $1
+     AND ((f = ANY($2::text[])
+           AND n.id = (SELECT id FROM notices WHERE case_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1))
+          OR f = ANY($3::text[])))`;
 const SEARCH_MATCH_LIMIT = 50;
 /** A deficiency letter is owed only when these let us find and answer the sender (512(c)(3)(B)(ii)). */
 const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', 'contact'];
@@ -93,14 +100,17 @@ export class CaseRouterService {
   ) {}
 
   async route(caseId: string): Promise<void> {
-    const [first] = await this.dataSource.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1`, [caseId]);
+    // The case with its hold flags as they stand now (heldFor), in one statement; both are read again below.
+    const [first] = await this.dataSource.query<(CaseRow & { held: string[] | null })[]>(
+      `SELECT id, reference, status, kind, status_token, language, checklist, search_terms, routed_at,
+              ${HELD_FLAGS} AS held
+       FROM cases WHERE id = $1`,
+      [caseId, HOLD_FLAGS, STICKY_HOLD_FLAGS],
+    );
     if (!first || first.routed_at) return;
     // The site adapter may be slow or remote (a CMS webhook): ask it before the transaction, not inside it.
     const matches = await this.site.searchPages(first.search_terms, SEARCH_MATCH_LIMIT);
-    const plan =
-      isActionable(first) && !(await this.heldFor(this.dataSource.manager, caseId)).length
-        ? await this.plan(first.id)
-        : undefined;
+    const plan = isActionable(first) && !first.held?.length ? await this.plan(first.id) : undefined;
 
     const routed = await this.dataSource.transaction(async (m): Promise<Routed | undefined> => {
       const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
@@ -189,15 +199,11 @@ export class CaseRouterService {
    * and a counter-notice on any of its notices.
    */
   private async heldFor(m: EntityManager, caseId: string): Promise<string[]> {
-    const [row] = await m.query<{ flags: string[] | null }[]>(
-      `SELECT array_agg(DISTINCT f) AS flags
-       FROM notices n, unnest(n.flags) AS f
-       WHERE n.case_id = $1
-         AND ((f = ANY($2::text[])
-               AND n.id = (SELECT id FROM notices WHERE case_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1))
-              OR f = ANY($3::text[]))`,
-      [caseId, HOLD_FLAGS, STICKY_HOLD_FLAGS],
-    );
+    const [row] = await m.query<{ flags: string[] | null }[]>(`SELECT ${HELD_FLAGS} AS flags`, [
+      caseId,
+      HOLD_FLAGS,
+      STICKY_HOLD_FLAGS,
+    ]);
     return row?.flags ?? [];
   }
 

@@ -593,6 +593,26 @@ describe('email intake, through real SMTP conversations and the worker', () => {
     });
   });
 
+  it("ignores a message that carries one of our letters' Message-ID, without our header", async () => {
+    const url = `https://example.com/d/${(await createCatalogPage(client)).downloads[0].id}`;
+    const { letterId: ours } = await deficientCase(url);
+    // Our letter, come back through a forwarder that kept its Message-ID and dropped our header.
+    await send(
+      await compose({
+        from: 'jane@rights-holder.test',
+        to: INTAKE,
+        subject: 'Fwd: your notice',
+        messageId: ours,
+        text: 'See below.',
+      }),
+    );
+    expect((await settled(ours))[0]).toMatchObject({
+      status: 'ignored',
+      reason: 'our own letter: its Message-ID is one of ours',
+      case_id: null,
+    });
+  });
+
   it('flags a notice that fails DMARC and holds its case for review', async () => {
     // Parsed here, by this file's worker and its fixed DNS zone: test files share the outbox, so a message sent
     // through the listener may be parsed by another file's worker, whose resolver knows nothing of the strict domain.

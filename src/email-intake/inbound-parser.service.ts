@@ -47,6 +47,9 @@ interface InboundRow {
   envelope_from: string | null;
   status: InboundStatus;
   subject_id: string | null;
+  /** The Message-ID the store read from the headers, and whether one of our letters has it (ownLetter). */
+  message_id: string | null;
+  ours: boolean;
 }
 
 /**
@@ -109,7 +112,7 @@ export class InboundParserService {
       return this.settle(row.id, InboundStatus.Quarantined, reason);
     }
 
-    const own = await this.ownLetter(headers);
+    const own = await this.ownLetter(headers, row);
     if (own) return this.settle(row.id, InboundStatus.Ignored, own);
     const sender = mail.from?.value.find((a) => a.address && isValidEmail(a.address));
     const thread = await this.threadedCase(headers, mail.subject, sender?.address?.toLowerCase());
@@ -292,13 +295,23 @@ export class InboundParserService {
     await this.settle(inboundId, InboundStatus.Quarantined, `could not be processed: ${message(error)}`);
   }
 
-  /** One of our letters come back (a loop through a forwarder, or a misaddressed copy). */
-  private async ownLetter(headers: RawHeader[]): Promise<string | undefined> {
+  /**
+   * One of our letters come back (a loop through a forwarder, or a misaddressed copy). The stored row says already
+   * whether its Message-ID is one of our letters', when it is the one these headers carry.
+   */
+  private async ownLetter(
+    headers: RawHeader[],
+    stored: Pick<InboundRow, 'message_id' | 'ours'>,
+  ): Promise<string | undefined> {
     if (headers.some((h) => h.name === 'x-takedown-case')) return 'our own letter: X-Takedown-Case header';
     const id = messageIdOf(headers);
     if (!id) return undefined;
-    const rows = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM letters WHERE message_id = $1`, [id]);
-    return rows.length > 0 ? 'our own letter: its Message-ID is one of ours' : undefined;
+    const ours =
+      id === stored.message_id
+        ? stored.ours
+        : (await this.dataSource.query<{ id: string }[]>(`SELECT id FROM letters WHERE message_id = $1`, [id])).length >
+          0;
+    return ours ? 'our own letter: its Message-ID is one of ours' : undefined;
   }
 
   /**
@@ -375,7 +388,8 @@ export class InboundParserService {
   ): Promise<{ stored: InboundRow; size: number; raw: Buffer | null; key: SubjectKeyRow | undefined } | undefined> {
     type Found = InboundRow & { raw_bytes: number; raw: Buffer | null } & SubjectKeyColumns;
     const [found] = await m.query<Found[]>(
-      `SELECT i.id, i.envelope_from, i.status, i.subject_id, octet_length(i.raw) AS raw_bytes,
+      `SELECT i.id, i.envelope_from, i.status, i.subject_id, i.message_id,
+              EXISTS (SELECT 1 FROM letters WHERE message_id = i.message_id) AS ours, octet_length(i.raw) AS raw_bytes,
               CASE WHEN octet_length(i.raw) <= $2 THEN i.raw END AS raw, ${subjectKeyColumns('d')}
        FROM inbound_messages i LEFT JOIN data_subjects d ON d.id = i.subject_id WHERE i.id = $1`,
       [inboundId, RAW_SLICE_BYTES],

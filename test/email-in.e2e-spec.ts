@@ -3,6 +3,8 @@ import type { TestingModule } from '@nestjs/testing';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { runCli } from '../src/cli';
+import { DataSource } from 'typeorm';
+import { PersonalData } from '../src/core/privacy/personal-data.service';
 import { InboundParserService } from '../src/email-intake/inbound-parser.service';
 import { receivedHeader } from '../src/email-intake/raw-message';
 import { TEST_REDIS_URL } from './support/env';
@@ -591,6 +593,26 @@ describe('email intake, through real SMTP conversations and the worker', () => {
     });
   });
 
+  it("ignores a message that carries one of our letters' Message-ID, without our header", async () => {
+    const url = `https://example.com/d/${(await createCatalogPage(client)).downloads[0].id}`;
+    const { letterId: ours } = await deficientCase(url);
+    // Our letter, come back through a forwarder that kept its Message-ID and dropped our header.
+    await send(
+      await compose({
+        from: 'jane@rights-holder.test',
+        to: INTAKE,
+        subject: 'Fwd: your notice',
+        messageId: ours,
+        text: 'See below.',
+      }),
+    );
+    expect((await settled(ours))[0]).toMatchObject({
+      status: 'ignored',
+      reason: 'our own letter: its Message-ID is one of ours',
+      case_id: null,
+    });
+  });
+
   it('flags a notice that fails DMARC and holds its case for review', async () => {
     // Parsed here, by this file's worker and its fixed DNS zone: test files share the outbox, so a message sent
     // through the listener may be parsed by another file's worker, whose resolver knows nothing of the strict domain.
@@ -631,6 +653,54 @@ describe('email intake, through real SMTP conversations and the worker', () => {
     expect((await caseRow(row.case_id as string)).status).toBe('in_review');
     expect(await count(`takedowns WHERE case_id = $1`, [row.case_id])).toBe(0);
     expect(await count(`letters WHERE case_id = $1`, [row.case_id])).toBe(0);
+  });
+
+  it('ignores a stored message whose sender was erased before it was parsed, and parses one that was not', async () => {
+    const vault = worker.get(PersonalData, { strict: false });
+    const dataSource = worker.get(DataSource, { strict: false });
+    // Stored here, sealed under its sender's subject, with no parse job: this file's parser takes it up alone.
+    const store = async (sender: string) => {
+      const id = messageId();
+      const url = `https://example.com/d/${(await createCatalogPage(client)).downloads[0].id}`;
+      const message = await compose({
+        from: sender,
+        to: INTAKE,
+        subject: 'Notice',
+        messageId: id,
+        text: completeNoticeText(url, 'Counsel', sender),
+      });
+      const { subjectId, row } = await dataSource.transaction(async (m) => {
+        const subjectId = await vault.subject(m, sender);
+        const [row] = await m.query<{ id: string }[]>(
+          `INSERT INTO inbound_messages (channel, raw, size_bytes, content_hash, message_id, envelope_from,
+                                         envelope_to, subject_id)
+           VALUES ('smtp', $1, $2, 'test', $3, $4, $5, $6) RETURNING id`,
+          [
+            await vault.sealBuffer(m, subjectId, message),
+            message.length,
+            id,
+            await vault.seal(m, subjectId, sender),
+            [INTAKE],
+            subjectId,
+          ],
+        );
+        return { subjectId, row };
+      });
+      return { id, subjectId, inboundId: row.id };
+    };
+    const erased = await store(`erased-${uniqueId()}@rights.example.org`);
+    const kept = await store(`kept-${uniqueId()}@rights.example.org`);
+    await dataSource.transaction((m) => vault.erase(m, [erased.subjectId]));
+
+    const parser = worker.get(InboundParserService, { strict: false });
+    await parser.parse(erased.inboundId);
+    await parser.parse(kept.inboundId);
+    expect((await settled(erased.id))[0]).toMatchObject({
+      status: 'ignored',
+      reason: 'erased before it was parsed',
+      notice_id: null,
+    });
+    expect((await settled(kept.id))[0]).toMatchObject({ status: 'parsed' });
   });
 
   describe('the raw-MIME webhook', () => {

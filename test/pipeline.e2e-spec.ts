@@ -106,6 +106,19 @@ describe('case pipeline, through the API and the worker', () => {
     expect(referral.text).toContain('Google Drive');
     expect(referral.text).toContain(drive);
     expect(letters.rows.map((l) => l.kind).sort()).toEqual(['receipt', 'referral', 'takedown_done']);
+    // Routing records the referral letter, then the receipt on the same thread, each once and audited.
+    const thread = await client.query<{ kind: string; message_id: string; in_reply_to: string | null }>(
+      `SELECT kind, message_id, in_reply_to FROM letters WHERE case_id = $1 AND kind IN ('referral', 'receipt')
+       ORDER BY created_at, id`,
+      [caseId],
+    );
+    expect(thread.rows.map((l) => l.kind)).toEqual(['referral', 'receipt']);
+    expect(thread.rows[1].in_reply_to).toBe(thread.rows[0].message_id);
+    const recorded = await client.query<{ kind: string }>(
+      `SELECT detail->>'kind' AS kind FROM audit_events WHERE case_id = $1 AND action = 'letter.recorded' ORDER BY id`,
+      [caseId],
+    );
+    expect(recorded.rows.map((r) => r.kind)).toEqual(['referral', 'receipt', 'takedown_done']);
 
     const view = (await (
       await fetch(`${api.url}/api/v1/status/${res.body.statusUrl.split('/').pop()}`)

@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { complainantHashes, insertNotice } from '../cases/notice-records';
 import { sealChecklist } from '../cases/sealed-checklist';
-import { PersonalData } from '../core/privacy/personal-data.service';
+import {
+  PersonalData,
+  type SubjectKeyColumns,
+  subjectKeyColumns,
+  type SubjectKeyRow,
+  subjectKeyOf,
+} from '../core/privacy/personal-data.service';
 import { redactPersonalData } from '../core/privacy/redact';
 import { NoticeChannel } from '../cases/notice.entity';
 import { isValidEmail, replyText } from '../checklist';
@@ -41,6 +47,9 @@ interface InboundRow {
   envelope_from: string | null;
   status: InboundStatus;
   subject_id: string | null;
+  /** The Message-ID the store read from the headers, and whether one of our letters has it (ownLetter). */
+  message_id: string | null;
+  ours: boolean;
 }
 
 /**
@@ -82,11 +91,13 @@ export class InboundParserService {
     if (!found) return; // a retry after the message was settled
     const { stored } = found;
     const m0 = this.dataSource.manager;
-    const raw = await this.vault.openBuffer(m0, found.sealed, { includeWithheld: true, inPlace: true });
+    // The raw message and the envelope sender are sealed under the row's subject, whose key came with the row.
+    const keys = found.key ? [found.key] : undefined;
+    const raw = await this.vault.openBuffer(m0, found.sealed, { includeWithheld: true, inPlace: true, keys });
     if (!raw) return this.settle(stored.id, InboundStatus.Ignored, 'erased before it was parsed');
     const row = {
       ...stored,
-      envelope_from: await this.vault.openOne(m0, stored.envelope_from, { includeWithheld: true }),
+      envelope_from: await this.vault.openOne(m0, stored.envelope_from, { includeWithheld: true, keys }),
     };
     const headers = parseHeaders(splitMessage(raw).head);
 
@@ -101,7 +112,7 @@ export class InboundParserService {
       return this.settle(row.id, InboundStatus.Quarantined, reason);
     }
 
-    const own = await this.ownLetter(headers);
+    const own = await this.ownLetter(headers, row);
     if (own) return this.settle(row.id, InboundStatus.Ignored, own);
     const sender = mail.from?.value.find((a) => a.address && isValidEmail(a.address));
     const thread = await this.threadedCase(headers, mail.subject, sender?.address?.toLowerCase());
@@ -284,13 +295,23 @@ export class InboundParserService {
     await this.settle(inboundId, InboundStatus.Quarantined, `could not be processed: ${message(error)}`);
   }
 
-  /** One of our letters come back (a loop through a forwarder, or a misaddressed copy). */
-  private async ownLetter(headers: RawHeader[]): Promise<string | undefined> {
+  /**
+   * One of our letters come back (a loop through a forwarder, or a misaddressed copy). The stored row says already
+   * whether its Message-ID is one of our letters', when it is the one these headers carry.
+   */
+  private async ownLetter(
+    headers: RawHeader[],
+    stored: Pick<InboundRow, 'message_id' | 'ours'>,
+  ): Promise<string | undefined> {
     if (headers.some((h) => h.name === 'x-takedown-case')) return 'our own letter: X-Takedown-Case header';
     const id = messageIdOf(headers);
     if (!id) return undefined;
-    const rows = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM letters WHERE message_id = $1`, [id]);
-    return rows.length > 0 ? 'our own letter: its Message-ID is one of ours' : undefined;
+    const ours =
+      id === stored.message_id
+        ? stored.ours
+        : (await this.dataSource.query<{ id: string }[]>(`SELECT id FROM letters WHERE message_id = $1`, [id])).length >
+          0;
+    return ours ? 'our own letter: its Message-ID is one of ours' : undefined;
   }
 
   /**
@@ -336,10 +357,12 @@ export class InboundParserService {
    * one slice (most of them) comes with its row, in one statement; a larger one is read in slices into one Buffer of
    * its size, within one snapshot so that the slices are of the same value.
    */
-  private async readStored(inboundId: string): Promise<{ stored: InboundRow; sealed: Buffer } | undefined> {
+  private async readStored(
+    inboundId: string,
+  ): Promise<{ stored: InboundRow; sealed: Buffer; key: SubjectKeyRow | undefined } | undefined> {
     const row = await this.storedRow(this.dataSource.manager, inboundId);
     if (!row) return undefined;
-    if (row.raw) return { stored: row.stored, sealed: row.raw };
+    if (row.raw) return { stored: row.stored, sealed: row.raw, key: row.key };
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       const again = await this.storedRow(m, inboundId);
       if (!again) return undefined;
@@ -351,24 +374,30 @@ export class InboundParserService {
         );
         slice.part.copy(sealed, at);
       }
-      return { stored: again.stored, sealed };
+      return { stored: again.stored, sealed, key: again.key };
     });
   }
 
-  /** The row while it waits to be parsed, with its sealed raw message when that is at most one slice. */
+  /**
+   * The row while it waits to be parsed, with its sealed raw message when that is at most one slice, and its
+   * subject's key as this same statement reads it (none when the row has no subject).
+   */
   private async storedRow(
     m: EntityManager,
     inboundId: string,
-  ): Promise<{ stored: InboundRow; size: number; raw: Buffer | null } | undefined> {
-    const [found] = await m.query<(InboundRow & { raw_bytes: number; raw: Buffer | null })[]>(
-      `SELECT id, envelope_from, status, subject_id, octet_length(raw) AS raw_bytes,
-              CASE WHEN octet_length(raw) <= $2 THEN raw END AS raw
-       FROM inbound_messages WHERE id = $1`,
+  ): Promise<{ stored: InboundRow; size: number; raw: Buffer | null; key: SubjectKeyRow | undefined } | undefined> {
+    type Found = InboundRow & { raw_bytes: number; raw: Buffer | null } & SubjectKeyColumns;
+    const [found] = await m.query<Found[]>(
+      `SELECT i.id, i.envelope_from, i.status, i.subject_id, i.message_id,
+              EXISTS (SELECT 1 FROM letters WHERE message_id = i.message_id) AS ours, octet_length(i.raw) AS raw_bytes,
+              CASE WHEN octet_length(i.raw) <= $2 THEN i.raw END AS raw, ${subjectKeyColumns('d')}
+       FROM inbound_messages i LEFT JOIN data_subjects d ON d.id = i.subject_id WHERE i.id = $1`,
       [inboundId, RAW_SLICE_BYTES],
     );
     if (!found || found.status !== InboundStatus.Stored) return undefined;
-    const { raw_bytes: size, raw, ...stored } = found;
-    return { stored, size, raw };
+    const { raw_bytes: size, raw, key_id, key_wrapped_key, key_kek_id, key_suppressed_at, ...stored } = found;
+    const [key] = subjectKeyOf({ key_id, key_wrapped_key, key_kek_id, key_suppressed_at });
+    return { stored, size, raw, key };
   }
 
   /** The message's attachments, sealed under the same subject as the message. */

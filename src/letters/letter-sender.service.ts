@@ -15,15 +15,23 @@ import { TemplateRenderer } from '../core/templates/template-renderer';
 import { systemText } from '../cases/audit';
 import { LetterStatus } from './letter.entity';
 import { NO_RECIPIENT } from './letters.service';
-import { withheldCases } from '../cases/withheld-cases';
-import { ERASED, PersonalData, WITHHELD } from '../core/privacy/personal-data.service';
+import { caseWithheld } from '../cases/withheld-cases';
+import {
+  ERASED,
+  PersonalData,
+  type SubjectKeyColumns,
+  subjectKeyColumns,
+  subjectKeyOf,
+  WITHHELD,
+} from '../core/privacy/personal-data.service';
 import { redactPersonalData } from '../core/privacy/redact';
 
 /** Failed for a letter whose recipient was erased at their request before it went. */
 export const RECIPIENT_ERASED = 'The recipient was erased at their request before the letter went';
 import { letterMessageId } from './threading';
 
-interface LetterRow {
+/** A claimed letter, with the key of its subject as the claiming statement read it (subjectKeyColumns). */
+interface LetterRow extends SubjectKeyColumns {
   id: string;
   case_id: string;
   reference: string;
@@ -39,6 +47,8 @@ interface LetterRow {
   lease: string;
   /** An earlier try began sending and recorded no outcome: this send may be the letter's second copy. */
   unconfirmed: boolean;
+  /** Someone in the letter's case is withheld (withheldCases) as the claim read it. */
+  case_withheld: boolean;
 }
 
 /** First key of the advisory lock that makes one release of a recipient's held letters at a time. */
@@ -53,12 +63,17 @@ export const DIGEST_MAX_LETTERS = 50;
 /** How many earlier Message-IDs a digest names in References, as threadFor trims a case's chain. */
 const DIGEST_REFERENCES = 20;
 
-/** The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case. */
+/**
+ * The columns a sender needs, from `claimed` (an UPDATE ... RETURNING) joined to the case; whether the case is
+ * withheld, and the key of the subject the letter is sealed under, as this same statement reads them (so that
+ * opening it needs no look-ups of its own).
+ */
 const CLAIMED_LETTER = `SELECT l.id, l.case_id, c.reference, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
-         l.in_reply_to, l."references", l.claimed_until::text AS lease, l.sending_since IS NOT NULL AS unconfirmed
-       FROM claimed l JOIN cases c ON c.id = l.case_id`;
+         l.in_reply_to, l."references", l.claimed_until::text AS lease, l.sending_since IS NOT NULL AS unconfirmed,
+         ${caseWithheld('l.case_id')} AS case_withheld, ${subjectKeyColumns('d')}
+       FROM claimed l JOIN cases c ON c.id = l.case_id LEFT JOIN data_subjects d ON d.id = l.subject_id`;
 const CLAIM_RETURNING = `RETURNING l.id, l.case_id, l.created_at, l.recipient, l.subject, l.text, l.html, l.message_id,
-         l.in_reply_to, l."references", l.claimed_until, l.sending_since`;
+         l.in_reply_to, l."references", l.claimed_until, l.sending_since, l.subject_id`;
 
 export type SendResult =
   | { outcome: 'sent'; messageId: string }
@@ -179,8 +194,9 @@ export class LetterSenderService {
    */
   private async open(letters: LetterRow[]): Promise<'ok' | 'withheld' | 'erased'> {
     const m = this.dataSource.manager;
-    if ((await withheldCases(m, [...new Set(letters.map((l) => l.case_id))])).size > 0) return 'withheld';
-    await this.vault.openRows(m, letters, ['recipient', 'subject', 'text', 'html']);
+    if (letters.some((l) => l.case_withheld)) return 'withheld';
+    const keys = letters.flatMap((l) => subjectKeyOf(l));
+    await this.vault.openRows(m, letters, ['recipient', 'subject', 'text', 'html'], { keys });
     if (letters.some((l) => l.recipient === WITHHELD)) return 'withheld';
     return letters.some((l) => l.recipient === ERASED) ? 'erased' : 'ok';
   }

@@ -17,7 +17,7 @@ import { JobName, QueueName } from '../core/queue/jobs';
 import { OutboxService } from '../core/queue/outbox.service';
 import { HOLD_FLAGS, NOT_THE_COMPLAINANT, STICKY_HOLD_FLAGS } from '../notices/notice-flags';
 import { LetterKind } from '../letters/letter.entity';
-import { LettersService } from '../letters/letters.service';
+import { type LetterToRecord, LettersService } from '../letters/letters.service';
 import { PROVIDER_REGISTRY } from '../links/links.constants';
 import type { LinkClassification, ProviderRegistry } from '../links';
 import { SITE_ADAPTER, type SiteAdapter, type SiteLink } from '../site/site-adapter';
@@ -61,6 +61,13 @@ interface RoutingPlan {
 }
 
 const CASE_SELECT = `SELECT id, reference, status, kind, status_token, language, checklist, search_terms, routed_at FROM cases`;
+/** heldFor's flags of the case $1 (null for none), with HOLD_FLAGS as $2 and STICKY_HOLD_FLAGS as $3. */
+const HELD_FLAGS = `(SELECT array_agg(DISTINCT f)
+   FROM notices n, unnest(n.flags) AS f
+   WHERE n.case_id = $1
+     AND ((f = ANY($2::text[])
+           AND n.id = (SELECT id FROM notices WHERE case_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1))
+          OR f = ANY($3::text[])))`;
 const SEARCH_MATCH_LIMIT = 50;
 /** A deficiency letter is owed only when these let us find and answer the sender (512(c)(3)(B)(ii)). */
 const DEFICIENCY_LETTER_NEEDS: ElementName[] = ['work', 'infringing_material', 'contact'];
@@ -93,14 +100,17 @@ export class CaseRouterService {
   ) {}
 
   async route(caseId: string): Promise<void> {
-    const [first] = await this.dataSource.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1`, [caseId]);
+    // The case with its hold flags as they stand now (heldFor), in one statement; both are read again below.
+    const [first] = await this.dataSource.query<(CaseRow & { held: string[] | null })[]>(
+      `SELECT id, reference, status, kind, status_token, language, checklist, search_terms, routed_at,
+              ${HELD_FLAGS} AS held
+       FROM cases WHERE id = $1`,
+      [caseId, HOLD_FLAGS, STICKY_HOLD_FLAGS],
+    );
     if (!first || first.routed_at) return;
     // The site adapter may be slow or remote (a CMS webhook): ask it before the transaction, not inside it.
     const matches = await this.site.searchPages(first.search_terms, SEARCH_MATCH_LIMIT);
-    const plan =
-      isActionable(first) && !(await this.heldFor(this.dataSource.manager, caseId)).length
-        ? await this.plan(first.id)
-        : undefined;
+    const plan = isActionable(first) && !first.held?.length ? await this.plan(first.id) : undefined;
 
     const routed = await this.dataSource.transaction(async (m): Promise<Routed | undefined> => {
       const [kase] = await m.query<CaseRow[]>(`${CASE_SELECT} WHERE id = $1 FOR UPDATE`, [caseId]);
@@ -136,8 +146,11 @@ export class CaseRouterService {
 
       let proposed = kase.status;
       let deficiencyLetter = false;
+      // The referral letter (when there is one) and the receipt are recorded together, in that order: one batch of
+      // statements for both rather than one for each.
+      const letters: LetterToRecord[] = [];
       if (plan) {
-        proposed = await this.routeComplete(m, kase, plan, recipient, occasion);
+        proposed = await this.routeComplete(m, kase, plan, recipient, occasion, letters);
       } else if (
         kase.kind === 'takedown' &&
         DEFICIENCY_LETTER_NEEDS.every((e) => kase.checklist.elements[e]?.present)
@@ -148,12 +161,18 @@ export class CaseRouterService {
         await audit(m, kase.id, 'worker', 'letter.deficiency_recorded', { missing: kase.checklist.missing });
         deficiencyLetter = true;
       }
-      await this.letters.record(m, letterCase, LetterKind.Receipt, occasion, recipient, {
-        kind: kase.kind,
-        complete: kase.checklist.complete,
-        deficiencyLetter,
-        missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
+      letters.push({
+        kind: LetterKind.Receipt,
+        occasion,
+        given: recipient,
+        context: {
+          kind: kase.kind,
+          complete: kase.checklist.complete,
+          deficiencyLetter,
+          missing: kase.checklist.missing.map((e) => ({ name: e, ...ELEMENT_LABELS[e] })),
+        },
       });
+      await this.letters.recordMany(m, letterCase, letters);
       await this.markRouted(m, kase.id, matches);
       const { status } = await this.transitions.proposeUnlessStaffActed(m, kase, proposed, 'worker');
       await audit(m, kase.id, 'worker', 'case.routed', { status, searchMatches: matches.length });
@@ -180,15 +199,11 @@ export class CaseRouterService {
    * and a counter-notice on any of its notices.
    */
   private async heldFor(m: EntityManager, caseId: string): Promise<string[]> {
-    const [row] = await m.query<{ flags: string[] | null }[]>(
-      `SELECT array_agg(DISTINCT f) AS flags
-       FROM notices n, unnest(n.flags) AS f
-       WHERE n.case_id = $1
-         AND ((f = ANY($2::text[])
-               AND n.id = (SELECT id FROM notices WHERE case_id = $1 ORDER BY received_at DESC, id DESC LIMIT 1))
-              OR f = ANY($3::text[]))`,
-      [caseId, HOLD_FLAGS, STICKY_HOLD_FLAGS],
-    );
+    const [row] = await m.query<{ flags: string[] | null }[]>(`SELECT ${HELD_FLAGS} AS flags`, [
+      caseId,
+      HOLD_FLAGS,
+      STICKY_HOLD_FLAGS,
+    ]);
     return row?.flags ?? [];
   }
 
@@ -291,6 +306,7 @@ export class CaseRouterService {
     plan: RoutingPlan,
     recipient: string | null,
     occasion: string,
+    letters: LetterToRecord[],
   ): Promise<CaseStatus> {
     const { links, internal, ours, outbound } = plan;
     // Who may cause a removal without a person looking: the auto-action policy (auto-action-policy.ts).
@@ -318,7 +334,7 @@ export class CaseRouterService {
     const missing = internal.filter((l) => !found.has(l.url)).map((l) => l.id);
     const scheduled = internal.filter((l) => found.has(l.url)).map((l) => l.id);
 
-    const referred = await this.refer(m, kase, plan, recipient, occasion, hold);
+    const referred = await this.refer(m, kase, plan, recipient, occasion, hold, letters);
     await moveLinks(m, {
       caseId: kase.id,
       actor: 'worker',
@@ -376,7 +392,8 @@ export class CaseRouterService {
 
   /**
    * Returns how many providers the links were referred to. The letter says what becomes of our own links to those
-   * files (the outbound takedowns just made): removed after the delay, or once staff have approved it.
+   * files (the outbound takedowns just made): removed after the delay, or once staff have approved it. Given
+   * `letters`, the letter is added to them for the caller to record with its others; else it is recorded here.
    */
   private async refer(
     m: EntityManager,
@@ -385,6 +402,7 @@ export class CaseRouterService {
     recipient: string | null,
     occasion: string,
     held: boolean,
+    letters?: LetterToRecord[],
   ): Promise<number> {
     const { disk } = plan;
     const groups = referralGroups(disk, this.registry);
@@ -399,14 +417,20 @@ export class CaseRouterService {
         groups.map((g) => JSON.stringify(g.channel)),
       ],
     );
-    await this.letters.record(
-      m,
-      { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language },
-      LetterKind.Referral,
+    const letter: LetterToRecord = {
+      kind: LetterKind.Referral,
       occasion,
-      recipient,
-      { providers: groups, ourLinks: { count: plan.outbound.length, held } },
-    );
+      given: recipient,
+      context: { providers: groups, ourLinks: { count: plan.outbound.length, held } },
+    };
+    if (letters) letters.push(letter);
+    else {
+      await this.letters.recordMany(
+        m,
+        { id: kase.id, reference: kase.reference, statusToken: kase.status_token, language: kase.language },
+        [letter],
+      );
+    }
     // A link staff decided on since the plan was read (a rejection, say) keeps their decision: the workflow refuses
     // the move, and the refusal is in the audit log.
     await moveLinks(m, {

@@ -27,6 +27,11 @@ export interface OpenOptions {
    * remove them); every view, letter, export and job reads WITHHELD.
    */
   includeWithheld?: boolean;
+  /**
+   * Subjects' keys as the statement that read the sealed values read them too (subjectKeyColumns): used for those
+   * subjects instead of looking their keys up again. An erasure committed before that statement shows in it.
+   */
+  keys?: readonly SubjectKeyRow[];
 }
 
 export interface OpenBufferOptions extends OpenOptions {
@@ -34,7 +39,8 @@ export interface OpenBufferOptions extends OpenOptions {
   inPlace?: boolean;
 }
 
-interface SubjectKeyRow {
+/** A subject's key as a statement reads it from data_subjects: no wrapped_key once the subject is erased. */
+export interface SubjectKeyRow {
   id: string;
   wrapped_key: Buffer | null;
   kek_id: string | null;
@@ -43,6 +49,32 @@ interface SubjectKeyRow {
 
 type SubjectKey = { key: Buffer; withheld: boolean } | 'erased';
 const SUBJECT_KEY_COLUMNS = `id, CASE WHEN erased_at IS NULL THEN wrapped_key END AS wrapped_key, kek_id, suppressed_at`;
+
+/**
+ * The select list of a subject's key for a statement that joins data_subjects as `alias`, each column named
+ * `key_<column>` (SubjectKeyColumns): the caller reads the key with the sealed row, and gives subjectKeyOf(row) to
+ * open() as `keys`.
+ */
+export function subjectKeyColumns(alias: string): string {
+  return `${alias}.id AS key_id, CASE WHEN ${alias}.erased_at IS NULL THEN ${alias}.wrapped_key END AS key_wrapped_key,
+          ${alias}.kek_id AS key_kek_id, ${alias}.suppressed_at AS key_suppressed_at`;
+}
+
+/** The columns subjectKeyColumns names, as a row has them (all null when the join found no subject). */
+export interface SubjectKeyColumns {
+  key_id: string | null;
+  key_wrapped_key: Buffer | null;
+  key_kek_id: string | null;
+  key_suppressed_at: Date | null;
+}
+
+/** The key a row read with subjectKeyColumns, for OpenOptions.keys: none when the row found no subject. */
+export function subjectKeyOf(row: SubjectKeyColumns): SubjectKeyRow[] {
+  if (!row.key_id) return [];
+  return [
+    { id: row.key_id, wrapped_key: row.key_wrapped_key, kek_id: row.key_kek_id, suppressed_at: row.key_suppressed_at },
+  ];
+}
 
 const LOOKUP_KEY = 'lookup';
 
@@ -228,6 +260,7 @@ export class PersonalData implements OnModuleInit {
     const keys = await this.keysOf(
       m,
       sealed.flatMap((s) => (s ? [s.subjectId] : [])),
+      options.keys,
     );
     return values.map((v, i) => {
       const s = sealed[i];
@@ -265,7 +298,7 @@ export class PersonalData implements OnModuleInit {
   async openBuffer(m: EntityManager, value: Buffer, options: OpenBufferOptions = {}): Promise<Buffer | null> {
     const subjectId = sealedBytesSubject(value);
     if (!subjectId) return value;
-    const key = (await this.keysOf(m, [subjectId])).get(subjectId) ?? 'erased';
+    const key = (await this.keysOf(m, [subjectId], options.keys)).get(subjectId) ?? 'erased';
     if (key === 'erased' || (key.withheld && !options.includeWithheld)) return null;
     return openBytes(key.key, subjectId, value, options.inPlace);
   }
@@ -364,10 +397,18 @@ export class PersonalData implements OnModuleInit {
     for (const [hash, id] of hashes) if (gone.has(id)) hashes.delete(hash);
   }
 
-  private async keysOf(m: EntityManager, subjectIds: string[]): Promise<Map<string, SubjectKey>> {
+  /** `given`: keys read by the caller's own statement (OpenOptions.keys), taken as they are for their subjects. */
+  private async keysOf(
+    m: EntityManager,
+    subjectIds: string[],
+    given?: readonly SubjectKeyRow[],
+  ): Promise<Map<string, SubjectKey>> {
     const keys = new Map<string, SubjectKey>();
     const cached = m.queryRunner?.isTransactionActive ? this.cacheOf(m) : undefined;
-    const ids = [...new Set(subjectIds)].filter((id) => {
+    const wanted = new Set(subjectIds);
+    for (const row of given ?? []) if (wanted.has(row.id) && !keys.has(row.id)) keys.set(row.id, this.keyOfRow(row));
+    const ids = [...wanted].filter((id) => {
+      if (keys.has(id)) return false;
       const known = cached?.get(id);
       if (known) keys.set(id, known);
       return !known;

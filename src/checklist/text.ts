@@ -252,25 +252,26 @@ export function normalise(raw: string): NoticeText {
   return { raw, text, map: map.subarray(0, length), lines };
 }
 
-/** Whether text[from, to) is empty or only what `String.prototype.trim` removes (the characters of `\s`). */
-function allSpace(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    const space =
-      c === 0x20 ||
-      (c >= 0x09 && c <= 0x0d) ||
-      c === 0xa0 ||
-      c === 0x1680 ||
-      (c >= 0x2000 && c <= 0x200a) ||
-      c === 0x2028 ||
-      c === 0x2029 ||
-      c === 0x202f ||
-      c === 0x205f ||
-      c === 0x3000 ||
-      c === 0xfeff;
-    if (!space) return false;
-  }
+/** Whether text[from, to) is empty or only what `String.prototype.trim` removes. */
+export function allSpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
   return true;
+}
+
+/** A character of `\s` (the characters `String.prototype.trim` removes). */
+export function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** New-style forms print their prompts and affirmations bold: "**...", "__...", or "*...*" around the line. */

@@ -44,6 +44,13 @@ describe('normalise: the lines as columns', () => {
     expect(asked).toEqual(['Your name?', 'Jane']);
   });
 
+  it('builds the text whole when a character is dropped on every line, across many pieces', () => {
+    const doc = normalise('**a &amp; b\n'.repeat(10_000));
+    expect(doc.text).toBe('a & b\n'.repeat(10_000));
+    expect(doc.map.length).toBe(doc.text.length);
+    expect(doc.lines.bold(9_999)).toBe(true);
+  });
+
   it('makes a megabyte of line breaks a million lines without a record each', () => {
     const doc = normalise(`email${'\n'.repeat(1_000_000)}x`);
     expect(doc.lines.length).toBe(1_000_001);

@@ -148,17 +148,29 @@ function dropped(c: number): boolean {
   return (c >= 0x200b && c <= 0x200d) || c === 0xfeff || c === 0xad;
 }
 
+const PIECES_PER_CHUNK = 4096;
+
 /**
  * One pass over the input, each character looked at a bounded number of times; the text is built from unchanged
  * runs sliced from the input and the offsets kept in a typed array, so a megabyte costs no more per KB than a page.
  */
 export function normalise(raw: string): NoticeText {
+  // The pieces of the text, joined a few thousand at a time: a text that drops a character on every line ("**a" a
+  // line) is cut into a piece a line, and a million of them kept to the end would outlive the young generation.
+  const chunks: string[] = [];
   const parts: string[] = [];
+  const add = (piece: string): void => {
+    parts.push(piece);
+    if (parts.length === PIECES_PER_CHUNK) {
+      chunks.push(parts.join(''));
+      parts.length = 0;
+    }
+  };
   const map = new Int32Array(raw.length + 1);
   let length = 0;
   let run = -1; // start of the current run of characters copied unchanged
   const flush = (to: number): void => {
-    if (run >= 0 && to > run) parts.push(raw.slice(run, to));
+    if (run >= 0 && to > run) add(raw.slice(run, to));
     run = -1;
   };
   const keep = (at: number): void => {
@@ -167,7 +179,7 @@ export function normalise(raw: string): NoticeText {
   };
   const put = (ch: string, at: number): void => {
     flush(at);
-    parts.push(ch);
+    add(ch);
     map[length++] = at;
   };
   // One line of the text a line of the input: normalise drops and replaces characters, never a line break.
@@ -246,7 +258,8 @@ export function normalise(raw: string): NoticeText {
   }
 
   flush(raw.length);
-  const text = parts.join('');
+  chunks.push(parts.join(''));
+  const text = chunks.length === 1 ? chunks[0] : chunks.join('');
   for (let i = 0; i < lineCount; i++) if (allSpace(text, starts[i], ends[i])) flags[i] |= BLANK;
   const lines = new Lines(text, starts, ends, flags);
   return { raw, text, map: map.subarray(0, length), lines };

@@ -97,9 +97,8 @@ export function onPromptAt(doc: NoticeText, offset: number): boolean {
 export function answeredPrompts(doc: NoticeText, re: RegExp): { prompt: Line; answer: Line[] }[] {
   const found: { prompt: Line; answer: Line[] }[] = [];
   for (let index = 0; index < doc.lines.length; index++) {
-    if (!isPromptLine(doc, index)) continue;
+    if (!isPromptLine(doc, index) || !re.test(doc.lines.text(index))) continue;
     const line = doc.lines.at(index);
-    if (!re.test(line.text)) continue;
     const inline = inlineAnswer(doc, line);
     const answer = inline ? [inline, ...answerLines(doc, index)] : answerLines(doc, index);
     if (isSubstantiveAnswer(answer)) found.push({ prompt: line, answer });

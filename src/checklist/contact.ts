@@ -1,6 +1,6 @@
 import { answerLines, answerSpan, answeredPrompts, isPromptLine } from './form';
 import { facts } from './spans';
-import { NoticeText, Span, isRedactedLine, lineIndexAt } from './text';
+import { Line, NoticeText, Span, isRedactedLine, lineIndexAt } from './text';
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}\b/g;
 const EMAIL_AT = new RegExp(EMAIL.source, 'y');
@@ -74,12 +74,13 @@ const ABOUT_GITHUB = /github\.com\b|noreply/i;
 /** Answers to "the alleged infringer's contact information": contact details there are not the sender's. */
 function infringerZones(doc: NoticeText): Span[] {
   const zones: Span[] = [];
-  doc.lines.forEach((line, index) => {
-    if (!INFRINGER.test(line.text) || !/contact|address|information|administrator/i.test(line.text)) return;
-    if (!isPromptLine(line) && !/:\s*$/.test(line.text)) return;
+  for (let index = 0; index < doc.lines.length; index++) {
+    const text = doc.lines.text(index);
+    if (!INFRINGER.test(text) || !/contact|address|information|administrator/i.test(text)) continue;
+    if (!isPromptLine(doc, index) && !/:\s*$/.test(text)) continue;
     const span = answerSpan(answerLines(doc, index));
-    if (span) zones.push({ start: line.start, end: span.end });
-  });
+    if (span) zones.push({ start: doc.lines.start(index), end: span.end });
+  }
   return zones;
 }
 
@@ -87,14 +88,14 @@ function redactedBlocks(doc: NoticeText): Span[] {
   const spans: Span[] = [];
   let run: number[] = [];
   const flush = (): void => {
-    if (run.length >= 3) spans.push({ start: doc.lines[run[0]].start, end: doc.lines[run[run.length - 1]].end });
+    if (run.length >= 3) spans.push({ start: doc.lines.start(run[0]), end: doc.lines.end(run[run.length - 1]) });
     run = [];
   };
-  doc.lines.forEach((line, index) => {
-    if (line.blank) return;
-    if (isRedactedLine(line.text)) run.push(index);
+  for (let index = 0; index < doc.lines.length; index++) {
+    if (doc.lines.blank(index)) continue;
+    if (isRedactedLine(doc.lines.text(index))) run.push(index);
     else flush();
-  });
+  }
   flush();
   return spans;
 }
@@ -108,22 +109,22 @@ const COMPANY_LINE =
  */
 function redactedUnderCompany(doc: NoticeText): Span[] {
   const spans: Span[] = [];
-  doc.lines.forEach((line, index) => {
-    if (line.blank || !COMPANY_LINE.test(line.text.trim())) return;
-    const next = doc.lines.slice(index + 1, index + 4).find((l) => !l.blank);
-    if (next && isRedactedLine(next.text)) spans.push({ start: line.start, end: next.end });
-  });
+  for (let index = 0; index < doc.lines.length; index++) {
+    if (doc.lines.blank(index) || !COMPANY_LINE.test(doc.lines.text(index).trim())) continue;
+    const next = nextNonBlank(doc, index, 3);
+    if (next && isRedactedLine(next.text)) spans.push({ start: doc.lines.start(index), end: next.end });
+  }
   return spans;
 }
 
 /** "3." or "4." alone on a line with only redactions under it: the contact item of the statutory list. */
 function redactedListItems(doc: NoticeText): Span[] {
   const spans: Span[] = [];
-  doc.lines.forEach((line, index) => {
-    if (!/^\s*[3-5][.)]\s*$/.test(line.text)) return;
-    const next = doc.lines.slice(index + 1, index + 4).find((l) => !l.blank);
-    if (next && isRedactedLine(next.text)) spans.push({ start: line.start, end: next.end });
-  });
+  for (let index = 0; index < doc.lines.length; index++) {
+    if (!/^\s*[3-5][.)]\s*$/.test(doc.lines.text(index))) continue;
+    const next = nextNonBlank(doc, index, 3);
+    if (next && isRedactedLine(next.text)) spans.push({ start: doc.lines.start(index), end: next.end });
+  }
   return spans;
 }
 
@@ -136,28 +137,33 @@ const INVITATION =
  */
 function redactedAfterInvitation(doc: NoticeText): Span[] {
   const spans: Span[] = [];
-  doc.lines.forEach((line, index) => {
-    if (line.blank || !INVITATION.test(line.text) || isPromptLine(line)) return;
+  for (let index = 0; index < doc.lines.length; index++) {
+    if (doc.lines.blank(index) || !INVITATION.test(doc.lines.text(index)) || isPromptLine(doc, index)) continue;
     const next = doc.lines
       .slice(index + 1, index + 10)
       .filter((l) => !l.blank)
       .slice(0, 4);
     const redacted = next.filter((l) => isRedactedLine(l.text));
-    if (redacted.length >= 2) spans.push({ start: line.start, end: redacted[redacted.length - 1].end });
-  });
+    if (redacted.length >= 2) spans.push({ start: doc.lines.start(index), end: redacted[redacted.length - 1].end });
+  }
   return spans;
 }
 
 function countryLines(doc: NoticeText): Span[] {
-  return doc.lines
-    .filter(
-      (l) =>
-        l.text.trim().length <= 60 &&
-        COUNTRY.test(l.text) &&
-        /\d|,|\[private\]/i.test(l.text) &&
-        !/https?:/.test(l.text),
-    )
-    .map((l) => ({ start: l.start, end: l.end }));
+  const spans: Span[] = [];
+  for (let i = 0; i < doc.lines.length; i++) {
+    const text = doc.lines.text(i);
+    if (text.trim().length <= 60 && COUNTRY.test(text) && /\d|,|\[private\]/i.test(text) && !/https?:/.test(text))
+      spans.push({ start: doc.lines.start(i), end: doc.lines.end(i) });
+  }
+  return spans;
+}
+
+/** The first non-blank line of the `within` lines after line `index`. */
+function nextNonBlank(doc: NoticeText, index: number, within: number): Line | undefined {
+  for (let i = index + 1; i < doc.lines.length && i <= index + within; i++)
+    if (!doc.lines.blank(i)) return doc.lines.at(i);
+  return undefined;
 }
 
 export function contactSpans(doc: NoticeText): Span[] {
@@ -174,7 +180,7 @@ export function contactSpans(doc: NoticeText): Span[] {
     ...emails,
     ...phones,
     ...facts(doc, LABELLED).filter(
-      (s) => !doc.text.slice(s.start, s.end).includes('\n') || !isPromptLine(doc.lines[lineIndexAt(doc, s.end - 1)]),
+      (s) => !doc.text.slice(s.start, s.end).includes('\n') || !isPromptLine(doc, lineIndexAt(doc, s.end - 1)),
     ),
     ...PHRASES.flatMap((re) => facts(doc, re)),
     ...facts(doc, STREET),

@@ -56,7 +56,7 @@ const LICENCE_LEAD_IN = /\blicen[cs]e[ds]?\b[^\n]{0,40}$/i;
 function citesLicence(doc: NoticeText, span: Span): boolean {
   if (LICENCE_URL.test(doc.text.slice(span.start, span.end))) return true;
   const index = lineIndexAt(doc, span.start);
-  let before = doc.text.slice(doc.lines[index].start, span.start);
+  let before = doc.text.slice(doc.lines.start(index), span.start);
   if (before.trim() === '')
     before =
       doc.lines
@@ -73,7 +73,7 @@ export function removedMaterialSpans(doc: NoticeText): Span[] {
   const urls = facts(doc, URL).filter((s) => !CITED.test(doc.text.slice(s.start, s.end)) && !citesLicence(doc, s));
   // A form's question ("What files were taken down?") names no material.
   const phrases = REMOVED_PHRASES.flatMap((re) => facts(doc, re)).filter(
-    (s) => !isPromptLine(doc.lines[lineIndexAt(doc, s.start)]),
+    (s) => !isPromptLine(doc, lineIndexAt(doc, s.start)),
   );
   return [...answered, ...urls, ...phrases];
 }

@@ -17,15 +17,19 @@ const HEAD_CHARS = 400;
 const AFFIRMATIVE =
   /^\W{0,4}(?:yes|y|true|correct|i\s+do|i\s+agree|agreed|i\s+confirm|confirm(?:ed)?|affirm(?:ed)?|x|✓|✔|checked|i\s+(?:swear|have|am|certify|state))\b/i;
 
-/** A form prompt: new-style forms print prompts bold; older ones end them with "?" or ":". */
-export function isPromptLine(line: Line): boolean {
-  return (line.prompt ??= promptLine(line));
+/**
+ * Whether line `index` of the text is a form prompt: new-style forms print prompts bold; older ones end them with
+ * "?" or ":". Remembered for the line: the rules ask it of the same line many times. A part of a line read as a
+ * line of its own (index -1, the answer typed after a bold prompt) is no prompt.
+ */
+export function isPromptLine(doc: NoticeText, index: number): boolean {
+  return index >= 0 && doc.lines.prompt(index, promptLine);
 }
 
-function promptLine(line: Line): boolean {
-  const t = line.text.trim();
+function promptLine(text: string, bold: boolean): boolean {
+  const t = text.trim();
   if (t === '') return false;
-  if (line.bold) return true;
+  if (bold) return true;
   if (/\?\s*$/.test(t) && t.length > 15) return true;
   return /^(?:\d{1,2}[.)]\s*)?(?:please\s+)?(?:type|provide|identify|describe|so\s+that\s+we)\b.{0,300}[:.]\s*$/i.test(
     t,
@@ -35,10 +39,10 @@ function promptLine(line: Line): boolean {
 /** The lines under a prompt, up to the next prompt. */
 export function answerLines(doc: NoticeText, promptIndex: number): Line[] {
   const out: Line[] = [];
-  for (let i = promptIndex + 1; i < doc.lines.length && out.length < MAX_ANSWER_LINES; i++) {
-    const line = doc.lines[i];
-    if (isPromptLine(line)) break;
-    if (!line.blank) out.push(line);
+  const { lines } = doc;
+  for (let i = promptIndex + 1; i < lines.length && out.length < MAX_ANSWER_LINES; i++) {
+    if (isPromptLine(doc, i)) break;
+    if (!lines.blank(i)) out.push(lines.at(i));
   }
   return out;
 }
@@ -78,26 +82,27 @@ export function inlineAnswer(doc: NoticeText, line: Line): Line | undefined {
   }
   const text = doc.text.slice(lo, line.end);
   if (text.trim().length < 2) return undefined;
-  return { text, start: lo, end: line.end, bold: false, blank: false, prompt: false, quotes: undefined };
+  return { index: -1, text, start: lo, end: line.end, bold: false, blank: false };
 }
 
 /** Whether `offset` lies on a prompt line and not in an answer typed after the prompt on that line. */
 export function onPromptAt(doc: NoticeText, offset: number): boolean {
-  const line = doc.lines[lineIndexAt(doc, offset)];
-  if (!isPromptLine(line)) return false;
-  const inline = inlineAnswer(doc, line);
+  const index = lineIndexAt(doc, offset);
+  if (!isPromptLine(doc, index)) return false;
+  const inline = inlineAnswer(doc, doc.lines.at(index));
   return !(inline && offset >= inline.start);
 }
 
 /** Prompts matching `re`, each with the non-empty answer under it (or after it on its line). */
 export function answeredPrompts(doc: NoticeText, re: RegExp): { prompt: Line; answer: Line[] }[] {
   const found: { prompt: Line; answer: Line[] }[] = [];
-  doc.lines.forEach((line, index) => {
-    if (!isPromptLine(line) || !re.test(line.text)) return;
+  for (let index = 0; index < doc.lines.length; index++) {
+    if (!isPromptLine(doc, index) || !re.test(doc.lines.text(index))) continue;
+    const line = doc.lines.at(index);
     const inline = inlineAnswer(doc, line);
     const answer = inline ? [inline, ...answerLines(doc, index)] : answerLines(doc, index);
     if (isSubstantiveAnswer(answer)) found.push({ prompt: line, answer });
-  });
+  }
   return found;
 }
 
@@ -110,13 +115,13 @@ export function isSendersStatement(doc: NoticeText, span: Span): boolean {
   const lineIndex = lineIndexAt(doc, span.start);
   // Typed after a bold prompt on the prompt's own line ('**Type the following statement: "..."** "I have ..."'):
   // the answer is the sender's, whatever the prompt quotes, so only the answer before the statement is read.
-  const inline = inlineAnswer(doc, doc.lines[lineIndex]);
+  const inline = inlineAnswer(doc, doc.lines.at(lineIndex));
   const answered = inline !== undefined && span.start >= inline.start;
   const paragraphLine = paragraphStartLine(doc, lineIndex);
-  const paragraphStart = answered ? inline.start : doc.lines[paragraphLine].start;
+  const paragraphStart = answered ? inline.start : doc.lines.start(paragraphLine);
   const head = doc.text.slice(Math.max(paragraphStart, span.start - HEAD_CHARS), span.start);
   const previous = answered ? undefined : previousNonBlank(doc, paragraphLine - 1);
-  if (instructionQuotes(head, previous && endsWithColon(previous.text) ? previous : undefined)) return false;
+  if (instructionQuotes(doc, head, previous && endsWithColon(previous.text) ? previous : undefined)) return false;
 
   const tail = doc.text.slice(span.end, Math.min(doc.text.length, span.end + 600));
   const stop = /[.!?](?=\s|$)|\n\s*\n/.exec(tail);
@@ -134,7 +139,7 @@ export function isSendersStatement(doc: NoticeText, span: Span): boolean {
  * Only the last INSTRUCTION_REACH characters of each line can hold the instruction, so only those are searched;
  * the quotes on the instruction's line are counted over the whole line.
  */
-function instructionQuotes(head: string, previous: Line | undefined): boolean {
+function instructionQuotes(doc: NoticeText, head: string, previous: Line | undefined): boolean {
   const reach = INSTRUCTION_REACH + INSTRUCTION_MAX + 1;
   const before = previous ? previous.text.slice(-reach) : undefined;
   const lead = before !== undefined ? `${before}\n${head}` : head;
@@ -142,7 +147,9 @@ function instructionQuotes(head: string, previous: Line | undefined): boolean {
   if (at < 0) return false;
   const lineStart = lead.lastIndexOf('\n', at) + 1;
   if (previous && before !== undefined && at < before.length) {
-    return quotedByInstruction(lineQuotes(previous) + quoteCount(lead.slice(before.length + 1)));
+    return quotedByInstruction(
+      doc.lines.quotes(previous.index, quoteCount) + quoteCount(lead.slice(before.length + 1)),
+    );
   }
   return quotedByInstruction(quoteCount(lead.slice(lineStart)));
 }
@@ -181,10 +188,8 @@ function paragraphStartLine(doc: NoticeText, lineIndex: number): number {
   let starts = paragraphStarts.get(doc);
   if (!starts) {
     starts = new Int32Array(doc.lines.length);
-    for (let i = 1; i < doc.lines.length; i++) {
-      const above = doc.lines[i - 1];
-      starts[i] = above.blank || isPromptLine(above) ? i : starts[i - 1];
-    }
+    for (let i = 1; i < doc.lines.length; i++)
+      starts[i] = doc.lines.blank(i - 1) || isPromptLine(doc, i - 1) ? i : starts[i - 1];
     paragraphStarts.set(doc, starts);
   }
   return starts[lineIndex];
@@ -192,7 +197,7 @@ function paragraphStartLine(doc: NoticeText, lineIndex: number): number {
 const paragraphStarts = new WeakMap<NoticeText, Int32Array>();
 
 function previousNonBlank(doc: NoticeText, from: number): Line | undefined {
-  for (let i = from; i >= 0 && i > from - 3; i--) if (!doc.lines[i].blank) return doc.lines[i];
+  for (let i = from; i >= 0 && i > from - 3; i--) if (!doc.lines.blank(i)) return doc.lines.at(i);
   return undefined;
 }
 
@@ -200,10 +205,6 @@ const QUOTE = /"|(?<![A-Za-z])'|'(?![A-Za-z])/g;
 
 function quoteCount(text: string): number {
   return text.match(QUOTE)?.length ?? 0;
-}
-
-function lineQuotes(line: Line): number {
-  return (line.quotes ??= quoteCount(line.text));
 }
 
 /**

@@ -39,7 +39,7 @@ const ANY_URL = /\bhttps?:\/\/\S|\bwww\.\S|\b[\w-]+(?:\.[\w-]+)+\/\S/i;
 export function detectKind(doc: NoticeText): NoticeKind {
   const zh = readsChinese(doc) ? detectZhKind(doc) : 'other';
   if (zh !== 'other') return zh;
-  const counterMention = doc.lines.some((l) => COUNTER_MENTION.test(l.text) && !GITHUB_BOILERPLATE.test(l.text));
+  const counterMention = someLine(doc, (text) => COUNTER_MENTION.test(text) && !GITHUB_BOILERPLATE.test(text));
   if (perText(doc, mistakeSpans).length > 0 || perText(doc, consentSpans).length > 0) return 'counter_notice';
   const takedownStatements = perText(doc, goodFaithSpans).length > 0 || perText(doc, perjurySpans).length > 0;
   if (SAYS_RETRACTION.test(doc.text)) return 'retraction';
@@ -64,7 +64,12 @@ function asksToReinstateOwn(doc: NoticeText): boolean {
   return (
     perText(doc, mistakeSpans).length === 0 &&
     perText(doc, consentSpans).length === 0 &&
-    doc.lines.some((l) => REINSTATE.test(l.text)) &&
+    someLine(doc, (text) => REINSTATE.test(text)) &&
     OWN_EARLIER_NOTICE.test(doc.text)
   );
+}
+
+function someLine(doc: NoticeText, test: (text: string) => boolean): boolean {
+  for (let i = 0; i < doc.lines.length; i++) if (test(doc.lines.text(i))) return true;
+  return false;
 }

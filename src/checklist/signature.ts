@@ -38,11 +38,12 @@ function isNameLine(text: string): boolean {
 /** A valediction followed by a name (or a redaction where the name stood) within the next few lines. */
 function closings(doc: NoticeText): Span[] {
   const spans: Span[] = [];
-  doc.lines.forEach((line, index) => {
-    if (!VALEDICTION.test(line.text)) return;
+  const { lines } = doc;
+  for (let index = 0; index < lines.length; index++) {
+    if (!VALEDICTION.test(lines.text(index))) continue;
     const next = nextNonBlank(doc, index, 8);
-    if (next && isNameLine(next.text)) spans.push({ start: line.start, end: next.end });
-  });
+    if (next && isNameLine(next.text)) spans.push({ start: lines.start(index), end: next.end });
+  }
   return spans;
 }
 
@@ -54,19 +55,21 @@ const FIELD_LABEL = /^[\p{L} ]{1,30}[:：]/u;
 
 function answeredSignPrompts(doc: NoticeText): Span[] {
   const spans: Span[] = [];
-  doc.lines.forEach((line, index) => {
-    if (!SIGN_PROMPT.test(line.text)) return;
+  for (let index = 0; index < doc.lines.length; index++) {
+    if (!SIGN_PROMPT.test(doc.lines.text(index))) continue;
+    const line = doc.lines.at(index);
     const heading = SIGN_HEADING.test(line.text.trim());
-    if (!heading && !isPromptLine(line) && !/[:.]\s*$|\(see\s+(?:attached|below)\)\s*$/i.test(line.text)) return;
+    if (!heading && !isPromptLine(doc, index) && !/[:.]\s*$|\(see\s+(?:attached|below)\)\s*$/i.test(line.text))
+      continue;
     // "**Please type your full legal name below to sign:** [private]": the answer on the prompt's own line.
     const inline = inlineAnswer(doc, line);
     const answer = (inline ? [inline] : answerLines(doc, index)).filter((l) => !RULE_LINE.test(l.text)).slice(0, 3);
-    if (!isSubstantiveAnswer(answer) || answer[0].text.trim().length < 2) return;
+    if (!isSubstantiveAnswer(answer) || answer[0].text.trim().length < 2) continue;
     // Under a bare heading, the next form field ("Date: ...") is not a signature.
-    if (heading && FIELD_LABEL.test(answer[0].text.trim())) return;
+    if (heading && FIELD_LABEL.test(answer[0].text.trim())) continue;
     const span = answerSpan(answer);
     if (span) spans.push({ start: line.start, end: span.end });
-  });
+  }
   return spans;
 }
 
@@ -79,11 +82,11 @@ function trailingBlock(doc: NoticeText): Span[] {
   const block: Line[] = [];
   let before: Line | undefined;
   for (let i = doc.lines.length - 1; i >= 0 && block.length < 6; i--) {
-    const line = doc.lines[i];
-    if (line.blank) continue;
-    if (line.text.trim().length > CLOSING_LINE_MAX || isPromptLine(line)) {
+    if (doc.lines.blank(i)) continue;
+    const line = doc.lines.at(i);
+    if (line.text.trim().length > CLOSING_LINE_MAX || isPromptLine(doc, i)) {
       // Redactions under a form's question answer that question (phone, address), they do not sign.
-      if (isPromptLine(line) || /:\s*$/.test(line.text)) return [];
+      if (isPromptLine(doc, i) || /:\s*$/.test(line.text)) return [];
       before = line;
       break;
     }
@@ -129,13 +132,13 @@ const SIGNATURE_DASH = /--|—|–/;
  */
 function trailingName(doc: NoticeText): Span[] {
   let end = doc.lines.length - 1;
-  while (end >= 0 && doc.lines[end].blank) end--;
+  while (end >= 0 && doc.lines.blank(end)) end--;
   // The closing block, read back to the blank line over it: more than four lines is no signature block, so the
   // walk stops there rather than collecting a long last paragraph.
   let i = end;
-  while (i >= 0 && !doc.lines[i].blank && end - i < 5) i--;
+  while (i >= 0 && !doc.lines.blank(i) && end - i < 5) i--;
   const block: Line[] = doc.lines.slice(i + 1, end + 1);
-  if (i < 0 || block.length === 0 || block.length > 4 || !doc.lines[i].blank) return [];
+  if (i < 0 || block.length === 0 || block.length > 4 || !doc.lines.blank(i)) return [];
   const [first, ...rest] = block;
   const name = first.text.trim();
   if (!PERSON.test(name) || NOT_A_PERSON.test(name)) return [];
@@ -154,16 +157,17 @@ const STATEMENT = /penalt(?:y|ies)\s+of\s+perjury|good[\s-]{1,3}faith/i;
  * valediction ("...allegedly infringed.\n\n[private]\nOffice Assistant").
  */
 function titledBlock(doc: NoticeText): Span[] {
-  let from = Math.floor(doc.lines.length * 0.6);
-  for (let i = doc.lines.length - 1; i >= 0; i--)
-    if (!doc.lines[i].blank && STATEMENT.test(doc.lines[i].text)) {
+  const { lines } = doc;
+  let from = Math.floor(lines.length * 0.6);
+  for (let i = lines.length - 1; i >= 0; i--)
+    if (!lines.blank(i) && STATEMENT.test(lines.text(i))) {
       from = i + 1;
       break;
     }
   const spans: Span[] = [];
-  for (let i = from; i < doc.lines.length; i++) {
-    const line = doc.lines[i];
-    if (line.blank || (i > 0 && !doc.lines[i - 1].blank && i !== from)) continue;
+  for (let i = from; i < lines.length; i++) {
+    if (lines.blank(i) || (i > 0 && !lines.blank(i - 1) && i !== from)) continue;
+    const line = lines.at(i);
     const t = line.text.trim();
     if (!isRedactedLine(t) && !(PERSON.test(t) && !NOT_A_PERSON.test(t))) continue;
     if (underPrompt(doc, line)) continue;
@@ -185,16 +189,16 @@ function nameOverContactBlock(doc: NoticeText): Span[] {
   let i = doc.lines.length - 1;
   let contact = 0;
   for (; i >= 0 && contact < 10; i--) {
-    const line = doc.lines[i];
-    if (line.blank) continue;
-    if (!CONTACT_LINE.test(line.text) || line.text.trim().length > 100) break;
+    if (doc.lines.blank(i)) continue;
+    const text = doc.lines.text(i);
+    if (!CONTACT_LINE.test(text) || text.trim().length > 100) break;
     contact++;
   }
   if (contact === 0 || i < 0) return [];
   const names: Line[] = [];
   for (; i >= 0 && names.length < 4; i--) {
-    const line = doc.lines[i];
-    if (line.blank) break;
+    if (doc.lines.blank(i)) break;
+    const line = doc.lines.at(i);
     if (!isRedactedLine(line.text) && !(PERSON.test(line.text.trim()) && !NOT_A_PERSON.test(line.text.trim()))) break;
     names.unshift(line);
   }
@@ -204,9 +208,9 @@ function nameOverContactBlock(doc: NoticeText): Span[] {
     .slice(Math.max(0, i - 3), i + 1)
     .filter((l) => !l.blank)
     .pop();
-  if (!above || !isProse(above.text) || isPromptLine(above) || underPrompt(doc, names[0])) return [];
+  if (!above || !isProse(above.text) || isPromptLine(doc, above.index) || underPrompt(doc, names[0])) return [];
   for (let j = i; j >= 0; j--)
-    if (!doc.lines[j].blank && STATEMENT.test(doc.lines[j].text))
+    if (!doc.lines.blank(j) && STATEMENT.test(doc.lines.text(j)))
       return [{ start: names[0].start, end: names[names.length - 1].end }];
   return [];
 }
@@ -218,23 +222,27 @@ function nameOverContactBlock(doc: NoticeText): Span[] {
  */
 function signerOverAddress(doc: NoticeText): Span[] {
   let end = doc.lines.length - 1;
-  while (end >= 0 && doc.lines[end].blank) end--;
+  while (end >= 0 && doc.lines.blank(end)) end--;
   let start = end;
-  while (start > 0 && !doc.lines[start - 1].blank) start--;
+  // Back to the blank line over the last block; a block over four lines is none, so the walk stops at five.
+  while (start > 0 && !doc.lines.blank(start - 1) && end - start < 4) start--;
+  if (start > 0 && !doc.lines.blank(start - 1)) return [];
   const block = doc.lines.slice(start, end + 1);
   if (block.length < 2 || block.length > 4 || !isRedactedLine(block[0].text)) return [];
-  if (block.some((l) => l.text.trim().length > 100 || isProse(l.text) || isPromptLine(l))) return [];
+  if (block.some((l) => l.text.trim().length > 100 || isProse(l.text) || isPromptLine(doc, l.index))) return [];
   let above = start - 1;
-  while (above >= 0 && doc.lines[above].blank) above--;
-  if (above < 0 || !STATEMENT.test(doc.lines[above].text) || !isProse(doc.lines[above].text)) return [];
+  while (above >= 0 && doc.lines.blank(above)) above--;
+  if (above < 0 || !STATEMENT.test(doc.lines.text(above)) || !isProse(doc.lines.text(above))) return [];
   return [{ start: block[0].start, end: block[0].end }];
 }
 
 /** A numbered list's signature item ("6. [private]") in notices that follow GitHub's guide item by item. */
 function listItem(doc: NoticeText): Span[] {
-  return doc.lines
-    .filter((l) => /^\s*(?:1|6)[.)]\s*\[[^\]\n]{1,20}\]\s*$/.test(l.text))
-    .map((l) => ({ start: l.start, end: l.end }));
+  const spans: Span[] = [];
+  for (let i = 0; i < doc.lines.length; i++)
+    if (/^\s*(?:1|6)[.)]\s*\[[^\]\n]{1,20}\]\s*$/.test(doc.lines.text(i)))
+      spans.push({ start: doc.lines.start(i), end: doc.lines.end(i) });
+  return spans;
 }
 
 export function signatureSpans(doc: NoticeText): Span[] {
@@ -254,17 +262,16 @@ export function signatureSpans(doc: NoticeText): Span[] {
 
 /** Whether a line sits in the answer to a form prompt (a few short lines under it). */
 function underPrompt(doc: NoticeText, line: Line): boolean {
-  const index = doc.lines.indexOf(line);
+  const index = line.index;
   for (let i = index - 1; i >= 0 && i >= index - 12; i--) {
-    const l = doc.lines[i];
-    if (isPromptLine(l)) return true;
-    if (l.text.trim().length > CLOSING_LINE_MAX) return false;
+    if (isPromptLine(doc, i)) return true;
+    if (doc.lines.text(i).trim().length > CLOSING_LINE_MAX) return false;
   }
   return false;
 }
 
 function nextNonBlank(doc: NoticeText, index: number, within: number): Line | undefined {
   for (let i = index + 1; i < doc.lines.length && i <= index + within + 1; i++)
-    if (!doc.lines[i].blank) return doc.lines[i];
+    if (!doc.lines.blank(i)) return doc.lines.at(i);
   return undefined;
 }

@@ -323,7 +323,7 @@ export function infringingSpans(doc: NoticeText): Span[] {
       ORIGINAL_CONTEXT.test(lineBefore(doc, s))
     )
       return false;
-    const onLine = doc.text.slice(Math.max(doc.lines[lineIndexAt(doc, s.start)].start, s.start - 80), s.start);
+    const onLine = doc.text.slice(Math.max(doc.lines.start(lineIndexAt(doc, s.start)), s.start - 80), s.start);
     const after = doc.text.slice(s.end, s.end + 120);
     return (
       GITHUB_HOST.test(url) ||
@@ -336,7 +336,7 @@ export function infringingSpans(doc: NoticeText): Span[] {
 /** Up to 80 characters before the URL: on its line, or the line above when the URL starts its line. */
 function lineBefore(doc: NoticeText, span: Span): string {
   const index = lineIndexAt(doc, span.start);
-  const onLine = doc.text.slice(doc.lines[index].start, span.start);
+  const onLine = doc.text.slice(doc.lines.start(index), span.start);
   if (onLine.trim() !== '') return onLine.slice(-80);
   const above = doc.lines
     .slice(Math.max(0, index - 3), index)
@@ -356,6 +356,6 @@ function isGithubOwnLink(url: string): boolean {
 }
 
 function isInfringerOrHelpLink(doc: NoticeText, span: Span): boolean {
-  const line = doc.lines[lineIndexAt(doc, span.start)].text;
+  const line = doc.lines.text(lineIndexAt(doc, span.start));
   return /(?:website|web|site)\s*:/i.test(line) && !/original|work/i.test(line);
 }

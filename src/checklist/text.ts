@@ -7,16 +7,105 @@ export interface Span {
   end: number;
 }
 
+/**
+ * One line of a normalised text, as a record: made on demand (`Lines.at`) for the few lines a rule keeps hold of
+ * (an answer, a closing block), never for every line of a text. `index` is the line's place in `NoticeText.lines`,
+ * -1 for a part of a line that a rule reads as a line of its own (the answer typed after a bold prompt).
+ */
 export interface Line {
+  index: number;
   text: string;
   start: number;
   end: number;
   /** The line was wrapped in Markdown emphasis: new-style forms print their prompts and affirmations bold. */
   bold: boolean;
   blank: boolean;
-  /** Memos of what the checklist asks of a line more than once: whether it is a form's prompt, its quote count. */
-  prompt?: boolean;
-  quotes?: number;
+}
+
+const BOLD = 1;
+const BLANK = 2;
+const PROMPT_KNOWN = 4;
+const PROMPT = 8;
+
+/**
+ * The lines of a normalised text as columns: where each starts and ends in the text, and a byte of flags (bold,
+ * blank, and the memo of whether it is a form's prompt). A megabyte of line breaks is a million lines: as columns
+ * they are three typed arrays, not a million objects that outlive the young generation and make the collector's
+ * work grow faster than the text. A line's text is sliced from the text when asked for.
+ */
+export class Lines {
+  /** Memo of the quote count of the lines it was asked for (few: the line before an instruction's statement). */
+  private readonly quoteCounts = new Map<number, number>();
+
+  constructor(
+    private readonly source: string,
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly flags: Uint8Array,
+  ) {}
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  start(i: number): number {
+    return this.starts[i];
+  }
+
+  end(i: number): number {
+    return this.ends[i];
+  }
+
+  text(i: number): string {
+    const start = this.starts[i];
+    const end = this.ends[i];
+    return end > start ? this.source.slice(start, end) : '';
+  }
+
+  blank(i: number): boolean {
+    return (this.flags[i] & BLANK) !== 0;
+  }
+
+  bold(i: number): boolean {
+    return (this.flags[i] & BOLD) !== 0;
+  }
+
+  /** The line as a record, for a rule that keeps it. */
+  at(i: number): Line {
+    const flags = this.flags[i];
+    return {
+      index: i,
+      text: this.text(i),
+      start: this.starts[i],
+      end: this.ends[i],
+      bold: (flags & BOLD) !== 0,
+      blank: (flags & BLANK) !== 0,
+    };
+  }
+
+  /** Records of lines [from, to), as `Array.prototype.slice` would cut them. */
+  slice(from: number, to: number): Line[] {
+    const out: Line[] = [];
+    const end = Math.min(to, this.length);
+    for (let i = Math.max(0, from); i < end; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** Whether line `i` is a form's prompt, as `decide` says of its text the first time it is asked (blank: never). */
+  prompt(i: number, decide: (text: string, bold: boolean) => boolean): boolean {
+    const flags = this.flags[i];
+    if (flags & PROMPT_KNOWN) return (flags & PROMPT) !== 0;
+    const prompt = (flags & BLANK) === 0 && decide(this.text(i), (flags & BOLD) !== 0);
+    this.flags[i] = flags | PROMPT_KNOWN | (prompt ? PROMPT : 0);
+    return prompt;
+  }
+
+  /** The quotes of line `i`, as `count` says of its text the first time it is asked. */
+  quotes(i: number, count: (text: string) => number): number {
+    let n = this.quoteCounts.get(i);
+    if (n === undefined) this.quoteCounts.set(i, (n = count(this.text(i))));
+    return n;
+  }
 }
 
 /**
@@ -27,7 +116,7 @@ export interface NoticeText {
   raw: string;
   text: string;
   map: Int32Array;
-  lines: Line[];
+  lines: Lines;
 }
 
 const LINE_PREFIX =
@@ -59,17 +148,29 @@ function dropped(c: number): boolean {
   return (c >= 0x200b && c <= 0x200d) || c === 0xfeff || c === 0xad;
 }
 
+const PIECES_PER_CHUNK = 4096;
+
 /**
  * One pass over the input, each character looked at a bounded number of times; the text is built from unchanged
  * runs sliced from the input and the offsets kept in a typed array, so a megabyte costs no more per KB than a page.
  */
 export function normalise(raw: string): NoticeText {
+  // The pieces of the text, joined a few thousand at a time: a text that drops a character on every line ("**a" a
+  // line) is cut into a piece a line, and a million of them kept to the end would outlive the young generation.
+  const chunks: string[] = [];
   const parts: string[] = [];
+  const add = (piece: string): void => {
+    parts.push(piece);
+    if (parts.length === PIECES_PER_CHUNK) {
+      chunks.push(parts.join(''));
+      parts.length = 0;
+    }
+  };
   const map = new Int32Array(raw.length + 1);
   let length = 0;
   let run = -1; // start of the current run of characters copied unchanged
   const flush = (to: number): void => {
-    if (run >= 0 && to > run) parts.push(raw.slice(run, to));
+    if (run >= 0 && to > run) add(raw.slice(run, to));
     run = -1;
   };
   const keep = (at: number): void => {
@@ -78,10 +179,16 @@ export function normalise(raw: string): NoticeText {
   };
   const put = (ch: string, at: number): void => {
     flush(at);
-    parts.push(ch);
+    add(ch);
     map[length++] = at;
   };
-  const bolds: boolean[] = [];
+  // One line of the text a line of the input: normalise drops and replaces characters, never a line break.
+  let lineCount = 1;
+  for (let at = raw.indexOf('\n'); at >= 0; at = raw.indexOf('\n', at + 1)) lineCount++;
+  const starts = new Int32Array(lineCount);
+  const ends = new Int32Array(lineCount);
+  const flags = new Uint8Array(lineCount);
+  let line = 0;
 
   let lineStart = 0;
   while (lineStart <= raw.length) {
@@ -92,7 +199,8 @@ export function normalise(raw: string): NoticeText {
       LINE_PREFIX.lastIndex = lineStart;
       prefix = LINE_PREFIX.exec(raw)?.[0].length ?? 0;
     }
-    bolds.push(lineEnd > lineStart && isEmphasised(raw, lineStart + prefix, lineEnd));
+    if (lineEnd > lineStart && isEmphasised(raw, lineStart + prefix, lineEnd)) flags[line] = BOLD;
+    starts[line] = length;
     if (prefix > 0) flush(lineStart);
 
     for (let i = lineStart + prefix; i < lineEnd; i++) {
@@ -142,28 +250,41 @@ export function normalise(raw: string): NoticeText {
         else keep(i);
       } else keep(i);
     }
+    ends[line] = length;
     if (lineEnd >= raw.length) break;
     keep(lineEnd); // the line break itself, in the run that the next line may go on
+    line++;
     lineStart = lineEnd + 1;
   }
 
   flush(raw.length);
-  const text = parts.join('');
-  const lines: Line[] = [];
-  let at = 0;
-  let index = 0;
-  while (at <= text.length) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    const lineText = end > at ? text.slice(at, end) : '';
-    const blank = end === at || lineText.trim() === '';
-    // Every field set here, the memos too, so that all lines share one object shape.
-    const bold = bolds[index] ?? false;
-    lines.push({ text: lineText, start: at, end, bold, blank, prompt: blank ? false : undefined, quotes: undefined });
-    index++;
-    at = end + 1;
-  }
+  chunks.push(parts.join(''));
+  const text = chunks.length === 1 ? chunks[0] : chunks.join('');
+  for (let i = 0; i < lineCount; i++) if (allSpace(text, starts[i], ends[i])) flags[i] |= BLANK;
+  const lines = new Lines(text, starts, ends, flags);
   return { raw, text, map: map.subarray(0, length), lines };
+}
+
+/** Whether text[from, to) is empty or only what `String.prototype.trim` removes. */
+export function allSpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** A character of `\s` (the characters `String.prototype.trim` removes). */
+export function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** New-style forms print their prompts and affirmations bold: "**...", "__...", or "*...*" around the line. */
@@ -191,7 +312,7 @@ export function lineIndexAt(doc: NoticeText, offset: number): number {
   let hi = doc.lines.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (doc.lines[mid].start <= offset) lo = mid;
+    if (doc.lines.start(mid) <= offset) lo = mid;
     else hi = mid - 1;
   }
   return lo;

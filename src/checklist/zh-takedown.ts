@@ -37,8 +37,7 @@ const OTHER_PARTY = /侵权方|侵权人|被投诉|上传者|上传用户|发布
 
 export function zhContactSpans(doc: NoticeText): Span[] {
   const onOtherPartyLine = (s: Span): boolean => {
-    const line = doc.lines[lineIndexAt(doc, s.start)];
-    return OTHER_PARTY.test(doc.text.slice(line.start, s.start));
+    return OTHER_PARTY.test(doc.text.slice(doc.lines.start(lineIndexAt(doc, s.start)), s.start));
   };
   return [
     ...labelled(doc, CONTACT_LABELS, { anywhere: true })
@@ -99,12 +98,13 @@ const URL_LINE = /^\s*(?:\d{1,3}[.、)）]|[（(]\d{1,3}[)）]|[-•·])?\s*http
  */
 function lineBefore(doc: NoticeText, s: Span): string {
   const index = lineIndexAt(doc, s.start);
-  const onLine = doc.text.slice(doc.lines[index].start, s.start);
+  const onLine = doc.text.slice(doc.lines.start(index), s.start);
   if (!LIST_MARKER.test(onLine)) return onLine.slice(-80);
   for (let i = index - 1; i >= 0 && i >= index - 13; i--) {
-    const l = doc.lines[i];
-    if (l.blank || URL_LINE.test(l.text)) continue;
-    return l.text.slice(-80);
+    if (doc.lines.blank(i)) continue;
+    const text = doc.lines.text(i);
+    if (URL_LINE.test(text)) continue;
+    return text.slice(-80);
   }
   return '';
 }
@@ -207,20 +207,22 @@ function isSignerLine(text: string): boolean {
 export function zhSignatureSpans(doc: NoticeText): Span[] {
   const spans: Span[] = labelled(doc, SIGN_LABELS).map((l) => l.span);
   for (const s of zhFacts(doc, SEALED)) {
-    const line = doc.lines[lineIndexAt(doc, s.end - 1)];
-    if (sealedBySigner(doc, s)) spans.push(/^\s*:/.test(doc.text.slice(s.end, line.end)) ? { ...s, end: line.end } : s);
+    const end = doc.lines.end(lineIndexAt(doc, s.end - 1));
+    if (sealedBySigner(doc, s)) spans.push(/^\s*:/.test(doc.text.slice(s.end, end)) ? { ...s, end } : s);
   }
-  doc.lines.forEach((line, index) => {
-    if (!CLOSING.test(line.text) && !SALUTE.test(line.text)) return;
-    for (let i = index + 1, seen = 0; i < doc.lines.length && seen < 4; i++) {
-      const l = doc.lines[i];
-      if (l.blank) continue;
+  const { lines } = doc;
+  for (let index = 0; index < lines.length; index++) {
+    const text = lines.text(index);
+    if (!CLOSING.test(text) && !SALUTE.test(text)) continue;
+    for (let i = index + 1, seen = 0; i < lines.length && seen < 4; i++) {
+      if (lines.blank(i)) continue;
       seen++;
-      if (SALUTE.test(l.text) || CLOSING.test(l.text)) continue;
-      if (isSignerLine(l.text)) spans.push({ start: line.start, end: l.end });
+      const l = lines.text(i);
+      if (SALUTE.test(l) || CLOSING.test(l)) continue;
+      if (isSignerLine(l)) spans.push({ start: lines.start(index), end: lines.end(i) });
       break;
     }
-  });
+  }
   spans.push(...signerAndDate(doc));
   return spans;
 }
@@ -229,8 +231,7 @@ const ROLE_ONLY = /^(?:权利人|代理人|通知人|投诉人|申请人|声明�
 
 /** "某某科技有限公司（盖章）" signs; a template's "权利人（盖章）:" signs only when filled in. */
 function sealedBySigner(doc: NoticeText, s: Span): boolean {
-  const line = doc.lines[lineIndexAt(doc, s.end - 1)];
-  const after = doc.text.slice(s.end, line.end);
+  const after = doc.text.slice(s.end, doc.lines.end(lineIndexAt(doc, s.end - 1)));
   if (/^\s*:/.test(after)) return !isPlaceholder(after.replace(/^\s*:/, ''));
   const name = textOf(doc, s).replace(/[ \t]*[（(【[][^）)】\]]*[）)】\]]$/, '');
   return !ROLE_ONLY.test(name) && !isPlaceholder(name);
@@ -239,10 +240,10 @@ function sealedBySigner(doc: NoticeText, s: Span): boolean {
 /** The letter's foot: a signer's name or firm over the date (落款), as the last lines of the notice. */
 function signerAndDate(doc: NoticeText): Span[] {
   const last: number[] = [];
-  for (let i = doc.lines.length - 1; i >= 0 && last.length < 3; i--) if (!doc.lines[i].blank) last.unshift(i);
+  for (let i = doc.lines.length - 1; i >= 0 && last.length < 3; i--) if (!doc.lines.blank(i)) last.unshift(i);
   for (let k = 0; k + 1 < last.length; k++) {
-    const signer = doc.lines[last[k]];
-    const date = doc.lines[last[k + 1]];
+    const signer = doc.lines.at(last[k]);
+    const date = doc.lines.at(last[k + 1]);
     if (isSignerLine(signer.text) && DATE.test(date.text) && k + 1 === last.length - 1)
       return [{ start: signer.start, end: date.end }];
   }

@@ -48,18 +48,21 @@ export function sentences(doc: NoticeText): Span[] {
     if (open >= 0 && doc.text.slice(open, end).trim() !== '') out.push(trim(doc, { start: open, end }));
     open = -1;
   };
-  for (const line of doc.lines) {
-    if (line.blank) {
-      close(line.start);
+  const { lines } = doc;
+  for (let i = 0; i < lines.length; i++) {
+    const start = lines.start(i);
+    if (lines.blank(i)) {
+      close(start);
       continue;
     }
-    if (open < 0) open = line.start;
+    if (open < 0) open = start;
+    const text = lines.text(i);
     const stops = /[。！？；]|[!?;](?=\s|$)|(?<=[\u4e00-\u9fff])\.(?=\s|$)/g;
-    for (const m of line.text.matchAll(stops)) {
-      close(line.start + m.index + 1);
-      open = line.start + m.index + 1;
+    for (const m of text.matchAll(stops)) {
+      close(start + m.index + 1);
+      open = start + m.index + 1;
     }
-    if (!/[，,、]\s*$/.test(line.text)) close(line.end);
+    if (!/[，,、]\s*$/.test(text)) close(lines.end(i));
   }
   close(doc.text.length);
   const kept = out.filter((s) => s.end > s.start);
@@ -108,8 +111,8 @@ const INSTRUCTION_IN_STATEMENT = /^[^:]{0,30}(?:请(?:您)?(?:声明|填写|写�
  */
 export function isSendersZh(doc: NoticeText, sentence: Span): boolean {
   const index = lineIndexAt(doc, sentence.start);
-  const line = doc.lines[index];
-  const lead = doc.text.slice(line.start, sentence.start);
+  const lineEnd = doc.lines.end(index);
+  const lead = doc.text.slice(doc.lines.start(index), sentence.start);
   const own = textOf(doc, sentence);
   if (TICKED.test(lead + own)) return true;
   if (UNTICKED.test(lead + own)) return false;
@@ -117,7 +120,7 @@ export function isSendersZh(doc: NoticeText, sentence: Span): boolean {
   const previous = lead.trim() === '' ? previousNonBlank(doc, index - 1) : undefined;
   const head = (previous && /:\s*$/.test(previous.text) ? previous.text + '\n' : '') + lead.slice(-200);
   if (QUOTING.test(head)) return false;
-  const after = doc.text.slice(sentence.end, line.end);
+  const after = doc.text.slice(sentence.end, lineEnd);
   const question = /[？?]\s*$/.test(own) || CONFIRM.test(head) || /是否/.test(own) || QUESTION_AFTER.test(after);
   if (!question) return true;
   // What follows the question on its line ("是否确认？确认"), not the question's own words.
@@ -129,12 +132,12 @@ export function isSendersZh(doc: NoticeText, sentence: Span): boolean {
 }
 
 export function previousNonBlank(doc: NoticeText, from: number): Line | undefined {
-  for (let i = from; i >= 0 && i > from - 3; i--) if (!doc.lines[i].blank) return doc.lines[i];
+  for (let i = from; i >= 0 && i > from - 3; i--) if (!doc.lines.blank(i)) return doc.lines.at(i);
   return undefined;
 }
 
 export function nextNonBlank(doc: NoticeText, from: number, within = 3): Line | undefined {
-  for (let i = from; i < doc.lines.length && i < from + within; i++) if (!doc.lines[i].blank) return doc.lines[i];
+  for (let i = from; i < doc.lines.length && i < from + within; i++) if (!doc.lines.blank(i)) return doc.lines.at(i);
   return undefined;
 }
 
@@ -184,16 +187,16 @@ export function labelled(
     const start = m.index;
     const valueStart = start + m[0].length;
     const index = lineIndexAt(doc, start);
-    const line = doc.lines[index];
-    const rest = doc.text.slice(valueStart, line.end);
+    const lineEnd = doc.lines.end(index);
+    const rest = doc.text.slice(valueStart, lineEnd);
     if (!isPlaceholder(rest)) {
-      out.push({ span: { start, end: line.end }, value: rest.trim() });
+      out.push({ span: { start, end: lineEnd }, value: rest.trim() });
       continue;
     }
     if (rest.trim() !== '' && !/^[\s_＿]*$/.test(rest)) continue;
     const under: Line[] = [];
     for (let i = index + 1; i < doc.lines.length && under.length < valueLines; i++) {
-      const l = doc.lines[i];
+      const l = doc.lines.at(i);
       if (l.blank) {
         if (under.length > 0) break;
         if (i > index + 2) break;

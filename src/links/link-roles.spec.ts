@@ -125,6 +125,18 @@ describe('sortLinks roles from context', () => {
   });
 });
 
+describe('sortLinks over many lines', () => {
+  it('keeps a section in force over a million blank lines, and a bold question wrapped over lines a heading', () => {
+    const blank = '\n'.repeat(1_000_000);
+    const text = `Original work:${blank}https://author.org/book\n**Where is the\ninfringing material?**\nhttps://author.org/copy${blank}`;
+    const sorted = sortLinks({ text }, opts);
+    expect(sorted.map((l) => [l.url, l.role, l.roleReason])).toEqual([
+      ['https://author.org/book', 'original', 'section: original work'],
+      ['https://author.org/copy', 'infringing', 'section: infringing material'],
+    ]);
+  });
+});
+
 describe('sortLinks on a staging site domain', () => {
   it('sorts a bare link on a site domain without a public suffix as an infringing internal link', () => {
     const sorted = sortLinks(

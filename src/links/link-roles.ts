@@ -80,16 +80,51 @@ const HAS_URL = /(?:https?|ftp):\/\/|\bwww\./i;
 
 /**
  * A text's lines, a column each: a long text may have a million lines, and an object per line made most of the time
- * of reading one.
+ * of reading one. Typed arrays sized once by the line count, a line's text sliced when asked for, and headings and
+ * sections (few) in tables the lines point into, so that a million blank lines make no million-entry JS arrays.
  */
 interface Lines {
   count: number;
+  source: string;
   start: Int32Array;
-  text: string[];
-  /** Heading text where the line is (or starts with) a heading. */
-  heading: (string | undefined)[];
-  /** Section role in force for URLs on the line (after applying its heading). */
-  section: Cue[];
+  end: Int32Array;
+  /** Index into `headings` of the heading text where the line is (or starts with) a heading, -1 where it is not. */
+  headingOf: Int32Array;
+  headings: string[];
+  /** Index into `sections` of the section role in force for URLs on the line (after applying its heading). */
+  sectionOf: Int32Array;
+  sections: Cue[];
+}
+
+function lineText(lines: Lines, i: number): string {
+  return lines.end[i] > lines.start[i] ? lines.source.slice(lines.start[i], lines.end[i]) : '';
+}
+
+function headingAt(lines: Lines, i: number): string | undefined {
+  const h = lines.headingOf[i];
+  return h < 0 ? undefined : lines.headings[h];
+}
+
+/** Whether line `i` is empty or only what `String.prototype.trim` removes (the characters of `\s`). */
+function isBlankLine(lines: Lines, i: number): boolean {
+  const { source } = lines;
+  for (let at = lines.start[i]; at < lines.end[i]; at++) {
+    const c = source.charCodeAt(at);
+    const space =
+      c < 0x80
+        ? c === 0x20 || (c >= 0x09 && c <= 0x0d)
+        : c === 0xa0 ||
+          c === 0x1680 ||
+          (c >= 0x2000 && c <= 0x200a) ||
+          c === 0x2028 ||
+          c === 0x2029 ||
+          c === 0x202f ||
+          c === 0x205f ||
+          c === 0x3000 ||
+          c === 0xfeff;
+    if (!space) return false;
+  }
+  return true;
 }
 
 const QUOTE_OR_HEADING_MARK = /^(?:#+|>)\s*/;
@@ -100,25 +135,42 @@ const ENDS_AS_QUESTION = /[:?]\**$/;
 const NUMBERED = /^(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+\S/i;
 
 function splitLines(clean: string): Lines {
-  const all = clean.split('\n');
-  const count = all.length;
-  const lines: Lines = { count, start: new Int32Array(count), text: all, heading: [], section: [] };
+  let count = 1;
+  for (let at = clean.indexOf('\n'); at >= 0; at = clean.indexOf('\n', at + 1)) count++;
+  const lines: Lines = {
+    count,
+    source: clean,
+    start: new Int32Array(count),
+    end: new Int32Array(count),
+    headingOf: new Int32Array(count).fill(-1),
+    headings: [],
+    sectionOf: new Int32Array(count),
+    sections: [null],
+  };
+  for (let i = 0, at = 0; i < count; i++) {
+    const next = clean.indexOf('\n', at);
+    const end = next < 0 ? clean.length : next;
+    lines.start[i] = at;
+    lines.end[i] = end;
+    at = end + 1;
+  }
   let section: Cue = null;
-  let pos = 0;
-  // Called for each line in turn, so the columns grow by push.
+  // Called for each line in turn; a new section is added to the table when the one in force changes.
   const put = (i: number, heading: string | undefined): void => {
-    lines.start[i] = pos;
-    lines.heading.push(heading);
-    lines.section.push(section);
-    pos += all[i].length + 1;
+    if (heading !== undefined) {
+      lines.headingOf[i] = lines.headings.length;
+      lines.headings.push(heading);
+    }
+    if (section !== lines.sections[lines.sections.length - 1]) lines.sections.push(section);
+    lines.sectionOf[i] = lines.sections.length - 1;
   };
   for (let i = 0; i < count; i++) {
-    const text = all[i];
-    if (text.trim() === '') {
+    if (isBlankLine(lines, i)) {
       // A blank line heads nothing and ends no section.
       put(i, undefined);
       continue;
     }
+    const text = lineText(lines, i);
     const t = text.trim().replace(QUOTE_OR_HEADING_MARK, '');
     let heading: string | undefined;
     const emph = EMPHASISED.exec(t);
@@ -128,14 +180,15 @@ function splitLines(clean: string): Lines {
       const mark = EMPHASIS_MARK.exec(t)![1];
       const parts = [t.slice(mark.length)];
       let j = i + 1;
-      while (j < count && j <= i + 8 && !all[j].includes(mark)) parts.push(all[j++].trim());
+      while (j < count && j <= i + 8 && !lineText(lines, j).includes(mark)) parts.push(lineText(lines, j++).trim());
       if (j < count && j <= i + 8) {
-        parts.push(all[j].slice(0, all[j].indexOf(mark)).trim());
+        const closing = lineText(lines, j);
+        parts.push(closing.slice(0, closing.indexOf(mark)).trim());
         heading = parts.join(' ');
         const role = headingRole(heading);
         if (role) section = role;
         else if (STATEMENT.test(heading)) section = null;
-        for (let k = i; k < j; k++) put(k, all[k].trim());
+        for (let k = i; k < j; k++) put(k, lineText(lines, k).trim());
         i = j - 1;
         continue;
       }
@@ -218,13 +271,11 @@ const INTRO_LOOKBACK = 500;
  * walk back over its own earlier items for every one of them.
  */
 interface IntroIndex {
-  trimmed: string[];
   prevText: Int32Array;
   prevBlank: Int32Array;
 }
 
 function introIndex(lines: Lines): IntroIndex {
-  const trimmed = lines.text.map((l) => l.trim());
   const prevText = new Int32Array(lines.count);
   const prevBlank = new Int32Array(lines.count);
   let text = -1;
@@ -232,10 +283,11 @@ function introIndex(lines: Lines): IntroIndex {
   for (let i = 0; i < lines.count; i++) {
     prevText[i] = text;
     prevBlank[i] = blank;
-    if (!trimmed[i]) blank = i;
-    else if (!HAS_URL.test(trimmed[i])) text = i;
+    // Trimming changes nothing HAS_URL can match: neither a scheme nor "www." after a word boundary holds a space.
+    if (isBlankLine(lines, i)) blank = i;
+    else if (!HAS_URL.test(lineText(lines, i))) text = i;
   }
-  return { trimmed, prevText, prevBlank };
+  return { prevText, prevBlank };
 }
 
 /** Text that introduces a URL which starts its line: the nearest earlier line that is not itself a list of URLs. */
@@ -244,8 +296,8 @@ function introWindow(lines: Lines, li: number, index: IntroIndex): string {
   const i = index.prevText[li];
   if (i < 0 || i < li - INTRO_LOOKBACK) return '';
   const blank = index.prevBlank[li] > i;
-  const raw = index.trimmed[i];
-  const heading = lines.heading[i];
+  const raw = lineText(lines, i).trim();
+  const heading = headingAt(lines, i);
   if (heading !== undefined && headingRole(heading) === null && !STATEMENT.test(heading)) {
     // An uncategorised heading-like line ("We have identified this repo here:") still introduces the list.
     return lastSentence(raw);
@@ -274,7 +326,7 @@ function analyseText(text: string, siteDomains: string[]): Occ[] {
   occs.forEach((o, k) => {
     const li = lineIndexAt(lines, o.start);
     const lineStart = lines.start[li];
-    const heading = lines.heading[li];
+    const heading = headingAt(lines, li);
     const prev = k > 0 && occs[k - 1].end > lineStart ? occs[k - 1] : undefined;
     const from = prev ? prev.end : lineStart;
     let window = clean.slice(from, o.start);
@@ -294,7 +346,7 @@ function analyseText(text: string, siteDomains: string[]): Occ[] {
     const after = clean.slice(o.end, Math.min(clean.length, o.end + 40));
     if (/^\s*\((?:the )?(?:original|my work|our work|official)\b/i.test(after))
       cue = { role: 'original', why: 'cue: (original)' };
-    out.push({ raw: o.raw, start: o.start, end: o.end, cue, section: lines.section[li] });
+    out.push({ raw: o.raw, start: o.start, end: o.end, cue, section: lines.sections[lines.sectionOf[li]] });
   });
   return out;
 }

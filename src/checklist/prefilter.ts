@@ -7,6 +7,7 @@
  * matched: what the reader of the source does not plainly understand it takes as matching anything. The patterns
  * themselves, and so the wording each rule accepts, are unchanged.
  */
+import { isSpace } from '../core/chars';
 
 /** Texts shorter than this are scanned directly: the set would cost more than it saves. */
 const MIN_TEXT = 512;
@@ -16,22 +17,6 @@ const BITS = 1 << 16;
 /** Any character \s matches: every one is read as this one code, and so is a literal space of a pattern. */
 const SPACE = 1;
 const SPACE_CHAR = String.fromCharCode(SPACE);
-
-function isSpace(c: number): boolean {
-  return (
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0x20 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 
 /** Lower-cased ASCII letters, other ASCII as itself, spaces as SPACE; other characters 0, which no literal holds. */
 function fold(c: number): number {

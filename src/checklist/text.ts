@@ -1,3 +1,4 @@
+import { isSpace } from '../core/chars';
 import { matchSpans } from './anchors';
 import { mayMatch } from './prefilter';
 
@@ -271,21 +272,8 @@ export function allSpace(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** A character of `\s` (the characters `String.prototype.trim` removes). */
-export function isSpace(c: number): boolean {
-  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
+/** A character of `\s`: the one test, in core/chars. */
+export { isSpace };
 
 /** New-style forms print their prompts and affirmations bold: "**...", "__...", or "*...*" around the line. */
 function isEmphasised(raw: string, from: number, to: number): boolean {

@@ -1,3 +1,4 @@
+import { isSpace } from '../core/chars';
 import {
   classifyNormalized,
   normalizeUrlParts,
@@ -109,20 +110,7 @@ function headingAt(lines: Lines, i: number): string | undefined {
 function isBlankLine(lines: Lines, i: number): boolean {
   const { source } = lines;
   for (let at = lines.start[i]; at < lines.end[i]; at++) {
-    const c = source.charCodeAt(at);
-    const space =
-      c < 0x80
-        ? c === 0x20 || (c >= 0x09 && c <= 0x0d)
-        : c === 0xa0 ||
-          c === 0x1680 ||
-          (c >= 0x2000 && c <= 0x200a) ||
-          c === 0x2028 ||
-          c === 0x2029 ||
-          c === 0x202f ||
-          c === 0x205f ||
-          c === 0x3000 ||
-          c === 0xfeff;
-    if (!space) return false;
+    if (!isSpace(source.charCodeAt(at))) return false;
   }
   return true;
 }

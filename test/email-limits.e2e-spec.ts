@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { TestingModule } from '@nestjs/testing';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
+import { evidenceBytes } from '../src/email-intake/mail-content';
 import { PARSE_LIMITS } from '../src/email-intake/parse-budget';
 import { db, type RunningApi, startApi, startMailWorker, uniquePrefix, waitFor } from './support/harness';
 import { completeNoticeText, compose, freePort, sendRaw, type SmtpError } from './support/mail-fixtures';
@@ -243,7 +244,7 @@ describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), ove
     expect(row.raw.toString('latin1')).toContain(` ${lastId}\r\n\r\nPlease remove`);
   });
 
-  it('parses a message of several read slices (over 1 MB) and keeps its attachment byte for byte', async () => {
+  it('parses a message of several read slices (over 1 MB) and finds its attachment there byte for byte', async () => {
     const id = messageId();
     const evidence = randomBytes(2 * 1024 * 1024);
     const raw = await compose({
@@ -261,13 +262,21 @@ describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), ove
       return found && found.status !== 'stored' ? found : undefined;
     });
     expect(row).toMatchObject({ channel: 'smtp', status: 'parsed' });
-    const { rows: files } = await client.query<{ content: Buffer; sha256: string }>(
-      `SELECT f.content, f.sha256 FROM evidence_files f JOIN inbound_messages m ON m.id = f.inbound_message_id
-       WHERE m.message_id = $1`,
+    const { rows: files } = await client.query<{
+      content: Buffer | null;
+      mime_part: string[];
+      sha256: string;
+      raw: Buffer;
+    }>(
+      `SELECT f.content, f.mime_part, f.sha256, f.size_bytes, m.raw
+       FROM evidence_files f JOIN inbound_messages m ON m.id = f.inbound_message_id WHERE m.message_id = $1`,
       [id],
     );
     expect(files).toHaveLength(1);
-    expect((await openedBytes(client, files[0].content))!.equals(evidence)).toBe(true);
+    // No second copy: the file is its part of the sealed raw message.
+    expect(files[0]).toMatchObject({ content: null, mime_part: ['2'], size_bytes: evidence.length });
+    const stored = (await openedBytes(client, files[0].raw))!;
+    expect((await evidenceBytes(stored, files[0].mime_part))!.equals(evidence)).toBe(true);
     expect(files[0].sha256).toBe(createHash('sha256').update(evidence).digest('hex'));
   });
 

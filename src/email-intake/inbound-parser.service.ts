@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type ParsedMail } from 'mailparser';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { complainantHashes, insertNotice } from '../cases/notice-records';
 import { sealChecklist } from '../cases/sealed-checklist';
@@ -11,6 +9,7 @@ import {
   type SubjectKeyRow,
   subjectKeyOf,
 } from '../core/privacy/personal-data.service';
+import { collectGarbage, releaseLargeWork } from '../core/memory';
 import { redactPersonalData } from '../core/privacy/redact';
 import { NoticeChannel } from '../cases/notice.entity';
 import { isValidEmail, replyText } from '../checklist';
@@ -27,9 +26,9 @@ import { RetractionService } from '../takedowns/retraction.service';
 import { audit, systemText } from '../cases/audit';
 import { extractUrls, normalizeUrl } from '../links';
 import { InboundStatus } from './inbound-message.entity';
-import { EvidenceInput, mailContent } from './mail-content';
+import { attachmentUse, EvidenceInput, mailContent } from './mail-content';
 import { loopReason } from './mail-loop';
-import { PARSE_LIMITS, ParseBudget, QuarantineError } from './parse-budget';
+import { type Mail, PARSE_LIMITS, ParseBudget, QuarantineError } from './parse-budget';
 import { headerValue, messageIdOf, messageIds, parseHeaders, type RawHeader, splitMessage } from './raw-message';
 import { SenderAuthService } from './sender-auth.service';
 
@@ -53,10 +52,13 @@ interface InboundRow {
 }
 
 /**
- * A stored message is read in slices of this many bytes: a bytea comes back from Postgres as hex text, so the whole
- * of a 25 MB message read at once cost a 50 MB protocol buffer and a 50 MB string on the way to its Buffer.
+ * A stored message is read in slices of this many bytes, as base64 written straight into one Buffer of its size: a
+ * bytea comes back from Postgres as hex text, so the whole of a 25 MB message read at once cost a 50 MB protocol
+ * buffer and a 50 MB string on the way to its Buffer. What the slices leave (their text, the protocol's buffers) is
+ * collected after every megabyte read: left to V8, it piled up to three times the message.
  */
-const RAW_SLICE_BYTES = 1024 * 1024;
+const RAW_SLICE_BYTES = 256 * 1024;
+const SLICES_BETWEEN_COLLECTIONS = 4;
 
 /** What threadedCase found: the case a reply belongs to, or a case a stranger's new notice named in its subject. */
 interface ThreadedCase {
@@ -94,6 +96,8 @@ export class InboundParserService {
     // The raw message and the envelope sender are sealed under the row's subject, whose key came with the row.
     const keys = found.key ? [found.key] : undefined;
     const raw = await this.vault.openBuffer(m0, found.sealed, { includeWithheld: true, inPlace: true, keys });
+    // Each large step below lets go of what the one before left (the read's slices, the cipher's, mailparser's).
+    releaseLargeWork(found.sealed.length);
     if (!raw) return this.settle(stored.id, InboundStatus.Ignored, 'erased before it was parsed');
     const row = {
       ...stored,
@@ -104,12 +108,14 @@ export class InboundParserService {
     const budget = new ParseBudget(PARSE_LIMITS);
     const problem = budget.check(raw);
     if (problem) return this.settle(row.id, InboundStatus.Quarantined, problem);
-    let mail: ParsedMail;
+    let mail: Mail;
     try {
-      mail = await budget.parse(raw);
+      mail = await budget.parse(raw, attachmentUse);
     } catch (error) {
       const reason = error instanceof QuarantineError ? error.message : `could not parse: ${message(error)}`;
       return this.settle(row.id, InboundStatus.Quarantined, reason);
+    } finally {
+      releaseLargeWork(raw.length);
     }
 
     const own = await this.ownLetter(headers, row);
@@ -367,12 +373,13 @@ export class InboundParserService {
       const again = await this.storedRow(m, inboundId);
       if (!again) return undefined;
       const sealed = Buffer.allocUnsafe(again.size);
-      for (let at = 0; at < again.size; at += RAW_SLICE_BYTES) {
-        const [slice] = await m.query<{ part: Buffer }[]>(
-          `SELECT substring(raw FROM $2 FOR $3) AS part FROM inbound_messages WHERE id = $1`,
+      for (let at = 0, n = 1; at < again.size; at += RAW_SLICE_BYTES, n += 1) {
+        const [slice] = await m.query<{ part: string }[]>(
+          `SELECT encode(substring(raw FROM $2 FOR $3), 'base64') AS part FROM inbound_messages WHERE id = $1`,
           [inboundId, at + 1, RAW_SLICE_BYTES],
         );
-        slice.part.copy(sealed, at);
+        sealed.write(slice.part, at, 'base64');
+        if (n % SLICES_BETWEEN_COLLECTIONS === 0) collectGarbage();
       }
       return { stored: again.stored, sealed, key: again.key };
     });
@@ -400,7 +407,10 @@ export class InboundParserService {
     return { stored, size, raw, key };
   }
 
-  /** The message's attachments, sealed under the same subject as the message. */
+  /**
+   * The message's attachments that are evidence, each by its name (sealed under the message's subject), type, size,
+   * hash and MIME part: the bytes are read from the raw message when staff ask (inbound --evidence).
+   */
   private async storeEvidence(
     m: EntityManager,
     message: { id: string; subject_id: string | null },
@@ -414,26 +424,23 @@ export class InboundParserService {
       subjectId,
       files.map((f) => f.filename),
     );
-    const contents = await Promise.all(files.map((f) => this.vault.sealBuffer(m, subjectId, f.content)));
-    // One multi-row INSERT with each file's bytes as a parameter of its own: a Buffer parameter goes to Postgres as
-    // binary, where a bytea[] array went as one hex text literal of twice the files' size, built and copied again.
-    const values = files.map((_, i) => {
-      const p = 3 + i * 5;
-      return `($1, $2, $${p}, $${p + 1}, $${p + 2}::int, $${p + 3}, $${p + 4}::bytea)`;
-    });
     await m.query(
-      `INSERT INTO evidence_files (inbound_message_id, case_id, filename, content_type, size_bytes, sha256, content)
-       VALUES ${values.join(', ')}`,
+      `INSERT INTO evidence_files (inbound_message_id, case_id, filename, content_type, size_bytes, sha256, mime_part)
+       SELECT $1, $2, f.filename, f.content_type, f.size_bytes, f.sha256, f.mime_part
+       FROM jsonb_to_recordset($3::jsonb)
+         AS f (filename text, content_type text, size_bytes int, sha256 text, mime_part text[])`,
       [
         message.id,
         caseId,
-        ...files.flatMap((f, i) => [
-          names[i],
-          f.contentType,
-          f.content.length,
-          createHash('sha256').update(f.content).digest('hex'),
-          contents[i],
-        ]),
+        JSON.stringify(
+          files.map((f, i) => ({
+            filename: names[i],
+            content_type: f.contentType,
+            size_bytes: f.size,
+            sha256: f.sha256,
+            mime_part: f.part,
+          })),
+        ),
       ],
     );
   }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { releaseLargeWork } from '../core/memory';
+import { SEALED_BYTES_OVERHEAD } from '../core/privacy/envelope';
 import { JobName, QueueName } from '../core/queue/jobs';
 import { PersonalData } from '../core/privacy/personal-data.service';
 import { OutboxService } from '../core/queue/outbox.service';
@@ -38,7 +40,17 @@ export class InboundStoreService {
   ) {}
 
   async store(channel: InboundChannel, raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
-    return this.insert(channel, raw, envelope);
+    return this.insert(channel, raw, envelope, (m, subjectId) => this.vault.sealBuffer(m, subjectId, raw));
+  }
+
+  /**
+   * store() for a message that lies after SEALED_BYTES_OVERHEAD bytes of room in `room` (the SMTP listener copies
+   * it there as it arrives): it is sealed where it lies, and `room` is not to be read as plaintext afterwards.
+   */
+  async storeSealingInPlace(channel: InboundChannel, room: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
+    return this.insert(channel, room.subarray(SEALED_BYTES_OVERHEAD), envelope, (m, subjectId) =>
+      this.vault.sealBufferInPlace(m, subjectId, room),
+    );
   }
 
   /**
@@ -52,13 +64,14 @@ export class InboundStoreService {
     envelope: InboundEnvelope,
     reason: string,
   ): Promise<StoredInbound> {
-    return this.insert(channel, stub, envelope, reason);
+    return this.insert(channel, stub, envelope, (m, subjectId) => this.vault.sealBuffer(m, subjectId, stub), reason);
   }
 
   private async insert(
     channel: InboundChannel,
     raw: Buffer,
     envelope: InboundEnvelope,
+    seal: (m: EntityManager, subjectId: string) => Promise<Buffer>,
     quarantine?: string,
   ): Promise<StoredInbound> {
     const headers = parseHeaders(splitMessage(raw).head);
@@ -67,14 +80,17 @@ export class InboundStoreService {
     // The address in angle brackets where there is one: a display name may itself look like an address.
     const sender = (/<([^<>]+)>/.exec(from)?.[1] ?? from).match(ADDRESS)?.[0] ?? (envelope.from || null);
     const hash = contentHash(raw);
+    const size = raw.length;
     return this.dataSource.transaction(async (m) => {
       const subjectId = await this.vault.subject(m, sender);
-      const sealedRaw = await this.vault.sealBuffer(m, subjectId, raw);
+      const sealedRaw = await seal(m, subjectId);
+      // The cipher's slices go before the driver makes its own copies of the message.
+      releaseLargeWork(size);
       const sealedFrom = await this.vault.seal(m, subjectId, envelope.from);
       const row = (status: InboundStatus, reason: string | null) => [
         channel,
         sealedRaw,
-        raw.length,
+        size,
         hash,
         messageId,
         sealedFrom,

@@ -61,12 +61,12 @@ describe('ParseBudget', () => {
     let now = 1_000_000;
     const budget = new ParseBudget({ ...PARSE_LIMITS, timeoutMs: 20_000 }, () => now);
     expect(budget.deadline).toBe(1_020_000);
-    await expect(budget.parse(multipart(2))).resolves.toMatchObject({ subject: 'Forwarded notice' });
+    await expect(budget.parse(multipart(2), () => 'read')).resolves.toMatchObject({ subject: 'Forwarded notice' });
     now += 15_000;
     expect(budget.remainingMs()).toBe(5_000);
     now += 5_000;
     expect(budget.remainingMs()).toBe(0);
-    const late = budget.parse(multipart(2));
+    const late = budget.parse(multipart(2), () => 'read');
     await expect(late).rejects.toBeInstanceOf(QuarantineError);
     await expect(late).rejects.toThrow('parsing took longer than 20 s');
   });
@@ -75,6 +75,6 @@ describe('ParseBudget', () => {
     let now = 0;
     const budget = new ParseBudget({ ...PARSE_LIMITS, timeoutMs: 20_000 }, () => now);
     now = 20_000 - 1; // 1 ms left: mailparser cannot finish a message within it
-    await expect(budget.parse(multipart(99))).rejects.toThrow('parsing took longer than 20 s');
+    await expect(budget.parse(multipart(99), () => 'read')).rejects.toThrow('parsing took longer than 20 s');
   });
 });

@@ -1,6 +1,6 @@
-import type { ParsedMail } from 'mailparser';
-import { simpleParser } from 'mailparser';
+import { type Attachment, type AttachmentStream, MailParser, type MessageText, type ParsedMail } from 'mailparser';
 import { Readable } from 'node:stream';
+import { collectGarbage, LARGE_WORK_BYTES } from '../core/memory';
 import { type MimeLimits, type MimePartCount, mimeProblem } from './raw-message';
 
 /**
@@ -77,10 +77,10 @@ export class ParseBudget {
    * mailparser's result, within what is left of the deadline. Rejects with a QuarantineError when time runs out
    * (without starting when none is left); mailparser's own errors are passed on as they are.
    */
-  parse(raw: Buffer): Promise<ParsedMail> {
+  parse(raw: Buffer, use: (attachment: AttachmentStream) => AttachmentUse): Promise<Mail> {
     const left = this.remainingMs();
     if (left <= 0) return Promise.reject(new QuarantineError(this.timeoutReason));
-    return withTimeout(parseMail(raw), left, this.timeoutReason);
+    return withTimeout(parseMail(raw, use), left, this.timeoutReason);
   }
 }
 
@@ -91,11 +91,111 @@ function* slices(raw: Buffer): Generator<Buffer> {
   for (let at = 0; at < raw.length; at += PARSE_SLICE_BYTES) yield raw.subarray(at, at + PARSE_SLICE_BYTES);
 }
 
-function parseMail(raw: Buffer): Promise<ParsedMail> {
-  return simpleParser(Readable.from(slices(raw), { objectMode: false }), {
-    skipImageLinks: true,
-    skipTextToHtml: true,
-    skipTextLinks: true,
+/**
+ * What is kept of an attachment as it is decoded: `read`, its bytes (text, and forwarded messages, that the notice
+ * reads); `digest`, only its size and SHA-256 (a PDF, an image: its bytes stay in the raw message it came in).
+ */
+export type AttachmentUse = 'read' | 'digest';
+
+/** An attachment as parseMail gives it: `content` holds its bytes only when it was read; `checksum` is SHA-256. */
+export interface MailAttachment extends Omit<Attachment, 'content'> {
+  content: Buffer;
+  /** Whether `content` holds the attachment (use 'read'), or is empty (use 'digest'). */
+  read: boolean;
+  /** Released already, as simpleParser's are. */
+  release: null;
+}
+
+/** The parsed message: simpleParser's result, but with each attachment read or only digested, as asked. */
+export interface Mail extends Omit<ParsedMail, 'attachments'> {
+  attachments: MailAttachment[];
+}
+
+const EMPTY = Buffer.alloc(0);
+const COLLECT_EVERY_BYTES = 2 * LARGE_WORK_BYTES;
+const ADDRESSED = ['subject', 'references', 'date', 'to', 'from', 'cc', 'bcc', 'message-id', 'in-reply-to', 'reply-to'];
+
+/**
+ * mailparser's streaming parser, as simpleParser drives it, except that an attachment `use` says to digest is never
+ * held in memory: a 7 MB PDF costs its hash, not three copies of itself. Image links are left as they are (the HTML
+ * is never shown, and inlining them would read every image).
+ */
+export function parseMail(raw: Buffer, use: (attachment: AttachmentStream) => AttachmentUse): Promise<Mail> {
+  return new Promise<Mail>((resolve, reject) => {
+    const parser = new MailParser({
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      checksumAlgo: 'sha256',
+    });
+    const mail = { attachments: [] as MailAttachment[] } as Mail & Record<string, unknown>;
+    let settled = false;
+    // mailparser may emit an 'error' and still reach 'end': the first of them settles.
+    const fail = (error: Error): void => {
+      if (!settled) reject(error);
+      settled = true;
+    };
+    parser.on('error', fail);
+    parser.on('headers', (headers) => {
+      mail.headers = headers;
+      if (parser.headerLines) mail.headerLines = parser.headerLines;
+    });
+    let reading = false;
+    let sinceCollected = 0;
+    // As simpleParser: one object at a time, and the next only once an attachment has been read and released.
+    const next = (): void => {
+      reading = true;
+      const data: AttachmentStream | MessageText | null = parser.read();
+      if (data === null) {
+        reading = false;
+        return;
+      }
+      if (data.type === 'text') {
+        Object.assign(mail, { ...data, type: undefined });
+        return next();
+      }
+      const read = use(data) === 'read';
+      const chunks: Buffer[] = [];
+      data.content.on('data', (chunk: Buffer) => {
+        if (read) chunks.push(chunk);
+        // What decoding a large attachment leaves (its lines, their decoded bytes) goes every few megabytes.
+        sinceCollected += chunk.length;
+        if (sinceCollected >= COLLECT_EVERY_BYTES) {
+          sinceCollected = 0;
+          collectGarbage();
+        }
+      });
+      data.content.on('end', () => {
+        const { release } = data;
+        mail.attachments.push({
+          ...data,
+          release: null,
+          checksum: data.checksum ?? '',
+          size: data.size ?? 0,
+          content: read ? Buffer.concat(chunks) : EMPTY,
+          read,
+        });
+        release?.();
+        next();
+      });
+    };
+    parser.on('readable', () => {
+      if (!reading) next();
+    });
+    parser.on('end', () => {
+      for (const key of ADDRESSED) {
+        if (mail.headers?.has(key))
+          mail[key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = mail.headers.get(key);
+      }
+      if (!settled) resolve(mail);
+      settled = true;
+    });
+    const input = Readable.from(slices(raw), { objectMode: false });
+    input.once('error', (error) => {
+      parser.destroy();
+      fail(error);
+    });
+    input.pipe(parser);
   });
 }
 

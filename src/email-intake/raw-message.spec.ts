@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { loopReason } from './mail-loop';
+import { PARSE_LIMITS } from './parse-budget';
 import {
   contentHash,
   headerBlockBytes,
@@ -39,6 +41,100 @@ describe('contentHash', () => {
     const base = contentHash(Buffer.from(MESSAGE));
     expect(contentHash(Buffer.from(MESSAGE.replace('d/1', 'd/2')))).not.toBe(base);
     expect(contentHash(Buffer.from(MESSAGE.replace('Subject: Notice', 'Subject: Notice 2')))).not.toBe(base);
+  });
+
+  it('hashes as the string form of the rule did, so that messages stored before still dedupe', () => {
+    // The rule as first written: the body as latin1 text, CRLF replaced by LF, trailing LFs dropped.
+    const asText = (raw: Buffer): string => {
+      const { head, body } = splitMessage(raw);
+      const kept = parseHeaders(head)
+        .filter((h) => !['received', 'return-path', 'delivered-to'].includes(h.name))
+        .map((h) => h.raw.replace(/\r/g, ''));
+      const text = body.toString('latin1').replace(/\r\n/g, '\n').replace(/\n+$/, '');
+      return createHash('sha256').update(kept.join('\n')).update('\n\n').update(text, 'latin1').digest('hex');
+    };
+    const pieces = ['\r', '\n', '\r\n', 'a', '\u00e9', ' '];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const bodies = ['', '\r', '\n', '\r\n', '\r\r\n', 'x\r', 'x\r\n\n\r\n', '\n\r', 'a\r\nb\r\r\n\r'];
+    for (let i = 0; i < 500; i++) bodies.push(Array.from({ length: next() % 12 }, () => pieces[next() % 6]).join(''));
+    for (const body of bodies) {
+      const raw = Buffer.from(`Received: by mx\r\nFrom: a@b.org\r\nSubject: s\r\n\r\n${body}`, 'latin1');
+      expect([body, contentHash(raw)]).toEqual([body, asText(raw)]);
+    }
+  });
+});
+
+describe('mimeProblem over bytes', () => {
+  // The walk as first written, over text: each multipart body read as latin1, split into lines and joined again.
+  const asText = (raw: Buffer, limits: { maxParts: number; maxDepth: number }): string | undefined => {
+    let parts = 0;
+    const walk = (entity: Buffer, depth: number): string | undefined => {
+      parts += 1;
+      if (parts > limits.maxParts) return `more than ${limits.maxParts} MIME parts`;
+      if (depth > limits.maxDepth) return `MIME parts nested deeper than ${limits.maxDepth} levels`;
+      const { head, body } = splitMessage(entity);
+      const contentType = parseHeaders(head).find((h) => h.name === 'content-type')?.value ?? 'text/plain';
+      const type = contentType.split(';')[0].trim().toLowerCase();
+      if (type === 'message/rfc822') return walk(body, depth + 1);
+      if (!type.startsWith('multipart/')) return undefined;
+      const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
+      if (!boundary) return `malformed MIME: ${type} without a boundary`;
+      const delimiter = `--${boundary[1] ?? boundary[2]}`;
+      let current: string[] | undefined;
+      let closed = false;
+      const children: string[] = [];
+      for (const line of body.toString('latin1').split(/\r?\n/)) {
+        const trimmed = line.trimEnd();
+        if (trimmed === delimiter || trimmed === `${delimiter}--`) {
+          if (current) children.push(current.join('\n'));
+          current = trimmed === delimiter ? [] : undefined;
+          if (trimmed !== delimiter) {
+            closed = true;
+            break;
+          }
+          continue;
+        }
+        current?.push(line);
+      }
+      if (children.length === 0 && !current) return `malformed MIME: ${type} with no parts`;
+      if (current && !closed) children.push(current.join('\n'));
+      for (const child of children) {
+        const problem = walk(Buffer.from(child, 'latin1'), depth + 1);
+        if (problem) return problem;
+      }
+      return undefined;
+    };
+    return walk(raw, 0);
+  };
+
+  it('finds what the text walk found, on tangled multiparts', () => {
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const eol = () => ['\r\n', '\n', '\r\n', ' \r\n', '\r\r\n'][next(5)];
+    const entity = (depth: number): string => {
+      const kind = next(depth > 3 ? 2 : 6);
+      if (kind === 0) return `Content-Type: text/plain${eol()}${eol()}hello --b${depth}${eol()}x`;
+      if (kind === 1) return `${eol()}no headers at all`;
+      if (kind === 2) return `Content-Type: message/rfc822${eol()}${eol()}${entity(depth + 1)}`;
+      if (kind === 3) return `Content-Type: multipart/mixed${eol()}${eol()}--b${depth}${eol()}`;
+      const b = `b${depth}`;
+      const parts = Array.from(
+        { length: next(4) },
+        () => `--${b}${[' ', '', '\t'][next(3)]}${eol()}${entity(depth + 1)}${eol()}`,
+      );
+      const close = [`--${b}--${eol()}epilogue --${b}${eol()}`, `--${b}-- \u00a0`, '', `--${b}--x${eol()}`][next(4)];
+      return `Content-Type: multipart/mixed; boundary="${b}"${eol()}${eol()}preamble${eol()}${parts.join('')}${close}`;
+    };
+    for (let i = 0; i < 400; i++) {
+      const raw = Buffer.from(`From: a@b.org${eol()}${entity(0)}`, 'latin1');
+      for (const limits of [PARSE_LIMITS, { maxParts: 6, maxDepth: 3 }]) {
+        expect([raw.toString('latin1'), mimeProblem(raw, limits)]).toEqual([
+          raw.toString('latin1'),
+          asText(raw, limits),
+        ]);
+      }
+    }
   });
 });
 

@@ -38,6 +38,7 @@ const PER_HOP_HEADERS = new Set([
 
 const CR = 0x0d;
 const LF = 0x0a;
+const CRLF = Buffer.from('\r\n');
 
 /**
  * Where the header block ends and the body begins: at the first empty line (CRLF or LF), or nowhere (undefined)
@@ -126,15 +127,62 @@ export function contentHash(raw: Buffer): string {
   const kept = parseHeaders(head)
     .filter((h) => !PER_HOP_HEADERS.has(h.name))
     .map((h) => h.raw.replace(/\r/g, ''));
-  const normalisedBody = body.toString('latin1').replace(/\r\n/g, '\n');
-  // Trailing newlines dropped by a walk back from the end: /\n+$/ retried from every newline of a long run of them.
-  let end = normalisedBody.length;
-  while (end > 0 && normalisedBody.charCodeAt(end - 1) === LF) end -= 1;
-  return createHash('sha256')
-    .update(kept.join('\n'))
-    .update('\n\n')
-    .update(normalisedBody.slice(0, end), 'latin1')
-    .digest('hex');
+  const hash = createHash('sha256').update(kept.join('\n')).update('\n\n');
+  // The body as bytes, CRLF read as LF: as a string, a 10 MB body was two 10 MB copies on the heap.
+  // Trailing newlines (LF or CRLF) are dropped by a walk back from the end.
+  let end = body.length;
+  while (end > 0 && body[end - 1] === LF) end -= end > 1 && body[end - 2] === CR ? 2 : 1;
+  let at = 0;
+  for (let cr = body.indexOf(CRLF, at); cr >= 0 && cr < end; cr = body.indexOf(CRLF, at)) {
+    hash.update(body.subarray(at, cr));
+    at = cr + 1;
+  }
+  return hash.update(body.subarray(at, end)).digest('hex');
+}
+
+const DASH = 0x2d;
+
+/** Whether a latin1 byte is one String.prototype.trimEnd removes (a line's CR among them). */
+function trimmable(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0b || byte === 0x0c || byte === 0xa0;
+}
+
+function blank(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!trimmable(bytes[i])) return false;
+  return true;
+}
+
+/**
+ * The parts of a multipart body, as views of it (no copies: a 10 MB body read as text and split into lines cost
+ * four times its size): each part runs from the line after a delimiter line to the line break before the next one;
+ * a delimiter line is the delimiter, or the delimiter and "--" (the last), with nothing after it but white space.
+ * What precedes the first is preamble, what follows the last epilogue; a body that is never closed ends its last
+ * part. Undefined when there is no part: no delimiter line, or the closing one first.
+ */
+function multipartChildren(body: Buffer, delimiter: Buffer): Buffer[] | undefined {
+  const children: Buffer[] = [];
+  let current: number | undefined;
+  for (let at = body.indexOf(delimiter); at >= 0;) {
+    let end = body.indexOf(LF, at);
+    if (end < 0) end = body.length;
+    const rest = at + delimiter.length;
+    const closes = body[rest] === DASH && body[rest + 1] === DASH && blank(body, rest + 2, end);
+    if ((at > 0 && body[at - 1] !== LF) || !(closes || blank(body, rest, end))) {
+      at = body.indexOf(delimiter, at + 1);
+      continue;
+    }
+    if (current !== undefined) {
+      // The part ends before the line break that precedes the delimiter line (CRLF or LF).
+      const stop = at - 1 - (at >= 2 && body[at - 2] === CR ? 1 : 0);
+      children.push(body.subarray(current, Math.max(current, stop)));
+    }
+    if (closes) return children.length > 0 ? children : undefined;
+    current = Math.min(end + 1, body.length);
+    at = body.indexOf(delimiter, end);
+  }
+  if (current === undefined) return undefined;
+  children.push(body.subarray(current));
+  return children;
 }
 
 export interface MimeLimits {
@@ -171,30 +219,10 @@ export function mimeProblem(
     if (!type.startsWith('multipart/')) return undefined;
     const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
     if (!boundary) return `malformed MIME: ${type} without a boundary`;
-    const delimiter = `--${boundary[1] ?? boundary[2]}`;
-    const closing = `${delimiter}--`;
-    const text = body.toString('latin1');
-    const lines = text.split(/\r?\n/);
-    let current: string[] | undefined;
-    let closed = false;
-    const children: string[] = [];
-    for (const line of lines) {
-      const trimmed = line.trimEnd();
-      if (trimmed === delimiter || trimmed === closing) {
-        if (current) children.push(current.join('\n'));
-        current = trimmed === delimiter ? [] : undefined;
-        if (trimmed !== delimiter) {
-          closed = true;
-          break;
-        }
-        continue;
-      }
-      current?.push(line);
-    }
-    if (children.length === 0 && !current) return `malformed MIME: ${type} with no parts`;
-    if (current && !closed) children.push(current.join('\n'));
+    const children = multipartChildren(body, Buffer.from(`--${boundary[1] ?? boundary[2]}`, 'latin1'));
+    if (!children) return `malformed MIME: ${type} with no parts`;
     for (const child of children) {
-      const problem = walk(Buffer.from(child, 'latin1'), depth + 1);
+      const problem = walk(child, depth + 1);
       if (problem) return problem;
     }
     return undefined;

@@ -4,6 +4,8 @@ import { hostname } from 'node:os';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { type MailConfig, mailConfig, type RateLimitConfig, rateLimitConfig } from '../core/config';
 import { SharedRateLimiter } from '../core/http/shared-rate-limiter';
+import { releaseLargeWork } from '../core/memory';
+import { SEALED_BYTES_OVERHEAD } from '../core/privacy/envelope';
 import { InboundChannel } from './inbound-message.entity';
 import { InboundStoreService } from './inbound-store.service';
 import { headerBlockBytes, receivedHeader } from './raw-message';
@@ -124,8 +126,13 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
         }),
         'latin1',
       );
-      // Our Received line and the message in one Buffer, copied once; the chunks go as soon as they are copied.
-      const raw = Buffer.concat([trace, ...chunks.splice(0)], trace.length + size);
+      // Our Received line and the message in one Buffer, after room to seal it in place, copied once; the chunks go
+      // as soon as they are copied.
+      const room = Buffer.allocUnsafe(SEALED_BYTES_OVERHEAD + trace.length + size);
+      let at = trace.copy(room, SEALED_BYTES_OVERHEAD) + SEALED_BYTES_OVERHEAD;
+      for (const chunk of chunks.splice(0)) at += chunk.copy(room, at);
+      releaseLargeWork(size);
+      const raw = room.subarray(SEALED_BYTES_OVERHEAD);
       // Refused before anything is stored or parsed: the client's own header block, not counting our Received line.
       const headerBytes = headerBlockBytes(raw.subarray(trace.length));
       if (headerBytes > maxHeaderBytes) {
@@ -136,12 +143,14 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
           smtpError(552, `5.3.4 Header block too big: the limit is ${maxHeaderBytes} bytes (INBOUND_MAX_HEADER_BYTES)`),
         );
       }
+      const bytes = raw.length;
       this.store
-        .store(InboundChannel.Smtp, raw, { from: mailFrom ? mailFrom.address : null, to })
+        .storeSealingInPlace(InboundChannel.Smtp, room, { from: mailFrom ? mailFrom.address : null, to })
         .then((stored) => {
-          this.logger.log(`stored ${stored.id} (${stored.status}, ${raw.length} bytes) from ${session.remoteAddress}`);
+          this.logger.log(`stored ${stored.id} (${stored.status}, ${bytes} bytes) from ${session.remoteAddress}`);
           answer(null, `2.0.0 Accepted as ${stored.id}`);
         })
+        .finally(() => releaseLargeWork(bytes))
         .catch((error: unknown) => {
           this.logger.error(`could not store a message: ${error instanceof Error ? error.message : String(error)}`);
           answer(smtpError(451, '4.3.0 Temporary failure storing the message; try again later'));

@@ -7,6 +7,8 @@ import {
   parseKek,
   parseSealedText,
   sealBytes,
+  sealBytesInPlace,
+  SEALED_BYTES_OVERHEAD,
   sealedBytesSubject,
   sealText,
   unwrapKey,
@@ -68,6 +70,18 @@ describe('envelope encryption', () => {
     expect(() => openBytes(key, subject, altered)).toThrow();
     expect(() => openBytes(newDataKey(), subject, sealed)).toThrow();
     expect(() => openBytes(key, subject, Buffer.from(altered), true)).toThrow();
+  });
+
+  it('seals bytes where they lie, after room for the header, as sealBytes would', () => {
+    const raw = randomBytes(2.5 * 1024 * 1024 + 7);
+    const room = Buffer.alloc(SEALED_BYTES_OVERHEAD + raw.length);
+    raw.copy(room, SEALED_BYTES_OVERHEAD);
+    const sealed = sealBytesInPlace(key, subject, room);
+    expect(sealed.buffer).toBe(room.buffer);
+    expect(sealed.length).toBe(sealBytes(key, subject, raw).length);
+    expect(sealedBytesSubject(sealed)).toBe(subject);
+    expect(sealed.includes(raw.subarray(0, 64))).toBe(false);
+    expect(openBytes(key, subject, sealed).equals(raw)).toBe(true);
   });
 
   it('wraps a data key so that only the same key-encryption key unwraps it', () => {

@@ -123,19 +123,35 @@ function cipherInto(cipher: CipherGCM | DecipherGCM, input: Buffer, out: Buffer,
   cipher.final().copy(out, at);
 }
 
-/** Sealed bytes are written in place (a message or an attachment may be 25 MB): the same layout as encrypt's. */
-export function sealBytes(dataKey: Buffer, subjectId: string, plaintext: Buffer): Buffer {
+/** What sealing adds to bytes: the magic, the subject id, the IV and the tag, before the ciphertext. */
+export const SEALED_BYTES_OVERHEAD = SEALED_BYTES_MAGIC.length + 16 + IV_BYTES + TAG_BYTES;
+
+/** Seals `plaintext` into `out` (SEALED_BYTES_OVERHEAD longer), which may be the very buffer it lies in, after room. */
+function sealInto(dataKey: Buffer, subjectId: string, plaintext: Buffer, out: Buffer): Buffer {
   const head = SEALED_BYTES_MAGIC.length + 16;
-  const out = Buffer.allocUnsafe(head + IV_BYTES + TAG_BYTES + plaintext.length);
   SEALED_BYTES_MAGIC.copy(out, 0);
   Buffer.from(subjectId.replace(/-/g, ''), 'hex').copy(out, SEALED_BYTES_MAGIC.length);
   const iv = randomBytes(IV_BYTES);
   iv.copy(out, head);
   const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
   cipher.setAAD(Buffer.from(subjectId));
-  cipherInto(cipher, plaintext, out, head + IV_BYTES + TAG_BYTES);
+  // In place, each slice is read by the cipher before its ciphertext is copied over it.
+  cipherInto(cipher, plaintext, out, SEALED_BYTES_OVERHEAD);
   cipher.getAuthTag().copy(out, head + IV_BYTES);
   return out;
+}
+
+/** Sealed bytes are written in place (a message or an attachment may be 25 MB): the same layout as encrypt's. */
+export function sealBytes(dataKey: Buffer, subjectId: string, plaintext: Buffer): Buffer {
+  return sealInto(dataKey, subjectId, plaintext, Buffer.allocUnsafe(SEALED_BYTES_OVERHEAD + plaintext.length));
+}
+
+/**
+ * Seals the bytes that follow SEALED_BYTES_OVERHEAD bytes of room in `room` where they lie, and returns `room`, now
+ * sealed bytes as sealBytes writes them: no second buffer the size of the message.
+ */
+export function sealBytesInPlace(dataKey: Buffer, subjectId: string, room: Buffer): Buffer {
+  return sealInto(dataKey, subjectId, room.subarray(SEALED_BYTES_OVERHEAD), room);
 }
 
 /** The subject of sealed bytes; null for bytes stored before sealing began. */

@@ -10,6 +10,7 @@ import {
   openText,
   parseSealedText,
   sealBytes,
+  sealBytesInPlace,
   sealedBytesSubject,
   sealText,
   unwrapKey,
@@ -245,6 +246,11 @@ export class PersonalData implements OnModuleInit {
 
   async sealBuffer(m: EntityManager, subjectId: string, value: Buffer): Promise<Buffer> {
     return sealBytes(await this.sealingKey(m, subjectId), subjectId, value);
+  }
+
+  /** sealBuffer over bytes that lie after SEALED_BYTES_OVERHEAD bytes of room in `room`, in place (see envelope). */
+  async sealBufferInPlace(m: EntityManager, subjectId: string, room: Buffer): Promise<Buffer> {
+    return sealBytesInPlace(await this.sealingKey(m, subjectId), subjectId, room);
   }
 
   /**

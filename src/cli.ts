@@ -27,6 +27,7 @@ import { LettersService } from './letters/letters.service';
 import { loadProviderRegistry, type ProviderRegistry, sortLinks } from './links';
 import { PROVIDER_REGISTRY } from './links/links.constants';
 import { RetentionService } from './privacy/retention.service';
+import { evidenceBytes } from './email-intake/mail-content';
 import { CatalogImportService } from './site/catalog-import.service';
 import { SITE_ADAPTER, type SiteAdapter } from './site/site-adapter';
 import { PersonalData } from './core/privacy/personal-data.service';
@@ -42,6 +43,8 @@ const USAGE = `Usage: npm run cli -- <command>
   inbound [--status S] [--limit N]            List stored inbound mail, newest first (S: quarantined, ignored,
                                               stored, parsed, duplicate), with the reason for each.
   inbound --raw ID                            Print one stored message exactly as received.
+  inbound --evidence ID                       Print one evidence file's bytes (ID: evidence_files.id), read from
+                                              the stored message it came in.
   retention [--dry-run]                       Apply the retention schedule now (the worker does it nightly); with
                                               --dry-run, only say what it would remove. One JSON line: counts per
                                               category, the cases, and the cases a legal hold keeps.
@@ -72,12 +75,15 @@ export class UsageError extends Error {}
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** Bytes as they are (a stored message, an evidence file); without it they go to `out` as latin1 text. */
+  bytes?(data: Buffer): void;
   /** All of standard input; only commands that ask for it read it. */
   readInput?(): Promise<string>;
 }
 
 const stdio: CliOutput = {
   out: (line) => process.stdout.write(line),
+  bytes: (data) => process.stdout.write(data),
   err: (line) => process.stderr.write(line),
   readInput: async () => {
     const chunks: Buffer[] = [];
@@ -252,6 +258,45 @@ async function renderLetter(args: string[], io: CliOutput): Promise<number> {
 
 const INBOUND_STATUSES = ['stored', 'parsed', 'quarantined', 'ignored', 'duplicate'];
 
+function writeBytes(io: CliOutput, data: Buffer): void {
+  if (io.bytes) io.bytes(data);
+  else io.out(data.toString('latin1'));
+}
+
+/**
+ * One evidence file's bytes: its MIME part of the stored message (files stored before evidence was kept that way
+ * carry their own sealed copy).
+ */
+async function evidenceFile(id: string, io: CliOutput): Promise<number> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new UsageError('inbound --evidence needs an evidence file id.');
+  const found = await withApp(async (app) => {
+    const ds = app.get(DataSource);
+    const vault = app.get(PersonalData);
+    const [row] = await ds.query<
+      { content: Buffer | null; mime_part: string[] | null; raw: Buffer; raw_removed_at: Date | null }[]
+    >(
+      `SELECT f.content, f.mime_part, m.raw, m.raw_removed_at
+       FROM evidence_files f JOIN inbound_messages m ON m.id = f.inbound_message_id WHERE f.id = $1`,
+      [id],
+    );
+    if (!row) return undefined;
+    if (row.content) return { bytes: await vault.openBuffer(ds.manager, row.content) };
+    if (row.raw_removed_at) return { removedAt: row.raw_removed_at };
+    const raw = await vault.openBuffer(ds.manager, row.raw, { inPlace: true });
+    return { bytes: raw && (await evidenceBytes(raw, row.mime_part ?? [])) };
+  });
+  if (!found) throw new UsageError(`No evidence file ${id}.`);
+  if ('removedAt' in found) {
+    io.err(`Retention removed the message of evidence file ${id} on ${found.removedAt?.toISOString()}.\n`);
+    return 1;
+  }
+  if (found.bytes === null)
+    throw new UsageError(`Evidence file ${id} was erased, or is withheld, at its sender's request.`);
+  if (found.bytes === undefined) throw new UsageError(`Evidence file ${id} is not in its message any more.`);
+  writeBytes(io, found.bytes);
+  return 0;
+}
+
 /** Staff's view of email intake until the triage UI exists: what was quarantined or ignored, and why. */
 async function inbound(args: string[], io: CliOutput): Promise<number> {
   const option = (name: string): string | undefined => {
@@ -277,9 +322,11 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
     }
     if (!found.raw)
       throw new UsageError(`Inbound message ${rawId} was erased, or is withheld, at its sender's request.`);
-    io.out(found.raw.toString('latin1'));
+    writeBytes(io, found.raw);
     return 0;
   }
+  const evidenceId = option('--evidence');
+  if (evidenceId !== undefined) return evidenceFile(evidenceId, io);
   const status = option('--status');
   if (status !== undefined && !INBOUND_STATUSES.includes(status)) {
     throw new UsageError(`--status is one of ${INBOUND_STATUSES.join(', ')}.`);

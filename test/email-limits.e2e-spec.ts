@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { TestingModule } from '@nestjs/testing';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
+import { runCli } from '../src/cli';
 import { evidenceBytes } from '../src/email-intake/mail-content';
 import { PARSE_LIMITS } from '../src/email-intake/parse-budget';
 import { db, type RunningApi, startApi, startMailWorker, uniquePrefix, waitFor } from './support/harness';
@@ -263,12 +264,13 @@ describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), ove
     });
     expect(row).toMatchObject({ channel: 'smtp', status: 'parsed' });
     const { rows: files } = await client.query<{
+      id: string;
       content: Buffer | null;
       mime_part: string[];
       sha256: string;
       raw: Buffer;
     }>(
-      `SELECT f.content, f.mime_part, f.sha256, f.size_bytes, m.raw
+      `SELECT f.id, f.content, f.mime_part, f.sha256, f.size_bytes, m.raw
        FROM evidence_files f JOIN inbound_messages m ON m.id = f.inbound_message_id WHERE m.message_id = $1`,
       [id],
     );
@@ -278,6 +280,16 @@ describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), ove
     const stored = (await openedBytes(client, files[0].raw))!;
     expect((await evidenceBytes(stored, files[0].mime_part))!.equals(evidence)).toBe(true);
     expect(files[0].sha256).toBe(createHash('sha256').update(evidence).digest('hex'));
+    // Staff get the file from the command line, byte for byte.
+    const out: Buffer[] = [];
+    const io = {
+      out: (l: string) => out.push(Buffer.from(l)),
+      err: () => undefined,
+      bytes: (b: Buffer) => out.push(b),
+    };
+    expect(await runCli(['inbound', '--evidence', files[0].id], io)).toBe(0);
+    expect(Buffer.concat(out).equals(evidence)).toBe(true);
+    expect(await runCli(['inbound', '--evidence', 'not-an-id'], io)).not.toBe(0);
   });
 
   it('answers the webhook 413 naming the limit for a 1 MB folded header, and stores nothing', async () => {

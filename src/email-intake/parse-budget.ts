@@ -151,7 +151,9 @@ export function parseMail(raw: Buffer, use: (attachment: AttachmentStream) => At
         return;
       }
       if (data.type === 'text') {
-        Object.assign(mail, { ...data, type: undefined });
+        // text, html, textAsHtml, textConversionError: as simpleParser copies them.
+        Object.assign(mail, data);
+        delete mail.type;
         return next();
       }
       const read = use(data) === 'read';

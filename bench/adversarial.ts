@@ -10,6 +10,8 @@ import { highlightEvidence } from '../src/staff-ui/evidence-highlight';
 import { checkNotice } from '../src/checklist';
 import { redactPersonalData } from '../src/core/privacy/redact';
 import { replyText } from '../src/checklist';
+import { PARSE_LIMITS } from '../src/email-intake/parse-budget';
+import { mimeProblem } from '../src/email-intake/raw-message';
 import { loadProviderRegistry, sortLinks } from '../src/links';
 
 export interface AdversarialShape {
@@ -38,6 +40,8 @@ export const ADVERSARIAL_SHAPES: readonly AdversarialShape[] = [
   },
   { name: 'eg-colon-then-perjury-lines', make: (b) => fill(b, 'penalty of perjury\n', `${'e.g.'.repeat(b / 8)}:\n\n`) },
   { name: 'signature-spaces', make: (b) => fill(b, ' ', 'signature', 'x') },
+  // The MIME check's boundary ("b", below) again and again inside one line, never at its start.
+  { name: 'delimiters-mid-line', make: (b) => fill(b, 'x--b') },
   { name: 'signature-tabs', make: (b) => fill(b, '\t', 'signature', 'x') },
   { name: 'signature-space-lines', make: (b) => fill(b, ' \n', 'signature', 'x') },
   { name: 'signed-by-spaces', make: (b) => fill(b, ' ', `signed${' '.repeat(b / 2)}by`, 'x') },
@@ -115,6 +119,17 @@ export const TEXT_OPERATIONS: readonly TextOperation[] = [
   },
   { name: 'reply stripping', prepare: (text) => () => replyText(text) },
   { name: 'redaction', prepare: (text) => () => redactPersonalData(text) },
+  {
+    // The MIME walk a stored message gets before mailparser sees it: the text as the one part of a multipart.
+    name: 'MIME check',
+    prepare: (text) => {
+      const raw = Buffer.from(
+        `Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n${text}\r\n--b--\r\n`,
+        'latin1',
+      );
+      return () => mimeProblem(raw, PARSE_LIMITS);
+    },
+  },
 ];
 
 export interface Growth {

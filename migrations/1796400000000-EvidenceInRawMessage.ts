@@ -12,6 +12,7 @@ export class EvidenceInRawMessage1796400000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "evidence_files" ALTER COLUMN "content" DROP NOT NULL`);
   }
 
+  /** Files that have no copy of their own cannot stay once content is required again: their records go. */
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM "evidence_files" WHERE "content" IS NULL`);
     await queryRunner.query(`ALTER TABLE "evidence_files" ALTER COLUMN "content" SET NOT NULL`);

@@ -303,7 +303,8 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const rawId = option('--raw');
+  // Named without an id, --raw and --evidence say so rather than list the mail.
+  const rawId = args.includes('--raw') ? (option('--raw') ?? '') : undefined;
   if (rawId !== undefined) {
     if (!/^[0-9a-f-]{36}$/i.test(rawId)) throw new UsageError('inbound --raw needs a message id.');
     const found = await withApp(async (app) => {
@@ -325,8 +326,7 @@ async function inbound(args: string[], io: CliOutput): Promise<number> {
     writeBytes(io, found.raw);
     return 0;
   }
-  const evidenceId = option('--evidence');
-  if (evidenceId !== undefined) return evidenceFile(evidenceId, io);
+  if (args.includes('--evidence')) return evidenceFile(option('--evidence') ?? '', io);
   const status = option('--status');
   if (status !== undefined && !INBOUND_STATUSES.includes(status)) {
     throw new UsageError(`--status is one of ${INBOUND_STATUSES.join(', ')}.`);

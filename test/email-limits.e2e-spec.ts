@@ -290,6 +290,7 @@ describe('the header block limit (INBOUND_MAX_HEADER_BYTES, at its default), ove
     expect(await runCli(['inbound', '--evidence', files[0].id], io)).toBe(0);
     expect(Buffer.concat(out).equals(evidence)).toBe(true);
     expect(await runCli(['inbound', '--evidence', 'not-an-id'], io)).not.toBe(0);
+    expect(await runCli(['inbound', '--evidence'], io)).not.toBe(0);
   });
 
   it('answers the webhook 413 naming the limit for a 1 MB folded header, and stores nothing', async () => {

@@ -162,13 +162,20 @@ function blank(bytes: Buffer, from: number, to: number): boolean {
 function multipartChildren(body: Buffer, delimiter: Buffer): Buffer[] | undefined {
   const children: Buffer[] = [];
   let current: number | undefined;
+  // A delimiter that ends in white space (boundary="b ") never matches a line trimmed of it: only its closing form can.
+  const opening = !trimmable(delimiter[delimiter.length - 1]);
   for (let at = body.indexOf(delimiter); at >= 0;) {
+    // Only at the start of a line; each line is read once, so a line full of delimiters costs its length.
+    if (at > 0 && body[at - 1] !== LF) {
+      at = body.indexOf(delimiter, at + 1);
+      continue;
+    }
     let end = body.indexOf(LF, at);
     if (end < 0) end = body.length;
     const rest = at + delimiter.length;
     const closes = body[rest] === DASH && body[rest + 1] === DASH && blank(body, rest + 2, end);
-    if ((at > 0 && body[at - 1] !== LF) || !(closes || blank(body, rest, end))) {
-      at = body.indexOf(delimiter, at + 1);
+    if (!closes && !(opening && blank(body, rest, end))) {
+      at = body.indexOf(delimiter, end);
       continue;
     }
     if (current !== undefined) {
@@ -183,6 +190,31 @@ function multipartChildren(body: Buffer, delimiter: Buffer): Buffer[] | undefine
   if (current === undefined) return undefined;
   children.push(body.subarray(current));
   return children;
+}
+
+/**
+ * Where an entity's header block ends (as splitMessage finds it) when its line breaks are read with `passes` CRs
+ * fewer before each LF. The MIME walk first rebuilt each part from its lines joined by LF, one CR fewer a level, and
+ * found its header block in that text; reading the bytes as they are, a part whose header ends in LF then CRLF (or
+ * one of CR CR LF) would have ended elsewhere, and its parts gone uncounted.
+ */
+function partHeaderEnd(entity: Buffer, passes: number): { head: number; body: number } | undefined {
+  // Each line break: where its CRs start, where its LF is, and how many CRs it keeps once `passes` are gone.
+  let previous: { start: number; lf: number; crs: number } | undefined;
+  for (let lf = entity.indexOf(LF); lf >= 0; lf = entity.indexOf(LF, lf + 1)) {
+    const floor = previous ? previous.lf + 1 : 0;
+    let start = lf;
+    while (start > floor && entity[start - 1] === CR) start -= 1;
+    const crs = Math.max(0, lf - start - passes);
+    // An entity that opens with an empty line (LF or CRLF) has no headers.
+    if (start === 0 && crs <= 1) return { head: 0, body: lf + 1 };
+    // An empty line: LF LF, or CRLF CRLF.
+    if (previous && previous.lf + 1 === start && (crs === 0 || (crs === 1 && previous.crs >= 1))) {
+      return { head: previous.start, body: lf + 1 };
+    }
+    previous = { start, lf, crs };
+  }
+  return undefined;
 }
 
 export interface MimeLimits {
@@ -208,26 +240,29 @@ export function mimeProblem(
   limits: MimeLimits,
   counted: MimePartCount = { parts: 0 },
 ): string | undefined {
-  const walk = (entity: Buffer, depth: number): string | undefined => {
+  // `passes`: how many multipart levels deep the entity is (see partHeaderEnd).
+  const walk = (entity: Buffer, depth: number, passes: number): string | undefined => {
     counted.parts += 1;
     if (counted.parts > limits.maxParts) return `more than ${limits.maxParts} MIME parts`;
     if (depth > limits.maxDepth) return `MIME parts nested deeper than ${limits.maxDepth} levels`;
-    const { head, body } = splitMessage(entity);
+    const end = partHeaderEnd(entity, passes);
+    const head = (end ? entity.subarray(0, end.head) : entity).toString('latin1');
+    const body = end ? entity.subarray(end.body) : Buffer.alloc(0);
     const contentType = headerValue(parseHeaders(head), 'content-type') ?? 'text/plain';
     const type = contentType.split(';')[0].trim().toLowerCase();
-    if (type === 'message/rfc822') return walk(body, depth + 1);
+    if (type === 'message/rfc822') return walk(body, depth + 1, passes);
     if (!type.startsWith('multipart/')) return undefined;
     const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
     if (!boundary) return `malformed MIME: ${type} without a boundary`;
     const children = multipartChildren(body, Buffer.from(`--${boundary[1] ?? boundary[2]}`, 'latin1'));
     if (!children) return `malformed MIME: ${type} with no parts`;
     for (const child of children) {
-      const problem = walk(child, depth + 1);
+      const problem = walk(child, depth + 1, passes + 1);
       if (problem) return problem;
     }
     return undefined;
   };
-  return walk(raw, 0);
+  return walk(raw, 0, 0);
 }
 
 /** A "Received:" line for the message as our listener took it, so later checks (mailauth) know the client. */

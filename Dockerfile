@@ -17,4 +17,4 @@ COPY --from=build /app/public ./public
 COPY --from=build /app/src/links/providers.json ./src/links/providers.json
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--expose-gc", "dist/src/main.js"]

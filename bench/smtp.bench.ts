@@ -127,7 +127,9 @@ figureScript('smtp', async (): Promise<Figures> => {
     SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
   };
   const startWorker = () =>
-    startNode('dist/src/worker.js', { ...env, SMTP_LISTEN_PORT: String(ourPort) }, ourPort, 'the worker');
+    startNode('dist/src/worker.js', { ...env, SMTP_LISTEN_PORT: String(ourPort) }, ourPort, 'the worker', [
+      '--expose-gc',
+    ]);
   const startBare = () =>
     startNode('dist/bench/bare-smtp.js', { ...env, SMTP_LISTEN_PORT: String(barePort) }, barePort, 'bare smtp-server');
   const count = async (sql: string): Promise<number> => (await db.query<{ n: number }>(sql)).rows[0].n;

@@ -10,8 +10,9 @@ let collector: (() => void) | undefined;
  * A full garbage collection, now. V8 frees a Buffer's memory only when its own heap asks for a collection or when
  * memory outside the heap has grown by 64 MB since the last one, so the copies one large message leaves behind (the
  * bytes as received, their ciphertext, the protocol buffers) stay resident while the next step makes its own: a
- * 10 MB message peaked at 11 times its size. Collecting between steps keeps the peak to what one step holds. The
- * collector is reached as jest's --logHeapUsage reaches it, when the process was not started with --expose-gc.
+ * 10 MB message peaked at 11 times its size. Collecting between steps keeps the peak to what one step holds.
+ * `npm start`, `npm run start:worker` and the images start node with --expose-gc; a process started without it
+ * reaches the collector as jest's --logHeapUsage does.
  */
 export function collectGarbage(): void {
   if (!collector) {

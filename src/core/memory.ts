@@ -30,3 +30,17 @@ export function collectGarbage(): void {
 export function releaseLargeWork(bytes: number): void {
   if (bytes >= LARGE_WORK_BYTES) collectGarbage();
 }
+
+/**
+ * For work that goes by in pieces (slices read, chunks decoded): call the answer with each piece's size, and it
+ * collects each time `every` bytes have gone by since the last collection.
+ */
+export function collectingEvery(every: number): (bytes: number) => void {
+  let since = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since < every) return;
+    since = 0;
+    collectGarbage();
+  };
+}

@@ -9,7 +9,7 @@ import {
   type SubjectKeyRow,
   subjectKeyOf,
 } from '../core/privacy/personal-data.service';
-import { collectGarbage, releaseLargeWork } from '../core/memory';
+import { collectingEvery, LARGE_WORK_BYTES, releaseLargeWork } from '../core/memory';
 import { redactPersonalData } from '../core/privacy/redact';
 import { NoticeChannel } from '../cases/notice.entity';
 import { isValidEmail, replyText } from '../checklist';
@@ -58,7 +58,6 @@ interface InboundRow {
  * collected after every megabyte read: left to V8, it piled up to three times the message.
  */
 const RAW_SLICE_BYTES = 256 * 1024;
-const SLICES_BETWEEN_COLLECTIONS = 4;
 
 /** What threadedCase found: the case a reply belongs to, or a case a stranger's new notice named in its subject. */
 interface ThreadedCase {
@@ -373,13 +372,14 @@ export class InboundParserService {
       const again = await this.storedRow(m, inboundId);
       if (!again) return undefined;
       const sealed = Buffer.allocUnsafe(again.size);
-      for (let at = 0, n = 1; at < again.size; at += RAW_SLICE_BYTES, n += 1) {
+      const read = collectingEvery(LARGE_WORK_BYTES);
+      for (let at = 0; at < again.size; at += RAW_SLICE_BYTES) {
         const [slice] = await m.query<{ part: string }[]>(
           `SELECT encode(substring(raw FROM $2 FOR $3), 'base64') AS part FROM inbound_messages WHERE id = $1`,
           [inboundId, at + 1, RAW_SLICE_BYTES],
         );
         sealed.write(slice.part, at, 'base64');
-        if (n % SLICES_BETWEEN_COLLECTIONS === 0) collectGarbage();
+        read(RAW_SLICE_BYTES);
       }
       return { stored: again.stored, sealed, key: again.key };
     });

@@ -1,6 +1,6 @@
 import { type Attachment, type AttachmentStream, MailParser, type MessageText, type ParsedMail } from 'mailparser';
 import { Readable } from 'node:stream';
-import { collectGarbage, LARGE_WORK_BYTES } from '../core/memory';
+import { collectingEvery, LARGE_WORK_BYTES } from '../core/memory';
 import { type MimeLimits, type MimePartCount, mimeProblem } from './raw-message';
 
 /**
@@ -112,7 +112,6 @@ export interface Mail extends Omit<ParsedMail, 'attachments'> {
 }
 
 const EMPTY = Buffer.alloc(0);
-const COLLECT_EVERY_BYTES = 2 * LARGE_WORK_BYTES;
 const ADDRESSED = ['subject', 'references', 'date', 'to', 'from', 'cc', 'bcc', 'message-id', 'in-reply-to', 'reply-to'];
 
 /**
@@ -141,7 +140,8 @@ export function parseMail(raw: Buffer, use: (attachment: AttachmentStream) => At
       if (parser.headerLines) mail.headerLines = parser.headerLines;
     });
     let reading = false;
-    let sinceCollected = 0;
+    // What decoding a large attachment leaves (its lines, their decoded bytes) goes every few megabytes.
+    const decoded = collectingEvery(2 * LARGE_WORK_BYTES);
     // As simpleParser: one object at a time, and the next only once an attachment has been read and released.
     const next = (): void => {
       reading = true;
@@ -160,12 +160,7 @@ export function parseMail(raw: Buffer, use: (attachment: AttachmentStream) => At
       const chunks: Buffer[] = [];
       data.content.on('data', (chunk: Buffer) => {
         if (read) chunks.push(chunk);
-        // What decoding a large attachment leaves (its lines, their decoded bytes) goes every few megabytes.
-        sinceCollected += chunk.length;
-        if (sinceCollected >= COLLECT_EVERY_BYTES) {
-          sinceCollected = 0;
-          collectGarbage();
-        }
+        decoded(chunk.length);
       });
       data.content.on('end', () => {
         const { release } = data;
